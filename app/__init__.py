@@ -1,0 +1,87 @@
+"""Caisse Solidaire: the application factory and the wiring of every package."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from sqlalchemy import event
+
+from app.config import resolve_config
+from app.orm import tune_sqlite_engine
+from app.extensions import babel, csrf, db, login_manager, migrate
+
+MIGRATIONS_DIRECTORY = str(Path(__file__).parent / "migrations")
+
+
+def create_app(config: dict[str, Any] | None = None) -> Flask:
+    flask_app = Flask(__name__, instance_relative_config=True)
+    instance_path = Path(flask_app.instance_path)
+    instance_path.mkdir(parents=True, exist_ok=True)
+    flask_app.config.update(resolve_config(instance_path, config))
+    lifetime = flask_app.config["PERMANENT_SESSION_LIFETIME"]
+    if isinstance(lifetime, int):
+        flask_app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=lifetime)
+
+    _init_extensions(flask_app)
+    _register_models()
+    _register_blueprints(flask_app)
+
+    from app import errors, templating
+
+    errors.register_error_handlers(flask_app)
+    templating.register_template_helpers(flask_app)
+
+    from app.cli import register_commands
+
+    register_commands(flask_app)
+    return flask_app
+
+
+def _init_extensions(flask_app: Flask) -> None:
+    db.init_app(flask_app)
+    with flask_app.app_context():
+        engine = db.engine
+        if engine.dialect.name == "sqlite":
+            tune_sqlite_engine(engine, flask_app.config["SQLITE_BUSY_TIMEOUT_MS"])
+        elif engine.dialect.name == "postgresql":
+
+            @event.listens_for(engine, "connect")
+            def _set_timezone(dbapi_connection, connection_record):  # noqa: ARG001
+                with dbapi_connection.cursor() as cursor:
+                    cursor.execute("SET TIME ZONE 'UTC'")
+                dbapi_connection.commit()
+
+    migrate.init_app(flask_app, db, directory=MIGRATIONS_DIRECTORY, render_as_batch=True,
+                     compare_type=True)
+    babel.init_app(flask_app)
+    csrf.init_app(flask_app)
+    login_manager.init_app(flask_app)
+
+    from app.users.auth import configure_login_manager
+
+    configure_login_manager(login_manager)
+
+
+def _register_models() -> None:
+    """Import every package's models so the metadata (and Alembic) sees all tables."""
+    import app.audit.models
+    import app.settings.models
+    import app.users.models
+    import inventory.models
+    import participants.models
+    import pos.models  # noqa: F401
+
+
+def _register_blueprints(flask_app: Flask) -> None:
+    from app.audit.views import blueprint as audit_blueprint
+    from app.users.views import blueprint as users_blueprint
+    from app.views import blueprint as main_blueprint
+    from pos.views import blueprint as pos_blueprint
+
+    flask_app.register_blueprint(main_blueprint)
+    flask_app.register_blueprint(users_blueprint)
+    flask_app.register_blueprint(audit_blueprint)
+    flask_app.register_blueprint(pos_blueprint, url_prefix="/pos")

@@ -1,0 +1,40 @@
+"""Writing and reading the audit log."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.audit.models import AuditEntry
+
+
+def record_audit(
+    session: Session,
+    *,
+    actor_id: int | None,
+    now: datetime,
+    action: str,
+    target: str | None = None,
+    details: dict[str, Any] | None = None,
+    remote_addr: str | None = None,
+) -> AuditEntry:
+    entry = AuditEntry(
+        at=now,
+        actor_id=actor_id,
+        action=action,
+        target=target,
+        details=details or {},
+        remote_addr=remote_addr,
+    )
+    session.add(entry)
+    session.flush()
+    return entry
+
+
+def list_recent_audit(session: Session, limit: int = 200) -> list[AuditEntry]:
+    return list(
+        session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit))
+    )

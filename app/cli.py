@@ -1,0 +1,39 @@
+"""The ``caisse`` command: Flask's CLI around ``create_app`` plus our own commands."""
+
+from __future__ import annotations
+
+import click
+from flask import Flask
+from flask.cli import FlaskGroup
+
+from app.clock import utcnow
+from app.extensions import db
+
+
+def register_commands(flask_app: Flask) -> None:
+    @flask_app.cli.command("demo")
+    def demo_command() -> None:
+        """Charge les données de démonstration (base vide uniquement)."""
+        from app.demo import DemoAlreadyLoaded, load_demo_data
+
+        try:
+            report = load_demo_data(db.session, utcnow())
+        except DemoAlreadyLoaded:
+            db.session.rollback()
+            click.echo("La base contient déjà des comptes : données de démonstration non "
+                       "rechargées.")
+            return
+        db.session.commit()
+        for line in report:
+            click.echo(line)
+
+
+def _create_app(*args, **kwargs) -> Flask:
+    from app import create_app
+
+    return create_app()
+
+
+@click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
+def main() -> None:
+    """Caisse Solidaire : caisse, stock et ateliers d'un CCAS."""

@@ -1,0 +1,38 @@
+"""Typed access to settings, with the defaults of ../shared/DOMAIN.md when none is stored."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.orm import Session
+
+from app.settings.models import Setting
+
+DEFAULTS: dict[str, Any] = {
+    "shop.name": "Épicerie solidaire Les Quatre Saisons",
+    "shop.address": "CCAS — 1 place de la Mairie",
+    "shop.siret": "",
+    "shop.vat_exempt": True,
+    "security.max_failed_logins": 5,
+    "security.lockout_minutes": 15,
+}
+
+
+def get_setting(session: Session, key: str) -> Any:
+    if key not in DEFAULTS:
+        raise KeyError(f"unknown setting {key!r}")
+    stored = session.get(Setting, key)
+    return DEFAULTS[key] if stored is None else stored.value
+
+
+def set_setting(session: Session, key: str, value: Any, now: datetime) -> None:
+    if key not in DEFAULTS:
+        raise KeyError(f"unknown setting {key!r}")
+    stored = session.get(Setting, key)
+    if stored is None:
+        session.add(Setting(key=key, value=value, updated_at=now))
+    else:
+        stored.value = value
+        stored.updated_at = now
+    session.flush()

@@ -1,0 +1,43 @@
+"""Session handling for Flask-Login and the permission check every protected view uses."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import abort
+from flask_babel import lazy_gettext as _l
+from flask_login import LoginManager, current_user, login_required
+
+from app.extensions import db
+from app.users.models import User
+from app.users.roles import Permission
+
+
+def configure_login_manager(manager: LoginManager) -> None:
+    manager.login_view = "users.login"
+    manager.login_message = _l("Connectez-vous pour accéder à cette page.")
+    manager.login_message_category = "info"
+    manager.session_protection = "strong"
+
+    @manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        user = db.session.get(User, int(user_id))
+        return user if user is not None and user.is_enabled else None
+
+
+def require_permission(permission: Permission) -> Callable:
+    """Logged-in users without ``permission`` get the French 403 page."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any):
+            if not current_user.can(permission):
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator

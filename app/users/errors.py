@@ -1,0 +1,17 @@
+"""Domain errors of users and login, each carrying a French message for the person in front."""
+
+from __future__ import annotations
+
+
+class UserError(Exception):
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class LoginRefused(UserError):
+    """Wrong credentials, unknown badge, disabled account or lock-out."""
+
+
+class InvalidUserData(UserError):
+    """A user cannot be created or changed with the data given."""

@@ -1,0 +1,42 @@
+"""Users of the software: staff with passwords, till operators with badge and PIN."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Boolean, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from app.orm import Base, UTCDateTime, string_enum
+from app.users.roles import Permission, Role, role_allows
+
+
+class User(UserMixin, Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Staff log in with a username and password; participants at the till only have a badge.
+    username: Mapped[str | None] = mapped_column(String(80), unique=True)
+    display_name: Mapped[str] = mapped_column(String(120))
+    role: Mapped[Role] = mapped_column(
+        string_enum(Role, "user_role")
+    )
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    badge_code: Mapped[str | None] = mapped_column(String(32), unique=True)
+    pin_hash: Mapped[str | None] = mapped_column(String(255))
+    is_enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_attempts: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses disabled accounts
+        return self.is_enabled
+
+    def can(self, permission: Permission) -> bool:
+        return role_allows(self.role, permission)
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role.value} {self.display_name!r}>"

@@ -1,0 +1,173 @@
+"""Login by password or badge, logout, and user management for CCAS management."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.audit.services import record_audit
+from app.clock import utcnow
+from app.extensions import db
+from app.users import services
+from app.users.auth import require_permission
+from app.users.errors import UserError
+from app.users.forms import BadgeLoginForm, EmptyForm, LoginForm, NewUserForm, PinResetForm
+from app.users.models import User
+from app.users.roles import ROLE_LABELS, Permission
+
+blueprint = Blueprint("users", __name__)
+
+
+def _safe_next(default: str) -> str:
+    target = request.args.get("next", "")
+    parts = urlsplit(target)
+    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
+        return target
+    return default
+
+
+def _start_session(user: User) -> None:
+    session.clear()  # a fresh session on login (no fixation)
+    login_user(user)
+    session.permanent = True
+
+
+@blueprint.route("/login", methods=["GET", "POST"])
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate_password(
+                db.session, form.username.data, form.password.data, utcnow(), request.remote_addr
+            )
+        except UserError as error:
+            db.session.commit()  # remember the failed attempt
+            flash(error.message, "error")
+            return render_template("users/login.html", form=form), 401
+        db.session.commit()
+        _start_session(user)
+        return redirect(_safe_next(url_for("main.home")))
+    return render_template("users/login.html", form=form)
+
+
+@blueprint.route("/login/badge", methods=["GET", "POST"])
+def badge_login():
+    form = BadgeLoginForm()
+    if form.validate_on_submit():
+        try:
+            user = services.authenticate_badge(
+                db.session, form.badge.data, form.pin.data, utcnow(), request.remote_addr
+            )
+        except UserError as error:
+            db.session.commit()
+            flash(error.message, "error")
+            return render_template("users/badge_login.html", form=form), 401
+        db.session.commit()
+        _start_session(user)
+        if user.can(Permission.TILL_SELL):
+            return redirect(url_for("pos.till"))
+        return redirect(url_for("main.home"))
+    return render_template("users/badge_login.html", form=form)
+
+
+@blueprint.route("/logout", methods=["POST"])
+@login_required
+def logout():
+    from_till = request.form.get("from") == "till"
+    record_audit(db.session, actor_id=current_user.id, now=utcnow(), action="logout",
+                 target=f"user:{current_user.id}")
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("Vous êtes déconnecté·e. À bientôt !"), "info")
+    return redirect(url_for("users.badge_login" if from_till else "users.login"))
+
+
+@blueprint.route("/admin/users")
+@require_permission(Permission.USERS_MANAGE)
+def list_users():
+    return render_template(
+        "users/list.html",
+        users=services.list_users(db.session),
+        role_labels=ROLE_LABELS,
+        action_form=EmptyForm(),
+        now=utcnow(),
+    )
+
+
+@blueprint.route("/admin/users/new", methods=["GET", "POST"])
+@require_permission(Permission.USERS_MANAGE)
+def new_user():
+    form = NewUserForm()
+    if form.validate_on_submit():
+        data = services.NewUser(
+            display_name=form.display_name.data,
+            role=form.selected_role(),
+            username=form.username.data or None,
+            password=form.password.data or None,
+            badge_code=form.badge_code.data or None,
+            pin=form.pin.data or None,
+        )
+        try:
+            user = services.create_user(db.session, current_user.id, utcnow(), data)
+        except UserError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return render_template("users/new.html", form=form), 422
+        db.session.commit()
+        flash(_("Compte créé pour %(name)s.", name=user.display_name), "success")
+        return redirect(url_for("users.list_users"))
+    status = 422 if form.is_submitted() else 200
+    return render_template("users/new.html", form=form), status
+
+
+def _user_or_404(user_id: int) -> User:
+    return db.get_or_404(User, user_id)
+
+
+@blueprint.route("/admin/users/<int:user_id>/unlock", methods=["POST"])
+@require_permission(Permission.USERS_MANAGE)
+def unlock_user(user_id: int):
+    if EmptyForm().validate_on_submit():
+        user = _user_or_404(user_id)
+        services.unlock_user(db.session, current_user.id, utcnow(), user)
+        db.session.commit()
+        flash(_("%(name)s peut de nouveau se connecter.", name=user.display_name), "success")
+    return redirect(url_for("users.list_users"))
+
+
+@blueprint.route("/admin/users/<int:user_id>/enabled", methods=["POST"])
+@require_permission(Permission.USERS_MANAGE)
+def toggle_user(user_id: int):
+    if EmptyForm().validate_on_submit():
+        user = _user_or_404(user_id)
+        try:
+            services.set_user_enabled(
+                db.session, current_user.id, utcnow(), user, not user.is_enabled
+            )
+        except UserError as error:
+            flash(error.message, "error")
+            return redirect(url_for("users.list_users"))
+        db.session.commit()
+        flash(_("Compte mis à jour."), "success")
+    return redirect(url_for("users.list_users"))
+
+
+@blueprint.route("/admin/users/<int:user_id>/pin", methods=["GET", "POST"])
+@require_permission(Permission.USERS_MANAGE)
+def reset_pin(user_id: int):
+    user = _user_or_404(user_id)
+    form = PinResetForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_pin(db.session, current_user.id, utcnow(), user, form.pin.data)
+        except UserError as error:
+            flash(error.message, "error")
+            return render_template("users/pin.html", form=form, user=user), 422
+        db.session.commit()
+        flash(_("Nouveau code PIN enregistré pour %(name)s.", name=user.display_name), "success")
+        return redirect(url_for("users.list_users"))
+    return render_template("users/pin.html", form=form, user=user)

@@ -1,0 +1,32 @@
+"""The home page: what the logged-in role can do today."""
+
+from __future__ import annotations
+
+from flask import Blueprint, redirect, render_template, url_for
+from flask_login import current_user, login_required
+
+from app.navigation import entries_for
+from app.users.roles import ROLE_LABELS
+
+blueprint = Blueprint("main", __name__)
+
+
+@blueprint.route("/")
+def index():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    return redirect(url_for("users.login"))
+
+
+@blueprint.route("/accueil")
+@login_required
+def home():
+    tiles = [e for e in entries_for(current_user) if e.endpoint != "main.home"]
+    return render_template(
+        "home.html", tiles=tiles, role_label=ROLE_LABELS[current_user.role]
+    )
+
+
+@blueprint.route("/healthz")
+def health():
+    return {"status": "ok"}

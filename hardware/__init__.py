@@ -1,0 +1,1 @@
+"""Devices (no Flask import): ESC/POS printers, cash drawer, scales, scanners, simulators."""

@@ -1,0 +1,1 @@
+"""Products, barcodes, lots with DLC/DDM, the stock ledger and the ressourcerie's items."""

@@ -1,0 +1,1 @@
+"""Label templates and sheet layouts: shelf labels, barcode stickers, weighed produce, tags."""

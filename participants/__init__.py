@@ -1,0 +1,1 @@
+"""Households and their access rights; atelier participants, contracts and attendance."""

@@ -1,0 +1,108 @@
+"""Demo people: ~40 households with their members, the CCAS's ateliers, 15 participants, parcels."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from app.barcodes import complete_ean13
+from app.clock import shop_date
+from app.users.roles import Role
+from participants.models import (
+    Atelier,
+    GardenParcel,
+    Household,
+    Kinship,
+    Participant,
+    ParticipantStatus,
+    Person,
+    ReferringBody,
+    Sex,
+)
+
+# The ateliers of the CCAS's own description (../shared/DOMAIN.md).
+ATELIERS = (
+    ("jardinage", "Jardinage et bricolage"),
+    ("alimentation", "Alimentation et santé"),
+    ("confection", "Confection et image de soi"),
+    ("bien_etre", "Bien-être chez soi"),
+    ("genealogie", "Généalogie"),
+    ("demarches", "Démarches en ligne"),
+    ("ressourcerie", "Ressourcerie solidaire"),
+    ("expressions", "Expressions"),
+    ("quatre_saisons", "Quatre saisons (épicerie)"),
+)
+FAMILY_NAMES = ("Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand",
+                "Leroy", "Moreau", "Simon", "Laurent", "Lefebvre", "Michel", "Garcia", "David",
+                "Bertrand", "Roux", "Vincent", "Fournier", "Morel", "Girard", "Andre", "Mercier",
+                "Dupont", "Lambert", "Bonnet", "Francois", "Martinez", "Legrand", "Benali",
+                "Diallo", "Nguyen", "Haddad", "Traoré", "Rousseau", "Blanc", "Guerin", "Muller",
+                "Henry")
+FIRST_NAMES_F = ("Amina", "Julie", "Fatou", "Sandrine", "Léa", "Inès", "Chloé", "Nathalie",
+                 "Yasmine", "Camille")
+FIRST_NAMES_M = ("Mohamed", "Kevin", "Thierry", "Lucas", "Youssef", "Patrick", "Hugo", "Moussa",
+                 "Antoine", "Rayan")
+REFERRERS = ((ReferringBody.CONSEIL_DEPARTEMENTAL, "Mme Perrin (MDS)"),
+             (ReferringBody.CCAS, "M. Colin (CCAS)"),
+             (ReferringBody.MISSION_LOCALE, "Mme Aubert (Mission Locale)"),
+             (ReferringBody.FRANCE_TRAVAIL, "M. Faure (France Travail)"))
+STATUSES = (ParticipantStatus.RSA, ParticipantStatus.RSA, ParticipantStatus.AAH,
+            ParticipantStatus.JOB_SEEKER, ParticipantStatus.RETIRED)
+
+
+def _first_name(rng, sex: Sex) -> str:
+    return rng.choice(FIRST_NAMES_F if sex == Sex.FEMALE else FIRST_NAMES_M)
+
+
+def load_demo(session, context) -> list[str]:
+    rng, now = context.rng, context.now
+    year = shop_date(now).year
+    users = context.shared.get("users", {})
+    persons = 0
+    for number, family in enumerate(FAMILY_NAMES, start=1):
+        body, referrer = rng.choice(REFERRERS)
+        household = Household(
+            card_code=complete_ean13(f"042{number:09d}"), display_name=f"Foyer {family}",
+            referring_body=body, referrer_name=referrer, created_at=now - timedelta(days=number),
+        )
+        adult_sex = rng.choice((Sex.FEMALE, Sex.FEMALE, Sex.MALE))
+        household.members.append(Person(first_name=_first_name(rng, adult_sex),
+                                        birth_year=year - rng.randint(22, 78), sex=adult_sex,
+                                        kinship=Kinship.REFERENCE))
+        if rng.random() < 0.4:
+            other = Sex.MALE if adult_sex == Sex.FEMALE else Sex.FEMALE
+            household.members.append(Person(first_name=_first_name(rng, other),
+                                            birth_year=year - rng.randint(22, 70), sex=other,
+                                            kinship=Kinship.SPOUSE))
+        for _ in range(rng.choice((0, 0, 1, 2, 3, 4))):
+            sex = rng.choice((Sex.FEMALE, Sex.MALE))
+            household.members.append(Person(first_name=_first_name(rng, sex),
+                                            birth_year=year - rng.randint(0, 19), sex=sex,
+                                            kinship=Kinship.CHILD))
+        persons += len(household.members)
+        session.add(household)
+
+    encadrant = users.get(Role.ENCADRANT)
+    for code, name in ATELIERS:
+        session.add(Atelier(code=code, name=name, capacity=6,
+                            encadrant_id=encadrant.id if encadrant else None))
+    for number in range(1, 7):
+        session.add(GardenParcel(number=number, name=f"Parcelle {number}",
+                                 area_m2=rng.choice((450, 500, 550, 600))))
+
+    caissier = users.get(Role.CAISSIER)
+    for index in range(15):
+        sex = Sex.FEMALE if index % 2 == 0 else Sex.MALE
+        body, referrer = rng.choice(REFERRERS)
+        linked_user = caissier if index == 0 and caissier else None
+        session.add(Participant(
+            first_name=linked_user.display_name.split()[0] if linked_user
+            else _first_name(rng, sex),
+            last_name=rng.choice(FAMILY_NAMES), status=rng.choice(STATUSES),
+            referring_body=body, referrer_name=referrer,
+            entry_date=shop_date(now) - timedelta(days=rng.randint(10, 300)),
+            user_id=linked_user.id if linked_user else None,
+        ))
+    return [
+        f"Épicerie : {len(FAMILY_NAMES)} foyers ({persons} personnes).",
+        f"Ateliers : {len(ATELIERS)} ateliers, 15 participant·es, 6 parcelles de jardin.",
+    ]

@@ -1,0 +1,1 @@
+"""Tills, cash sessions, sales, payments, refunds, receipts and the journal."""

@@ -1,0 +1,1 @@
+"""Funders' and management reports, read-only over the other packages."""
