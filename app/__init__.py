@@ -10,8 +10,8 @@ from flask import Flask
 from sqlalchemy import event
 
 from app.config import resolve_config
-from app.orm import tune_sqlite_engine
 from app.extensions import babel, csrf, db, login_manager, migrate
+from app.orm import tune_sqlite_engine
 
 MIGRATIONS_DIRECTORY = str(Path(__file__).parent / "migrations")
 
@@ -67,11 +67,11 @@ def _init_extensions(flask_app: Flask) -> None:
 
 def _register_models() -> None:
     """Import every package's models so the metadata (and Alembic) sees all tables."""
-    import app.audit.models
-    import app.settings.models
-    import app.users.models
-    import inventory.models
-    import participants.models
+    import app.audit.models  # noqa: F401
+    import app.settings.models  # noqa: F401
+    import app.users.models  # noqa: F401
+    import inventory.models  # noqa: F401
+    import participants.models  # noqa: F401
     import pos.models  # noqa: F401
 
 

@@ -52,7 +52,9 @@ def register_error_handlers(flask_app: Flask) -> None:
 
     @flask_app.errorhandler(405)
     def method_not_allowed(error: HTTPException):
-        return _error_response(405, _("Action impossible"), _("Cette action n'est pas permise ici."))
+        return _error_response(
+            405, _("Action impossible"), _("Cette action n'est pas permise ici.")
+        )
 
     @flask_app.errorhandler(500)
     def server_error(error: Exception):

@@ -1,4 +1,4 @@
-"""Demo catalogue: ~300 grocery products with valid EAN-13s, lots with DLC/DDM, ressourcerie items."""
+"""Demo catalogue: ~300 products with valid EAN-13s, lots with DLC/DDM, ressourcerie items."""
 
 from __future__ import annotations
 

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.orm import Base, UTCDateTime, string_enum
 
 
-
 class StockUnit(enum.StrEnum):
     PIECE = "piece"
     KILOGRAM = "kg"  # quantities in grams

@@ -11,7 +11,6 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from app.orm import Base, UTCDateTime, string_enum
 
 
-
 class Sex(enum.StrEnum):
     FEMALE = "F"
     MALE = "M"
@@ -48,7 +47,9 @@ class Household(Base):
     # Pseudonymous card id: tickets refer to it, so purging a file keeps the cash records whole.
     card_code: Mapped[str] = mapped_column(String(20), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
-    referring_body: Mapped[ReferringBody] = mapped_column(string_enum(ReferringBody, "referring_body"))
+    referring_body: Mapped[ReferringBody] = mapped_column(
+        string_enum(ReferringBody, "referring_body")
+    )
     referrer_name: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
@@ -93,8 +94,12 @@ class Participant(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     first_name: Mapped[str] = mapped_column(String(80))
     last_name: Mapped[str] = mapped_column(String(80))
-    status: Mapped[ParticipantStatus] = mapped_column(string_enum(ParticipantStatus, "participant_status"))
-    referring_body: Mapped[ReferringBody] = mapped_column(string_enum(ReferringBody, "referring_body"))
+    status: Mapped[ParticipantStatus] = mapped_column(
+        string_enum(ParticipantStatus, "participant_status")
+    )
+    referring_body: Mapped[ReferringBody] = mapped_column(
+        string_enum(ReferringBody, "referring_body")
+    )
     referrer_name: Mapped[str] = mapped_column(String(120))
     entry_date: Mapped[date] = mapped_column(Date)
     # A participant who works at the till has a ``caissier`` account with a badge.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional, Regexp
 
 from app.users.roles import ROLE_LABELS, Role
@@ -33,7 +34,7 @@ class NewUserForm(FlaskForm):
         _l("Nom affiché"), validators=[DataRequired(_REQUIRED), Length(max=120)]
     )
     role = SelectField(
-        _l("Rôle"), choices=[(role.value, label) for role, label in ROLE_LABELS.items()]
+        _l("Rôle"), choices=[SelectChoice(role.value, label) for role, label in ROLE_LABELS.items()]
     )
     username = StringField(_l("Identifiant (personnel)"), validators=[Optional(), Length(max=80)])
     password = PasswordField(_l("Mot de passe (8 caractères au moins)"), validators=[Optional()])

@@ -65,7 +65,9 @@ def create_user(session: Session, actor_id: int | None, now: datetime, data: New
             _("Le mot de passe doit faire au moins %(n)d caractères.", n=MIN_PASSWORD_LENGTH)
         )
     if data.password and not username:
-        raise InvalidUserData(_("Un identifiant est nécessaire pour se connecter par mot de passe."))
+        raise InvalidUserData(
+            _("Un identifiant est nécessaire pour se connecter par mot de passe.")
+        )
     if badge is not None and not badge.isdigit():
         raise InvalidUserData(_("Le numéro de badge ne contient que des chiffres."))
     if data.pin is not None and not PIN_PATTERN.match(data.pin):

@@ -1,0 +1,54 @@
+"""CCAS management creates accounts, resets PINs and unlocks users from the pages."""
+
+from sqlalchemy import select
+
+from app.audit.models import AuditEntry
+from app.users.models import User
+from app.users.roles import Role
+from tests.conftest import csrf_token_from, page_text
+
+
+def test_admin_creates_a_till_account_with_badge(client, session, make_user, login):
+    make_user(Role.ADMIN, username="claire")
+    login("claire")
+    form = client.get("/admin/users/new")
+    token = csrf_token_from(form.get_data(as_text=True))
+    response = client.post("/admin/users/new", data={
+        "display_name": "Moussa", "role": "caissier", "badge_code": "0410000000038",
+        "pin": "5678", "csrf_token": token}, follow_redirects=True)
+    assert "Compte créé pour Moussa." in page_text(response)
+    user = session.scalar(select(User).where(User.display_name == "Moussa"))
+    assert user.role == Role.CAISSIER and user.password_hash is None
+    audit = session.scalars(select(AuditEntry).where(AuditEntry.action == "user.created")).all()
+    assert audit[-1].target == f"user:{user.id}"
+
+
+def test_invalid_account_shows_the_reason_and_writes_nothing(client, session, make_user, login):
+    make_user(Role.ADMIN, username="claire")
+    login("claire")
+    token = csrf_token_from(client.get("/admin/users/new").get_data(as_text=True))
+    response = client.post("/admin/users/new", data={
+        "display_name": "Moussa", "role": "caissier", "badge_code": "0410000000038",
+        "pin": "12", "csrf_token": token})
+    assert response.status_code == 422
+    assert "Le code PIN compte 4 à 6 chiffres." in page_text(response)
+    assert session.scalar(select(User).where(User.display_name == "Moussa")) is None
+
+
+def test_admin_unlocks_a_locked_cashier(client, session, make_user, login, now):
+    make_user(Role.ADMIN, username="claire")
+    cashier = make_user(Role.CAISSIER, display_name="Nadia")
+    from datetime import timedelta
+
+    from app.clock import utcnow
+
+    cashier.locked_until = utcnow() + timedelta(minutes=10)
+    session.flush()
+    login("claire")
+    listing = client.get("/admin/users")
+    assert "Bloqué" in page_text(listing)
+    token = csrf_token_from(listing.get_data(as_text=True))
+    response = client.post(f"/admin/users/{cashier.id}/unlock", data={"csrf_token": token},
+                           follow_redirects=True)
+    assert "Nadia peut de nouveau se connecter." in page_text(response)
+    assert cashier.locked_until is None

@@ -1,0 +1,155 @@
+"""One app per test session on a migrated database; each test runs in a rolled-back transaction.
+
+``CAISSE_TEST_DATABASE_URL`` picks the database (PostgreSQL in CI's second pass); the default
+is a fresh SQLite file.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime
+
+import pytest
+import sqlalchemy as sa
+from flask import g
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy.orm import scoped_session, sessionmaker
+
+from app import MIGRATIONS_DIRECTORY, create_app
+from app.extensions import db
+from app.users.roles import Role
+from app.users.services import NewUser, create_user
+
+FIXED_NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
+
+
+def _drop_everything(engine: sa.Engine) -> None:
+    metadata = sa.MetaData()
+    metadata.reflect(engine)
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+            connection.exec_driver_sql("CREATE SCHEMA public")
+        else:
+            metadata.drop_all(connection)
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory) -> str:
+    url = os.environ.get("CAISSE_TEST_DATABASE_URL")
+    if url:
+        return url
+    return f"sqlite:///{tmp_path_factory.mktemp('db') / 'caisse-test.sqlite3'}"
+
+
+@pytest.fixture(scope="session")
+def app(database_url, tmp_path_factory):
+    flask_app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": database_url,
+            "TESTING": True,
+            "SECRET_KEY": "test-secret-key",
+        }
+    )
+    with flask_app.app_context():
+        _drop_everything(db.engine)
+        upgrade(directory=MIGRATIONS_DIRECTORY)  # an empty database brought to head
+    yield flask_app
+    with flask_app.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def session(app) -> Iterator:
+    """``db.session`` bound to an outer transaction that is rolled back after the test."""
+    with app.app_context():
+        connection = db.engine.connect()
+        outer = connection.begin()
+        test_session = scoped_session(
+            sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
+        )
+        original = db.session
+        db.session = test_session
+        try:
+            yield test_session
+        finally:
+            db.session = original
+            test_session.remove()
+            outer.rollback()
+            connection.close()
+
+
+class IsolatedClient(FlaskClient):
+    """Each request gets an empty ``g``, as in production.
+
+    The test's app context stays pushed (services need it), and Flask reuses it for requests,
+    so without this ``g`` would carry the logged-in user and the CSRF token across requests.
+    """
+
+    def open(self, *args, **kwargs):
+        for key in list(g):
+            g.pop(key)
+        return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app, session):
+    app.test_client_class = IsolatedClient
+    return app.test_client()
+
+
+@pytest.fixture
+def now() -> datetime:
+    return FIXED_NOW
+
+
+@pytest.fixture
+def make_user(session, now):
+    counter = {"n": 0}
+
+    def build(role: Role = Role.ENCADRANT, **fields):
+        counter["n"] += 1
+        n = counter["n"]
+        defaults = {"display_name": f"Utilisateur {n}", "role": role}
+        if role == Role.CAISSIER:
+            defaults.update(badge_code=f"04100000{n:04d}9", pin="1234")
+        else:
+            defaults.update(username=f"user{n}", password="motdepasse-sur")
+        defaults.update(fields)
+        return create_user(session, None, now, NewUser(**defaults))
+
+    return build
+
+
+CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
+                          r'name="csrf_token" value="([^"]+)"')
+
+
+def csrf_token_from(html: str) -> str:
+    match = CSRF_PATTERN.search(html)
+    assert match, "no CSRF token in the page"
+    return match.group(1) or match.group(2)
+
+
+@pytest.fixture
+def login(client):
+    """Log a user in through the real login form."""
+
+    def do_login(username: str, password: str = "motdepasse-sur"):
+        page = client.get("/login")
+        token = csrf_token_from(page.get_data(as_text=True))
+        return client.post("/login", data={"username": username, "password": password,
+                                           "csrf_token": token})
+
+    return do_login
+
+
+def page_text(response) -> str:
+    """The visible text of a page, blanks collapsed (French spaces included)."""
+    html = response.get_data(as_text=True)
+    text = re.sub(r"<[^>]+>", " ", html)
+    text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("&#39;", "'")
+    return re.sub(r"\s+", " ", text)
