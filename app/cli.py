@@ -11,6 +11,8 @@ from app.extensions import db
 
 
 def register_commands(flask_app: Flask) -> None:
+    register_serve_command(flask_app)
+
     @flask_app.cli.command("demo")
     def demo_command() -> None:
         """Charge les données de démonstration (base vide uniquement)."""
@@ -26,6 +28,19 @@ def register_commands(flask_app: Flask) -> None:
         db.session.commit()
         for line in report:
             click.echo(line)
+
+
+def register_serve_command(flask_app: Flask) -> None:
+    @flask_app.cli.command("serve")
+    @click.option("--host", default="127.0.0.1", show_default=True)
+    @click.option("--port", default=5000, show_default=True, type=int)
+    @click.option("--threads", default=8, show_default=True, type=int)
+    def serve_command(host: str, port: int, threads: int) -> None:
+        """Sert l'application (serveur waitress, pour la boutique)."""
+        from waitress import serve
+
+        click.echo(f"Caisse Solidaire : http://{host}:{port}/  (Ctrl+C pour arrêter)")
+        serve(flask_app, host=host, port=port, threads=threads)
 
 
 def _create_app(*args, **kwargs) -> Flask:

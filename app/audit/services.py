@@ -38,3 +38,22 @@ def list_recent_audit(session: Session, limit: int = 200) -> list[AuditEntry]:
     return list(
         session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit))
     )
+
+
+# French wording of the actions, for the audit page (unknown codes are shown as they are).
+ACTION_LABELS = {
+    "login.succeeded": "Connexion réussie",
+    "login.failed": "Échec de connexion",
+    "login.unknown_badge": "Badge inconnu présenté",
+    "login.locked": "Compte bloqué après des échecs",
+    "logout": "Déconnexion",
+    "user.created": "Compte créé",
+    "user.unlocked": "Compte débloqué",
+    "user.enabled": "Compte réactivé",
+    "user.disabled": "Compte désactivé",
+    "user.pin_reset": "Nouveau code PIN",
+}
+
+
+def describe_action(action: str) -> str:
+    return ACTION_LABELS.get(action, action)

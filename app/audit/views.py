@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, render_template
 from sqlalchemy import select
 
-from app.audit.services import list_recent_audit
+from app.audit.services import describe_action, list_recent_audit
 from app.extensions import db
 from app.users.auth import require_permission
 from app.users.models import User
@@ -23,4 +23,6 @@ def audit_log():
         u.id: u.display_name
         for u in db.session.scalars(select(User).where(User.id.in_(actor_ids)))
     }
-    return render_template("admin/audit.html", entries=entries, actors=actors)
+    return render_template(
+        "admin/audit.html", entries=entries, actors=actors, describe_action=describe_action
+    )

@@ -13,5 +13,9 @@ class LoginRefused(UserError):
     """Wrong credentials, unknown badge, disabled account or lock-out."""
 
 
+class UnknownBadge(LoginRefused):
+    """The scanned code is nobody's badge: scan again rather than type a PIN."""
+
+
 class InvalidUserData(UserError):
     """A user cannot be created or changed with the data given."""

@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 from app.audit.services import record_audit
 from app.barcodes import repair_azerty_digits
 from app.settings.services import get_setting
-from app.users.errors import InvalidUserData, LoginRefused
+from app.users.errors import InvalidUserData, LoginRefused, UnknownBadge
 from app.users.models import User
 from app.users.roles import Role
 
@@ -201,7 +201,7 @@ def authenticate_badge(
             session, actor_id=None, now=now, action="login.unknown_badge",
             details={"badge": normalise_badge(badge)[:32]}, remote_addr=remote_addr,
         )
-        raise LoginRefused(_("Badge inconnu. Vérifiez le badge ou appelez un·e encadrant·e."))
+        raise UnknownBadge(_("Badge inconnu. Vérifiez le badge ou appelez un·e encadrant·e."))
     _refuse_if_locked(user, now)
     if not _secret_matches(user.pin_hash, pin.strip()):
         _register_failure(session, user, now, remote_addr)

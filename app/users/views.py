@@ -13,7 +13,7 @@ from app.clock import utcnow
 from app.extensions import db
 from app.users import services
 from app.users.auth import require_permission
-from app.users.errors import UserError
+from app.users.errors import UnknownBadge, UserError
 from app.users.forms import BadgeLoginForm, EmptyForm, LoginForm, NewUserForm, PinResetForm
 from app.users.models import User
 from app.users.roles import ROLE_LABELS, Permission
@@ -64,6 +64,8 @@ def badge_login():
         except UserError as error:
             db.session.commit()
             flash(error.message, "error")
+            if isinstance(error, UnknownBadge):
+                form.badge.data = ""  # back to step 1: scan again
             return render_template("users/badge_login.html", form=form), 401
         db.session.commit()
         _start_session(user)

@@ -52,3 +52,12 @@ def test_admin_unlocks_a_locked_cashier(client, session, make_user, login, now):
                            follow_redirects=True)
     assert "Nadia peut de nouveau se connecter." in page_text(response)
     assert cashier.locked_until is None
+
+
+def test_audit_page_lists_logins_in_french(client, make_user, login):
+    make_user(Role.ADMIN, username="claire", display_name="Claire D.")
+    login("claire", "mauvais")
+    login("claire")
+    text = page_text(client.get("/admin/audit"))
+    assert "Échec de connexion" in text and "Connexion réussie" in text
+    assert "Claire D." in text

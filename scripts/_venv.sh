@@ -1,0 +1,19 @@
+# Sourced by the other scripts: a virtualenv in .venv with the project installed (re-done only
+# when pyproject.toml changes). Usage: ensure_venv "" | ensure_venv "[test]"
+ensure_venv() {
+  local extras="$1"
+  local python="${PYTHON:-python3}"
+  if [ ! -x .venv/bin/python ]; then
+    echo "== Création de l'environnement Python (.venv)"
+    "$python" -m venv .venv
+  fi
+  local stamp=".venv/.installed${extras}"
+  local wanted
+  wanted="$(sha256sum pyproject.toml | cut -d' ' -f1)"
+  if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
+    echo "== Installation des dépendances${extras:+ $extras}"
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
+    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}"
+    echo "$wanted" > "$stamp"
+  fi
+}
