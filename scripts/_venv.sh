@@ -12,8 +12,14 @@ ensure_venv() {
   wanted="$(sha256sum pyproject.toml | cut -d' ' -f1)"
   if [ ! -f "$stamp" ] || [ "$(cat "$stamp")" != "$wanted" ]; then
     echo "== Installation des dépendances${extras:+ $extras}"
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip
-    .venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".${extras}"
+    local log=".venv/install.log"
+    if ! { .venv/bin/python -m pip install --disable-pip-version-check --upgrade pip &&
+           .venv/bin/python -m pip install --disable-pip-version-check -e ".${extras}"; } \
+         >"$log" 2>&1; then
+      tail -n 40 "$log"
+      echo "!! L'installation a échoué (journal complet : $log)."
+      return 1
+    fi
     echo "$wanted" > "$stamp"
   fi
 }
