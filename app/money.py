@@ -70,3 +70,20 @@ def format_cents(cents: int, locale: str = "fr_FR") -> str:
 def format_cents_plain(cents: int, locale: str = "fr_FR") -> str:
     """``1250`` → ``12,50`` for input fields and receipts' columns."""
     return format_decimal(cents_to_decimal(cents), format="#,##0.00", locale=locale)
+
+
+def parse_percent_bp(text: str) -> int:
+    """``"5,5"`` or ``"5,5 %"`` → 550 basis points."""
+    cleaned = text.replace("%", "").strip()
+    try:
+        return parse_cents(cleaned)  # two decimals of a percent are basis points
+    except InvalidAmount:
+        raise InvalidAmount(
+            f"« {text.strip()} » n'est pas un taux valide (exemple : 5,5)."
+        ) from None
+
+
+def format_percent_bp(basis_points: int) -> str:
+    """550 → ``5,5`` (no trailing zeros)."""
+    whole, rest = divmod(basis_points, 100)
+    return f"{whole}" if rest == 0 else f"{whole},{rest:02d}".rstrip("0")

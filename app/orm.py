@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import DateTime, Enum, MetaData, event
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
 
 # A fixed naming convention keeps constraint names stable, so Alembic diffs stay quiet.
@@ -66,6 +66,39 @@ def tune_sqlite_engine(engine: Engine, busy_timeout_ms: int) -> None:
     def _on_begin(connection):
         mode = connection.get_execution_options().get("sqlite_begin", "")
         connection.exec_driver_sql(f"BEGIN {mode}".strip())
+        connection.info[SQLITE_WRITE_LOCK] = mode == "IMMEDIATE"
+
+    @event.listens_for(engine, "commit")
+    @event.listens_for(engine, "rollback")
+    def _on_end(connection):
+        connection.info[SQLITE_WRITE_LOCK] = False
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _on_execute(connection, cursor, statement, parameters, context, executemany):
+        # The first write of a deferred transaction takes SQLite's write lock.
+        if not statement.lstrip()[:8].upper().startswith(_READ_ONLY_PREFIXES):
+            connection.info[SQLITE_WRITE_LOCK] = True
+
+
+SQLITE_WRITE_LOCK = "caisse_sqlite_write_lock"
+_READ_ONLY_PREFIXES = ("SELECT", "PRAGMA", "BEGIN", "SAVEPOIN", "RELEASE", "WITH")
+
+
+def lock_for_update(session: Session) -> None:
+    """Serialise writers before reading what is about to change.
+
+    PostgreSQL: nothing to do here; callers read the rows they change with
+    ``SELECT … FOR UPDATE``. SQLite has no row locks: the transaction must hold the database
+    write lock *before* it reads. A transaction that has only read so far (loading the user,
+    say) is ended and a new one is opened with ``BEGIN IMMEDIATE``, which waits for the lock
+    (busy timeout) instead of failing later on a stale snapshot.
+    """
+    session.flush()
+    connection = session.connection()
+    if connection.dialect.name != "sqlite" or connection.info.get(SQLITE_WRITE_LOCK):
+        return
+    session.commit()  # nothing written yet: this only ends the read snapshot
+    session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
 def string_enum(enum_class: type[enum.Enum], name: str) -> Enum:

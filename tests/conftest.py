@@ -20,6 +20,7 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 
 from app import MIGRATIONS_DIRECTORY, create_app
 from app.extensions import db
+from app.orm import SQLITE_WRITE_LOCK
 from app.users.roles import Role
 from app.users.services import NewUser, create_user
 
@@ -35,6 +36,22 @@ def _drop_everything(engine: sa.Engine) -> None:
             connection.exec_driver_sql("CREATE SCHEMA public")
         else:
             metadata.drop_all(connection)
+
+
+def reset_database(flask_app) -> None:
+    """Empty database brought to head: for tests that must commit (threads, live server)."""
+    with flask_app.app_context():
+        db.session.remove()
+        _drop_everything(db.engine)
+        upgrade(directory=MIGRATIONS_DIRECTORY)
+        db.engine.dispose()
+
+
+@pytest.fixture
+def committed(app):
+    """For tests that commit for real (several threads): the database is reset afterwards."""
+    yield app
+    reset_database(app)
 
 
 @pytest.fixture(scope="session")
@@ -54,9 +71,7 @@ def app(database_url, tmp_path_factory):
             "SECRET_KEY": "test-secret-key",
         }
     )
-    with flask_app.app_context():
-        _drop_everything(db.engine)
-        upgrade(directory=MIGRATIONS_DIRECTORY)  # an empty database brought to head
+    reset_database(flask_app)  # an empty database brought to head by the migrations
     yield flask_app
     with flask_app.app_context():
         db.engine.dispose()
@@ -68,6 +83,8 @@ def session(app) -> Iterator:
     with app.app_context():
         connection = db.engine.connect()
         outer = connection.begin()
+        # One connection for the whole test: it may write without taking turns.
+        connection.info[SQLITE_WRITE_LOCK] = True
         test_session = scoped_session(
             sessionmaker(bind=connection, join_transaction_mode="create_savepoint")
         )
@@ -153,3 +170,51 @@ def page_text(response) -> str:
     text = re.sub(r"<[^>]+>", " ", html)
     text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("&#39;", "'")
     return re.sub(r"\s+", " ", text)
+
+
+@pytest.fixture
+def staff(make_user):
+    """An encadrant who receives goods and validates stocktakes."""
+    return make_user(Role.ENCADRANT, username="karim", display_name="Karim")
+
+
+@pytest.fixture
+def make_product(session, now):
+    from app.barcodes import complete_ean13
+    from inventory.models import StockUnit
+    from inventory.services.products import ProductData, create_product, get_or_create_category
+
+    counter = {"n": 0}
+
+    def build(name: str = "Pâtes 500 g", price_cents: int = 120, unit=StockUnit.PIECE,
+              category: str = "Épicerie salée", barcodes: list[str] | None = None, **fields):
+        counter["n"] += 1
+        if barcodes is None:
+            barcodes = [complete_ean13(f"37{counter['n']:010d}")]
+        data = ProductData(name=name, category_id=get_or_create_category(session, category).id,
+                           unit=unit, reference_price_cents=price_cents, **fields)
+        return create_product(session, None, now, data, barcodes)
+
+    return build
+
+
+@pytest.fixture
+def receive(session, now, staff):
+    """Receive ``quantity`` of a product in a new lot (origin purchase unless told)."""
+    from inventory.models import LotOrigin
+    from inventory.services.receptions import (
+        LotData,
+        ReceptionData,
+        receive_line,
+        start_reception,
+    )
+
+    def do_receive(product, quantity, origin=LotOrigin.PURCHASE, at=None, **lot_fields):
+        when = at or now
+        reception = start_reception(session, staff.id, when, ReceptionData(
+            origin=origin, declared_weight_grams=1000 if origin.value == "banque_alimentaire"
+            else None))
+        return receive_line(session, staff.id, when, reception, product,
+                            LotData(quantity=quantity, **lot_fields))
+
+    return do_receive

@@ -16,6 +16,11 @@ DEFAULTS: dict[str, Any] = {
     "shop.vat_exempt": True,
     "security.max_failed_logins": 5,
     "security.lockout_minutes": 15,
+    # Stock: lots within this many days of their DLC are flagged; past DDM may still be sold.
+    "stock.expiry_warning_days": 3,
+    "stock.sell_past_ddm": True,
+    # Supermarket donations must arrive with at least this many hours before their DLC.
+    "stock.donation_min_hours_before_dlc": 48,
 }
 
 

@@ -8,13 +8,12 @@ import threading
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from werkzeug.serving import make_server
 
 from app.extensions import db
 from app.users.roles import Role
 from app.users.services import NewUser, create_user
-from tests.conftest import FIXED_NOW
+from tests.conftest import FIXED_NOW, reset_database
 
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -36,16 +35,10 @@ def _chromium_path() -> str:
     return path
 
 
-def _empty_all_tables() -> None:
-    with db.engine.begin() as connection:
-        for table in reversed(db.metadata.sorted_tables):
-            connection.execute(sa.delete(table))
-
-
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def live_server(app):
+    reset_database(app)
     with app.app_context():
-        _empty_all_tables()
         for data in E2E_USERS:
             create_user(db.session, None, FIXED_NOW, data)
         db.session.commit()
@@ -57,9 +50,7 @@ def live_server(app):
     server.shutdown()
     thread.join(timeout=5)
     server.server_close()
-    with app.app_context():
-        _empty_all_tables()
-        db.session.remove()
+    reset_database(app)
 
 
 @pytest.fixture(scope="session")

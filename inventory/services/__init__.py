@@ -1,0 +1,1 @@
+"""Inventory services: plain functions taking the session, the actor and the clock."""

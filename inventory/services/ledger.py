@@ -1,0 +1,182 @@
+"""The append-only stock ledger: receiving into lots, withdrawing first-expired-first-out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.orm import lock_for_update
+from app.settings.services import get_setting
+from inventory.errors import InsufficientStock, InvalidData, NotSellable
+from inventory.models import Lot, MovementKind, Product, StockMovement
+
+OUTGOING_KINDS = frozenset(
+    {MovementKind.SALE, MovementKind.LOSS, MovementKind.EXPIRED_DESTROYED,
+     MovementKind.GIVEN_AWAY}
+)
+
+
+@dataclass(frozen=True)
+class MovementContext:
+    """Who and when, for every movement a service appends."""
+
+    actor_id: int | None
+    now: datetime
+    reference: str | None = None
+    reason: str | None = None
+
+
+def append_movement(
+    session: Session, lot: Lot, kind: MovementKind, quantity: int, context: MovementContext
+) -> StockMovement:
+    """Append one movement; the database applies it to ``lot.remaining_quantity``."""
+    if quantity == 0:
+        raise InvalidData(_("Une quantité nulle ne fait pas de mouvement."))
+    if kind in OUTGOING_KINDS and quantity > 0:
+        raise ValueError("outgoing movements are negative")
+    movement = StockMovement(
+        product_id=lot.product_id,
+        lot_id=lot.id,
+        kind=kind,
+        quantity=quantity,
+        at=context.now,
+        actor_id=context.actor_id,
+        reason=context.reason,
+        reference=context.reference,
+    )
+    session.add(movement)
+    session.flush()
+    session.expire(lot, ["remaining_quantity"])  # the trigger changed it
+    return movement
+
+
+def stock_on_hand(session: Session, product_id: int) -> int:
+    return session.scalar(
+        select(func.coalesce(func.sum(Lot.remaining_quantity), 0)).where(
+            Lot.product_id == product_id
+        )
+    )
+
+
+def stock_by_product(session: Session, product_ids: list[int]) -> dict[int, int]:
+    rows = session.execute(
+        select(Lot.product_id, func.sum(Lot.remaining_quantity))
+        .where(Lot.product_id.in_(product_ids))
+        .group_by(Lot.product_id)
+    )
+    totals = dict.fromkeys(product_ids, 0)
+    totals.update({product_id: int(total) for product_id, total in rows})
+    return totals
+
+
+def _fefo_order():
+    expiry = func.coalesce(Lot.use_by, Lot.best_before)
+    return (expiry.is_(None), expiry, Lot.received_at, Lot.id)
+
+
+def lot_is_sellable(lot: Lot, today: date, sell_past_ddm: bool) -> bool:
+    if lot.use_by is not None and lot.use_by < today:
+        return False
+    return not (lot.best_before is not None and lot.best_before < today and not sell_past_ddm)
+
+
+def _locked_lots_with_stock(session: Session, product_id: int) -> list[Lot]:
+    lock_for_update(session)
+    return list(
+        session.scalars(
+            select(Lot)
+            .where(Lot.product_id == product_id, Lot.remaining_quantity > 0)
+            .order_by(*_fefo_order())
+            .with_for_update()
+            .execution_options(populate_existing=True)
+        )
+    )
+
+
+def withdraw(
+    session: Session,
+    product: Product,
+    quantity: int,
+    kind: MovementKind,
+    context: MovementContext,
+    today: date,
+) -> list[StockMovement]:
+    """Take ``quantity`` out of stock, first-expired-first-out.
+
+    A sale only takes from sellable lots (never past DLC; past DDM only when the setting
+    allows). If the books hold less than what is physically sold, the shortfall is booked on
+    the last sellable lot, which goes negative until the next stocktake: the customer has
+    the goods in hand, and the till must not lose the sale. Other withdrawals (loss, gift)
+    never exceed the stock.
+    """
+    if quantity <= 0:
+        raise InvalidData(_("La quantité doit être positive."))
+    if quantity > 1_000_000:
+        raise InvalidData(_("Quantité invraisemblable (plus d'un million)."))
+    lots = _locked_lots_with_stock(session, product.id)
+    if kind == MovementKind.SALE:
+        sell_past_ddm = bool(get_setting(session, "stock.sell_past_ddm"))
+        sellable = [lot for lot in lots if lot_is_sellable(lot, today, sell_past_ddm)]
+        if not sellable:
+            if lots:
+                raise NotSellable(
+                    _("« %(p)s » : le stock restant a dépassé sa date limite ; il ne peut pas "
+                      "être vendu.", p=product.name)
+                )
+            raise NotSellable(
+                _("« %(p)s » n'a aucun lot en stock : faites d'abord une réception.",
+                  p=product.name)
+            )
+        lots = sellable
+    elif sum(lot.remaining_quantity for lot in lots) < quantity:
+        raise InsufficientStock(
+            _("Stock insuffisant pour « %(p)s » : %(n)d en stock.", p=product.name,
+              n=sum(lot.remaining_quantity for lot in lots))
+        )
+    movements = []
+    left = quantity
+    for index, lot in enumerate(lots):
+        is_last = index == len(lots) - 1
+        take = left if is_last else min(left, lot.remaining_quantity)
+        if take > 0:
+            movements.append(append_movement(session, lot, kind, -take, context))
+            left -= take
+        if left == 0:
+            break
+    return movements
+
+
+def receive_into_lot(session: Session, lot: Lot, context: MovementContext) -> StockMovement:
+    session.add(lot)
+    session.flush()
+    return append_movement(session, lot, MovementKind.RECEIVE, lot.quantity, context)
+
+
+def ledger_discrepancies(session: Session) -> list[tuple[int, int, int]]:
+    """Lots whose remaining quantity differs from the sum of their movements (should be none)."""
+    totals = (
+        select(StockMovement.lot_id, func.sum(StockMovement.quantity).label("total"))
+        .group_by(StockMovement.lot_id)
+        .subquery()
+    )
+    rows = session.execute(
+        select(Lot.id, Lot.remaining_quantity, func.coalesce(totals.c.total, 0))
+        .outerjoin(totals, totals.c.lot_id == Lot.id)
+        .where(Lot.remaining_quantity != func.coalesce(totals.c.total, 0))
+    )
+    return [tuple(row) for row in rows]
+
+
+def movements_of_product(session: Session, product_id: int, limit: int = 200):
+    return list(
+        session.scalars(
+            select(StockMovement)
+            .where(StockMovement.product_id == product_id)
+            .order_by(StockMovement.id.desc())
+            .limit(limit)
+        )
+    )
