@@ -79,9 +79,14 @@ def _register_blueprints(flask_app: Flask) -> None:
     from app.audit.views import blueprint as audit_blueprint
     from app.users.views import blueprint as users_blueprint
     from app.views import blueprint as main_blueprint
+    from inventory.views import blueprint as inventory_blueprint
+    from participants.services import participant_choices
     from pos.views import blueprint as pos_blueprint
 
     flask_app.register_blueprint(main_blueprint)
     flask_app.register_blueprint(users_blueprint)
     flask_app.register_blueprint(audit_blueprint)
     flask_app.register_blueprint(pos_blueprint, url_prefix="/pos")
+    flask_app.register_blueprint(inventory_blueprint, url_prefix="/stock")
+    # Ports between packages that may not import each other (DESIGN.md's dependency table).
+    flask_app.extensions["caisse.participant_choices"] = participant_choices

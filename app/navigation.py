@@ -20,6 +20,12 @@ class NavEntry:
 NAV_ENTRIES: tuple[NavEntry, ...] = (
     NavEntry(_l("Accueil"), "main.home", None),
     NavEntry(_l("Caisse"), "pos.till", Permission.TILL_SELL),
+    NavEntry(_l("Stock"), "inventory.products", Permission.STOCK_MANAGE),
+    NavEntry(_l("Réceptions"), "inventory.receptions", Permission.STOCK_MANAGE),
+    NavEntry(_l("Dates limites"), "inventory.expiry", Permission.STOCK_MANAGE),
+    NavEntry(_l("Inventaires"), "inventory.stocktakes", Permission.STOCK_MANAGE),
+    NavEntry(_l("Jardin"), "inventory.harvests", Permission.HARVEST_LOG),
+    NavEntry(_l("Codes-barres"), "inventory.nomenclature", Permission.STOCK_MANAGE),
     NavEntry(_l("Utilisateurs"), "users.list_users", Permission.USERS_MANAGE),
     NavEntry(_l("Journal d'audit"), "audit.audit_log", Permission.AUDIT_VIEW),
 )

@@ -8,14 +8,17 @@ from app.barcodes import complete_ean13
 from app.clock import shop_date
 from inventory.models import (
     Category,
+    Harvest,
     ItemState,
     Lot,
     LotOrigin,
     Product,
     ProductBarcode,
+    Reception,
     RessourcerieItem,
     StockUnit,
 )
+from inventory.services.ledger import MovementContext, receive_into_lot
 
 # (category, name, unit, price in cents, VAT in basis points, net content g/ml, keeps: DLC or DDM)
 BASE_PRODUCTS = (
@@ -93,6 +96,13 @@ RESSOURCERIE_ITEMS = (
     ("Jouets", "Garage en bois", 3000, 700, None),
     ("Textiles", "Manteau d'hiver enfant", 600, 500, None),
 )
+DEMO_SUPPLIERS = {
+    LotOrigin.BANQUE_ALIMENTAIRE: "Banque Alimentaire — entrepôt départemental",
+    LotOrigin.PURCHASE: "Grossiste Solidaire",
+    LotOrigin.DONATION: "Don de particuliers",
+    LotOrigin.RAMASSE: "Ramasse — supermarché du centre",
+    LotOrigin.JARDIN: "Jardin du CCAS",
+}
 ITEM_STATES = (ItemState.READY, ItemState.IN_REPAIR, ItemState.COLLECTED)
 
 
@@ -146,6 +156,23 @@ def load_demo(session, context) -> list[str]:
 
     origins = (LotOrigin.BANQUE_ALIMENTAIRE, LotOrigin.PURCHASE, LotOrigin.DONATION,
                LotOrigin.RAMASSE)
+    staff = context.shared.get("users", {})
+    actor = next(iter(staff.values())).id if staff else None
+    receptions: dict[tuple[LotOrigin, int], Reception] = {}
+
+    def reception_for(origin: LotOrigin, days_ago: int) -> Reception:
+        if (origin, days_ago) not in receptions:
+            reception = Reception(
+                origin=origin, received_at=now - timedelta(days=days_ago), received_by_id=actor,
+                supplier=DEMO_SUPPLIERS[origin],
+                declared_weight_grams=rng.randint(80, 400) * 1000
+                if origin == LotOrigin.BANQUE_ALIMENTAIRE else None,
+            )
+            session.add(reception)
+            session.flush()
+            receptions[(origin, days_ago)] = reception
+        return receptions[(origin, days_ago)]
+
     lots = expired = soon = 0
     for product, keeps in products:
         for _ in range(rng.randint(1, 2)):
@@ -156,16 +183,25 @@ def load_demo(session, context) -> list[str]:
                 quantity, origin = rng.randint(3, 40), rng.choice(origins)
                 value = product.reference_price_cents * quantity
             offset = rng.choice((-3, -1, 1, 2, 5, 12, 30, 90, 240))
+            reception = reception_for(origin, rng.choice((1, 3, 6, 10, 15, 20)))
             lot = Lot(product_id=product.id, quantity=quantity, origin=origin,
-                      reference_value_cents=value,
-                      received_at=now - timedelta(days=rng.randint(1, 20)))
+                      reference_value_cents=value, received_at=reception.received_at,
+                      reception_id=reception.id)
             if keeps in ("dlc", "jardin"):
                 lot.use_by = today + timedelta(days=offset if keeps == "dlc" else abs(offset))
             elif keeps == "ddm":
                 lot.best_before = today + timedelta(days=offset * 4)
             expired += bool(lot.use_by and lot.use_by < today)
             soon += bool(lot.use_by and today <= lot.use_by <= today + timedelta(days=2))
-            session.add(lot)
+            # Straight into the ledger: demo lots may be already past their date.
+            receive_into_lot(session, lot, MovementContext(
+                actor, reception.received_at, f"reception:{reception.id}"))
+            if keeps == "jardin":
+                session.add(Harvest(
+                    parcel_number=rng.randint(1, 6), product_id=product.id,
+                    weight_grams=quantity, harvested_on=shop_date(reception.received_at),
+                    lot_id=lot.id, recorded_by_id=actor, participant_ids=[],
+                ))
             lots += 1
 
     for number, (category, description, grams, price, serial) in enumerate(

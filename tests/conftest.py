@@ -109,6 +109,9 @@ class IsolatedClient(FlaskClient):
     def open(self, *args, **kwargs):
         for key in list(g):
             g.pop(key)
+        # What the test set up is committed before the request, as it would be in real life
+        # (only up to the outer transaction, which is still rolled back after the test).
+        db.session.commit()
         return super().open(*args, **kwargs)
 
 

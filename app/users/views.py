@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
@@ -11,6 +9,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.audit.services import record_audit
 from app.clock import utcnow
 from app.extensions import db
+from app.urls import safe_local_path
 from app.users import services
 from app.users.auth import require_permission
 from app.users.errors import UnknownBadge, UserError
@@ -19,14 +18,6 @@ from app.users.models import User
 from app.users.roles import ROLE_LABELS, Permission
 
 blueprint = Blueprint("users", __name__)
-
-
-def _safe_next(default: str) -> str:
-    target = request.args.get("next", "")
-    parts = urlsplit(target)
-    if target.startswith("/") and not target.startswith("//") and not parts.netloc:
-        return target
-    return default
 
 
 def _start_session(user: User) -> None:
@@ -49,7 +40,7 @@ def login():
             return render_template("users/login.html", form=form), 401
         db.session.commit()
         _start_session(user)
-        return redirect(_safe_next(url_for("main.home")))
+        return redirect(safe_local_path(request.args.get("next"), url_for("main.home")))
     return render_template("users/login.html", form=form)
 
 

@@ -161,4 +161,6 @@ def harvest_table(session: Session, year: int) -> tuple[list[str], dict[str, dic
 
 
 def recent_harvests(session: Session, limit: int = 30) -> list[Harvest]:
-    return list(session.scalars(select(Harvest).order_by(Harvest.id.desc()).limit(limit)))
+    return list(session.scalars(
+        select(Harvest).order_by(Harvest.harvested_on.desc(), Harvest.id.desc()).limit(limit)
+    ))

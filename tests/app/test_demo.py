@@ -10,6 +10,7 @@ from app.users.models import User
 from app.users.roles import Role
 from app.users.services import authenticate_badge, authenticate_password
 from inventory.models import Lot, Product, ProductBarcode, RessourcerieItem
+from inventory.services.ledger import ledger_discrepancies
 from participants.models import Atelier, GardenParcel, Household, Participant
 from pos.models import Till
 
@@ -29,6 +30,9 @@ def test_demo_loads_a_realistic_shop_once(session, now):
     assert any(lot.use_by and lot.use_by < today for lot in lots)  # some expired
     assert any(lot.use_by and lot.use_by >= today for lot in lots)
     assert any(lot.best_before for lot in lots)
+    # Every demo lot entered through the ledger.
+    assert all(lot.remaining_quantity == lot.quantity for lot in lots)
+    assert ledger_discrepancies(session) == []
     assert 35 <= _count(session, Household.id) <= 45
     cards = session.scalars(select(Household.card_code)).all()
     assert all(is_valid_gs1(c) and c.startswith("042") for c in cards)

@@ -1,0 +1,155 @@
+"""Forms of the stock pages (CSRF through Flask-WTF; amounts parsed by app.money)."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+
+from app.money import InvalidAmount, parse_cents, parse_percent_bp
+from inventory.models import LotOrigin, MovementKind, RuleKind, StockUnit
+
+REQUIRED = _l("Ce champ est obligatoire.")
+
+UNIT_LABELS = {StockUnit.PIECE: _l("à la pièce"), StockUnit.KILOGRAM: _l("au poids (kg)"),
+               StockUnit.LITRE: _l("à la pièce, prix au litre")}
+ORIGIN_LABELS = {
+    LotOrigin.BANQUE_ALIMENTAIRE: _l("Banque Alimentaire"), LotOrigin.PURCHASE: _l("Achat"),
+    LotOrigin.DONATION: _l("Don"), LotOrigin.JARDIN: _l("Jardin"),
+    LotOrigin.RAMASSE: _l("Ramasse (grandes surfaces)"), LotOrigin.OTHER: _l("Autre"),
+}
+MOVEMENT_LABELS = {
+    MovementKind.RECEIVE: _l("Réception"), MovementKind.SALE: _l("Vente"),
+    MovementKind.REFUND: _l("Retour client"), MovementKind.LOSS: _l("Perte, casse"),
+    MovementKind.EXPIRED_DESTROYED: _l("Détruit (date dépassée)"),
+    MovementKind.GIVEN_AWAY: _l("Donné"), MovementKind.STOCKTAKE: _l("Ajustement d'inventaire"),
+}
+RULE_KIND_LABELS = {
+    RuleKind.PRODUCT: _l("Produit"), RuleKind.WEIGHT: _l("Poids"), RuleKind.PRICE: _l("Prix"),
+    RuleKind.PRICE_TO_WEIGHT: _l("Prix pour poids"),
+    RuleKind.BENEFICIARY_CARD: _l("Carte bénéficiaire"), RuleKind.STAFF_BADGE: _l("Badge"),
+}
+
+
+def _choices(labels: dict) -> list[SelectChoice]:
+    return [SelectChoice(key.value, label) for key, label in labels.items()]
+
+
+class MoneyField(StringField):
+    """Typed as ``12,50``; ``.cents`` holds the integer after validation."""
+
+    cents: int | None = None
+
+    def pre_validate(self, form) -> None:
+        self.cents = None
+        if self.data:
+            try:
+                self.cents = parse_cents(self.data)
+            except InvalidAmount as error:
+                raise ValidationError(str(error)) from None
+
+
+class ProductForm(FlaskForm):
+    name = StringField(_l("Nom"), validators=[DataRequired(REQUIRED), Length(max=160)])
+    category_id = SelectField(_l("Catégorie"), coerce=int)
+    unit = SelectField(_l("Vendu"), choices=_choices(UNIT_LABELS))
+    price = MoneyField(_l("Prix de référence (€, au kg pour le poids)"),
+                       validators=[DataRequired(REQUIRED)])
+    vat = SelectField(_l("TVA"), choices=[SelectChoice(v, v + " %") for v in
+                                          ("5,5", "10", "20", "2,1", "0")])
+    net_content = IntegerField(_l("Contenu net (g ou ml, pour le prix au kg ou au litre)"),
+                               validators=[Optional(), NumberRange(min=1)])
+    per_visit_limit = IntegerField(_l("Limite par passage (bénéficiaires)"),
+                                   validators=[Optional(), NumberRange(min=1)])
+    is_active = BooleanField(_l("En vente"), default=True)
+    barcode = StringField(_l("Code-barres"), validators=[Optional(), Length(max=32)])
+
+    def vat_bp(self) -> int:
+        return parse_percent_bp(self.vat.data)
+
+
+class BarcodeForm(FlaskForm):
+    code = StringField(_l("Ajouter un code-barres"), validators=[DataRequired(REQUIRED)])
+
+
+class ReceptionForm(FlaskForm):
+    origin = SelectField(_l("Provenance"), choices=_choices(
+        {k: v for k, v in ORIGIN_LABELS.items() if k != LotOrigin.JARDIN}))
+    supplier = StringField(_l("Fournisseur ou donateur"), validators=[Optional(),
+                                                                      Length(max=120)])
+    document_ref = StringField(_l("N° de bon de livraison"), validators=[Optional(),
+                                                                        Length(max=80)])
+    declared_weight = StringField(_l("Poids total (kg, obligatoire pour la Banque Alimentaire)"),
+                                  validators=[Optional()])
+    temperature = StringField(_l("Température à réception (°C, produits frais)"),
+                              validators=[Optional()])
+
+
+class ScanForm(FlaskForm):
+    class Meta:
+        csrf = False  # a GET form: it only looks a code up
+
+    code = StringField(_l("Scannez ou tapez un code-barres"), validators=[DataRequired(REQUIRED)])
+
+
+class LotForm(FlaskForm):
+    product_id = HiddenField()
+    quantity = StringField(_l("Quantité"), validators=[DataRequired(REQUIRED)])
+    date_kind = SelectField(_l("Date"), choices=[SelectChoice("use_by", _l("DLC (à consommer "
+                                                                           "jusqu'au)")),
+                                                 SelectChoice("best_before", _l("DDM (de "
+                                                                                "préférence "
+                                                                                "avant)")),
+                                                 SelectChoice("none", _l("Sans date"))])
+    expiry = DateField(_l("Date limite"), validators=[Optional()])
+
+
+class HarvestForm(FlaskForm):
+    parcel_number = SelectField(_l("Parcelle"), coerce=int,
+                                choices=[SelectChoice(n, f"Parcelle {n}") for n in range(1, 7)])
+    product_id = SelectField(_l("Légume"), coerce=int)
+    weight = StringField(_l("Poids (kg)"), validators=[DataRequired(REQUIRED)])
+    harvested_on = DateField(_l("Date de récolte"), validators=[DataRequired(REQUIRED)])
+    participant_ids = SelectMultipleField(_l("Participant·es présent·es"), coerce=int)
+
+
+class DisposeForm(FlaskForm):
+    action = SelectField(choices=[SelectChoice("expired_destroyed", _l("Détruire")),
+                                  SelectChoice("given_away", _l("Donner"))])
+    reason = StringField(_l("Motif (facultatif)"), validators=[Optional(), Length(max=200)])
+
+
+class StocktakeForm(FlaskForm):
+    label = StringField(_l("Nom de l'inventaire"), validators=[DataRequired(REQUIRED),
+                                                               Length(max=120)])
+
+
+class CountForm(FlaskForm):
+    product_id = HiddenField(validators=[DataRequired()])
+    quantity = StringField(_l("Total compté"), validators=[DataRequired(REQUIRED)])
+
+
+class RuleForm(FlaskForm):
+    sequence = IntegerField(_l("Ordre"), validators=[DataRequired(REQUIRED)])
+    name = StringField(_l("Nom"), validators=[DataRequired(REQUIRED), Length(max=80)])
+    kind = SelectField(_l("Type"), choices=_choices(RULE_KIND_LABELS))
+    pattern = StringField(_l("Motif"), validators=[DataRequired(REQUIRED), Length(max=40)])
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("Fichier CSV (séparateur ;)"), validators=[FileRequired(REQUIRED)])
+
+
+class EmptyForm(FlaskForm):
+    """CSRF only."""

@@ -1,0 +1,198 @@
+"""Catalogue pages: list and search, product sheet, CSV import and export, nomenclature."""
+
+from __future__ import annotations
+
+from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.audit.services import record_audit
+from app.clock import utcnow
+from app.extensions import db
+from app.money import format_cents_plain, format_percent_bp
+from app.urls import safe_local_path
+from app.users.auth import require_permission
+from app.users.roles import Permission
+from inventory.errors import InventoryError
+from inventory.forms import BarcodeForm, EmptyForm, ImportForm, ProductForm, RuleForm
+from inventory.models import BarcodeRule, Lot, Product, StockUnit
+from inventory.nomenclature import compile_rule, load_rules, parse_scan
+from inventory.services.ledger import movements_of_product, stock_by_product, stock_on_hand
+from inventory.services.product_csv import export_products_csv, import_products_csv
+from inventory.services.products import (
+    ProductData,
+    add_barcode,
+    create_product,
+    list_categories,
+    search_products,
+    update_product,
+)
+from inventory.views import blueprint
+
+
+def _product_form(product: Product | None = None) -> ProductForm:
+    form = ProductForm(obj=product)
+    form.category_id.choices = [(c.id, c.name) for c in list_categories(db.session)]
+    if product is not None and not form.is_submitted():
+        form.unit.data = product.unit.value
+        form.price.data = format_cents_plain(product.reference_price_cents)
+        form.vat.data = format_percent_bp(product.vat_rate_bp)
+    return form
+
+
+def _product_data(form: ProductForm) -> ProductData:
+    return ProductData(
+        name=form.name.data, category_id=form.category_id.data, unit=StockUnit(form.unit.data),
+        reference_price_cents=form.price.cents, vat_rate_bp=form.vat_bp(),
+        net_content=form.net_content.data, per_visit_limit=form.per_visit_limit.data,
+        is_active=form.is_active.data,
+    )
+
+
+@blueprint.route("/")
+@require_permission(Permission.STOCK_MANAGE)
+def products():
+    query = request.args.get("q", "").strip()
+    found = search_products(db.session, query, limit=100, include_inactive=True)
+    stock = stock_by_product(db.session, [p.id for p in found])
+    return render_template("inventory/products.html", products=found, stock=stock, query=query)
+
+
+@blueprint.route("/products/new", methods=["GET", "POST"])
+@require_permission(Permission.STOCK_MANAGE)
+def new_product():
+    form = _product_form()
+    if request.method == "GET" and request.args.get("code"):
+        form.barcode.data = request.args["code"]
+    if form.validate_on_submit():
+        try:
+            codes = [form.barcode.data] if form.barcode.data else []
+            product = create_product(db.session, current_user.id, utcnow(), _product_data(form),
+                                     codes)
+        except InventoryError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Produit « %(n)s » créé.", n=product.name), "success")
+            return redirect(safe_local_path(request.args.get("back"),
+                                            url_for(".product", product_id=product.id)))
+    return render_template("inventory/product_form.html", form=form, product=None), (
+        422 if form.is_submitted() else 200)
+
+
+@blueprint.route("/products/<int:product_id>", methods=["GET", "POST"])
+@require_permission(Permission.STOCK_MANAGE)
+def product(product_id: int):
+    item = db.get_or_404(Product, product_id)
+    form = _product_form(item)
+    if form.validate_on_submit():
+        try:
+            update_product(db.session, current_user.id, utcnow(), item, _product_data(form))
+        except InventoryError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Fiche enregistrée."), "success")
+            return redirect(url_for(".product", product_id=item.id))
+    lots = db.session.scalars(
+        select(Lot).where(Lot.product_id == item.id).order_by(Lot.received_at.desc())
+    ).all()
+    return render_template(
+        "inventory/product.html", product=item, form=form, barcode_form=BarcodeForm(),
+        lots=lots, stock=stock_on_hand(db.session, item.id),
+        movements=movements_of_product(db.session, item.id, 50),
+    )
+
+
+@blueprint.route("/products/<int:product_id>/barcodes", methods=["POST"])
+@require_permission(Permission.STOCK_MANAGE)
+def add_product_barcode(product_id: int):
+    item = db.get_or_404(Product, product_id)
+    form = BarcodeForm()
+    if form.validate_on_submit():
+        try:
+            add_barcode(db.session, item, form.code.data)
+        except InventoryError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Code-barres ajouté."), "success")
+    return redirect(url_for(".product", product_id=item.id))
+
+
+@blueprint.route("/products/export.csv")
+@require_permission(Permission.STOCK_MANAGE)
+def export_products():
+    return Response(export_products_csv(db.session), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": "attachment; filename=produits.csv"})
+
+
+@blueprint.route("/products/import", methods=["GET", "POST"])
+@require_permission(Permission.STOCK_MANAGE)
+def import_products():
+    form = ImportForm()
+    errors: list[str] = []
+    if form.validate_on_submit():
+        raw = form.file.data.read()
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            text = raw.decode("cp1252")  # files saved by older spreadsheet software
+        errors, result = import_products_csv(db.session, current_user.id, utcnow(), text)
+        if errors:
+            db.session.rollback()
+        else:
+            db.session.commit()
+            flash(_("Import réussi : %(c)d produits créés, %(u)d mis à jour.",
+                    c=result.created, u=result.updated), "success")
+            return redirect(url_for(".products"))
+    return render_template("inventory/import.html", form=form, errors=errors), (
+        422 if errors else 200)
+
+
+@blueprint.route("/nomenclature", methods=["GET", "POST"])
+@require_permission(Permission.STOCK_MANAGE)
+def nomenclature():
+    form = RuleForm()
+    if form.validate_on_submit():
+        try:
+            compile_rule(form.kind.data, form.name.data, form.pattern.data.strip())
+        except InventoryError as error:
+            flash(error.message, "error")
+        else:
+            db.session.add(BarcodeRule(sequence=form.sequence.data, name=form.name.data.strip(),
+                                       kind=form.kind.data, pattern=form.pattern.data.strip()))
+            record_audit(db.session, actor_id=current_user.id, now=utcnow(),
+                         action="nomenclature.changed",
+                         details={"added": form.pattern.data.strip(), "kind": form.kind.data})
+            db.session.commit()
+            flash(_("Règle ajoutée."), "success")
+            return redirect(url_for(".nomenclature"))
+    tried = request.args.get("essai", "").strip()
+    result = error = None
+    if tried:
+        try:
+            result = parse_scan(db.session, tried, load_rules(db.session))
+        except InventoryError as exc:
+            error = exc.message
+    rules = db.session.scalars(select(BarcodeRule).order_by(BarcodeRule.sequence)).all()
+    return render_template("inventory/nomenclature.html", rules=rules, form=form,
+                           delete_form=EmptyForm(), tried=tried, result=result, error=error)
+
+
+@blueprint.route("/nomenclature/<int:rule_id>/delete", methods=["POST"])
+@require_permission(Permission.STOCK_MANAGE)
+def delete_rule(rule_id: int):
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    rule = db.get_or_404(BarcodeRule, rule_id)
+    db.session.delete(rule)
+    record_audit(db.session, actor_id=current_user.id, now=utcnow(),
+                 action="nomenclature.changed", details={"removed": rule.pattern})
+    db.session.commit()
+    flash(_("Règle supprimée."), "success")
+    return redirect(url_for(".nomenclature"))

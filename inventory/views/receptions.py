@@ -1,0 +1,159 @@
+"""Receiving deliveries by scanning, and the jardin atelier's harvest page."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.clock import shop_date, utcnow
+from app.extensions import db
+from app.quantities import InvalidQuantity, parse_kilograms
+from app.users.auth import require_permission
+from app.users.roles import Permission
+from inventory.errors import InventoryError, UnknownBarcode
+from inventory.forms import ORIGIN_LABELS, HarvestForm, LotForm, ReceptionForm, ScanForm
+from inventory.models import LotOrigin, Product, Reception, RuleKind, StockUnit
+from inventory.nomenclature import parse_scan
+from inventory.services.ledger import stock_by_product
+from inventory.services.receptions import (
+    HarvestData,
+    LotData,
+    ReceptionData,
+    harvest_table,
+    receive_line,
+    recent_harvests,
+    recent_receptions,
+    record_harvest,
+    start_reception,
+)
+from inventory.views import blueprint, parse_quantity
+
+
+def _optional_tenths(text: str | None) -> int | None:
+    if not text:
+        return None
+    cleaned = text.replace(",", ".").replace("°", "").replace("C", "").strip()
+    try:
+        whole, _dot, decimal = cleaned.partition(".")
+        sign = -1 if whole.startswith("-") else 1
+        return sign * (abs(int(whole)) * 10 + int((decimal or "0")[:1]))
+    except ValueError:
+        raise InvalidQuantity(_("Température « %(t)s » illisible (exemple : -18 ou 3,5).",
+                                t=text)) from None
+
+
+@blueprint.route("/receptions", methods=["GET", "POST"])
+@require_permission(Permission.STOCK_MANAGE)
+def receptions():
+    form = ReceptionForm()
+    if form.validate_on_submit():
+        try:
+            weight = parse_kilograms(form.declared_weight.data) if form.declared_weight.data \
+                else None
+            data = ReceptionData(
+                origin=LotOrigin(form.origin.data), supplier=form.supplier.data or None,
+                document_ref=form.document_ref.data or None, declared_weight_grams=weight,
+                temperature_tenths_c=_optional_tenths(form.temperature.data),
+            )
+            reception = start_reception(db.session, current_user.id, utcnow(), data)
+        except (InventoryError, InvalidQuantity) as error:
+            db.session.rollback()
+            flash(getattr(error, "message", str(error)), "error")
+        else:
+            db.session.commit()
+            return redirect(url_for(".reception", reception_id=reception.id))
+    return render_template("inventory/receptions.html", form=form,
+                           receptions=recent_receptions(db.session), origins=ORIGIN_LABELS), (
+        422 if form.is_submitted() and not form.errors == {} else 200)
+
+
+@blueprint.route("/receptions/<int:reception_id>", methods=["GET", "POST"])
+@require_permission(Permission.STOCK_MANAGE)
+def reception(reception_id: int):
+    """Scan a product, then type its quantity and date: one lot per line."""
+    item = db.get_or_404(Reception, reception_id)
+    scan_form = ScanForm(request.args)
+    lot_form = LotForm()
+    product = unknown_code = None
+    if request.method == "POST" and lot_form.validate_on_submit():
+        product = db.get_or_404(Product, int(lot_form.product_id.data))
+        try:
+            quantity = parse_quantity(product, lot_form.quantity.data)
+            data = LotData(
+                quantity=quantity,
+                use_by=lot_form.expiry.data if lot_form.date_kind.data == "use_by" else None,
+                best_before=(lot_form.expiry.data
+                             if lot_form.date_kind.data == "best_before" else None),
+            )
+            if lot_form.date_kind.data != "none" and lot_form.expiry.data is None:
+                raise InvalidQuantity(_("Donnez la date limite, ou choisissez « Sans date »."))
+            receive_line(db.session, current_user.id, utcnow(), item, product, data)
+        except (InventoryError, InvalidQuantity) as error:
+            db.session.rollback()
+            flash(getattr(error, "message", str(error)), "error")
+        else:
+            db.session.commit()
+            flash(_("%(p)s : lot enregistré.", p=product.name), "success")
+            return redirect(url_for(".reception", reception_id=item.id))
+    elif scan_form.code.data:
+        try:
+            result = parse_scan(db.session, scan_form.code.data)
+            if result.product is None or result.kind != RuleKind.PRODUCT:
+                raise InventoryError(_("Ce code n'est pas celui d'un produit."))
+            product = result.product
+            lot_form = LotForm(formdata=None, product_id=product.id)
+        except UnknownBarcode as error:
+            unknown_code = error.code
+        except InventoryError as error:
+            flash(error.message, "error")
+    products = [lot.product for lot in item.lots]
+    return render_template(
+        "inventory/reception.html", reception=item, scan_form=scan_form, lot_form=lot_form,
+        product=product, unknown_code=unknown_code, origins=ORIGIN_LABELS,
+        stock=stock_by_product(db.session, [p.id for p in products + ([product] if product
+                                                                        else [])]),
+    )
+
+
+def _participant_choices() -> list[tuple[int, str]]:
+    """The participants of the jardin atelier, from the participants package (wired in app)."""
+    provider = current_app.extensions.get("caisse.participant_choices")
+    return provider(db.session) if provider else []
+
+
+@blueprint.route("/jardin", methods=["GET", "POST"])
+@require_permission(Permission.HARVEST_LOG)
+def harvests():
+    form = HarvestForm()
+    vegetables = db.session.scalars(
+        select(Product).where(Product.unit == StockUnit.KILOGRAM, Product.is_active)
+        .order_by(Product.search_name)
+    ).all()
+    form.product_id.choices = [(p.id, p.name) for p in vegetables]
+    form.participant_ids.choices = _participant_choices()
+    today = shop_date(utcnow())
+    if not form.is_submitted():
+        form.harvested_on.data = today
+    if form.validate_on_submit():
+        try:
+            data = HarvestData(
+                parcel_number=form.parcel_number.data, product_id=form.product_id.data,
+                weight_grams=parse_kilograms(form.weight.data),
+                harvested_on=form.harvested_on.data,
+                participant_ids=tuple(form.participant_ids.data or ()),
+            )
+            harvest = record_harvest(db.session, current_user.id, utcnow(), data)
+        except (InventoryError, InvalidQuantity) as error:
+            db.session.rollback()
+            flash(getattr(error, "message", str(error)), "error")
+        else:
+            db.session.commit()
+            flash(_("Livraison enregistrée : %(p)s, parcelle %(n)d.", p=harvest.product.name,
+                    n=harvest.parcel_number), "success")
+            return redirect(url_for(".harvests"))
+    year = request.args.get("annee", type=int) or today.year
+    names, table = harvest_table(db.session, year)
+    return render_template("inventory/harvests.html", form=form, year=year, names=names,
+                           table=table, recent=recent_harvests(db.session), parcels=range(1, 7))

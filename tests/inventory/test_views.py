@@ -1,0 +1,140 @@
+"""What shelving staff and the jardin atelier see on the stock pages."""
+
+import io
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from app.users.roles import Role
+from inventory.models import Harvest, LotOrigin, StockUnit
+from inventory.services.ledger import stock_on_hand
+from inventory.services.receptions import ReceptionData, start_reception
+from tests.conftest import csrf_token_from, page_text
+
+
+@pytest.fixture
+def as_staff(client, staff, login):
+    login("karim")
+    return client
+
+
+def _token(client, path):
+    return csrf_token_from(client.get(path).get_data(as_text=True))
+
+
+def test_receive_by_scanning(as_staff, session, staff, now, make_product):
+    pasta = make_product("Pâtes 500 g", barcodes=["3017620422003"])
+    reception = start_reception(session, staff.id, now, ReceptionData(LotOrigin.PURCHASE))
+    page = as_staff.get(f"/stock/receptions/{reception.id}?code=3017620422003")
+    assert "2. Pâtes 500 g" in page_text(page)
+    response = as_staff.post(f"/stock/receptions/{reception.id}", data={
+        "csrf_token": csrf_token_from(page.get_data(as_text=True)), "product_id": pasta.id,
+        "quantity": "12", "date_kind": "best_before",
+        "expiry": (now.date() + timedelta(days=300)).isoformat()}, follow_redirects=True)
+    assert "Pâtes 500 g : lot enregistré." in page_text(response)
+    assert stock_on_hand(session, pasta.id) == 12
+
+
+def test_weighed_products_are_received_in_kilograms(as_staff, session, staff, now,
+                                                    make_product):
+    tomatoes = make_product("Tomates", 320, StockUnit.KILOGRAM, barcodes=["2100005000000"])
+    reception = start_reception(session, staff.id, now, ReceptionData(LotOrigin.DONATION))
+    token = _token(as_staff, f"/stock/receptions/{reception.id}?code=2100005000000")
+    as_staff.post(f"/stock/receptions/{reception.id}", data={
+        "csrf_token": token, "product_id": tomatoes.id, "quantity": "2,5", "date_kind": "none"})
+    assert stock_on_hand(session, tomatoes.id) == 2500
+
+
+def test_bad_lot_input_is_explained_and_nothing_is_written(as_staff, session, staff, now,
+                                                          make_product):
+    pasta = make_product("Pâtes", barcodes=["3017620422003"])
+    reception = start_reception(session, staff.id, now, ReceptionData(LotOrigin.PURCHASE))
+    token = _token(as_staff, f"/stock/receptions/{reception.id}")
+    for quantity, date_kind, message in (("douze", "none", "n'est pas un nombre de pièces"),
+                                         ("3", "use_by", "Donnez la date limite")):
+        response = as_staff.post(f"/stock/receptions/{reception.id}", data={
+            "csrf_token": token, "product_id": pasta.id, "quantity": quantity,
+            "date_kind": date_kind}, follow_redirects=True)
+        assert response.status_code == 200 and message in page_text(response)
+    assert stock_on_hand(session, pasta.id) == 0
+
+
+def test_unknown_barcode_offers_to_create_the_product(as_staff, session, staff, now):
+    reception = start_reception(session, staff.id, now, ReceptionData(LotOrigin.PURCHASE))
+    page = as_staff.get(f"/stock/receptions/{reception.id}?code=3017620422003")
+    assert "Le code 3017620422003 n'est pas au catalogue." in page_text(page)
+    assert "/stock/products/new?code=3017620422003" in page.get_data(as_text=True)
+    form = as_staff.get("/stock/products/new?code=3017620422003")
+    assert 'value="3017620422003"' in form.get_data(as_text=True)
+
+
+def test_wrong_check_digit_scan_is_refused(as_staff, session, staff, now):
+    reception = start_reception(session, staff.id, now, ReceptionData(LotOrigin.PURCHASE))
+    page = as_staff.get(f"/stock/receptions/{reception.id}?code=3017620422004")
+    assert "chiffre de contrôle faux" in page_text(page)
+
+
+def test_jardin_logs_a_harvest(client, session, make_user, login, make_product):
+    make_user(Role.JARDIN, username="julien")
+    courgettes = make_product("Courgettes", 250, StockUnit.KILOGRAM)
+    login("julien")
+    assert client.get("/stock/").status_code == 403
+    token = _token(client, "/stock/jardin")
+    response = client.post("/stock/jardin", data={
+        "csrf_token": token, "parcel_number": "2", "product_id": courgettes.id,
+        "weight": "3,75", "harvested_on": "2026-11-20"}, follow_redirects=True)
+    assert "Livraison enregistrée : Courgettes, parcelle 2." in page_text(response)
+    assert session.scalar(select(Harvest.weight_grams)) == 3750
+    assert "3,75 kg" in page_text(client.get("/stock/jardin?annee=2026"))
+
+
+def test_expiry_page_destroys_checked_lots(as_staff, session, make_product, receive, now):
+    ham = make_product("Jambon")
+    lot = receive(ham, 3, use_by=now.date() - timedelta(days=2), at=now - timedelta(days=5))
+    page = as_staff.get("/stock/dates")
+    assert "Jambon" in page_text(page)
+    response = as_staff.post("/stock/dates", data={
+        "csrf_token": csrf_token_from(page.get_data(as_text=True)), "action":
+        "expired_destroyed", "lot_ids": [str(lot.id)]}, follow_redirects=True)
+    assert "1 lot(s) sorti(s) du stock." in page_text(response)
+    assert lot.remaining_quantity == 0
+
+
+def test_stocktake_by_scanning_then_validate(as_staff, session, make_product, receive):
+    pasta = make_product("Pâtes", barcodes=["3017620422003"])
+    receive(pasta, 5)
+    token = _token(as_staff, "/stock/inventaires")
+    response = as_staff.post("/stock/inventaires", data={"csrf_token": token,
+                                                          "label": "Rayon pâtes"})
+    url = response.headers["Location"]
+    for _ in range(3):
+        as_staff.get(url + "?code=3017620422003")
+    page = as_staff.get(url)
+    assert "Pâtes 5 3 -2" in page_text(page)
+    assert stock_on_hand(session, pasta.id) == 5
+    as_staff.post(url + "/valider", data={"csrf_token": csrf_token_from(
+        page.get_data(as_text=True))})
+    assert stock_on_hand(session, pasta.id) == 3
+
+
+def test_csv_import_page_lists_errors_and_imports_nothing(as_staff, session):
+    token = _token(as_staff, "/stock/products/import")
+    bad = ("codes_barres;nom;categorie;unite;prix_reference;tva\n"
+           "3017620422004;Mauvais;Inconnue;piece;1,00;5,5\n")
+    response = as_staff.post("/stock/products/import", data={
+        "csrf_token": token, "file": (io.BytesIO(bad.encode()), "produits.csv")},
+        content_type="multipart/form-data")
+    assert response.status_code == 422
+    text = page_text(response)
+    assert "Rien n'a été importé." in text
+    assert "Ligne 2 : Code-barres « 3017620422004 » : chiffre de contrôle faux." in text
+
+
+def test_cashier_cannot_open_stock_pages(client, make_user):
+    user = make_user(Role.CAISSIER)
+    token = _token(client, "/login/badge")
+    client.post("/login/badge", data={"badge": user.badge_code, "pin": "1234",
+                                      "csrf_token": token})
+    for path in ("/stock/", "/stock/receptions", "/stock/dates", "/stock/jardin"):
+        assert client.get(path).status_code == 403
