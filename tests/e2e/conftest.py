@@ -13,6 +13,8 @@ from werkzeug.serving import make_server
 from app.extensions import db
 from app.users.roles import Role
 from app.users.services import NewUser, create_user
+from inventory.models import StockUnit
+from inventory.services.products import ProductData, create_product, get_or_create_category
 from tests.conftest import FIXED_NOW, reset_database
 
 CHROMIUM_FLAGS = [
@@ -23,6 +25,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
 E2E_USERS = (
     NewUser("Claire Directrice", Role.ADMIN, username="claire", password="admin-e2e-secret"),
+    NewUser("Karim Encadrant", Role.ENCADRANT, username="karim", password="encadrant-e2e"),
     NewUser("Nadia Caissière", Role.CAISSIER, badge_code="0410000000014", pin="1234"),
 )
 
@@ -41,6 +44,10 @@ def live_server(app):
     with app.app_context():
         for data in E2E_USERS:
             create_user(db.session, None, FIXED_NOW, data)
+        category = get_or_create_category(db.session, "Épicerie salée")
+        create_product(db.session, None, FIXED_NOW, ProductData(
+            "Pâtes coquillettes 500 g", category.id, StockUnit.PIECE, 109, net_content=500),
+            ["3017620422003"])
         db.session.commit()
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
