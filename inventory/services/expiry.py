@@ -7,36 +7,55 @@ from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
-from sqlalchemy.orm import Session, joinedload
+from sqlalchemy.orm import Session
 
 from app.clock import shop_date
 from app.orm import lock_for_update
 from app.settings.services import get_setting
 from inventory.errors import InvalidData
-from inventory.models import Lot, MovementKind
+from inventory.models import Lot, LotOrigin, MovementKind, Product, StockUnit
 from inventory.services.ledger import MovementContext, append_movement
 
 
 @dataclass(frozen=True)
+class ExpiringLot:
+    """One row of the report (plain values: the report may list thousands of lots)."""
+
+    id: int
+    product_id: int
+    product_name: str
+    unit: StockUnit
+    use_by: date | None
+    best_before: date | None
+    remaining_quantity: int
+    origin: LotOrigin
+
+
+@dataclass(frozen=True)
 class ExpiryReport:
-    past_use_by: list[Lot]  # never to be sold or given: destroy
-    use_by_soon: list[Lot]  # within the warning window
-    past_best_before: list[Lot]  # may still be given or sold (setting)
+    past_use_by: list[ExpiringLot]  # never to be sold or given: destroy
+    use_by_soon: list[ExpiringLot]  # within the warning window
+    past_best_before: list[ExpiringLot]  # may still be given or sold (setting)
     warning_days: int
 
 
 def expiry_report(session: Session, today: date) -> ExpiryReport:
     warning_days = int(get_setting(session, "stock.expiry_warning_days"))
     horizon = today + timedelta(days=warning_days)
-    lots = session.scalars(
-        select(Lot)
-        .options(joinedload(Lot.product))
-        .where(
-            Lot.remaining_quantity > 0,
-            or_(Lot.use_by <= horizon, Lot.best_before < today),
+    columns = (Lot.id, Lot.product_id, Product.name, Product.unit, Lot.use_by, Lot.best_before,
+               Lot.remaining_quantity, Lot.origin)
+    lots = [
+        ExpiringLot(*row)
+        for row in session.execute(
+            select(*columns)
+            .join(Product, Product.id == Lot.product_id)
+            .where(
+                Lot.remaining_quantity > 0,
+                or_(Lot.use_by <= horizon, Lot.best_before < today),
+            )
+            .order_by(Lot.use_by, Lot.best_before, Lot.id)
         )
-        .order_by(Lot.use_by, Lot.best_before, Lot.id)
-    ).all()
+    ]
     return ExpiryReport(
         past_use_by=[lot for lot in lots if lot.use_by and lot.use_by < today],
         use_by_soon=[lot for lot in lots if lot.use_by and today <= lot.use_by <= horizon],

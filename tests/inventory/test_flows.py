@@ -87,9 +87,10 @@ def test_expiry_report_and_disposal(session, staff, make_product, receive):
     rice = make_product("Riz")
     old_rice = receive(rice, 5, best_before=TODAY + timedelta(days=1))
     report = expiry_report(session, TODAY + timedelta(days=3))
-    assert report.past_use_by == [past]
-    assert soon in report.use_by_soon and later in report.use_by_soon
-    assert report.past_best_before == [old_rice]
+    assert [lot.id for lot in report.past_use_by] == [past.id]
+    assert [lot.id for lot in report.use_by_soon] == [soon.id, later.id]
+    assert [lot.id for lot in report.past_best_before] == [old_rice.id]
+    assert report.past_use_by[0].product_name == "Jambon"
     then = datetime(2026, 11, 26, 17, 0, tzinfo=UTC)
     with pytest.raises(InvalidData, match="doit être détruit"):
         dispose_lots(session, staff.id, then, [past.id], MovementKind.GIVEN_AWAY)

@@ -121,3 +121,10 @@ def test_cached_remaining_quantities_agree_with_the_ledger(session, make_product
     _sell(session, flour, 2, now, MovementKind.GIVEN_AWAY)
     assert ledger_discrepancies(session) == []
     assert stock_on_hand(session, flour.id) == 5
+
+
+def test_stock_verify_command(app, session, make_product, receive):
+    receive(make_product("Thé"), 3)
+    result = app.test_cli_runner().invoke(args=["stock", "verify"])
+    assert result.exit_code == 0
+    assert "Stock cohérent" in result.output
