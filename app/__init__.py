@@ -80,7 +80,7 @@ def _register_blueprints(flask_app: Flask) -> None:
     from app.users.views import blueprint as users_blueprint
     from app.views import blueprint as main_blueprint
     from inventory.views import blueprint as inventory_blueprint
-    from participants.services import participant_choices
+    from participants.services.ateliers import participant_choices
     from pos.views import blueprint as pos_blueprint
 
     flask_app.register_blueprint(main_blueprint)

@@ -8,16 +8,20 @@ from app.barcodes import complete_ean13
 from app.clock import shop_date
 from app.users.roles import Role
 from participants.models import (
+    AccessRight,
     Atelier,
     GardenParcel,
     Household,
+    HouseholdCard,
     Kinship,
     Participant,
     ParticipantStatus,
     Person,
     ReferringBody,
+    RightStatus,
     Sex,
 )
+from participants.services.rights import default_allowance_cents, right_end
 
 # The ateliers of the CCAS's own description (../shared/DOMAIN.md).
 ATELIERS = (
@@ -45,6 +49,9 @@ REFERRERS = ((ReferringBody.CONSEIL_DEPARTEMENTAL, "Mme Perrin (MDS)"),
              (ReferringBody.CCAS, "M. Colin (CCAS)"),
              (ReferringBody.MISSION_LOCALE, "Mme Aubert (Mission Locale)"),
              (ReferringBody.FRANCE_TRAVAIL, "M. Faure (France Travail)"))
+PROJECTS = ("Solder une dette de loyer", "Épargner pour le permis de conduire",
+            "Payer une formation", "Rembourser une facture d'énergie",
+            "Équiper le logement", "Préparer un déménagement")
 STATUSES = (ParticipantStatus.RSA, ParticipantStatus.RSA, ParticipantStatus.AAH,
             ParticipantStatus.JOB_SEEKER, ParticipantStatus.RETIRED)
 
@@ -57,12 +64,17 @@ def load_demo(session, context) -> list[str]:
     rng, now = context.rng, context.now
     year = shop_date(now).year
     users = context.shared.get("users", {})
-    persons = 0
+    referent = users.get(Role.REFERENT)
+    persons = rights = 0
     for number, family in enumerate(FAMILY_NAMES, start=1):
         body, referrer = rng.choice(REFERRERS)
+        created = now - timedelta(days=number * 9)
         household = Household(
             card_code=complete_ean13(f"042{number:09d}"), display_name=f"Foyer {family}",
-            referring_body=body, referrer_name=referrer, created_at=now - timedelta(days=number),
+            referring_body=body, referrer_name=referrer, created_at=created,
+            last_contact_at=created, referent_user_id=referent.id if referent else None,
+            monthly_resources_cents=rng.randint(60, 160) * 1000,
+            monthly_charges_cents=rng.randint(30, 90) * 1000,
         )
         adult_sex = rng.choice((Sex.FEMALE, Sex.FEMALE, Sex.MALE))
         household.members.append(Person(first_name=_first_name(rng, adult_sex),
@@ -80,6 +92,10 @@ def load_demo(session, context) -> list[str]:
                                             kinship=Kinship.CHILD))
         persons += len(household.members)
         session.add(household)
+        session.flush()
+        session.add(HouseholdCard(household_id=household.id, code=household.card_code,
+                                  issued_at=created))
+        rights += _demo_right(session, context, household, number, created)
 
     encadrant = users.get(Role.ENCADRANT)
     for code, name in ATELIERS:
@@ -90,6 +106,8 @@ def load_demo(session, context) -> list[str]:
                                  area_m2=rng.choice((450, 500, 550, 600))))
 
     caissier = users.get(Role.CAISSIER)
+    referent_line = (f"Foyers : {rights} droits (accordés, en attente de la commission, "
+                     "échus).")
     for index in range(15):
         sex = Sex.FEMALE if index % 2 == 0 else Sex.MALE
         body, referrer = rng.choice(REFERRERS)
@@ -104,5 +122,27 @@ def load_demo(session, context) -> list[str]:
         ))
     return [
         f"Épicerie : {len(FAMILY_NAMES)} foyers ({persons} personnes).",
+        referent_line,
         f"Ateliers : {len(ATELIERS)} ateliers, 15 participant·es, 6 parcelles de jardin.",
     ]
+
+
+def _demo_right(session, context, household, number: int, created) -> int:
+    """Most households have a current right; some wait for the committee, some expired."""
+    today = shop_date(context.now)
+    persons = len(household.members)
+    allowance = default_allowance_cents(session, persons)
+    start = today - timedelta(days=context.rng.randint(5, 60))
+    status, starts_on = RightStatus.GRANTED, start
+    if number % 8 == 0:
+        status, starts_on = RightStatus.PENDING, today + timedelta(days=7)
+    elif number % 11 == 0:
+        starts_on = today - timedelta(days=200)  # long ended
+    session.add(AccessRight(
+        household_id=household.id, status=status, starts_on=starts_on,
+        ends_on=right_end(starts_on, 3), participation_rate_bp=2000,
+        monthly_allowance_cents=allowance,
+        personal_project=context.rng.choice(PROJECTS), requested_at=created,
+        decided_at=None if status == RightStatus.PENDING else created,
+    ))
+    return 1

@@ -21,6 +21,16 @@ DEFAULTS: dict[str, Any] = {
     "stock.sell_past_ddm": True,
     # Supermarket donations must arrive with at least this many hours before their DLC.
     "stock.donation_min_hours_before_dlc": 48,
+    # Épicerie access rights (../shared/DOMAIN.md).
+    "epicerie.right_default_months": 3,
+    "epicerie.right_max_months": 6,
+    "epicerie.default_rate_bp": 2000,
+    "epicerie.max_renewals": 1,  # consecutive renewals of a right
+    "epicerie.renewal_gap_months": 3,  # wait after the last allowed renewal before a new right
+    "epicerie.rav_threshold_cents": 800,  # eligibility guide: 8 € per person per day
+    "epicerie.allowance_by_persons_cents": {"1": 2000, "2": 3000, "3": 4000, "4": 5000},
+    "epicerie.referents_see_all": False,
+    "rgpd.inactive_years": 2,
 }
 
 

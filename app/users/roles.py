@@ -22,7 +22,8 @@ class Permission(enum.StrEnum):
     LABELS_PRINT = "labels.print"
     HARVEST_LOG = "harvest.log"
     ATELIERS_MANAGE = "ateliers.manage"
-    HOUSEHOLDS_MANAGE = "households.manage"
+    HOUSEHOLDS_MANAGE = "households.manage"  # read and edit the files one follows
+    HOUSEHOLDS_COMMITTEE = "households.committee"  # anonymous committee decisions, archiving
     CONTRACTS_MANAGE = "contracts.manage"
     REPORTS_VIEW = "reports.view"
     USERS_MANAGE = "users.manage"
@@ -48,6 +49,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.REPORTS_VIEW,
             Permission.USERS_MANAGE,
             Permission.AUDIT_VIEW,
+            Permission.HOUSEHOLDS_COMMITTEE,
             Permission.TILL_SUPERVISE,
         }
     ),

@@ -1,0 +1,1 @@
+"""Services over people records: plain functions taking the session, the actor and the clock."""
