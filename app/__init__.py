@@ -81,6 +81,7 @@ def _register_blueprints(flask_app: Flask) -> None:
     from app.views import blueprint as main_blueprint
     from inventory.views import blueprint as inventory_blueprint
     from participants.services.ateliers import participant_choices
+    from participants.views import blueprint as participants_blueprint
     from pos.views import blueprint as pos_blueprint
 
     flask_app.register_blueprint(main_blueprint)
@@ -88,5 +89,6 @@ def _register_blueprints(flask_app: Flask) -> None:
     flask_app.register_blueprint(audit_blueprint)
     flask_app.register_blueprint(pos_blueprint, url_prefix="/pos")
     flask_app.register_blueprint(inventory_blueprint, url_prefix="/stock")
+    flask_app.register_blueprint(participants_blueprint)
     # Ports between packages that may not import each other (DESIGN.md's dependency table).
     flask_app.extensions["caisse.participant_choices"] = participant_choices

@@ -1,4 +1,4 @@
-"""The menu: each entry names an endpoint and the permission needed to see it."""
+"""The menu: sections in the top bar, their pages as tabs; each entry needs a permission."""
 
 from __future__ import annotations
 
@@ -16,22 +16,65 @@ class NavEntry:
     permission: Permission | None  # None: every logged-in user
 
 
+@dataclass(frozen=True)
+class NavSection:
+    label: object
+    entries: tuple[NavEntry, ...]
+
+
 # Only pages that exist are listed; each issue adds its own entries here.
-NAV_ENTRIES: tuple[NavEntry, ...] = (
-    NavEntry(_l("Accueil"), "main.home", None),
-    NavEntry(_l("Caisse"), "pos.till", Permission.TILL_SELL),
-    NavEntry(_l("Stock"), "inventory.products", Permission.STOCK_MANAGE),
-    NavEntry(_l("Réceptions"), "inventory.receptions", Permission.STOCK_MANAGE),
-    NavEntry(_l("Dates limites"), "inventory.expiry", Permission.STOCK_MANAGE),
-    NavEntry(_l("Inventaires"), "inventory.stocktakes", Permission.STOCK_MANAGE),
-    NavEntry(_l("Jardin"), "inventory.harvests", Permission.HARVEST_LOG),
-    NavEntry(_l("Codes-barres"), "inventory.nomenclature", Permission.STOCK_MANAGE),
-    NavEntry(_l("Utilisateurs"), "users.list_users", Permission.USERS_MANAGE),
-    NavEntry(_l("Journal d'audit"), "audit.audit_log", Permission.AUDIT_VIEW),
+NAV_SECTIONS: tuple[NavSection, ...] = (
+    NavSection(_l("Accueil"), (NavEntry(_l("Accueil"), "main.home", None),)),
+    NavSection(_l("Caisse"), (NavEntry(_l("Caisse"), "pos.till", Permission.TILL_SELL),)),
+    NavSection(_l("Stock"), (
+        NavEntry(_l("Produits"), "inventory.products", Permission.STOCK_MANAGE),
+        NavEntry(_l("Réceptions"), "inventory.receptions", Permission.STOCK_MANAGE),
+        NavEntry(_l("Dates limites"), "inventory.expiry", Permission.STOCK_MANAGE),
+        NavEntry(_l("Inventaires"), "inventory.stocktakes", Permission.STOCK_MANAGE),
+        NavEntry(_l("Codes-barres"), "inventory.nomenclature", Permission.STOCK_MANAGE),
+    )),
+    NavSection(_l("Jardin"), (
+        NavEntry(_l("Livraisons du jardin"), "inventory.harvests", Permission.HARVEST_LOG),
+    )),
+    NavSection(_l("Foyers"), (
+        NavEntry(_l("Foyers suivis"), "participants.households", Permission.HOUSEHOLDS_MANAGE),
+        NavEntry(_l("Commission"), "participants.committee", Permission.HOUSEHOLDS_COMMITTEE),
+        NavEntry(_l("Archives RGPD"), "participants.archives", Permission.HOUSEHOLDS_COMMITTEE),
+    )),
+    NavSection(_l("Administration"), (
+        NavEntry(_l("Utilisateurs"), "users.list_users", Permission.USERS_MANAGE),
+        NavEntry(_l("Journal d'audit"), "audit.audit_log", Permission.AUDIT_VIEW),
+    )),
 )
 
 
-def entries_for(user) -> list[NavEntry]:
+@dataclass(frozen=True)
+class VisibleSection:
+    label: object
+    endpoint: str  # the first page of the section this user may open
+    entries: tuple[NavEntry, ...]
+
+    def contains(self, endpoint: str | None) -> bool:
+        prefix = (endpoint or "").split(".")[0]
+        return any(e.endpoint == endpoint for e in self.entries) or (
+            len(self.entries) > 1 and all(e.endpoint.startswith(prefix + ".")
+                                          for e in self.entries))
+
+
+def _allowed(user, entry: NavEntry) -> bool:
+    return entry.permission is None or user.can(entry.permission)
+
+
+def sections_for(user) -> list[VisibleSection]:
     if user is None:
         return []
-    return [e for e in NAV_ENTRIES if e.permission is None or user.can(e.permission)]
+    visible = []
+    for section in NAV_SECTIONS:
+        entries = tuple(e for e in section.entries if _allowed(user, e))
+        if entries:
+            visible.append(VisibleSection(section.label, entries[0].endpoint, entries))
+    return visible
+
+
+def entries_for(user) -> list[NavEntry]:
+    return [entry for section in sections_for(user) for entry in section.entries]

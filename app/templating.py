@@ -9,7 +9,7 @@ from flask_babel import format_date, format_datetime
 from flask_login import current_user
 
 from app.money import format_cents
-from app.navigation import entries_for
+from app.navigation import sections_for
 
 
 def _format_day(value: date | datetime | None) -> str:
@@ -28,4 +28,4 @@ def register_template_helpers(flask_app: Flask) -> None:
     @flask_app.context_processor
     def navigation():
         user = current_user if current_user.is_authenticated else None
-        return {"nav_entries": entries_for(user)}
+        return {"nav_sections": sections_for(user)}

@@ -15,9 +15,10 @@ from wtforms import (
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.money import InvalidAmount, parse_cents, parse_percent_bp
+from app.forms import MoneyField
+from app.money import parse_percent_bp
 from inventory.models import LotOrigin, MovementKind, RuleKind, StockUnit
 
 REQUIRED = _l("Ce champ est obligatoire.")
@@ -45,19 +46,6 @@ RULE_KIND_LABELS = {
 def _choices(labels: dict) -> list[SelectChoice]:
     return [SelectChoice(key.value, label) for key, label in labels.items()]
 
-
-class MoneyField(StringField):
-    """Typed as ``12,50``; ``.cents`` holds the integer after validation."""
-
-    cents: int | None = None
-
-    def pre_validate(self, form) -> None:
-        self.cents = None
-        if self.data:
-            try:
-                self.cents = parse_cents(self.data)
-            except InvalidAmount as error:
-                raise ValidationError(str(error)) from None
 
 
 class ProductForm(FlaskForm):
@@ -149,7 +137,3 @@ class RuleForm(FlaskForm):
 
 class ImportForm(FlaskForm):
     file = FileField(_l("Fichier CSV (séparateur ;)"), validators=[FileRequired(REQUIRED)])
-
-
-class EmptyForm(FlaskForm):
-    """CSRF only."""

@@ -45,10 +45,10 @@ FIRST_NAMES_F = ("Amina", "Julie", "Fatou", "Sandrine", "Léa", "Inès", "Chloé
                  "Yasmine", "Camille")
 FIRST_NAMES_M = ("Mohamed", "Kevin", "Thierry", "Lucas", "Youssef", "Patrick", "Hugo", "Moussa",
                  "Antoine", "Rayan")
-REFERRERS = ((ReferringBody.CONSEIL_DEPARTEMENTAL, "Mme Perrin (MDS)"),
-             (ReferringBody.CCAS, "M. Colin (CCAS)"),
-             (ReferringBody.MISSION_LOCALE, "Mme Aubert (Mission Locale)"),
-             (ReferringBody.FRANCE_TRAVAIL, "M. Faure (France Travail)"))
+REFERRERS = ((ReferringBody.CONSEIL_DEPARTEMENTAL, "Mme Perrin (MDS du centre)"),
+             (ReferringBody.CCAS, "M. Colin"),
+             (ReferringBody.MISSION_LOCALE, "Mme Aubert"),
+             (ReferringBody.FRANCE_TRAVAIL, "M. Faure"))
 PROJECTS = ("Solder une dette de loyer", "Épargner pour le permis de conduire",
             "Payer une formation", "Rembourser une facture d'énergie",
             "Équiper le logement", "Préparer un déménagement")
@@ -70,7 +70,8 @@ def load_demo(session, context) -> list[str]:
         body, referrer = rng.choice(REFERRERS)
         created = now - timedelta(days=number * 9)
         household = Household(
-            card_code=complete_ean13(f"042{number:09d}"), display_name=f"Foyer {family}",
+            card_code=complete_ean13(f"042{rng.randrange(10**9):09d}"),
+            display_name=f"Foyer {family}",
             referring_body=body, referrer_name=referrer, created_at=created,
             last_contact_at=created, referent_user_id=referent.id if referent else None,
             monthly_resources_cents=rng.randint(60, 160) * 1000,

@@ -51,7 +51,3 @@ class PinResetForm(FlaskForm):
         validators=[DataRequired(_REQUIRED),
                     Regexp(r"^\d{4,6}$", message=_l("Le code PIN compte 4 à 6 chiffres."))],
     )
-
-
-class EmptyForm(FlaskForm):
-    """A CSRF-only form for one-button actions."""

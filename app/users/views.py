@@ -9,11 +9,12 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.audit.services import record_audit
 from app.clock import utcnow
 from app.extensions import db
+from app.forms import EmptyForm
 from app.urls import safe_local_path
 from app.users import services
 from app.users.auth import require_permission
 from app.users.errors import UnknownBadge, UserError
-from app.users.forms import BadgeLoginForm, EmptyForm, LoginForm, NewUserForm, PinResetForm
+from app.users.forms import BadgeLoginForm, LoginForm, NewUserForm, PinResetForm
 from app.users.models import User
 from app.users.roles import ROLE_LABELS, Permission
 

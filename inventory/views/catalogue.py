@@ -10,12 +10,13 @@ from sqlalchemy import select
 from app.audit.services import record_audit
 from app.clock import utcnow
 from app.extensions import db
+from app.forms import EmptyForm
 from app.money import format_cents_plain, format_percent_bp
 from app.urls import safe_local_path
 from app.users.auth import require_permission
 from app.users.roles import Permission
 from inventory.errors import InventoryError
-from inventory.forms import BarcodeForm, EmptyForm, ImportForm, ProductForm, RuleForm
+from inventory.forms import BarcodeForm, ImportForm, ProductForm, RuleForm
 from inventory.models import BarcodeRule, Lot, Product, StockUnit
 from inventory.nomenclature import compile_rule, load_rules, parse_scan
 from inventory.services.ledger import movements_of_product, stock_by_product, stock_on_hand

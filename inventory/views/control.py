@@ -8,11 +8,12 @@ from flask_login import current_user
 
 from app.clock import shop_date, utcnow
 from app.extensions import db
+from app.forms import EmptyForm
 from app.quantities import InvalidQuantity
 from app.users.auth import require_permission
 from app.users.roles import Permission
 from inventory.errors import InventoryError
-from inventory.forms import DisposeForm, EmptyForm, ScanForm, StocktakeForm
+from inventory.forms import DisposeForm, ScanForm, StocktakeForm
 from inventory.models import Lot, MovementKind, Product, Stocktake, StocktakeStatus
 from inventory.nomenclature import parse_scan
 from inventory.services.expiry import dispose_lots, expiry_report

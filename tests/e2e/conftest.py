@@ -26,6 +26,7 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 E2E_USERS = (
     NewUser("Claire Directrice", Role.ADMIN, username="claire", password="admin-e2e-secret"),
     NewUser("Karim Encadrant", Role.ENCADRANT, username="karim", password="encadrant-e2e"),
+    NewUser("Sophie Référente", Role.REFERENT, username="sophie", password="referente-e2e"),
     NewUser("Nadia Caissière", Role.CAISSIER, badge_code="0410000000014", pin="1234"),
 )
 

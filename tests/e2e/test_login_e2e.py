@@ -21,7 +21,7 @@ def test_staff_logs_in_with_a_password(page):
     expect(page.get_by_role("heading", name="Bonjour Claire Directrice")).to_be_visible()
     expect(page.get_by_text("Direction du CCAS")).to_be_visible()
     navigation = page.get_by_role("navigation", name="Navigation principale")
-    expect(navigation.get_by_role("link", name="Utilisateurs")).to_be_visible()
+    expect(navigation.get_by_role("link", name="Administration")).to_be_visible()
     expect(navigation.get_by_role("link", name="Caisse")).to_have_count(0)
 
     page.get_by_role("button", name="Se déconnecter").click()

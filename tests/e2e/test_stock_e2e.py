@@ -20,7 +20,8 @@ def test_receive_a_delivery_by_scanning(page):
     page.get_by_label("Mot de passe").fill("encadrant-e2e")
     page.get_by_role("button", name="Se connecter").click()
     page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Réceptions").click()
+        "link", name="Stock").click()
+    page.get_by_role("navigation", name="Stock").get_by_role("link", name="Réceptions").click()
 
     page.get_by_label("Provenance").select_option(label="Achat")
     page.get_by_label("Fournisseur ou donateur").fill("Grossiste Solidaire")
@@ -48,8 +49,7 @@ def test_receive_a_delivery_by_scanning(page):
     page.get_by_label("Quantité").press("Enter")
     expect(page.get_by_text("Pâtes coquillettes 500 g : lot enregistré.")).to_be_visible()
 
-    page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Stock").click()
+    page.get_by_role("navigation", name="Stock").get_by_role("link", name="Produits").click()
     row = page.get_by_role("row", name=re.compile("Pâtes coquillettes 500 g"))
     expect(row.get_by_role("cell").nth(4)).to_have_text("30")
 
