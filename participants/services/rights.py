@@ -162,6 +162,22 @@ class TillHousehold:
     remaining_this_month_cents: int | None
 
 
+@dataclass(frozen=True)
+class MonthVisits:
+    month: date  # first day of the month
+    visits: int
+    paid_cents: int
+    reference_cents: int
+
+
+# The till provides the visits of a card (one per sale), month by month, newest first.
+VisitsLookup = Callable[[Session, str], list[MonthVisits]]
+
+
+def no_visits(session: Session, card_code: str) -> list[MonthVisits]:
+    return []
+
+
 # The till issue provides the real figure (sum of what the household paid this month);
 # until then nothing has been spent.
 SpendingLookup = Callable[[Session, str, date], int]

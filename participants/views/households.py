@@ -7,7 +7,17 @@ import io
 import json
 
 from barcode import EAN13
-from flask import Response, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -22,6 +32,7 @@ from participants.forms import (
     BODY_LABELS,
     KINSHIP_LABELS,
     SEX_LABELS,
+    DecisionForm,
     HouseholdForm,
     ReissueForm,
     RightForm,
@@ -44,7 +55,9 @@ from participants.services.privacy import (
 from participants.services.rights import (
     RightRequest,
     default_allowance_cents,
+    end_right,
     household_for_till,
+    no_visits,
     request_right,
     right_on,
 )
@@ -162,6 +175,8 @@ def household(household_id: int):
             return redirect(url_for(".household", household_id=item.id))
     db.session.commit()  # keep the logged read even when the form is refused
     year = today.year
+    visits_lookup = current_app.extensions.get("caisse.household_visits", no_visits)
+    visits = [v for code in {c.code for c in item.cards} for v in visits_lookup(db.session, code)]
     return render_template(
         "participants/household.html", household=item, form=form, reissue_form=ReissueForm(),
         rav_cents=household_rav_cents(item),
@@ -169,7 +184,29 @@ def household(household_id: int):
         units=consumption_units_tenths([p.birth_year for p in item.members], year),
         year=year, current=right_on(item, today), labels=(BODY_LABELS, SEX_LABELS,
                                                            KINSHIP_LABELS),
+        visits=sorted(visits, key=lambda v: v.month, reverse=True), end_form=DecisionForm(),
     )
+
+
+@blueprint.route("/foyers/<int:household_id>/droits/<int:right_id>/clore", methods=["POST"])
+@require_permission(Permission.HOUSEHOLDS_MANAGE)
+def close_right(household_id: int, right_id: int):
+    item = _file(household_id)
+    right = next((r for r in item.rights if r.id == right_id), None)
+    if right is None:
+        abort(404)
+    form = DecisionForm()
+    if form.validate_on_submit():
+        try:
+            end_right(db.session, current_user.id, utcnow(), right, shop_date(utcnow()),
+                      form.note.data or _("clos par le ou la référent·e"))
+        except ParticipantsError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Droit clos à la date d'aujourd'hui."), "success")
+    return redirect(url_for(".household", household_id=item.id))
 
 
 @blueprint.route("/foyers/<int:household_id>/carte")

@@ -116,3 +116,41 @@ def test_export_json_download(client, session, referent, login, now):
     assert response.headers["Content-Disposition"] == (
         f"attachment; filename=foyer-{household.id}.json")
     assert response.get_json()["personnes"][0]["prenom"] == "Amina"
+
+
+def test_file_shows_visits_from_the_till_port(app, client, session, referent, login, now):
+    from participants.services.rights import MonthVisits
+
+    household = create_household(session, referent.id, now, household_data(ADULT))
+
+    def visits(session, card_code):
+        if card_code != household.card_code:
+            return []
+        return [MonthVisits(date(2026, 10, 1), 3, 2480, 12400),
+                MonthVisits(date(2026, 11, 1), 1, 500, 2500)]
+
+    app.extensions["caisse.household_visits"] = visits
+    try:
+        login("sophie")
+        text = page_text(client.get(f"/foyers/{household.id}"))
+    finally:
+        del app.extensions["caisse.household_visits"]
+    assert "11/2026 1 5,00 € 25,00 €" in text
+    assert text.index("11/2026") < text.index("10/2026 3 24,80 € 124,00 €")
+
+
+def test_referent_closes_a_right(client, session, referent, login, now):
+    from participants.services.rights import decide_right
+
+    household = create_household(session, referent.id, now, household_data(ADULT))
+    right = request_right(session, referent.id, now, household, RightRequest(
+        date(2026, 11, 1), 3, 2000, 3000, "Permis"))
+    decide_right(session, referent.id, now, right, grant=True)
+    login("sophie")
+    page = client.get(f"/foyers/{household.id}")
+    token = csrf_token_from(page.get_data(as_text=True))
+    response = client.post(f"/foyers/{household.id}/droits/{right.id}/clore",
+                           data={"csrf_token": token, "note": "Déménagement"},
+                           follow_redirects=True)
+    assert "Droit clos à la date d'aujourd'hui." in page_text(response)
+    assert right.status == RightStatus.ENDED and right.decision_note == "Déménagement"
