@@ -82,6 +82,7 @@ def _register_blueprints(flask_app: Flask) -> None:
     from inventory.views import blueprint as inventory_blueprint
     from participants.services.ateliers import participant_choices
     from participants.views import blueprint as participants_blueprint
+    from pos.services.spending import spent_this_month, visits_by_month
     from pos.views import blueprint as pos_blueprint
 
     flask_app.register_blueprint(main_blueprint)
@@ -92,3 +93,5 @@ def _register_blueprints(flask_app: Flask) -> None:
     flask_app.register_blueprint(participants_blueprint)
     # Ports between packages that may not import each other (DESIGN.md's dependency table).
     flask_app.extensions["caisse.participant_choices"] = participant_choices
+    flask_app.extensions["caisse.household_spending"] = spent_this_month
+    flask_app.extensions["caisse.household_visits"] = visits_by_month

@@ -31,6 +31,8 @@ DEFAULTS: dict[str, Any] = {
     "epicerie.allowance_by_persons_cents": {"1": 2000, "2": 3000, "3": 4000, "4": 5000},
     "epicerie.referents_see_all": False,
     "rgpd.inactive_years": 2,
+    # Till: a cash difference above this needs a staff badge at closing.
+    "till.difference_badge_threshold_cents": 1000,
 }
 
 

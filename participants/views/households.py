@@ -58,6 +58,7 @@ from participants.services.rights import (
     end_right,
     household_for_till,
     no_visits,
+    nothing_spent,
     request_right,
     right_on,
 )
@@ -264,8 +265,9 @@ def till_card(code: str):
     from app.barcodes import repair_azerty_digits
 
     try:
-        answer = household_for_till(db.session, repair_azerty_digits(code),
-                                    shop_date(utcnow()))
+        answer = household_for_till(
+            db.session, repair_azerty_digits(code), shop_date(utcnow()),
+            current_app.extensions.get("caisse.household_spending", nothing_spent))
     except CardRefused as error:
         return jsonify({"error": error.message}), 404
     payload = {

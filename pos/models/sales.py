@@ -1,0 +1,79 @@
+"""Sales and refunds (a refund is a new sale of kind refund, linked to the original)."""
+
+from __future__ import annotations
+
+import enum
+from datetime import datetime
+
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.orm import Base, UTCDateTime, string_enum
+
+
+class SaleKind(enum.StrEnum):
+    SALE = "sale"
+    REFUND = "refund"
+
+
+class PaymentMethod(enum.StrEnum):
+    CASH = "cash"
+    CARD = "card"
+    CHEQUE = "cheque"
+
+
+class Sale(Base):
+    __tablename__ = "sales"
+    __table_args__ = (UniqueConstraint("till_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Made by the till before submitting: the same UUID twice is the same sale.
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    kind: Mapped[SaleKind] = mapped_column(string_enum(SaleKind, "sale_kind"))
+    till_id: Mapped[int] = mapped_column(ForeignKey("tills.id"))
+    number: Mapped[int] = mapped_column(Integer)
+    session_id: Mapped[int] = mapped_column(ForeignKey("cash_sessions.id"), index=True)
+    operator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    # The pseudonymous card, never the household's identity (RGPD; see participants).
+    card_code: Mapped[str | None] = mapped_column(String(20), index=True)
+    participation_rate_bp: Mapped[int | None] = mapped_column(Integer)
+    reference_total_cents: Mapped[int] = mapped_column(Integer)
+    total_cents: Mapped[int] = mapped_column(Integer)  # what the customer pays (− for refunds)
+    change_cents: Mapped[int] = mapped_column(Integer, default=0)
+    override_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    override_reason: Mapped[str | None] = mapped_column(String(200))
+    receipt_requested: Mapped[bool] = mapped_column(Boolean, default=False)
+    refund_of_id: Mapped[int | None] = mapped_column(ForeignKey("sales.id"), index=True)
+    restocked: Mapped[bool | None] = mapped_column(Boolean)
+
+    lines: Mapped[list[SaleLine]] = relationship(order_by="SaleLine.id",
+                                                 back_populates="sale")
+    payments: Mapped[list[SalePayment]] = relationship(order_by="SalePayment.id")
+
+
+class SaleLine(Base):
+    __tablename__ = "sale_lines"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id"), index=True)
+    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    label: Mapped[str] = mapped_column(String(160))
+    quantity: Mapped[int] = mapped_column(Integer)  # pieces or grams (− for refunds)
+    unit_price_cents: Mapped[int] = mapped_column(Integer)  # per piece or per kg
+    reference_amount_cents: Mapped[int] = mapped_column(Integer)
+    amount_cents: Mapped[int] = mapped_column(Integer)  # after the participation rate
+    vat_rate_bp: Mapped[int] = mapped_column(Integer)
+    refund_of_line_id: Mapped[int | None] = mapped_column(ForeignKey("sale_lines.id"))
+
+    sale: Mapped[Sale] = relationship(back_populates="lines")
+
+
+class SalePayment(Base):
+    __tablename__ = "sale_payments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id"), index=True)
+    method: Mapped[PaymentMethod] = mapped_column(string_enum(PaymentMethod, "payment_method"))
+    amount_cents: Mapped[int] = mapped_column(Integer)  # applied to the sale (cash: net of change)
+    tendered_cents: Mapped[int] = mapped_column(Integer)  # handed over

@@ -1,0 +1,1 @@
+"""Till services: plain functions taking the session, the actor and the clock."""

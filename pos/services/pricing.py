@@ -1,0 +1,37 @@
+"""Prices at the till: reference value and what a household pays, line by line.
+
+Rounding (``app.money``): a weighed line's value is price per kg × grams / 1000, to the nearest
+cent (halves away from zero); the household pays ``apply_rate(value, rate)`` on each line, to
+the nearest cent. The sale's totals are the sums of the lines, so the receipt adds up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from app.money import apply_rate, round_half_away
+from inventory.models import Product, StockUnit
+
+
+@dataclass(frozen=True)
+class PricedLine:
+    product: Product
+    quantity: int
+    unit_price_cents: int
+    reference_amount_cents: int
+    amount_cents: int
+
+
+def reference_amount(product: Product, quantity: int, embedded_price_cents: int | None) -> int:
+    if embedded_price_cents is not None:
+        return embedded_price_cents  # a price-embedded label: the scale computed it
+    if product.unit == StockUnit.KILOGRAM:
+        return round_half_away(product.reference_price_cents * quantity, 1000)
+    return product.reference_price_cents * quantity
+
+
+def price_line(product: Product, quantity: int, rate_bp: int | None,
+               embedded_price_cents: int | None = None) -> PricedLine:
+    reference = reference_amount(product, quantity, embedded_price_cents)
+    paid = reference if rate_bp is None else apply_rate(reference, rate_bp)
+    return PricedLine(product, quantity, product.reference_price_cents, reference, paid)

@@ -1,0 +1,220 @@
+"""Recording a sale exactly once: recompute, check the household's allowance, take the
+payments, move the stock first-expired-first-out, all in one transaction."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import select, update
+from sqlalchemy.orm import Session
+
+from app.audit.services import record_audit
+from app.money import format_cents
+from app.orm import lock_for_update
+from app.users.models import User
+from app.users.roles import Permission
+from app.users.services import find_user_by_badge
+from inventory.errors import InventoryError
+from inventory.models import MovementKind, Product, StockUnit
+from inventory.services.ledger import MovementContext, withdraw
+from participants.errors import CardRefused
+from participants.services.rights import household_for_till
+from pos.errors import InvalidRequest, NeedsApproval, NotFound, PriceMismatch
+from pos.models import PaymentMethod, Sale, SaleKind, SaleLine, SalePayment, Till
+from pos.services.pricing import PricedLine, price_line
+from pos.services.sessions import till_by_code, usable_session
+from pos.services.spending import spent_this_month
+
+MAX_QUANTITY = 1_000_000
+
+
+@dataclass(frozen=True)
+class LineRequest:
+    product_id: int
+    quantity: int  # pieces, or grams for products sold by weight
+    embedded_price_cents: int | None = None  # from a price-embedded label
+
+
+@dataclass(frozen=True)
+class PaymentRequest:
+    method: PaymentMethod
+    amount_cents: int  # for cash: what the customer handed over
+
+
+@dataclass(frozen=True)
+class SaleRequest:
+    uuid: str
+    till_code: str
+    lines: tuple[LineRequest, ...]
+    payments: tuple[PaymentRequest, ...]
+    expected_total_cents: int
+    card_code: str | None = None
+    receipt_requested: bool = False
+    override_badge: str | None = None
+    override_reason: str | None = None
+    client_info: dict = field(default_factory=dict)
+
+
+def find_sale(session: Session, uuid: str) -> Sale | None:
+    return session.scalar(select(Sale).where(Sale.uuid == uuid))
+
+
+def next_ticket_number(session: Session, till: Till) -> int:
+    """Atomic in the database (the row stays locked until commit, so numbers never repeat)."""
+    return session.execute(
+        update(Till).where(Till.id == till.id)
+        .values(last_ticket_number=Till.last_ticket_number + 1)
+        .returning(Till.last_ticket_number)
+    ).scalar_one()
+
+
+def ticket_reference(till_code: str, number: int) -> str:
+    return f"{till_code}-{number:06d}"
+
+
+def _priced_lines(session: Session, lines: tuple[LineRequest, ...], rate_bp: int | None):
+    if not lines:
+        raise InvalidRequest(_("Le panier est vide."))
+    if len(lines) > 500:
+        raise InvalidRequest(_("Trop de lignes dans un seul ticket (500 au plus)."))
+    products = {p.id: p for p in session.scalars(
+        select(Product).where(Product.id.in_({line.product_id for line in lines})))}
+    priced: list[PricedLine] = []
+    for line in lines:
+        product = products.get(line.product_id)
+        if product is None or not product.is_active:
+            raise NotFound(_("Produit n° %(n)d inconnu ou retiré de la vente.",
+                             n=line.product_id))
+        if not 0 < line.quantity <= MAX_QUANTITY:
+            raise InvalidRequest(_("« %(p)s » : quantité invalide.", p=product.name))
+        if line.embedded_price_cents is not None and not 0 <= line.embedded_price_cents \
+                <= 10_000_000:
+            raise InvalidRequest(_("« %(p)s » : prix d'étiquette invalide.", p=product.name))
+        priced.append(price_line(product, line.quantity, rate_bp, line.embedded_price_cents))
+    return priced
+
+
+def _limits_exceeded(priced: list[PricedLine]) -> list[str]:
+    pieces = Counter()
+    for line in priced:
+        if line.product.unit != StockUnit.KILOGRAM:
+            pieces[line.product] += line.quantity
+    return [_("« %(p)s » : %(n)d par passage au plus.", p=product.name,
+              n=product.per_visit_limit)
+            for product, count in pieces.items()
+            if product.per_visit_limit and count > product.per_visit_limit]
+
+
+def _approver(session: Session, badge: str | None) -> User | None:
+    if not badge:
+        return None
+    user = find_user_by_badge(session, badge)
+    if user is None or not user.is_enabled or not user.can(Permission.TILL_SUPERVISE):
+        raise NeedsApproval(_("Ce badge ne permet pas de valider un dépassement."))
+    return user
+
+
+def _payments(requests: tuple[PaymentRequest, ...], total: int):
+    """Return (payments as (method, applied, tendered), change); change comes from cash only."""
+    if any(p.amount_cents <= 0 or p.amount_cents > 10_000_000 for p in requests):
+        raise InvalidRequest(_("Chaque paiement est un montant positif."))
+    paid = sum(p.amount_cents for p in requests)
+    if paid < total:
+        raise InvalidRequest(_("Il reste %(d)s à payer.", d=format_cents(total - paid)))
+    non_cash = sum(p.amount_cents for p in requests if p.method != PaymentMethod.CASH)
+    if non_cash > total:
+        raise InvalidRequest(_("La carte et les chèques ne peuvent pas dépasser le total : "
+                               "seules les espèces rendent la monnaie."))
+    change = paid - total
+    result = []
+    change_left = change
+    for payment in requests:
+        applied = payment.amount_cents
+        if payment.method == PaymentMethod.CASH and change_left:
+            taken = min(change_left, applied)
+            applied -= taken
+            change_left -= taken
+        result.append((payment.method, applied, payment.amount_cents))
+    return result, change
+
+
+def record_sale(
+    session: Session, operator: User, now: datetime, today: date, request: SaleRequest
+) -> tuple[Sale, bool]:
+    """Record the sale once; return (sale, created). The same UUID again returns the first."""
+    existing = find_sale(session, request.uuid)
+    if existing is not None:
+        return existing, False
+    lock_for_update(session)
+    existing = find_sale(session, request.uuid)  # a twin request may have won the lock
+    if existing is not None:
+        return existing, False
+    till = till_by_code(session, request.till_code)
+    cash_session = usable_session(session, till, today)
+
+    rate_bp = remaining = None
+    if request.card_code:
+        try:
+            answer = household_for_till(session, request.card_code, today, spent_this_month)
+        except CardRefused as error:
+            raise InvalidRequest(error.message) from None
+        if answer.right_valid:
+            rate_bp, remaining = answer.participation_rate_bp, answer.remaining_this_month_cents
+    priced = _priced_lines(session, request.lines, rate_bp)
+    total = sum(line.amount_cents for line in priced)
+    if total != request.expected_total_cents:
+        raise PriceMismatch(
+            _("Le total affiché (%(a)s) ne correspond pas au calcul de la caisse (%(b)s) : "
+              "les prix ont changé. Rechargez la page, le panier est conservé.",
+              a=format_cents(request.expected_total_cents), b=format_cents(total)),
+            server_total_cents=total)
+
+    reasons = []
+    if rate_bp is not None:
+        reasons = _limits_exceeded(priced)
+        if remaining is not None and total > remaining:
+            reasons.append(_("Montant du mois dépassé : reste %(r)s, panier %(t)s.",
+                             r=format_cents(max(remaining, 0)), t=format_cents(total)))
+    approver = _approver(session, request.override_badge)
+    if reasons and approver is None:
+        raise NeedsApproval(" ".join(reasons) + " " + _(
+            "Un·e encadrant·e doit scanner son badge pour valider."), reasons=reasons)
+    payments, change = _payments(request.payments, total)
+
+    sale = Sale(
+        uuid=request.uuid, kind=SaleKind.SALE, till_id=till.id,
+        number=next_ticket_number(session, till), session_id=cash_session.id,
+        operator_id=operator.id, created_at=now, card_code=request.card_code or None,
+        participation_rate_bp=rate_bp,
+        reference_total_cents=sum(line.reference_amount_cents for line in priced),
+        total_cents=total, change_cents=change,
+        override_by_id=approver.id if reasons and approver else None,
+        override_reason=" ".join(reasons)[:200] or None,
+        receipt_requested=request.receipt_requested,
+    )
+    sale.lines.extend(SaleLine(
+        product_id=line.product.id, label=line.product.name, quantity=line.quantity,
+        unit_price_cents=line.unit_price_cents,
+        reference_amount_cents=line.reference_amount_cents, amount_cents=line.amount_cents,
+        vat_rate_bp=line.product.vat_rate_bp) for line in priced)
+    sale.payments.extend(SalePayment(method=method, amount_cents=applied,
+                                     tendered_cents=tendered)
+                         for method, applied, tendered in payments)
+    session.add(sale)
+    session.flush()
+    context = MovementContext(operator.id, now, f"sale:{sale.uuid}")
+    try:
+        for line in priced:
+            withdraw(session, line.product, line.quantity, MovementKind.SALE, context, today)
+    except InventoryError as error:
+        raise InvalidRequest(error.message) from None
+    if sale.override_by_id:
+        record_audit(session, actor_id=approver.id, now=now, action="till.override",
+                     target=f"sale:{sale.uuid}", details={"reasons": reasons,
+                                                          "operator_id": operator.id})
+    return sale, True
+
+

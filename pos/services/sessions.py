@@ -1,0 +1,192 @@
+"""Cash sessions: opening with a counted float, cash in and out, X report, closing."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from app.audit.services import record_audit
+from app.clock import shop_date
+from app.money import format_cents
+from app.settings.services import get_setting
+from app.users.models import User
+from app.users.roles import Permission
+from pos.errors import InvalidRequest, NeedsApproval, NotFound, SessionProblem
+from pos.models import (
+    CashMovement,
+    CashSession,
+    PaymentMethod,
+    Sale,
+    SaleKind,
+    SalePayment,
+    SessionStatus,
+    Till,
+)
+
+# Euro notes and coins, in cents, for counting the float and the drawer.
+DENOMINATIONS = (50000, 20000, 10000, 5000, 2000, 1000, 500, 200, 100, 50, 20, 10, 5, 2, 1)
+MAX_COUNT = 100_000
+
+
+def count_total(detail: dict[str, int]) -> int:
+    """``{"2000": 3, "50": 4}`` → 6 200 cents; unknown denominations are refused."""
+    total = 0
+    for denomination, count in detail.items():
+        if int(denomination) not in DENOMINATIONS:
+            raise InvalidRequest(_("Valeur de billet ou de pièce inconnue : %(d)s.",
+                                   d=denomination))
+        if not 0 <= int(count) <= MAX_COUNT:
+            raise InvalidRequest(_("Nombre de billets ou de pièces invraisemblable."))
+        total += int(denomination) * int(count)
+    return total
+
+
+def till_by_code(session: Session, code: str) -> Till:
+    till = session.scalar(select(Till).where(Till.code == code, Till.is_active))
+    if till is None:
+        raise NotFound(_("Caisse « %(c)s » inconnue.", c=code))
+    return till
+
+
+def open_session_of(session: Session, till: Till) -> CashSession | None:
+    return session.scalar(select(CashSession).where(CashSession.till_id == till.id,
+                                                    CashSession.status == SessionStatus.OPEN))
+
+
+def usable_session(session: Session, till: Till, today: date) -> CashSession:
+    """The open session, if it belongs to today; a session left open overnight must close."""
+    current = open_session_of(session, till)
+    if current is None:
+        raise SessionProblem(_("La caisse n'est pas ouverte : ouvrez-la avec le fond de "
+                               "caisse."))
+    if current.business_date != today:
+        raise SessionProblem(
+            _("La session du %(d)s n'a pas été clôturée : clôturez-la avant de vendre.",
+              d=current.business_date.strftime("%d/%m/%Y")), stale=True)
+    return current
+
+
+def open_session(
+    session: Session, till: Till, operator: User, now: datetime, float_detail: dict[str, int]
+) -> CashSession:
+    existing = open_session_of(session, till)
+    if existing is not None:
+        raise SessionProblem(_("Cette caisse est déjà ouverte (depuis le %(d)s).",
+                               d=existing.business_date.strftime("%d/%m/%Y")))
+    cash_session = CashSession(
+        till_id=till.id, status=SessionStatus.OPEN, business_date=shop_date(now),
+        opened_at=now, opened_by_id=operator.id, float_cents=count_total(float_detail),
+        float_detail={str(k): int(v) for k, v in float_detail.items() if int(v)},
+    )
+    session.add(cash_session)
+    try:
+        with session.begin_nested():
+            session.flush()
+    except IntegrityError:
+        raise SessionProblem(_("Cette caisse vient d'être ouverte sur un autre poste.")) from None
+    record_audit(session, actor_id=operator.id, now=now, action="till.opened",
+                 target=f"till:{till.code}", details={"float_cents": cash_session.float_cents})
+    return cash_session
+
+
+def record_cash_movement(
+    session: Session, cash_session: CashSession, actor: User, now: datetime, amount_cents: int,
+    reason: str,
+) -> CashMovement:
+    if amount_cents == 0 or abs(amount_cents) > 10_000_000:
+        raise InvalidRequest(_("Montant d'entrée ou de sortie d'espèces invalide."))
+    if not reason.strip():
+        raise InvalidRequest(_("Donnez le motif (ex. : « dépôt en banque », « monnaie »)."))
+    movement = CashMovement(session_id=cash_session.id, amount_cents=amount_cents,
+                            reason=reason.strip()[:200], at=now, actor_id=actor.id)
+    session.add(movement)
+    session.flush()
+    record_audit(session, actor_id=actor.id, now=now, action="till.cash_movement",
+                 target=f"session:{cash_session.id}", details={"amount_cents": amount_cents,
+                                                                "reason": movement.reason})
+    return movement
+
+
+@dataclass(frozen=True)
+class XReport:
+    sales_count: int
+    refunds_count: int
+    total_cents: int
+    by_method: dict[str, int]  # net amounts taken by payment method
+    float_cents: int
+    cash_movements_cents: int
+    expected: dict[str, int]  # what the drawer and the terminals should hold
+
+
+def x_report(session: Session, cash_session: CashSession) -> XReport:
+    rows = session.execute(
+        select(SalePayment.method, func.sum(SalePayment.amount_cents))
+        .join(Sale, Sale.id == SalePayment.sale_id)
+        .where(Sale.session_id == cash_session.id)
+        .group_by(SalePayment.method)
+    )
+    by_method = {method.value: 0 for method in PaymentMethod}
+    by_method.update({method.value: int(total) for method, total in rows})
+    counts = dict(session.execute(
+        select(Sale.kind, func.count(Sale.id)).where(Sale.session_id == cash_session.id)
+        .group_by(Sale.kind)).all())
+    total = session.scalar(select(func.coalesce(func.sum(Sale.total_cents), 0))
+                           .where(Sale.session_id == cash_session.id))
+    movements = sum(m.amount_cents for m in cash_session.cash_movements)
+    expected = dict(by_method)
+    expected["cash"] = cash_session.float_cents + by_method["cash"] + movements
+    return XReport(
+        sales_count=int(counts.get(SaleKind.SALE, 0)),
+        refunds_count=int(counts.get(SaleKind.REFUND, 0)),
+        total_cents=int(total), by_method=by_method, float_cents=cash_session.float_cents,
+        cash_movements_cents=movements, expected=expected,
+    )
+
+
+def close_session(
+    session: Session, cash_session: CashSession, actor: User, now: datetime,
+    counted: dict[str, int], reason: str | None, approver: User | None,
+) -> CashSession:
+    """Count each payment method; any difference needs a reason, a large one a staff badge."""
+    if cash_session.status != SessionStatus.OPEN:
+        raise SessionProblem(_("Cette session est déjà clôturée."))
+    report = x_report(session, cash_session)
+    methods = [m.value for m in PaymentMethod]
+    if set(counted) != set(methods) or any(int(v) < 0 for v in counted.values()):
+        raise InvalidRequest(_("Comptez chaque moyen de paiement (espèces, carte, chèques)."))
+    difference = sum(int(counted[m]) - report.expected[m] for m in methods)
+    gaps = {m: int(counted[m]) - report.expected[m] for m in methods}
+    if any(gaps.values()) and not (reason or "").strip():
+        raise InvalidRequest(_("Écart de %(d)s : indiquez-en la raison.",
+                               d=format_cents(difference)))
+    threshold = int(get_setting(session, "till.difference_badge_threshold_cents"))
+    if any(abs(gap) > threshold for gap in gaps.values()) and (
+        approver is None or not approver.is_enabled or not approver.can(Permission.TILL_SUPERVISE)
+    ):
+        raise NeedsApproval(_("Écart supérieur à %(t)s : un·e encadrant·e doit scanner son "
+                              "badge.", t=format_cents(threshold)))
+    cash_session.status = SessionStatus.CLOSED
+    cash_session.closed_at = now
+    cash_session.closed_by_id = actor.id
+    cash_session.counted = {m: int(counted[m]) for m in methods}
+    cash_session.expected = report.expected
+    cash_session.difference_cents = difference
+    cash_session.difference_reason = (reason or "").strip()[:300] or None
+    cash_session.approved_by_id = approver.id if approver else None
+    session.flush()
+    record_audit(session, actor_id=actor.id, now=now, action="till.closed",
+                 target=f"session:{cash_session.id}",
+                 details={"difference_cents": difference, "gaps": gaps})
+    return cash_session
+
+
+def session_by_id(session: Session, session_id: int) -> CashSession:
+    found = session.get(CashSession, session_id)
+    if found is None:
+        raise NotFound(_("Session de caisse inconnue."))
+    return found

@@ -1,0 +1,50 @@
+"""Builders for till tests: a till, its open session, a household with a right."""
+
+from datetime import date, timedelta
+
+import pytest
+
+from app.users.roles import Role
+from participants.models import Kinship, ReferringBody, Sex
+from participants.services.households import HouseholdData, MemberData, create_household
+from participants.services.rights import RightRequest, decide_right, request_right
+from pos.models import Till
+from pos.services.sessions import open_session
+
+TODAY = date(2026, 11, 23)  # the ``now`` fixture's day in Paris
+
+
+@pytest.fixture
+def till(session):
+    till = Till(code="C1", name="Caisse 1", is_active=True)
+    session.add(till)
+    session.flush()
+    return till
+
+
+@pytest.fixture
+def cashier(make_user):
+    return make_user(Role.CAISSIER, display_name="Nadia", badge_code="0410000000014")
+
+
+@pytest.fixture
+def supervisor(make_user):
+    return make_user(Role.ENCADRANT, username="karim2", display_name="Karim",
+                     badge_code="0410000000021", pin="2468")
+
+
+@pytest.fixture
+def open_till(session, till, cashier, now):
+    return open_session(session, till, cashier, now, {"2000": 2, "1000": 1, "200": 5})
+
+
+@pytest.fixture
+def household(session, make_user, now):
+    referent = make_user(Role.REFERENT, username="sophie")
+    household = create_household(session, referent.id, now, HouseholdData(
+        "Foyer Benali", ReferringBody.CCAS, "M. Colin", 100_000, 70_000,
+        members=(MemberData("Amina", 1985, Sex.FEMALE, Kinship.REFERENCE),)))
+    right = request_right(session, referent.id, now, household, RightRequest(
+        TODAY - timedelta(days=10), 3, 2000, 2000, "Permis"))
+    decide_right(session, referent.id, now, right, grant=True)
+    return household
