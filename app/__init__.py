@@ -82,6 +82,8 @@ def _register_blueprints(flask_app: Flask) -> None:
     from inventory.views import blueprint as inventory_blueprint
     from participants.services.ateliers import participant_choices
     from participants.views import blueprint as participants_blueprint
+    from pos.api import blueprint as pos_api_blueprint
+    from pos.api import openapi as pos_openapi
     from pos.services.spending import spent_this_month, visits_by_month
     from pos.views import blueprint as pos_blueprint
 
@@ -91,6 +93,8 @@ def _register_blueprints(flask_app: Flask) -> None:
     flask_app.register_blueprint(pos_blueprint, url_prefix="/pos")
     flask_app.register_blueprint(inventory_blueprint, url_prefix="/stock")
     flask_app.register_blueprint(participants_blueprint)
+    flask_app.register_blueprint(pos_api_blueprint, url_prefix="/api/pos")
+    flask_app.add_url_rule("/api/openapi.json", "openapi", pos_openapi)
     # Ports between packages that may not import each other (DESIGN.md's dependency table).
     flask_app.extensions["caisse.participant_choices"] = participant_choices
     flask_app.extensions["caisse.household_spending"] = spent_this_month
