@@ -144,6 +144,10 @@ def parse_scan(session: Session, scanned: str, rules: list[CompiledRule] | None 
         if product is None:
             continue
         value = _value_digits(rule, code)
+        if value == 0:
+            # The product's own code (value digits all zero): it still has to be weighed
+            # or priced, so no quantity comes with it.
+            return ScanResult(kind=RuleKind.PRODUCT, code=code, product=product)
         if rule.kind == RuleKind.WEIGHT:
             grams = _scaled(value, rule.decimal_digits, 3)
             return ScanResult(kind=rule.kind, code=code, product=product, quantity=grams)

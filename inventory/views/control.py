@@ -83,9 +83,15 @@ def stocktake(stocktake_id: int):
             result = parse_scan(db.session, scan_form.code.data)
             if result.product is None:
                 raise InventoryError(_("Ce code n'est pas celui d'un produit."))
-            total = add_count(db.session, item, result.product, result.quantity or 1)
-            db.session.commit()
-            flash(_("%(p)s : %(n)s compté(s).", p=result.product.name, n=total), "success")
+            if result.quantity is None and result.product.sold_by_weight:
+                set_count(db.session, item, result.product, 0)
+                db.session.commit()
+                flash(_("« %(p)s » se vend au poids : pesez et tapez le total en kg dans la "
+                        "liste.", p=result.product.name), "info")
+            else:
+                total = add_count(db.session, item, result.product, result.quantity or 1)
+                db.session.commit()
+                flash(_("%(p)s : %(n)s compté(s).", p=result.product.name, n=total), "success")
         except InventoryError as error:
             db.session.rollback()
             flash(error.message, "error")

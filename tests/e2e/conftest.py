@@ -8,6 +8,7 @@ import threading
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from app.extensions import db
@@ -27,6 +28,7 @@ E2E_USERS = (
     NewUser("Claire Directrice", Role.ADMIN, username="claire", password="admin-e2e-secret"),
     NewUser("Karim Encadrant", Role.ENCADRANT, username="karim", password="encadrant-e2e"),
     NewUser("Sophie Référente", Role.REFERENT, username="sophie", password="referente-e2e"),
+    NewUser("Paul Encadrant", Role.ENCADRANT, badge_code="0410000000021", pin="2468"),
     NewUser("Nadia Caissière", Role.CAISSIER, badge_code="0410000000014", pin="1234"),
 )
 
@@ -49,6 +51,7 @@ def live_server(app):
         create_product(db.session, None, FIXED_NOW, ProductData(
             "Pâtes coquillettes 500 g", category.id, StockUnit.PIECE, 109, net_content=500),
             ["3017620422003"])
+        _seed_shop(db.session)
         db.session.commit()
         db.session.remove()
     server = make_server("127.0.0.1", 0, app, threaded=True)
@@ -59,6 +62,63 @@ def live_server(app):
     thread.join(timeout=5)
     server.server_close()
     reset_database(app)
+
+
+# The shop the till tests sell from: stocked products, a weighed vegetable, a household with a
+# right (allowance 20 €, rate 20 %), and till C1.
+TILL_PRODUCTS = (
+    ("Riz long grain 1 kg", 189, "3560070048830"), ("Lait demi-écrémé 1 l", 105, "3428272950040"),
+    ("Huile de tournesol 1 l", 249, "3263670011012"), ("Café moulu 250 g", 329, "3017620425035"),
+    ("Sucre en poudre 1 kg", 129, "3123930772001"),
+)
+E2E_CARD = "0420000000013"
+
+
+def _seed_shop(session) -> None:
+    from datetime import date, timedelta
+
+    from app.clock import utcnow
+    from inventory.models import LotOrigin
+    from inventory.services.receptions import (
+        LotData,
+        ReceptionData,
+        receive_line,
+        start_reception,
+    )
+    from participants.models import Household, HouseholdCard, Kinship, Person, ReferringBody, Sex
+    from participants.services.rights import RightRequest, decide_right, request_right
+    from pos.models import Till
+
+    now = utcnow()
+    category = get_or_create_category(session, "Épicerie")
+    products = [create_product(session, None, FIXED_NOW, ProductData(
+        name, category.id, StockUnit.PIECE, price), [code]) for name, price, code in
+        TILL_PRODUCTS]
+    from inventory.services.products import search_products
+
+    products += search_products(session, "coquillettes")
+    tomatoes = create_product(session, None, FIXED_NOW, ProductData(
+        "Tomates du jardin", category.id, StockUnit.KILOGRAM, 320), ["2100005000000"])
+    from app.users.models import User
+
+    staff_id = session.scalar(select(User.id).where(User.username == "karim"))
+    reception = start_reception(session, staff_id, now, ReceptionData(LotOrigin.PURCHASE))
+    for product in products:
+        receive_line(session, staff_id, now, reception, product, LotData(
+            40, best_before=date.today() + timedelta(days=200)))
+    receive_line(session, staff_id, now, reception, tomatoes, LotData(20_000))
+    household = Household(card_code=E2E_CARD, display_name="Foyer Martin",
+                          referring_body=ReferringBody.CCAS, referrer_name="M. Colin",
+                          created_at=now, last_contact_at=now)
+    household.members.append(Person(first_name="Claire", birth_year=1980, sex=Sex.FEMALE,
+                                    kinship=Kinship.REFERENCE))
+    session.add(household)
+    session.flush()
+    session.add(HouseholdCard(household_id=household.id, code=E2E_CARD, issued_at=now))
+    right = request_right(session, None, now, household, RightRequest(
+        date.today() - timedelta(days=5), 3, 2000, 2000, "Permis"))
+    decide_right(session, None, now, right, grant=True)
+    session.add(Till(code="C1", name="Caisse 1", is_active=True))
 
 
 @pytest.fixture(scope="session")

@@ -95,3 +95,9 @@ def test_weight_label_round_trip(session, make_product):
     code = embed_value(rule, "2100002000003", 1234)
     assert code == "2100002012341"
     assert parse_scan(session, code).quantity == 1234
+
+
+def test_the_weighed_products_own_code_still_needs_weighing(session, make_product):
+    tomatoes = make_product("Tomates", 320, StockUnit.KILOGRAM, barcodes=["2100005000000"])
+    result = parse_scan(session, "2100005000000")
+    assert (result.kind, result.product, result.quantity) == (RuleKind.PRODUCT, tomatoes, None)
