@@ -6,7 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, request
 from sqlalchemy import event
 
 from app.config import resolve_config
@@ -56,6 +56,15 @@ def _init_extensions(flask_app: Flask) -> None:
 
     migrate.init_app(flask_app, db, directory=MIGRATIONS_DIRECTORY, render_as_batch=True,
                      compare_type=True)
+    @flask_app.before_request
+    def _sqlite_writes_take_the_lock_first():
+        # SQLite has one writer: a request that will write takes the lock before it reads
+        # (BEGIN IMMEDIATE waits for it), so concurrent tills queue instead of failing on a
+        # stale snapshot. Reads stay concurrent.
+        if request.method not in ("GET", "HEAD", "OPTIONS") and \
+                db.engine.dialect.name == "sqlite" and not db.session().in_transaction():
+            db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+
     babel.init_app(flask_app)
     csrf.init_app(flask_app)
     login_manager.init_app(flask_app)

@@ -31,6 +31,7 @@ def test_staff_logs_in_with_a_password(page):
 def test_participant_logs_in_at_the_till_with_badge_and_pin(page):
     page.goto("/login/badge")
     expect(page.get_by_role("heading", name="Connexion à la caisse")).to_be_visible()
+    expect(page.locator("#badge-form")).to_have_attribute("data-ready", "true")
     badge = page.get_by_label("1. Scannez votre badge")
     expect(badge).to_be_focused()
     # A keyboard-wedge scanner types the code fast and ends with Enter: the PIN field is next.

@@ -35,11 +35,13 @@ def _money(text: str) -> str:
 
 def test_a_day_at_the_till(page, app):
     page.goto("/login/badge")
+    expect(page.locator("#badge-form")).to_have_attribute("data-ready", "true")
     _scan(page, "0410000000014")
     for digit in "1234":
         page.get_by_role("button", name=digit, exact=True).click()
     page.get_by_role("button", name="Valider").click()
     page.get_by_role("link", name="Caisse 1").click()
+    expect(page.locator("#till-app")).to_have_attribute("data-ready", "true")
 
     # Open with a float counted by denomination.
     expect(page.get_by_role("heading", name=re.compile("Ouvrir la caisse"))).to_be_visible()
@@ -64,6 +66,7 @@ def test_a_day_at_the_till(page, app):
 
     # A reload mid-sale keeps the cart.
     page.reload()
+    expect(page.locator("#till-app")).to_have_attribute("data-ready", "true")
     expect(page.locator("#cart-lines li")).to_have_count(7)
 
     # The household's card: participation price and what is left this month.

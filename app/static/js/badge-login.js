@@ -29,3 +29,4 @@ form.querySelectorAll(".key[data-key]").forEach((key) => {
     else target.focus();
   });
 });
+form.dataset.ready = "true";
