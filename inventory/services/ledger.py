@@ -38,7 +38,16 @@ def append_movement(
         raise InvalidData(_("Une quantité nulle ne fait pas de mouvement."))
     if kind in OUTGOING_KINDS and quantity > 0:
         raise ValueError("outgoing movements are negative")
-    movement = StockMovement(
+    movement = _new_movement(lot, kind, quantity, context)
+    session.add(movement)
+    session.flush()
+    session.expire(lot, ["remaining_quantity"])  # the trigger changed it
+    return movement
+
+
+def _new_movement(lot: Lot, kind: MovementKind, quantity: int,
+                  context: MovementContext) -> StockMovement:
+    return StockMovement(
         product_id=lot.product_id,
         lot_id=lot.id,
         kind=kind,
@@ -48,10 +57,6 @@ def append_movement(
         reason=context.reason,
         reference=context.reference,
     )
-    session.add(movement)
-    session.flush()
-    session.expire(lot, ["remaining_quantity"])  # the trigger changed it
-    return movement
 
 
 def stock_on_hand(session: Session, product_id: int) -> int:
@@ -84,17 +89,24 @@ def lot_is_sellable(lot: Lot, today: date, sell_past_ddm: bool) -> bool:
     return not (lot.best_before is not None and lot.best_before < today and not sell_past_ddm)
 
 
-def _locked_lots_with_stock(session: Session, product_id: int) -> list[Lot]:
+def _locked_lots_with_stock(session: Session, product_ids: list[int]) -> dict[int, list[Lot]]:
+    """Lots with stock, locked, grouped by product in FEFO order.
+
+    Rows are locked in one consistent order (product, then FEFO), so two tills selling the
+    same products wait for each other instead of deadlocking.
+    """
     lock_for_update(session)
-    return list(
-        session.scalars(
-            select(Lot)
-            .where(Lot.product_id == product_id, Lot.remaining_quantity > 0)
-            .order_by(*_fefo_order())
-            .with_for_update()
-            .execution_options(populate_existing=True)
-        )
+    lots = session.scalars(
+        select(Lot)
+        .where(Lot.product_id.in_(product_ids), Lot.remaining_quantity > 0)
+        .order_by(Lot.product_id, *_fefo_order())
+        .with_for_update()
+        .execution_options(populate_existing=True)
     )
+    grouped: dict[int, list[Lot]] = {product_id: [] for product_id in product_ids}
+    for lot in lots:
+        grouped[lot.product_id].append(lot)
+    return grouped
 
 
 def withdraw(
@@ -105,7 +117,18 @@ def withdraw(
     context: MovementContext,
     today: date,
 ) -> list[StockMovement]:
-    """Take ``quantity`` out of stock, first-expired-first-out.
+    """Take ``quantity`` of one product out of stock (see ``withdraw_many``)."""
+    return withdraw_many(session, [(product, quantity)], kind, context, today)
+
+
+def withdraw_many(
+    session: Session,
+    items: list[tuple[Product, int]],
+    kind: MovementKind,
+    context: MovementContext,
+    today: date,
+) -> list[StockMovement]:
+    """Take each (product, quantity) out of stock, first-expired-first-out, in one go.
 
     A sale only takes from sellable lots (never past DLC; past DDM only when the setting
     allows). If the books hold less than what is physically sold, the shortfall is booked on
@@ -113,40 +136,53 @@ def withdraw(
     the goods in hand, and the till must not lose the sale. Other withdrawals (loss, gift)
     never exceed the stock.
     """
-    if quantity <= 0:
-        raise InvalidData(_("La quantité doit être positive."))
-    if quantity > 1_000_000:
-        raise InvalidData(_("Quantité invraisemblable (plus d'un million)."))
-    lots = _locked_lots_with_stock(session, product.id)
-    if kind == MovementKind.SALE:
-        sell_past_ddm = bool(get_setting(session, "stock.sell_past_ddm"))
-        sellable = [lot for lot in lots if lot_is_sellable(lot, today, sell_past_ddm)]
-        if not sellable:
-            if lots:
-                raise NotSellable(
-                    _("« %(p)s » : le stock restant a dépassé sa date limite ; il ne peut pas "
-                      "être vendu.", p=product.name)
-                )
-            raise NotSellable(
-                _("« %(p)s » n'a aucun lot en stock : faites d'abord une réception.",
-                  p=product.name)
-            )
-        lots = sellable
-    elif sum(lot.remaining_quantity for lot in lots) < quantity:
-        raise InsufficientStock(
-            _("Stock insuffisant pour « %(p)s » : %(n)d en stock.", p=product.name,
-              n=sum(lot.remaining_quantity for lot in lots))
-        )
+    for _product, quantity in items:
+        if quantity <= 0:
+            raise InvalidData(_("La quantité doit être positive."))
+        if quantity > 1_000_000:
+            raise InvalidData(_("Quantité invraisemblable (plus d'un million)."))
+    lots_by_product = _locked_lots_with_stock(session, sorted({p.id for p, _ in items}))
+    sell_past_ddm = kind == MovementKind.SALE and bool(get_setting(session, "stock.sell_past_ddm"))
+    left_in_lot = {lot.id: lot.remaining_quantity
+                   for lots in lots_by_product.values() for lot in lots}
     movements = []
-    left = quantity
-    for index, lot in enumerate(lots):
-        is_last = index == len(lots) - 1
-        take = left if is_last else min(left, lot.remaining_quantity)
-        if take > 0:
-            movements.append(append_movement(session, lot, kind, -take, context))
-            left -= take
-        if left == 0:
-            break
+    for product, quantity in items:
+        lots = lots_by_product[product.id]
+        if kind == MovementKind.SALE:
+            sellable = [lot for lot in lots if lot_is_sellable(lot, today, sell_past_ddm)]
+            if not sellable:
+                if lots:
+                    raise NotSellable(
+                        _("« %(p)s » : le stock restant a dépassé sa date limite ; il ne peut "
+                          "pas être vendu.", p=product.name)
+                    )
+                raise NotSellable(
+                    _("« %(p)s » n'a aucun lot en stock : faites d'abord une réception.",
+                      p=product.name)
+                )
+            lots = sellable
+        else:
+            available = sum(max(left_in_lot[lot.id], 0) for lot in lots)
+            if available < quantity:
+                raise InsufficientStock(
+                    _("Stock insuffisant pour « %(p)s » : %(n)d en stock.", p=product.name,
+                      n=available)
+                )
+        left = quantity
+        for index, lot in enumerate(lots):
+            is_last = index == len(lots) - 1
+            take = left if is_last else min(left, max(left_in_lot[lot.id], 0))
+            if take > 0:
+                left_in_lot[lot.id] -= take
+                movements.append(_new_movement(lot, kind, -take, context))
+                left -= take
+            if left == 0:
+                break
+    session.add_all(movements)
+    session.flush()
+    for lots in lots_by_product.values():
+        for lot in lots:
+            session.expire(lot, ["remaining_quantity"])  # the trigger changed it
     return movements
 
 

@@ -19,7 +19,7 @@ from app.users.roles import Permission
 from app.users.services import find_user_by_badge
 from inventory.errors import InventoryError
 from inventory.models import MovementKind, Product, StockUnit
-from inventory.services.ledger import MovementContext, withdraw
+from inventory.services.ledger import MovementContext, withdraw_many
 from participants.errors import CardRefused
 from participants.services.rights import household_for_till
 from pos.errors import InvalidRequest, NeedsApproval, NotFound, PriceMismatch
@@ -207,8 +207,8 @@ def record_sale(
     session.flush()
     context = MovementContext(operator.id, now, f"sale:{sale.uuid}")
     try:
-        for line in priced:
-            withdraw(session, line.product, line.quantity, MovementKind.SALE, context, today)
+        withdraw_many(session, [(line.product, line.quantity) for line in priced],
+                      MovementKind.SALE, context, today)
     except InventoryError as error:
         raise InvalidRequest(error.message) from None
     if sale.override_by_id:
