@@ -28,7 +28,8 @@ def till():
         return render_template("pos/choose_till.html", tills=tills, operator=current_user)
     response = make_response(render_template(
         "pos/till.html", till=codes[chosen], operator=current_user,
-        denominations=DENOMINATIONS))
+        denominations=DENOMINATIONS,
+        can_create_products=current_user.can(Permission.STOCK_MANAGE)))
     response.set_cookie(TILL_COOKIE, chosen, max_age=3600 * 24 * 365, samesite="Lax",
                         httponly=True)
     return response

@@ -10,7 +10,7 @@ pytestmark = pytest.mark.e2e
 
 def _scan(page, code: str) -> None:
     # A scanner types the digits a few milliseconds apart, then Enter.
-    page.keyboard.type(code, delay=8)
+    page.keyboard.type(code, delay=1)
     page.keyboard.press("Enter")
 
 

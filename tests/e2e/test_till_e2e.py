@@ -19,7 +19,7 @@ NBSP = "\u00a0"
 
 
 def _scan(page, code: str) -> None:
-    page.keyboard.type(code, delay=5)  # a keyboard-wedge scanner: a burst, then Enter
+    page.keyboard.type(code, delay=1)  # a keyboard-wedge scanner: a burst, then Enter
     page.keyboard.press("Enter")
 
 
@@ -52,8 +52,14 @@ def test_a_day_at_the_till(page, app):
     page.get_by_role("button", name="Ouvrir la caisse").click()
     expect(page.get_by_text("Caisse ouverte. Bonnes ventes !")).to_be_visible()
 
-    # Five products as a scanner types them, then a weighed label (1,250 kg of tomatoes).
+    # An unknown code is explained; a participant is not offered to create the product.
     page.locator("#till-app h1").click()
+    _scan(page, "4006381333931")
+    expect(page.locator("#till-message")).to_have_text(
+        "Code 4006381333931 inconnu : ce produit n'est pas au catalogue.")
+    expect(page.get_by_role("link", name="Créer ce produit")).to_have_count(0)
+
+    # Five products as a scanner types them, then a weighed label (1,250 kg of tomatoes).
     for _name, _price, code in TILL_PRODUCTS:
         _scan(page, code)
     _scan(page, "3017620422003")

@@ -16,7 +16,8 @@ export function installScanner({ onScan, target } = {}) {
       buffer = "";
       if (!wasBurst) return;
       const field = document.activeElement;
-      if (field === target) return; // the scan field's own form handles it
+      // The scan field, and fields that take a scan themselves (a ticket, a badge), keep it.
+      if (field === target || (field && field.hasAttribute("data-scan-own"))) return;
       event.preventDefault();
       if (field && "value" in field && field.value.endsWith(code)) {
         field.value = field.value.slice(0, -code.length);

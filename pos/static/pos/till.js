@@ -111,6 +111,14 @@ async function handleScan(raw) {
   const result = nomenclature.parse(raw);
   if (result.error) {
     say(result.error, "error");
+    if (result.unknown && root.dataset.canCreate) {
+      const link = document.createElement("a");
+      link.href = `/stock/products/new?code=${encodeURIComponent(result.unknown)}`;
+      link.target = "_blank";
+      link.className = "button button-small";
+      link.textContent = "Créer ce produit";
+      $("#till-message").append(" ", link);
+    }
     return;
   }
   if (result.kind === "staff_badge") {
