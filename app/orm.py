@@ -110,3 +110,15 @@ def string_enum(enum_class: type[enum.Enum], name: str) -> Enum:
         length=24,
         values_callable=lambda members: [member.value for member in members],
     )
+
+
+def drop_all_tables(engine: Engine) -> None:
+    """Empty a database completely (tests and benchmarks start from the migrations)."""
+    with engine.begin() as connection:
+        if engine.dialect.name == "postgresql":
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE")
+            connection.exec_driver_sql("CREATE SCHEMA public")
+        else:
+            metadata = MetaData()
+            metadata.reflect(connection)
+            metadata.drop_all(connection)

@@ -23,6 +23,7 @@ from flask_migrate import upgrade  # noqa: E402
 from app import MIGRATIONS_DIRECTORY, create_app  # noqa: E402
 from app.barcodes import complete_ean13  # noqa: E402
 from app.extensions import db  # noqa: E402
+from app.orm import drop_all_tables  # noqa: E402
 from inventory.models import Category, Lot, Product, ProductBarcode, StockMovement  # noqa: E402
 from inventory.nomenclature import load_rules, parse_scan  # noqa: E402
 from inventory.services.expiry import expiry_report  # noqa: E402
@@ -43,13 +44,7 @@ WORDS = ("pâtes", "riz", "lait", "café", "thé", "sucre", "farine", "huile", "
 def _reset(url: str):
     flask_app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
     with flask_app.app_context():
-        metadata = sa.MetaData()
-        metadata.reflect(db.engine)
-        with db.engine.begin() as connection:
-            if db.engine.dialect.name == "postgresql":
-                connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-            else:
-                metadata.drop_all(connection)
+        drop_all_tables(db.engine)
         upgrade(directory=MIGRATIONS_DIRECTORY)
     return flask_app
 

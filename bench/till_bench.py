@@ -30,6 +30,7 @@ from app import MIGRATIONS_DIRECTORY, create_app  # noqa: E402
 from app.barcodes import complete_ean13  # noqa: E402
 from app.clock import shop_date, utcnow  # noqa: E402
 from app.extensions import db  # noqa: E402
+from app.orm import drop_all_tables  # noqa: E402
 from app.users.roles import Role  # noqa: E402
 from app.users.services import NewUser, create_user  # noqa: E402
 from inventory.models import Category, Lot, Product, ProductBarcode, StockMovement  # noqa: E402
@@ -50,13 +51,7 @@ def _p(values: list[float], percent: int) -> float:
 def _build(flask_app) -> list[str]:
     now = utcnow()
     with flask_app.app_context():
-        metadata = sa.MetaData()
-        metadata.reflect(db.engine)
-        with db.engine.begin() as connection:
-            if db.engine.dialect.name == "postgresql":
-                connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
-            else:
-                metadata.drop_all(connection)
+        drop_all_tables(db.engine)
         upgrade(directory=MIGRATIONS_DIRECTORY)
         session = db.session
         connection = session.connection()

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
-import sqlalchemy as sa
 from flask import g
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
@@ -20,29 +19,18 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 
 from app import MIGRATIONS_DIRECTORY, create_app
 from app.extensions import db
-from app.orm import SQLITE_WRITE_LOCK
+from app.orm import SQLITE_WRITE_LOCK, drop_all_tables
 from app.users.roles import Role
 from app.users.services import NewUser, create_user
 
 FIXED_NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 
 
-def _drop_everything(engine: sa.Engine) -> None:
-    metadata = sa.MetaData()
-    metadata.reflect(engine)
-    with engine.begin() as connection:
-        if engine.dialect.name == "postgresql":
-            connection.exec_driver_sql("DROP SCHEMA public CASCADE")
-            connection.exec_driver_sql("CREATE SCHEMA public")
-        else:
-            metadata.drop_all(connection)
-
-
 def reset_database(flask_app) -> None:
     """Empty database brought to head: for tests that must commit (threads, live server)."""
     with flask_app.app_context():
         db.session.remove()
-        _drop_everything(db.engine)
+        drop_all_tables(db.engine)
         upgrade(directory=MIGRATIONS_DIRECTORY)
         db.engine.dispose()
 

@@ -9,6 +9,7 @@ pytestmark = pytest.mark.e2e
 
 
 def _scan(page, code: str) -> None:
+    expect(page.locator("html")).to_have_attribute("data-scanner", "ready")
     # A scanner types the digits a few milliseconds apart, then Enter.
     page.keyboard.type(code, delay=1)
     page.keyboard.press("Enter")
@@ -62,8 +63,10 @@ def test_a_wrong_scan_is_explained(page):
     page.goto("/stock/receptions")
     page.get_by_label("Provenance").select_option(label="Don")
     page.get_by_role("button", name="Commencer la réception").click()
+    expect(page.get_by_label(re.compile("1. Scannez le produit"))).to_be_focused()
     _scan(page, "3017620422004")
     expect(page.get_by_role("alert")).to_contain_text("chiffre de contrôle faux")
+    expect(page.get_by_label(re.compile("1. Scannez le produit"))).to_be_focused()
     _scan(page, "4006381333931")
     expect(page.get_by_text("Le code 4006381333931 n'est pas au catalogue.")).to_be_visible()
     expect(page.get_by_role("link", name="Créer ce produit")).to_be_visible()

@@ -29,6 +29,7 @@ export function installScanner({ onScan, target } = {}) {
     buffer = now - last < BURST_GAP_MS ? buffer + event.key : event.key;
     last = now;
   }, true);
+  document.documentElement.dataset.scanner = "ready";
 }
 
 // Pages with a `[data-scan-target]` input get the behaviour without more code.
