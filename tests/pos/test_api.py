@@ -7,14 +7,18 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app.clock import utcnow
 from inventory.models import StockMovement
 from pos.models import Sale
+from pos.services.sessions import open_session
 from tests.conftest import csrf_token_from
 from tests.pos.conftest import TODAY
 
 
 @pytest.fixture
-def till_client(client, cashier, open_till):
+def till_client(client, session, till, cashier):
+    # The API reads the real clock: the session must belong to today's business day.
+    open_session(session, till, cashier, utcnow(), {"2000": 2})
     token = csrf_token_from(client.get("/login/badge").get_data(as_text=True))
     client.post("/login/badge", data={"badge": cashier.badge_code, "pin": "1234",
                                       "csrf_token": token})
