@@ -1,7 +1,8 @@
 """Till records: tills, cash sessions and their cash movements, sales, lines and payments."""
 
+from pos.models.printing import JobKind, JobStatus, PrintJob
 from pos.models.sales import PaymentMethod, Sale, SaleKind, SaleLine, SalePayment
 from pos.models.tills import CashMovement, CashSession, SessionStatus, Till
 
-__all__ = ["CashMovement", "CashSession", "PaymentMethod", "Sale", "SaleKind", "SaleLine",
-           "SalePayment", "SessionStatus", "Till"]
+__all__ = ["CashMovement", "CashSession", "JobKind", "JobStatus", "PaymentMethod", "PrintJob",
+           "Sale", "SaleKind", "SaleLine", "SalePayment", "SessionStatus", "Till"]

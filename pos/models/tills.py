@@ -25,6 +25,11 @@ class Till(Base):
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Ticket numbers are per till ("C1-000042"); incremented in the database, under lock.
     last_ticket_number: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # The till's receipt printer (hardware.transport / hardware.models).
+    printer_kind: Mapped[str] = mapped_column(String(20), default="none", server_default="none")
+    printer_target: Mapped[str] = mapped_column(String(120), default="", server_default="")
+    printer_model: Mapped[str] = mapped_column(String(40), default="epson-tm-t20ii",
+                                               server_default="epson-tm-t20ii")
 
 
 class CashSession(Base):

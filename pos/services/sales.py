@@ -25,6 +25,7 @@ from participants.services.rights import household_for_till
 from pos.errors import InvalidRequest, NeedsApproval, NotFound, PriceMismatch
 from pos.models import PaymentMethod, Sale, SaleKind, SaleLine, SalePayment, Till
 from pos.services.pricing import PricedLine, price_line
+from pos.services.printing import queue_sale_printing
 from pos.services.sessions import till_by_code, usable_session
 from pos.services.spending import spent_this_month
 
@@ -211,6 +212,7 @@ def record_sale(
                       MovementKind.SALE, context, today)
     except InventoryError as error:
         raise InvalidRequest(error.message) from None
+    queue_sale_printing(session, sale, now)
     if sale.override_by_id:
         record_audit(session, actor_id=approver.id, now=now, action="till.override",
                      target=f"sale:{sale.uuid}", details={"reasons": reasons,

@@ -1,0 +1,201 @@
+"""Receipts into the durable print queue, and the worker that sends them.
+
+A job is written in the same transaction as the sale it prints; the worker sends it after
+commit with a timeout, retries with backoff, and only one worker (or process) sends a given
+job: it claims it first (``FOR UPDATE SKIP LOCKED`` on PostgreSQL; SQLite has one writer).
+A printer failure never touches the sale.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from flask_babel import format_datetime
+from sqlalchemy import func, select, update
+from sqlalchemy.orm import Session
+
+from app.clock import SHOP_TIMEZONE
+from app.money import round_half_away
+from app.settings.services import get_setting
+from app.users.models import User
+from hardware.models import DEFAULT_MODEL, MODELS
+from hardware.receipt import (
+    ReceiptDocument,
+    ReceiptLine,
+    drawer_kick,
+    render_receipt,
+    render_test_page,
+)
+from hardware.transport import PrinterConnection, PrinterError, send
+from inventory.models import Product, StockUnit
+from pos.models import JobKind, JobStatus, PaymentMethod, PrintJob, Sale, SaleKind, Till
+
+logger = logging.getLogger(__name__)
+METHOD_LABELS = {PaymentMethod.CASH: "Espèces", PaymentMethod.CARD: "Carte bancaire",
+                 PaymentMethod.CHEQUE: "Chèque"}
+MAX_BACKOFF_SECONDS = 300
+STALE_CLAIM = timedelta(minutes=2)
+
+
+def _quantity(quantity: int, unit: StockUnit) -> str:
+    if unit == StockUnit.KILOGRAM:
+        whole, grams = divmod(abs(quantity), 1000)
+        return f"{'-' if quantity < 0 else ''}{whole},{grams:03d} kg"
+    return str(quantity)
+
+
+def receipt_document(session: Session, sale: Sale, duplicate_number: int | None = None):
+    till = session.get(Till, sale.till_id)
+    operator = session.get(User, sale.operator_id)
+    units = dict(session.execute(select(Product.id, Product.unit).where(
+        Product.id.in_({line.product_id for line in sale.lines}))).all())
+    beneficiary = sale.participation_rate_bp is not None
+    vat_exempt = bool(get_setting(session, "shop.vat_exempt"))
+    breakdown: dict[int, list[int]] = {}
+    for line in sale.lines:
+        base = round_half_away(line.amount_cents * 10_000, 10_000 + line.vat_rate_bp)
+        figures = breakdown.setdefault(line.vat_rate_bp, [0, 0])
+        figures[0] += base
+        figures[1] += line.amount_cents - base
+    return ReceiptDocument(
+        shop_name=get_setting(session, "shop.name"),
+        shop_address=get_setting(session, "shop.address"),
+        shop_siret=get_setting(session, "shop.siret"),
+        ticket=f"{till.code}-{sale.number:06d}",
+        printed_at=format_datetime(sale.created_at.astimezone(SHOP_TIMEZONE),
+                                   "dd/MM/yyyy HH:mm"),
+        till_name=till.name, operator=operator.display_name,
+        lines=tuple(ReceiptLine(
+            label=line.label, quantity=_quantity(line.quantity, units[line.product_id]),
+            unit_price_cents=line.unit_price_cents, amount_cents=line.amount_cents,
+            vat_rate_bp=line.vat_rate_bp,
+            reference_amount_cents=line.reference_amount_cents if beneficiary else None)
+            for line in sale.lines),
+        total_cents=sale.total_cents,
+        payments=tuple((METHOD_LABELS[p.method], p.tendered_cents) for p in sale.payments),
+        change_cents=sale.change_cents,
+        reference_total_cents=sale.reference_total_cents if beneficiary else None,
+        vat_exempt=vat_exempt,
+        vat_breakdown=tuple((rate, base, vat) for rate, (base, vat) in sorted(breakdown.items())),
+        duplicate_number=duplicate_number, is_refund=sale.kind == SaleKind.REFUND,
+    )
+
+
+def _model(till: Till):
+    return MODELS.get(till.printer_model) or MODELS[DEFAULT_MODEL]
+
+
+def _enqueue(session: Session, till: Till, kind: JobKind, data: bytes, now: datetime,
+             sale: Sale | None = None) -> PrintJob:
+    job = PrintJob(till_id=till.id, kind=kind, sale_id=sale.id if sale else None, data=data,
+                   status=JobStatus.PENDING, attempts=0, next_attempt_at=now, created_at=now)
+    session.add(job)
+    session.flush()
+    return job
+
+
+def queue_sale_printing(session: Session, sale: Sale, now: datetime) -> None:
+    """In the sale's transaction: the receipt if asked for, the drawer if cash was taken."""
+    till = session.get(Till, sale.till_id)
+    if till.printer_kind == "none":
+        return
+    if any(p.method == PaymentMethod.CASH for p in sale.payments):
+        _enqueue(session, till, JobKind.DRAWER, drawer_kick(_model(till)), now, sale)
+    if sale.receipt_requested:
+        _enqueue(session, till, JobKind.RECEIPT,
+                 render_receipt(receipt_document(session, sale), _model(till)), now, sale)
+
+
+def queue_duplicate(session: Session, sale: Sale, now: datetime) -> PrintJob:
+    till = session.get(Till, sale.till_id)
+    count = session.scalar(select(func.count(PrintJob.id)).where(
+        PrintJob.sale_id == sale.id, PrintJob.kind == JobKind.DUPLICATE)) + 1
+    document = receipt_document(session, sale, duplicate_number=count)
+    return _enqueue(session, till, JobKind.DUPLICATE, render_receipt(document, _model(till)),
+                    now, sale)
+
+
+def queue_test_page(session: Session, till: Till, now: datetime) -> PrintJob:
+    return _enqueue(session, till, JobKind.TEST,
+                    render_test_page(_model(till), f"Test d'impression — {till.name}"), now)
+
+
+def queue_drawer(session: Session, till: Till, now: datetime) -> PrintJob:
+    return _enqueue(session, till, JobKind.DRAWER, drawer_kick(_model(till)), now)
+
+
+def claim_next_job(session: Session, worker: str, now: datetime) -> PrintJob | None:
+    """Take one due job for this worker; no other worker can take it."""
+    session.execute(update(PrintJob).where(
+        PrintJob.status == JobStatus.SENDING, PrintJob.claimed_at < now - STALE_CLAIM)
+        .values(status=JobStatus.PENDING))  # a worker died mid-send: try again
+    candidate = (select(PrintJob.id).where(PrintJob.status == JobStatus.PENDING,
+                                           PrintJob.next_attempt_at <= now)
+                 .order_by(PrintJob.id).limit(1))
+    if session.get_bind().dialect.name == "postgresql":
+        candidate = candidate.with_for_update(skip_locked=True)
+    job_id = session.execute(
+        update(PrintJob).where(PrintJob.id == candidate.scalar_subquery(),
+                               PrintJob.status == JobStatus.PENDING)
+        .values(status=JobStatus.SENDING, claimed_by=worker, claimed_at=now)
+        .returning(PrintJob.id)).scalar()
+    session.commit()
+    return session.get(PrintJob, job_id) if job_id else None
+
+
+def send_job(session: Session, job: PrintJob, now: datetime, timeout: float = 5.0) -> bool:
+    till = session.get(Till, job.till_id)
+    connection = PrinterConnection(till.printer_kind, till.printer_target, timeout)
+    try:
+        send(connection, job.data)
+    except PrinterError as error:
+        job.attempts += 1
+        job.status = JobStatus.PENDING
+        job.next_attempt_at = now + timedelta(seconds=min(2 ** job.attempts,
+                                                          MAX_BACKOFF_SECONDS))
+        job.last_error = error.message[:300]
+        job.last_state = error.state
+        session.commit()
+        logger.warning("print job %s failed: %s", job.id, error.message)
+        return False
+    job.status = JobStatus.DONE
+    job.sent_at = now
+    job.last_error = job.last_state = None
+    session.commit()
+    return True
+
+
+def run_due_jobs(session: Session, worker: str, now: datetime, limit: int = 50) -> int:
+    sent = 0
+    for _ in range(limit):
+        job = claim_next_job(session, worker, now)
+        if job is None:
+            break
+        sent += send_job(session, job, now)
+    return sent
+
+
+@dataclass(frozen=True)
+class PrinterState:
+    state: str  # "ok", "offline", "failing", "none"
+    message: str
+    waiting: int
+
+
+def printer_state(session: Session, till: Till) -> PrinterState:
+    if till.printer_kind == "none":
+        return PrinterState("none", "Pas d'imprimante configurée.", 0)
+    waiting = session.scalar(select(func.count(PrintJob.id)).where(
+        PrintJob.till_id == till.id, PrintJob.status != JobStatus.DONE))
+    failing = session.scalar(select(PrintJob).where(
+        PrintJob.till_id == till.id, PrintJob.status == JobStatus.PENDING,
+        PrintJob.attempts > 0).order_by(PrintJob.id.desc()).limit(1))
+    if failing is not None:
+        label = "hors ligne" if failing.last_state == "offline" else "en erreur"
+        return PrinterState(failing.last_state or "failing",
+                            f"Imprimante {label} : {waiting} impression(s) en attente, "
+                            "nouvel essai automatique.", waiting)
+    return PrinterState("ok", "Imprimante prête." if not waiting else
+                        f"{waiting} impression(s) en cours.", waiting)

@@ -1,0 +1,55 @@
+"""The Toledo 8217 driver against a simulated scale on a pty, and on pyserial's loop://."""
+
+import pytest
+import serial
+
+from hardware.scale import (
+    ScaleError,
+    ScaleSettings,
+    ScaleSimulator,
+    open_scale_port,
+    parse_frame,
+    read_weight,
+)
+
+
+@pytest.fixture
+def scale():
+    simulator = ScaleSimulator()
+    port = open_scale_port(ScaleSettings(simulator.port_name, timeout_seconds=1))
+    yield simulator, port
+    port.close()
+    simulator.close()
+
+
+@pytest.mark.parametrize(
+    ("frame", "grams"),
+    [(b"\x02 1.234\r", 1234), (b"\x02 12.5\r", 12500), (b"\x020.005\r", 5)],
+)
+def test_stable_readings(scale, frame, grams):
+    simulator, port = scale
+    simulator.next_frame = frame
+    assert read_weight(port) == grams
+
+
+@pytest.mark.parametrize(
+    ("frame", "message"),
+    [(b"\x02?\x01\r", "instable"), (b"\x02?\x02\r", "surcharge"), (b"\x02?\x04\r", "sous zéro"),
+     (b"\x02#@!\r", "illisible")],
+)
+def test_refused_readings(scale, frame, message):
+    simulator, port = scale
+    simulator.next_frame = frame
+    with pytest.raises(ScaleError, match=message):
+        read_weight(port)
+
+
+def test_silent_scale():
+    port = serial.serial_for_url("loop://", timeout=0.2)
+    port.write(b"")  # nothing answers but our own echo of "W"
+    with pytest.raises(ScaleError):
+        read_weight(port)
+
+
+def test_frame_parser_directly():
+    assert parse_frame(b"\x02 0.250\r") == 250
