@@ -42,8 +42,35 @@ def register_serve_command(flask_app: Flask) -> None:
         """Sert l'application (serveur waitress, pour la boutique)."""
         from waitress import serve
 
+        from pos.worker import start_in_background
+
+        start_in_background(flask_app)  # receipts and drawer kicks go out after each commit
         click.echo(f"Caisse Solidaire : http://{host}:{port}/  (Ctrl+C pour arrêter)")
         serve(flask_app, host=host, port=port, threads=threads)
+
+    @flask_app.cli.command("print-worker")
+    def print_worker_command() -> None:
+        """Envoie les impressions en attente (en plus de celui de « serve »)."""
+        import threading
+
+        from pos.worker import run_forever
+
+        click.echo("Envoi des impressions en attente… (Ctrl+C pour arrêter)")
+        run_forever(flask_app, threading.Event())
+
+    @flask_app.cli.command("printer-sim")
+    @click.option("--host", default="127.0.0.1", show_default=True)
+    @click.option("--port", default=9100, show_default=True, type=int)
+    @click.option("--folder", default="instance/tickets", show_default=True)
+    def printer_sim_command(host: str, port: int, folder: str) -> None:
+        """Imprimante simulée (port 9100) : garde chaque ticket (.bin et .txt)."""
+        from pathlib import Path
+
+        from hardware.simulator import PrinterSimulator
+
+        simulator = PrinterSimulator(host, port, Path(folder))
+        click.echo(f"Imprimante simulée sur {host}:{simulator.port}, tickets dans {folder}/")
+        simulator.serve_forever()
 
 
 def _create_app(*args, **kwargs) -> Flask:

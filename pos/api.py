@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from app.api import ApiError, error_response, openapi_document, parse_body
+from app.audit.services import record_audit
 from app.clock import shop_date, utcnow
 from app.extensions import db
 from app.users.auth import require_permission
@@ -21,7 +22,8 @@ from app.users.services import find_user_by_badge
 from inventory.models import BarcodeRule, Product
 from pos import schemas
 from pos.errors import TillError
-from pos.models import PaymentMethod, Till
+from pos.models import PaymentMethod, Sale, Till
+from pos.services.printing import printer_state, queue_drawer, queue_duplicate
 from pos.services.refunds import RefundRequest, find_ticket, record_refund, refunded_quantities
 from pos.services.sales import (
     LineRequest,
@@ -211,6 +213,43 @@ def create_refund():
     return jsonify(_sale_out(refund, created)), 201 if created else 200
 
 
+@blueprint.get("/printer")
+@require_permission(Permission.TILL_SELL)
+def printer():
+    state = printer_state(db.session, till_by_code(db.session, request.args.get("till", "")))
+    return jsonify(schemas.PrinterStateOut(**state.__dict__).model_dump())
+
+
+@blueprint.post("/printer/reprint")
+@require_permission(Permission.TILL_SELL)
+def reprint():
+    body = parse_body(schemas.ReprintIn)
+    till = till_by_code(db.session, body.till)
+    if body.ticket:
+        sale = find_ticket(db.session, body.ticket)
+    else:
+        sale = db.session.scalar(select(Sale).where(Sale.till_id == till.id)
+                                 .order_by(Sale.number.desc()).limit(1))
+        if sale is None:
+            raise ApiError(_("Aucun ticket à réimprimer sur cette caisse."), 404)
+    job = queue_duplicate(db.session, sale, utcnow())
+    record_audit(db.session, actor_id=current_user.id, now=utcnow(), action="till.duplicate",
+                 target=f"sale:{sale.uuid}", details={"job": job.id})
+    db.session.commit()
+    return jsonify({"ticket": ticket_reference(till.code, sale.number), "queued": True})
+
+
+@blueprint.post("/printer/drawer")
+@require_permission(Permission.TILL_SELL)
+def open_drawer():
+    till = till_by_code(db.session, parse_body(schemas.TillIn).till)
+    queue_drawer(db.session, till, utcnow())
+    record_audit(db.session, actor_id=current_user.id, now=utcnow(), action="till.drawer",
+                 target=f"till:{till.code}")
+    db.session.commit()
+    return jsonify({"queued": True})
+
+
 OPERATIONS = [
     {"path": "/api/pos/catalogue", "method": "get", "summary": "Produits et nomenclature"},
     {"path": "/api/pos/session", "method": "get", "summary": "État de la session d'une caisse",
@@ -232,6 +271,12 @@ OPERATIONS = [
                      "schema": {"type": "string"}}]},
     {"path": "/api/pos/refunds", "method": "post", "summary": "Rembourser des lignes",
      "body": schemas.RefundIn, "response": schemas.SaleOut},
+    {"path": "/api/pos/printer", "method": "get", "summary": "État de l'imprimante",
+     "response": schemas.PrinterStateOut},
+    {"path": "/api/pos/printer/reprint", "method": "post", "summary": "Duplicata d'un ticket",
+     "body": schemas.ReprintIn},
+    {"path": "/api/pos/printer/drawer", "method": "post", "summary": "Ouvrir le tiroir",
+     "body": schemas.TillIn},
 ]
 
 

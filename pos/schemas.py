@@ -107,5 +107,21 @@ class XReportOut(BaseModel):
     expected: dict[str, int]
 
 
+class TillIn(Strict):
+    till: str = Field(min_length=1, max_length=20)
+
+
+class ReprintIn(Strict):
+    till: str = Field(min_length=1, max_length=20)
+    ticket: str | None = Field(default=None, max_length=30, description="le dernier sinon")
+
+
+class PrinterStateOut(BaseModel):
+    state: Literal["ok", "offline", "failing", "none"]
+    message: str
+    waiting: int
+
+
 API_MODELS = [LineIn, PaymentIn, SaleIn, SaleOut, OpenSessionIn, CashMovementIn, CountedIn,
-              CloseSessionIn, RefundLineIn, RefundIn, SessionOut, XReportOut]
+              CloseSessionIn, RefundLineIn, RefundIn, SessionOut, XReportOut, TillIn, ReprintIn,
+              PrinterStateOut]

@@ -2,14 +2,29 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, make_response, render_template, request
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.audit.services import record_audit
+from app.clock import utcnow
 from app.extensions import db
+from app.forms import EmptyForm
 from app.users.auth import require_permission
 from app.users.roles import Permission
+from hardware.models import DEFAULT_MODEL, MODELS
 from pos.models import Till
+from pos.services.printing import printer_state, queue_test_page
 from pos.services.sessions import DENOMINATIONS
 
 blueprint = Blueprint("pos", __name__, template_folder="templates", static_folder="static/pos",
@@ -33,3 +48,39 @@ def till():
     response.set_cookie(TILL_COOKIE, chosen, max_age=3600 * 24 * 365, samesite="Lax",
                         httponly=True)
     return response
+
+
+PRINTER_KINDS = (("none", "Aucune"), ("network", "Réseau (port 9100)"), ("usb", "USB"),
+                 ("serial", "Série"), ("file", "Fichier ou périphérique"), ("cups", "CUPS"))
+
+
+@blueprint.route("/admin/caisses", methods=["GET", "POST"])
+@require_permission(Permission.TILL_SUPERVISE)
+def admin_tills():
+    """Each till's receipt printer, with a test print."""
+    tills = db.session.scalars(select(Till).order_by(Till.code)).all()
+    if request.method == "POST":
+        if not EmptyForm().validate_on_submit():
+            abort(400)
+        till = db.get_or_404(Till, request.form.get("till_id", type=int))
+        kind = request.form.get("printer_kind", "none")
+        model = request.form.get("printer_model", DEFAULT_MODEL)
+        if kind not in dict(PRINTER_KINDS) or model not in MODELS:
+            flash(_("Type d'imprimante ou modèle inconnu."), "error")
+            return redirect(url_for(".admin_tills"))
+        till.printer_kind = kind
+        till.printer_target = request.form.get("printer_target", "").strip()[:120]
+        till.printer_model = model
+        record_audit(db.session, actor_id=current_user.id, now=utcnow(),
+                     action="till.printer_changed", target=f"till:{till.code}",
+                     details={"kind": kind, "target": till.printer_target, "model": model})
+        if request.form.get("action") == "test":
+            queue_test_page(db.session, till, utcnow())
+            flash(_("Page de test envoyée à l'imprimante de %(t)s.", t=till.name), "success")
+        else:
+            flash(_("Imprimante de %(t)s enregistrée.", t=till.name), "success")
+        db.session.commit()
+        return redirect(url_for(".admin_tills"))
+    return render_template(
+        "pos/admin_tills.html", tills=tills, kinds=PRINTER_KINDS, models=MODELS.values(),
+        states={t.id: printer_state(db.session, t) for t in tills}, form=EmptyForm())

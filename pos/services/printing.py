@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from app.clock import SHOP_TIMEZONE
 from app.money import round_half_away
+from app.orm import lock_for_update
 from app.settings.services import get_setting
 from app.users.models import User
 from hardware.models import DEFAULT_MODEL, MODELS
@@ -128,6 +129,7 @@ def queue_drawer(session: Session, till: Till, now: datetime) -> PrintJob:
 
 def claim_next_job(session: Session, worker: str, now: datetime) -> PrintJob | None:
     """Take one due job for this worker; no other worker can take it."""
+    lock_for_update(session)
     session.execute(update(PrintJob).where(
         PrintJob.status == JobStatus.SENDING, PrintJob.claimed_at < now - STALE_CLAIM)
         .values(status=JobStatus.PENDING))  # a worker died mid-send: try again
@@ -149,8 +151,9 @@ def send_job(session: Session, job: PrintJob, now: datetime, timeout: float = 5.
     till = session.get(Till, job.till_id)
     connection = PrinterConnection(till.printer_kind, till.printer_target, timeout)
     try:
-        send(connection, job.data)
+        send(connection, job.data)  # no database lock is held while talking to the printer
     except PrinterError as error:
+        lock_for_update(session)
         job.attempts += 1
         job.status = JobStatus.PENDING
         job.next_attempt_at = now + timedelta(seconds=min(2 ** job.attempts,
@@ -160,6 +163,7 @@ def send_job(session: Session, job: PrintJob, now: datetime, timeout: float = 5.
         session.commit()
         logger.warning("print job %s failed: %s", job.id, error.message)
         return False
+    lock_for_update(session)
     job.status = JobStatus.DONE
     job.sent_at = now
     job.last_error = job.last_state = None

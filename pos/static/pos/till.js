@@ -269,6 +269,7 @@ async function validateSale(receiptRequested) {
     $("#sale-panel").hidden = false;
     say(`Vente enregistrée — ticket ${result.ticket}${result.change_cents ? ` — à rendre : ${formatCents(result.change_cents)}` : ""}`, "ok");
     $("#last-ticket").textContent = result.ticket;
+    refreshPrinter();
   } catch (error) {
     savePending(pendingSales().filter((p) => p.uuid !== body.uuid));
     if (error.status === 409 && /badge/.test(error.message)) {
@@ -439,6 +440,30 @@ async function submitRefund(event) {
   }
 }
 
+// ---- printer --------------------------------------------------------------------------------
+const PRINTER_CLASSES = { ok: "badge-ok", offline: "badge-warn", failing: "badge-warn", none: "badge-off" };
+
+async function refreshPrinter() {
+  try {
+    const state = await call("GET", `/api/pos/printer?till=${encodeURIComponent(tillCode)}`);
+    const badge = $("#printer-state");
+    badge.textContent = state.message;
+    badge.className = `badge ${PRINTER_CLASSES[state.state]}`;
+  } catch (error) {
+    // the next poll will tell
+  }
+}
+
+async function printerAction(url, done) {
+  try {
+    const result = await call("POST", url, { till: tillCode });
+    say(done(result), "ok");
+    refreshPrinter();
+  } catch (error) {
+    say(error.message, "error");
+  }
+}
+
 // ---- wiring ---------------------------------------------------------------------------------
 function on(selector, event, handler) {
   const element = $(selector);
@@ -468,6 +493,10 @@ on("#x-button", "click", showXReport);
 on("#x-close", "click", () => { $("#x-report").hidden = true; });
 on("#cash-in", "click", () => cashMovement(1));
 on("#cash-out", "click", () => cashMovement(-1));
+on("#reprint-button", "click", () => printerAction("/api/pos/printer/reprint",
+  (result) => `Duplicata du ticket ${result.ticket} envoyé à l'imprimante.`));
+on("#drawer-button", "click", () => printerAction("/api/pos/printer/drawer",
+  () => "Tiroir ouvert."));
 on("#refund-button", "click", () => { $("#refund").hidden = false; $("#refund-ticket").focus(); });
 on("#refund-load", "click", loadTicket);
 on("#refund-form", "submit", submitRefund);
@@ -494,6 +523,8 @@ installScanner({ target: $("#manual-code"), onScan: handleScan });
   render();
   await loadCatalogue();
   setInterval(loadCatalogue, 60000);
+  refreshPrinter();
+  setInterval(refreshPrinter, 5000);
   const state = await refreshSession();
   if (state.open && !state.stale) await flushPending();
   root.dataset.ready = "true";

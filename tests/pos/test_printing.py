@@ -1,0 +1,167 @@
+"""The print queue: written with the sale, sent after commit, retried until the printer is back;
+a printer failure never touches the sale."""
+
+import socket
+import time
+import uuid
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import select
+
+from hardware.simulator import PrinterSimulator
+from pos.models import JobKind, JobStatus, PaymentMethod, PrintJob, Sale
+from pos.services.printing import claim_next_job, printer_state, queue_duplicate, run_due_jobs
+from pos.services.sales import LineRequest, PaymentRequest, SaleRequest, record_sale
+from tests.hardware.escpos_decoder import decode
+from tests.pos.conftest import TODAY
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def pasta(make_product, receive):
+    product = make_product("Pâtes coquillettes", 109)
+    receive(product, 20)
+    return product
+
+
+def _sell(session, cashier, now, pasta, receipt=True):
+    return record_sale(session, cashier, now, TODAY, SaleRequest(
+        str(uuid.uuid4()), "C1", (LineRequest(pasta.id, 2),),
+        (PaymentRequest(PaymentMethod.CASH, 500),), 218, receipt_requested=receipt))[0]
+
+
+def test_printer_down_then_back(session, till, open_till, cashier, now, pasta):
+    port = _free_port()
+    till.printer_kind, till.printer_target = "network", f"127.0.0.1:{port}"
+    sale = _sell(session, cashier, now, pasta)
+    jobs = session.scalars(select(PrintJob).where(PrintJob.sale_id == sale.id)).all()
+    assert [job.kind for job in jobs] == [JobKind.DRAWER, JobKind.RECEIPT]
+
+    # Nobody listens: the jobs wait, the sale stays, the till says the printer is offline.
+    assert run_due_jobs(session, "worker-1", now) == 0
+    assert session.get(Sale, sale.id) is not None
+    state = printer_state(session, till)
+    assert state.state == "offline" and "hors ligne" in state.message
+    assert all(job.status == JobStatus.PENDING and job.attempts == 1 for job in jobs)
+    assert run_due_jobs(session, "worker-1", now) == 0  # not due yet (backoff)
+
+    with PrinterSimulator(port=port) as printer:
+        assert run_due_jobs(session, "worker-1", now + timedelta(seconds=3)) == 2
+        for _ in range(50):
+            if len(printer.jobs) == 2:
+                break
+            time.sleep(0.05)
+    assert printer_state(session, till).state == "ok"
+    receipt = decode(printer.jobs[1].data)
+    assert "Pâtes coquillettes" in receipt.text and "2,18 €" in receipt.text
+    assert receipt.barcodes == [f"{{BC1-{sale.number:06d}"]
+    assert decode(printer.jobs[0].data).drawer_kicks == 1
+
+
+def test_no_receipt_unless_asked_and_duplicates_are_numbered(session, till, open_till, cashier,
+                                                             now, pasta):
+    till.printer_kind, till.printer_target = "network", "127.0.0.1:9"
+    sale = _sell(session, cashier, now, pasta, receipt=False)
+    kinds = [j.kind for j in session.scalars(select(PrintJob).where(PrintJob.sale_id == sale.id))]
+    assert kinds == [JobKind.DRAWER]
+    first = queue_duplicate(session, sale, now)
+    second = queue_duplicate(session, sale, now)
+    assert "DUPLICATA n° 1" in decode(first.data).text
+    assert "DUPLICATA n° 2" in decode(second.data).text
+
+
+def test_a_claimed_job_is_not_claimed_twice(session, till, open_till, cashier, now, pasta):
+    till.printer_kind, till.printer_target = "network", "127.0.0.1:9"
+    sale = _sell(session, cashier, now, pasta)
+    first = claim_next_job(session, "worker-1", now)
+    second = claim_next_job(session, "worker-2", now)
+    third = claim_next_job(session, "worker-3", now)
+    assert {first.id, second.id} == {j.id for j in session.scalars(
+        select(PrintJob).where(PrintJob.sale_id == sale.id))}
+    assert third is None
+    assert (first.claimed_by, second.claimed_by) == ("worker-1", "worker-2")
+
+
+def test_two_workers_never_send_the_same_job(committed):
+    import threading
+
+    from sqlalchemy.orm import Session
+
+    from app.clock import utcnow
+    from app.extensions import db
+    from pos.models import Till
+    from pos.services.printing import queue_test_page
+
+    app = committed
+    now = utcnow()
+    with app.app_context(), Session(db.engine) as session:
+        till = Till(code="P1", name="Caisse P", is_active=True, printer_kind="network",
+                    printer_target="127.0.0.1:9")
+        session.add(till)
+        session.flush()
+        for _ in range(30):
+            queue_test_page(session, till, now)
+        session.commit()
+    claimed: dict[str, list[int]] = {"a": [], "b": [], "c": []}
+
+    def worker(name: str) -> None:
+        with app.app_context(), Session(db.engine) as session:
+            while (job := claim_next_job(session, name, now)) is not None:
+                claimed[name].append(job.id)
+
+    threads = [threading.Thread(target=worker, args=(name,)) for name in claimed]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    every = [job_id for ids in claimed.values() for job_id in ids]
+    assert len(every) == 30 and len(set(every)) == 30
+
+
+def test_till_printer_api_and_admin_page(client, session, till, cashier, supervisor, login, now,
+                                         pasta):
+    from app.audit.models import AuditEntry
+    from app.clock import utcnow
+    from pos.services.sessions import open_session
+    from tests.conftest import csrf_token_from
+
+    open_session(session, till, cashier, utcnow(), {"2000": 1})
+    till.printer_kind, till.printer_target = "network", "127.0.0.1:9"
+    token = csrf_token_from(client.get("/login/badge").get_data(as_text=True))
+    client.post("/login/badge", data={"badge": cashier.badge_code, "pin": "1234",
+                                      "csrf_token": token})
+    headers = {"X-CSRFToken": csrf_token_from(client.get("/pos/till?till=C1").get_data(
+        as_text=True))}
+    assert client.get("/api/pos/printer?till=C1").get_json()["state"] == "ok"
+    assert client.post("/api/pos/printer/reprint", json={"till": "C1"},
+                       headers=headers).status_code == 404  # nothing sold yet
+    body = {"uuid": str(uuid.uuid4()), "till": "C1",
+            "lines": [{"product_id": pasta.id, "quantity": 1}],
+            "payments": [{"method": "card", "amount_cents": 109}], "expected_total_cents": 109}
+    ticket = client.post("/api/pos/sales", json=body, headers=headers).get_json()["ticket"]
+    answer = client.post("/api/pos/printer/reprint", json={"till": "C1"}, headers=headers)
+    assert answer.get_json() == {"ticket": ticket, "queued": True}
+    assert client.post("/api/pos/printer/drawer", json={"till": "C1"},
+                       headers=headers).status_code == 200
+    kinds = [j.kind for j in session.scalars(select(PrintJob).order_by(PrintJob.id))]
+    assert kinds == [JobKind.DUPLICATE, JobKind.DRAWER]  # card sale, no receipt asked
+    assert session.scalar(select(AuditEntry).where(AuditEntry.action == "till.drawer"))
+    assert client.get("/pos/admin/caisses").status_code == 403  # a participant
+
+    login("karim2")
+    page = client.get("/pos/admin/caisses")
+    assert "Caisses et imprimantes" in page.get_data(as_text=True)
+    client.post("/pos/admin/caisses", data={
+        "csrf_token": csrf_token_from(page.get_data(as_text=True)), "till_id": till.id,
+        "printer_kind": "network", "printer_target": "127.0.0.1:9100",
+        "printer_model": "pos-5890", "action": "test"})
+    assert till.printer_model == "pos-5890"
+    test_job = session.scalars(select(PrintJob).order_by(PrintJob.id.desc())).first()
+    assert test_job.kind == JobKind.TEST
+    assert "Euro : 12,50 €" in decode(test_job.data).text
