@@ -86,6 +86,7 @@ def _register_models() -> None:
 
 def _register_blueprints(flask_app: Flask) -> None:
     from app.audit.views import blueprint as audit_blueprint
+    from app.scale import blueprint as scale_blueprint
     from app.users.views import blueprint as users_blueprint
     from app.views import blueprint as main_blueprint
     from inventory.views import blueprint as inventory_blueprint
@@ -99,6 +100,7 @@ def _register_blueprints(flask_app: Flask) -> None:
     flask_app.register_blueprint(main_blueprint)
     flask_app.register_blueprint(users_blueprint)
     flask_app.register_blueprint(audit_blueprint)
+    flask_app.register_blueprint(scale_blueprint)
     flask_app.register_blueprint(pos_blueprint, url_prefix="/pos")
     flask_app.register_blueprint(inventory_blueprint, url_prefix="/stock")
     flask_app.register_blueprint(participants_blueprint)

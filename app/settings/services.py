@@ -33,6 +33,8 @@ DEFAULTS: dict[str, Any] = {
     "rgpd.inactive_years": 2,
     # Till: a cash difference above this needs a staff badge at closing.
     "till.difference_badge_threshold_cents": 1000,
+    # Serial scale (Toledo 8217 protocol) of this server: "/dev/ttyUSB0", or "" for none.
+    "hardware.scale_port": "",
 }
 
 

@@ -53,3 +53,22 @@ def test_silent_scale():
 
 def test_frame_parser_directly():
     assert parse_frame(b"\x02 0.250\r") == 250
+
+
+def test_scale_endpoint_for_the_till_and_the_jardin(client, session, make_user, login, now):
+    from app.settings.services import set_setting
+    from app.users.roles import Role
+
+    make_user(Role.JARDIN, username="julien")
+    login("julien")
+    assert client.get("/api/balance").get_json() == {
+        "error": "Pas de balance branchée : tapez le poids."}
+    simulator = ScaleSimulator()
+    try:
+        set_setting(session, "hardware.scale_port", simulator.port_name, now)
+        assert client.get("/api/balance").get_json() == {"grams": 1234}
+        simulator.next_frame = b"\x02?\x01\r"
+        moving = client.get("/api/balance")
+        assert moving.status_code == 409 and "instable" in moving.get_json()["error"]
+    finally:
+        simulator.close()

@@ -183,6 +183,17 @@ function applyQuantity() {
   render();
 }
 
+async function readScale() {
+  try {
+    const reading = await call("GET", "/api/balance");
+    pad = String(reading.grams / 1000).replace(".", ",");
+    render();
+    applyWeight();
+  } catch (error) {
+    say(error.message, "error");
+  }
+}
+
 function applyWeight() {
   const product = weighing || null;
   const grams = parseKilograms(pad);
@@ -475,6 +486,7 @@ document.querySelectorAll("[data-pad]").forEach((button) => {
 });
 on("#quantity-button", "click", applyQuantity);
 on("#weight-button", "click", applyWeight);
+on("#scale-button", "click", readScale);
 on("#remove-line", "click", () => { cart.remove(cart.selected); render(); });
 on("#cancel-sale", "click", () => { cart.clear(); say("Vente annulée.", "info"); render(); });
 on("#forget-household", "click", () => { cart.household = null; cart.overrideBadge = null; cart.payments = []; cart.save(); render(); });
