@@ -58,6 +58,21 @@ def register_serve_command(flask_app: Flask) -> None:
         click.echo("Envoi des impressions en attente… (Ctrl+C pour arrêter)")
         run_forever(flask_app, threading.Event())
 
+    @flask_app.cli.command("serial-scanner")
+    @click.option("--till", "till_code", required=True, help="Code de la caisse (ex. C1)")
+    @click.option("--port", required=True, help="/dev/ttyACM0, ou une URL pyserial")
+    @click.option("--baud", default=9600, show_default=True, type=int)
+    def serial_scanner_command(till_code: str, port: str, baud: int) -> None:
+        """Relaie une douchette série vers la page de sa caisse."""
+        import serial
+
+        from hardware.scanner import forward_scans
+        from pos.services.scans import record_scan
+
+        device = serial.serial_for_url(port, baudrate=baud, timeout=1)
+        click.echo(f"Douchette {port} → caisse {till_code} (Ctrl+C pour arrêter)")
+        forward_scans(device, lambda code: record_scan(till_code, code))
+
     @flask_app.cli.command("printer-sim")
     @click.option("--host", default="127.0.0.1", show_default=True)
     @click.option("--port", default=9100, show_default=True, type=int)

@@ -33,6 +33,7 @@ from pos.services.sales import (
     record_sale,
     ticket_reference,
 )
+from pos.services.scans import latest_scan_id, scans_after
 from pos.services.sessions import (
     close_session,
     open_session,
@@ -213,6 +214,19 @@ def create_refund():
     return jsonify(_sale_out(refund, created)), 201 if created else 200
 
 
+@blueprint.get("/scans")
+@require_permission(Permission.TILL_SELL)
+def serial_scans():
+    """Codes read by the till's serial scanner since ``after`` (the page polls)."""
+    after = request.args.get("after", default=0, type=int)
+    till_code = request.args.get("till", "")
+    if after < 0:  # a page that just opened: start after the newest scan
+        return jsonify({"scans": [], "last": latest_scan_id(db.session, till_code)})
+    scans = scans_after(db.session, till_code, after)
+    return jsonify({"scans": [{"id": s.id, "code": s.code} for s in scans],
+                    "last": scans[-1].id if scans else after})
+
+
 @blueprint.get("/printer")
 @require_permission(Permission.TILL_SELL)
 def printer():
@@ -271,6 +285,7 @@ OPERATIONS = [
                      "schema": {"type": "string"}}]},
     {"path": "/api/pos/refunds", "method": "post", "summary": "Rembourser des lignes",
      "body": schemas.RefundIn, "response": schemas.SaleOut},
+    {"path": "/api/pos/scans", "method": "get", "summary": "Codes lus par la douchette série"},
     {"path": "/api/pos/printer", "method": "get", "summary": "État de l'imprimante",
      "response": schemas.PrinterStateOut},
     {"path": "/api/pos/printer/reprint", "method": "post", "summary": "Duplicata d'un ticket",

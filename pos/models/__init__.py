@@ -2,7 +2,7 @@
 
 from pos.models.printing import JobKind, JobStatus, PrintJob
 from pos.models.sales import PaymentMethod, Sale, SaleKind, SaleLine, SalePayment
-from pos.models.tills import CashMovement, CashSession, SessionStatus, Till
+from pos.models.tills import CashMovement, CashSession, SessionStatus, Till, TillScan
 
 __all__ = ["CashMovement", "CashSession", "JobKind", "JobStatus", "PaymentMethod", "PrintJob",
-           "Sale", "SaleKind", "SaleLine", "SalePayment", "SessionStatus", "Till"]
+           "Sale", "SaleKind", "SaleLine", "SalePayment", "SessionStatus", "Till", "TillScan"]

@@ -71,3 +71,14 @@ class CashMovement(Base):
     reason: Mapped[str] = mapped_column(String(200))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
     actor_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+
+
+class TillScan(Base):
+    """A code read by a serial scanner plugged into the server, waiting for its till's page."""
+
+    __tablename__ = "till_scans"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    till_id: Mapped[int] = mapped_column(ForeignKey("tills.id"), index=True)
+    code: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -475,6 +475,26 @@ async function printerAction(url, done) {
   }
 }
 
+// ---- serial scanner (plugged into the server) ----------------------------------------------
+let lastSerialScan = null;
+
+async function pollSerialScans() {
+  try {
+    const after = lastSerialScan ?? -1;
+    const data = await call("GET", `/api/pos/scans?till=${encodeURIComponent(tillCode)}&after=${after}`);
+    if (lastSerialScan === null) {
+      lastSerialScan = data.last; // scans from before this page opened are not replayed
+      return;
+    }
+    for (const scan of data.scans) {
+      lastSerialScan = scan.id;
+      await handleScan(scan.code);
+    }
+  } catch (error) {
+    // the next poll will try again
+  }
+}
+
 // ---- wiring ---------------------------------------------------------------------------------
 function on(selector, event, handler) {
   const element = $(selector);
@@ -537,6 +557,8 @@ installScanner({ target: $("#manual-code"), onScan: handleScan });
   setInterval(loadCatalogue, 60000);
   refreshPrinter();
   setInterval(refreshPrinter, 5000);
+  await pollSerialScans();
+  setInterval(pollSerialScans, 700);
   const state = await refreshSession();
   if (state.open && !state.stale) await flushPending();
   root.dataset.ready = "true";
