@@ -22,6 +22,7 @@ class JobStatus(enum.StrEnum):
     PENDING = "pending"
     SENDING = "sending"
     DONE = "done"
+    FAILED = "failed"  # given up after MAX_ATTEMPTS: the till offers a reprint
 
 
 class PrintJob(Base):

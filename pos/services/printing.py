@@ -37,6 +37,7 @@ logger = logging.getLogger(__name__)
 METHOD_LABELS = {PaymentMethod.CASH: "Espèces", PaymentMethod.CARD: "Carte bancaire",
                  PaymentMethod.CHEQUE: "Chèque"}
 MAX_BACKOFF_SECONDS = 300
+MAX_ATTEMPTS = 20  # with the backoff capped at 5 minutes: about an hour and a half
 STALE_CLAIM = timedelta(minutes=2)
 
 
@@ -155,7 +156,7 @@ def send_job(session: Session, job: PrintJob, now: datetime, timeout: float = 5.
     except PrinterError as error:
         lock_for_update(session)
         job.attempts += 1
-        job.status = JobStatus.PENDING
+        job.status = JobStatus.FAILED if job.attempts >= MAX_ATTEMPTS else JobStatus.PENDING
         job.next_attempt_at = now + timedelta(seconds=min(2 ** job.attempts,
                                                           MAX_BACKOFF_SECONDS))
         job.last_error = error.message[:300]
@@ -192,7 +193,13 @@ def printer_state(session: Session, till: Till) -> PrinterState:
     if till.printer_kind == "none":
         return PrinterState("none", "Pas d'imprimante configurée.", 0)
     waiting = session.scalar(select(func.count(PrintJob.id)).where(
-        PrintJob.till_id == till.id, PrintJob.status != JobStatus.DONE))
+        PrintJob.till_id == till.id, PrintJob.status.in_((JobStatus.PENDING,
+                                                          JobStatus.SENDING))))
+    latest = session.scalar(select(PrintJob).where(PrintJob.till_id == till.id)
+                            .order_by(PrintJob.id.desc()).limit(1))
+    if latest is not None and latest.status == JobStatus.FAILED:
+        return PrinterState("failing", "Impression abandonnée après plusieurs essais : "
+                            "vérifiez l'imprimante puis « Réimprimer le dernier ticket ».", 0)
     failing = session.scalar(select(PrintJob).where(
         PrintJob.till_id == till.id, PrintJob.status == JobStatus.PENDING,
         PrintJob.attempts > 0).order_by(PrintJob.id.desc()).limit(1))

@@ -165,3 +165,17 @@ def test_till_printer_api_and_admin_page(client, session, till, cashier, supervi
     test_job = session.scalars(select(PrintJob).order_by(PrintJob.id.desc())).first()
     assert test_job.kind == JobKind.TEST
     assert "Euro : 12,50 €" in decode(test_job.data).text
+
+
+def test_a_job_is_given_up_after_many_attempts(session, till, now):
+    from pos.services.printing import MAX_ATTEMPTS, queue_test_page
+
+    till.printer_kind, till.printer_target = "network", f"127.0.0.1:{_free_port()}"
+    job = queue_test_page(session, till, now)
+    moment = now
+    for _ in range(MAX_ATTEMPTS):
+        run_due_jobs(session, "worker-1", moment)
+        moment += timedelta(minutes=10)
+    assert job.status == JobStatus.FAILED and job.attempts == MAX_ATTEMPTS
+    state = printer_state(session, till)
+    assert state.state == "failing" and "Réimprimer" in state.message
