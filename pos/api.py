@@ -167,16 +167,23 @@ def create_sale():
         receipt_requested=body.receipt_requested, override_badge=body.override_badge,
     )
     now = utcnow()
+    return _record_once(
+        lambda: record_sale(db.session, current_user, now, shop_date(now), sale_request),
+        str(body.uuid))
+
+
+def _record_once(record, uuid: str):
+    """Run ``record`` and commit; if a twin request committed the same UUID first, answer
+    with that document (exactly once, whatever the retries)."""
     try:
-        sale, created = record_sale(db.session, current_user, now, shop_date(now), sale_request)
+        document, created = record()
         db.session.commit()
     except IntegrityError:
-        # The same UUID committed by a concurrent request: answer with that sale.
         db.session.rollback()
-        sale, created = find_sale(db.session, str(body.uuid)), False
-        if sale is None:
+        document, created = find_sale(db.session, uuid), False
+        if document is None:
             raise
-    return jsonify(_sale_out(sale, created)), 201 if created else 200
+    return jsonify(_sale_out(document, created)), 201 if created else 200
 
 
 @blueprint.get("/tickets/<reference>")
@@ -202,16 +209,9 @@ def create_refund():
         lines=tuple((line.line_id, line.quantity) for line in body.lines),
         restock=body.restock, approver_badge=body.approver_badge,
         method=PaymentMethod(body.method))
-    try:
-        refund, created = record_refund(db.session, current_user, now, shop_date(now),
-                                        refund_request)
-        db.session.commit()
-    except IntegrityError:
-        db.session.rollback()
-        refund, created = find_sale(db.session, str(body.uuid)), False
-        if refund is None:
-            raise
-    return jsonify(_sale_out(refund, created)), 201 if created else 200
+    return _record_once(
+        lambda: record_refund(db.session, current_user, now, shop_date(now), refund_request),
+        str(body.uuid))
 
 
 @blueprint.get("/scans")
