@@ -12,9 +12,11 @@ from app.extensions import db
 
 def register_commands(flask_app: Flask) -> None:
     from inventory.cli import register as register_stock_commands
+    from pos.cli import register as register_journal_commands
 
     register_serve_command(flask_app)
     register_stock_commands(flask_app)
+    register_journal_commands(flask_app)
 
     @flask_app.cli.command("demo")
     def demo_command() -> None:

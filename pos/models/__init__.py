@@ -1,8 +1,10 @@
 """Till records: tills, cash sessions and their cash movements, sales, lines and payments."""
 
+from pos.models.journal import JournalEntry, JournalHead
 from pos.models.printing import JobKind, JobStatus, PrintJob
 from pos.models.sales import PaymentMethod, Sale, SaleKind, SaleLine, SalePayment
 from pos.models.tills import CashMovement, CashSession, SessionStatus, Till, TillScan
 
-__all__ = ["CashMovement", "CashSession", "JobKind", "JobStatus", "PaymentMethod", "PrintJob",
-           "Sale", "SaleKind", "SaleLine", "SalePayment", "SessionStatus", "Till", "TillScan"]
+__all__ = ["CashMovement", "CashSession", "JobKind", "JobStatus", "JournalEntry", "JournalHead",
+           "PaymentMethod", "PrintJob", "Sale", "SaleKind", "SaleLine", "SalePayment",
+           "SessionStatus", "Till", "TillScan"]

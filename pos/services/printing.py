@@ -31,7 +31,17 @@ from hardware.receipt import (
 )
 from hardware.transport import PrinterConnection, PrinterError, send
 from inventory.models import Product, StockUnit
-from pos.models import JobKind, JobStatus, PaymentMethod, PrintJob, Sale, SaleKind, Till
+from pos.models import (
+    JobKind,
+    JobStatus,
+    JournalEntry,
+    PaymentMethod,
+    PrintJob,
+    Sale,
+    SaleKind,
+    Till,
+)
+from pos.services.journal import append_entry
 
 logger = logging.getLogger(__name__)
 METHOD_LABELS = {PaymentMethod.CASH: "Espèces", PaymentMethod.CARD: "Carte bancaire",
@@ -82,7 +92,14 @@ def receipt_document(session: Session, sale: Sale, duplicate_number: int | None 
         vat_exempt=vat_exempt,
         vat_breakdown=tuple((rate, base, vat) for rate, (base, vat) in sorted(breakdown.items())),
         duplicate_number=duplicate_number, is_refund=sale.kind == SaleKind.REFUND,
+        hash_start=_hash_start(session, f"{till.code}-{sale.number:06d}"),
     )
+
+
+def _hash_start(session: Session, ticket: str) -> str | None:
+    digest = session.scalar(select(JournalEntry.hash).where(
+        JournalEntry.reference == ticket, JournalEntry.kind.in_(("sale", "refund"))))
+    return digest[:8] if digest else None
 
 
 def _model(till: Till):
@@ -115,6 +132,8 @@ def queue_duplicate(session: Session, sale: Sale, now: datetime) -> PrintJob:
     count = session.scalar(select(func.count(PrintJob.id)).where(
         PrintJob.sale_id == sale.id, PrintJob.kind == JobKind.DUPLICATE)) + 1
     document = receipt_document(session, sale, duplicate_number=count)
+    append_entry(session, "duplicate", now, {"ticket": document.ticket, "duplicate": count},
+                 document.ticket)
     return _enqueue(session, till, JobKind.DUPLICATE, render_receipt(document, _model(till)),
                     now, sale)
 

@@ -20,6 +20,7 @@ from inventory.models import Lot, MovementKind, StockMovement
 from inventory.services.ledger import MovementContext, append_movement
 from pos.errors import InvalidRequest, NeedsApproval, NotFound
 from pos.models import PaymentMethod, Sale, SaleKind, SaleLine, SalePayment, Till
+from pos.services.journal import journal_sale
 from pos.services.sales import find_sale, next_ticket_number
 from pos.services.sessions import till_by_code, usable_session
 
@@ -129,6 +130,7 @@ def record_refund(
                                        tendered_cents=refund.total_cents))
     session.add(refund)
     session.flush()
+    journal_sale(session, refund)
     record_audit(session, actor_id=approver.id, now=now, action="till.refund",
                  target=f"sale:{refund.uuid}", details={"ticket": request.ticket.strip(),
                                                         "total_cents": refund.total_cents})

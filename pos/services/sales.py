@@ -24,6 +24,7 @@ from participants.errors import CardRefused
 from participants.services.rights import household_for_till
 from pos.errors import InvalidRequest, NeedsApproval, NotFound, PriceMismatch
 from pos.models import PaymentMethod, Sale, SaleKind, SaleLine, SalePayment, Till
+from pos.services.journal import journal_sale
 from pos.services.pricing import PricedLine, price_line
 from pos.services.printing import queue_sale_printing
 from pos.services.sessions import till_by_code, usable_session
@@ -212,6 +213,7 @@ def record_sale(
                       MovementKind.SALE, context, today)
     except InventoryError as error:
         raise InvalidRequest(error.message) from None
+    journal_sale(session, sale)
     queue_sale_printing(session, sale, now)
     if sale.override_by_id:
         record_audit(session, actor_id=approver.id, now=now, action="till.override",

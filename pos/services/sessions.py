@@ -27,6 +27,7 @@ from pos.models import (
     SessionStatus,
     Till,
 )
+from pos.services.journal import append_entry
 
 # Euro notes and coins, in cents, for counting the float and the drawer.
 DENOMINATIONS = (50000, 20000, 10000, 5000, 2000, 1000, 500, 200, 100, 50, 20, 10, 5, 2, 1)
@@ -89,6 +90,10 @@ def open_session(
             session.flush()
     except IntegrityError:
         raise SessionProblem(_("Cette caisse vient d'être ouverte sur un autre poste.")) from None
+    append_entry(session, "session_opened", now, {
+        "till": till.code, "operator": operator.display_name,
+        "business_date": cash_session.business_date.isoformat(),
+        "float_cents": cash_session.float_cents}, till.code)
     record_audit(session, actor_id=operator.id, now=now, action="till.opened",
                  target=f"till:{till.code}", details={"float_cents": cash_session.float_cents})
     return cash_session
@@ -106,6 +111,9 @@ def record_cash_movement(
                             reason=reason.strip()[:200], at=now, actor_id=actor.id)
     session.add(movement)
     session.flush()
+    append_entry(session, "cash_movement", now, {
+        "till": cash_session.till.code, "operator": actor.display_name,
+        "amount_cents": amount_cents, "reason": movement.reason}, cash_session.till.code)
     record_audit(session, actor_id=actor.id, now=now, action="till.cash_movement",
                  target=f"session:{cash_session.id}", details={"amount_cents": amount_cents,
                                                                 "reason": movement.reason})
@@ -179,6 +187,12 @@ def close_session(
     cash_session.difference_reason = (reason or "").strip()[:300] or None
     cash_session.approved_by_id = approver.id if approver else None
     session.flush()
+    append_entry(session, "session_closed", now, {
+        "till": cash_session.till.code, "operator": actor.display_name,
+        "business_date": cash_session.business_date.isoformat(),
+        "expected_cents": report.expected, "counted_cents": cash_session.counted,
+        "difference_cents": difference, "reason": cash_session.difference_reason},
+        cash_session.till.code)
     record_audit(session, actor_id=actor.id, now=now, action="till.closed",
                  target=f"session:{cash_session.id}",
                  details={"difference_cents": difference, "gaps": gaps})

@@ -1,0 +1,113 @@
+"""The inalterable journal: a continuous chain, every tampering found and named."""
+
+import uuid
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select, text, update
+
+from pos.models import JournalEntry, PaymentMethod, Sale, SaleLine, SalePayment
+from pos.services.journal import (
+    GENESIS_HASH,
+    JournaledRecordChanged,
+    chain_hash,
+    verify_journal,
+)
+from pos.services.printing import queue_duplicate
+from pos.services.refunds import RefundRequest, record_refund
+from pos.services.sales import LineRequest, PaymentRequest, SaleRequest, record_sale
+from pos.services.sessions import close_session, record_cash_movement
+from tests.pos.conftest import TODAY
+
+CASH = PaymentMethod.CASH
+
+
+@pytest.fixture
+def activity(session, open_till, cashier, supervisor, now, make_product, receive):
+    rice = make_product("Riz", 250)
+    receive(rice, 50, best_before=TODAY + timedelta(days=100))
+    sales = [record_sale(session, cashier, now, TODAY, SaleRequest(
+        str(uuid.uuid4()), "C1", (LineRequest(rice.id, n),), (PaymentRequest(CASH, 250 * n),),
+        250 * n))[0] for n in (1, 2, 3)]
+    record_refund(session, cashier, now, TODAY, RefundRequest(
+        str(uuid.uuid4()), "C1", "C1-000002", ((sales[1].lines[0].id, 1),), True,
+        supervisor.badge_code))
+    queue_duplicate(session, sales[0], now)
+    record_cash_movement(session, open_till, cashier, now, -500, "Dépôt")
+    close_session(session, open_till, cashier, now, {"cash": 6750, "card": 0, "cheque": 0},
+                  None, None)
+    session.flush()
+    return sales
+
+
+def test_chain_across_sales_refunds_sessions(session, activity):
+    entries = session.scalars(select(JournalEntry).order_by(JournalEntry.sequence)).all()
+    assert [e.kind for e in entries] == ["session_opened", "sale", "sale", "sale", "refund",
+                                         "duplicate", "cash_movement", "session_closed"]
+    assert [e.sequence for e in entries] == list(range(1, 9))
+    assert entries[0].previous_hash == GENESIS_HASH
+    for before, after in zip(entries, entries[1:], strict=False):
+        assert after.previous_hash == before.hash
+        assert after.hash == chain_hash(before.hash, after.payload)
+    result = verify_journal(session)
+    assert result.ok and result.count == 8
+    assert result.message == "Journal intègre : 8 écriture(s) vérifiée(s)."
+
+
+def test_grand_total_is_sales_minus_refunds(session, activity):
+    # 2,50 + 5,00 + 7,50 − 2,50 refunded
+    assert session.scalar(select(func.sum(Sale.total_cents))) == 1250
+
+
+@pytest.mark.parametrize(
+    ("statement", "field"),
+    [("UPDATE sales SET total_cents = total_cents + 1 WHERE number = 2", "total_cents"),
+     ("UPDATE sales SET created_at = '2026-01-01 10:00:00' WHERE number = 2", "created_at"),
+     ("UPDATE sale_lines SET quantity = 9 WHERE id = (SELECT MIN(id) FROM sale_lines)", "lines"),
+     ("UPDATE sale_payments SET method = 'card' WHERE id = (SELECT MIN(id) FROM sale_payments)",
+      "payments")],
+)
+def test_a_changed_field_is_found_and_named(session, activity, statement, field):
+    session.execute(text(statement))  # behind the application's back
+    result = verify_journal(session)
+    assert not result.ok
+    assert f"« {field} » ne correspond plus" in result.message
+
+
+def test_a_changed_or_deleted_entry_is_found(session, activity):
+    session.execute(update(JournalEntry).where(JournalEntry.sequence == 3).values(
+        payload=JournalEntry.payload + " "))
+    assert "n° 3 (sale, C1-000002) : contenu modifié" in verify_journal(session).message
+
+
+def test_a_deleted_entry_is_found(session, activity):
+    session.execute(text("DELETE FROM journal_entries WHERE sequence = 4"))
+    assert verify_journal(session).message == (
+        "Écriture n° 4 manquante (supprimée ?) avant la n° 5.")
+
+
+def test_the_application_refuses_to_edit_a_ticket(session, activity):
+    with pytest.raises(JournaledRecordChanged, match="ni modifié ni supprimé"):
+        with session.begin_nested():
+            activity[0].total_cents = 1
+            session.flush()
+    with pytest.raises(JournaledRecordChanged):
+        with session.begin_nested():
+            session.delete(session.scalar(select(SalePayment).limit(1)))
+            session.flush()
+    assert session.scalar(select(func.count(SaleLine.id))) == 4
+
+
+def test_receipts_print_the_hash_start(session, activity):
+    from pos.services.printing import receipt_document
+
+    document = receipt_document(session, activity[0])
+    entry = session.scalar(select(JournalEntry).where(JournalEntry.reference == "C1-000001",
+                                                      JournalEntry.kind == "sale"))
+    assert document.hash_start == entry.hash[:8]
+
+
+def test_journal_verify_command(app, session, activity):
+    result = app.test_cli_runner().invoke(args=["journal", "verify"])
+    assert result.exit_code == 0
+    assert "Journal intègre : 8 écriture(s) vérifiée(s)." in result.output
