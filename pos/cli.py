@@ -21,5 +21,17 @@ def verify_command() -> None:
         raise SystemExit(1)
 
 
+@journal_cli.command("close")
+def close_command() -> None:
+    """Clôture (Z) les jours passés non clôturés, puis les mois et années finis."""
+    from app.clock import shop_date, utcnow
+    from pos.services.journal import close_pending_periods
+
+    now = utcnow()
+    count = close_pending_periods(db.session, shop_date(now), now)
+    db.session.commit()
+    click.echo(f"{count} journée(s) clôturée(s).")
+
+
 def register(flask_app: Flask) -> None:
     flask_app.cli.add_command(journal_cli)

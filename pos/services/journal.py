@@ -12,11 +12,12 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import event, select, update
+from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session
 
+from app.clock import SHOP_TIMEZONE
 from app.users.models import User
 from pos.models import JournalEntry, JournalHead, Sale, SaleKind, Till
 
@@ -31,21 +32,25 @@ def chain_hash(previous_hash: str, payload_json: str) -> str:
     return hashlib.sha256((previous_hash + payload_json).encode("utf-8")).hexdigest()
 
 
+_HEAD = JournalHead.__table__
+_ENTRIES = JournalEntry.__table__
+
+
 def append_entry(session: Session, kind: str, at: datetime, payload: dict,
-                 reference: str | None = None) -> JournalEntry:
-    """Append one entry; the head row is locked, so sequences never repeat nor skip."""
-    head = session.scalar(select(JournalHead).where(JournalHead.id == 1).with_for_update()
-                          .execution_options(populate_existing=True))
-    body = canonical_json({"kind": kind, "at": at.isoformat(), **payload})
-    entry = JournalEntry(sequence=head.last_sequence + 1, kind=kind, at=at, payload=body,
-                         reference=reference, previous_hash=head.last_hash,
-                         hash=chain_hash(head.last_hash, body))
-    session.add(entry)
-    session.execute(update(JournalHead).where(JournalHead.id == 1).values(
-        last_sequence=entry.sequence, last_hash=entry.hash))
-    session.flush()
-    session.expire(head)
-    return entry
+                 reference: str | None = None) -> str:
+    """Append one entry and return its hash; the head row is locked while appending, so
+    sequences never repeat nor skip (plain statements: this is on every ticket's path)."""
+    last_sequence, last_hash = session.execute(
+        select(_HEAD.c.last_sequence, _HEAD.c.last_hash).where(_HEAD.c.id == 1)
+        .with_for_update()).one()
+    body = canonical_json({"kind": kind, "at": at.astimezone(UTC).isoformat(), **payload})
+    digest = chain_hash(last_hash, body)
+    session.execute(insert(_ENTRIES).values(
+        sequence=last_sequence + 1, kind=kind, at=at, payload=body, reference=reference,
+        previous_hash=last_hash, hash=digest))
+    session.execute(update(_HEAD).where(_HEAD.c.id == 1).values(
+        last_sequence=last_sequence + 1, last_hash=digest))
+    return digest
 
 
 def sale_payload(session: Session, sale: Sale) -> dict:
@@ -58,7 +63,7 @@ def sale_payload(session: Session, sale: Sale) -> dict:
     return {
         "ticket": f"{till.code}-{sale.number:06d}", "till": till.code,
         "operator": operator.display_name, "document": sale.kind.value,
-        "created_at": sale.created_at.isoformat(), "card": sale.card_code,
+        "created_at": sale.created_at.astimezone(UTC).isoformat(), "card": sale.card_code,
         "total_cents": sale.total_cents, "reference_total_cents": sale.reference_total_cents,
         "change_cents": sale.change_cents, "by_vat_rate_cents": by_rate,
         "lines": [[line.label, line.quantity, line.unit_price_cents, line.amount_cents,
@@ -69,7 +74,7 @@ def sale_payload(session: Session, sale: Sale) -> dict:
     }
 
 
-def journal_sale(session: Session, sale: Sale) -> JournalEntry:
+def journal_sale(session: Session, sale: Sale) -> str:
     payload = sale_payload(session, sale)
     kind = "refund" if sale.kind == SaleKind.REFUND else "sale"
     return append_entry(session, kind, sale.created_at, {"sale": payload}, payload["ticket"])
@@ -93,7 +98,12 @@ def verify_journal(session: Session) -> Verification:
     previous = GENESIS_HASH
     expected_sequence = 1
     count = 0
-    for entry in session.scalars(select(JournalEntry).order_by(JournalEntry.sequence)):
+    grand_total = 0
+    columns = (JournalEntry.sequence, JournalEntry.kind, JournalEntry.payload,
+               JournalEntry.reference, JournalEntry.previous_hash, JournalEntry.hash)
+    rows = session.execute(select(*columns).order_by(JournalEntry.sequence)
+                           .execution_options(yield_per=10_000))
+    for entry in rows:  # plain rows, streamed: a million entries verify in seconds
         where = f"Écriture n° {entry.sequence} ({entry.kind}, {entry.reference or '—'})"
         if entry.sequence != expected_sequence:
             return Verification(False, count, f"Écriture n° {expected_sequence} manquante "
@@ -113,6 +123,11 @@ def verify_journal(session: Session) -> Verification:
                     return Verification(False, count,
                                         f"{where} : « {field} » ne correspond plus au ticket "
                                         f"enregistré ({value!r} → {current.get(field)!r}).")
+        if entry.kind == "closure_daily":
+            problem = _verify_closure(session, json.loads(entry.payload), grand_total)
+            if problem:
+                return Verification(False, count, f"{where} : {problem}.")
+            grand_total = json.loads(entry.payload)["grand_total_cents"]
         previous = entry.hash
         expected_sequence += 1
         count += 1
@@ -138,3 +153,111 @@ def _refuse_changes_to_journaled_records(session: Session, flush_context, instan
             raise JournaledRecordChanged(
                 f"{type(instance).__name__} validé : il ne peut être ni modifié ni supprimé "
                 "(une correction est un nouveau document).")
+
+
+# ---- closures -------------------------------------------------------------------------------
+
+def _day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time.min, tzinfo=SHOP_TIMEZONE)
+    return start, start + timedelta(days=1)
+
+
+def period_totals(session: Session, start: datetime, end: datetime) -> dict:
+    """Totals of the tickets created in [start, end): by payment method and VAT rate."""
+    sales = session.scalars(select(Sale).where(Sale.created_at >= start, Sale.created_at < end)
+                            .order_by(Sale.id)).all()
+    by_method: dict[str, int] = {}
+    by_rate: dict[str, int] = {}
+    for sale in sales:
+        for payment in sale.payments:
+            by_method[payment.method.value] = by_method.get(payment.method.value, 0) + \
+                payment.amount_cents
+        for line in sale.lines:
+            key = str(line.vat_rate_bp)
+            by_rate[key] = by_rate.get(key, 0) + line.amount_cents
+    return {
+        "sales": sum(s.kind == SaleKind.SALE for s in sales),
+        "refunds": sum(s.kind == SaleKind.REFUND for s in sales),
+        "total_cents": sum(s.total_cents for s in sales),
+        "by_method_cents": by_method, "by_vat_rate_cents": by_rate,
+    }
+
+
+def _last_closure(session: Session, kind: str) -> dict | None:
+    entry = session.scalar(select(JournalEntry).where(JournalEntry.kind == kind)
+                           .order_by(JournalEntry.sequence.desc()).limit(1))
+    return json.loads(entry.payload) if entry else None
+
+
+def close_day(session: Session, day: date, now: datetime) -> str:
+    """The daily Z closure, with the perpetual grand total; chained like any entry."""
+    previous = _last_closure(session, "closure_daily")
+    if previous and date.fromisoformat(previous["period"]) >= day:
+        raise ValueError(f"day {day} already closed")
+    totals = period_totals(session, *_day_bounds(day))
+    grand_total = (previous["grand_total_cents"] if previous else 0) + totals["total_cents"]
+    return append_entry(session, "closure_daily", now, {
+        "period": day.isoformat(), **totals, "grand_total_cents": grand_total},
+        f"Z-{day.isoformat()}")
+
+
+def _roll_up(session: Session, kind: str, source: str, label: str, now: datetime):
+    entries = [json.loads(e.payload) for e in session.scalars(
+        select(JournalEntry).where(JournalEntry.kind == source).order_by(JournalEntry.sequence))]
+    parts = [e for e in entries if e["period"].startswith(label)]
+    if not parts:
+        return None
+    totals: dict = {"sales": 0, "refunds": 0, "total_cents": 0, "by_method_cents": {},
+                    "by_vat_rate_cents": {}}
+    for part in parts:
+        for key in ("sales", "refunds", "total_cents"):
+            totals[key] += part[key]
+        for key in ("by_method_cents", "by_vat_rate_cents"):
+            for name, value in part[key].items():
+                totals[key][name] = totals[key].get(name, 0) + value
+    return append_entry(session, kind, now, {
+        "period": label, **totals, "grand_total_cents": parts[-1]["grand_total_cents"]},
+        f"{kind.removeprefix('closure_')}-{label}")
+
+
+def close_pending_periods(session: Session, today: date, now: datetime) -> int:
+    """Close every past day with tickets not yet closed, then finished months and years.
+
+    Called at the first sale of a new day, and by ``caisse journal close``."""
+    last = _last_closure(session, "closure_daily")
+    since = (date.fromisoformat(last["period"]) + timedelta(days=1)) if last else None
+    # Only tickets of past days not closed yet: after the day's first sale this is empty.
+    query = select(Sale.created_at).where(Sale.created_at < _day_bounds(today)[0])
+    if since is not None:
+        query = query.where(Sale.created_at >= _day_bounds(since)[0])
+    days = sorted({moment.astimezone(SHOP_TIMEZONE).date() for moment in session.scalars(query)})
+    for day in days:
+        close_day(session, day, now)
+    if days:  # then every finished month, and every finished year, once
+        closed_days = [json.loads(payload)["period"] for payload in session.scalars(
+            select(JournalEntry.payload).where(JournalEntry.kind == "closure_daily"))]
+        for month in sorted({day[:7] for day in closed_days if day[:7] < today.isoformat()[:7]}):
+            _close_once(session, "closure_monthly", "closure_daily", month, now)
+        for year in sorted({day[:4] for day in closed_days if day[:4] < today.isoformat()[:4]}):
+            _close_once(session, "closure_yearly", "closure_monthly", year, now)
+    return len(days)
+
+
+def _close_once(session: Session, kind: str, source: str, label: str, now: datetime) -> None:
+    done = session.scalar(select(JournalEntry.id).where(
+        JournalEntry.kind == kind, JournalEntry.reference.like(f"%-{label}")))
+    if done is None:
+        _roll_up(session, kind, source, label, now)
+
+
+def _verify_closure(session: Session, payload: dict, previous_grand_total: int) -> str | None:
+    if payload["kind"] != "closure_daily":
+        return None
+    day = date.fromisoformat(payload["period"])
+    current = period_totals(session, *_day_bounds(day))
+    for field, value in current.items():
+        if payload[field] != value:
+            return f"« {field} » de la clôture ne correspond plus aux tickets du jour"
+    if payload["grand_total_cents"] != previous_grand_total + payload["total_cents"]:
+        return "grand total perpétuel discontinu"
+    return None

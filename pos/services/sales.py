@@ -24,7 +24,7 @@ from participants.errors import CardRefused
 from participants.services.rights import household_for_till
 from pos.errors import InvalidRequest, NeedsApproval, NotFound, PriceMismatch
 from pos.models import PaymentMethod, Sale, SaleKind, SaleLine, SalePayment, Till
-from pos.services.journal import journal_sale
+from pos.services.journal import close_pending_periods, journal_sale
 from pos.services.pricing import PricedLine, price_line
 from pos.services.printing import queue_sale_printing
 from pos.services.sessions import till_by_code, usable_session
@@ -156,6 +156,7 @@ def record_sale(
         return existing, False
     till = till_by_code(session, request.till_code)
     cash_session = usable_session(session, till, today)
+    close_pending_periods(session, today, now)  # the first sale of a day closes the days before
 
     rate_bp = remaining = None
     if request.card_code:

@@ -60,7 +60,7 @@ def test_printing_over_tcp_to_the_simulator():
     data = render_receipt(DOCUMENT, MODELS["epson-tm-t20ii"])
     with PrinterSimulator() as printer:
         send(PrinterConnection("network", f"127.0.0.1:{printer.port}"), data)
-        for _ in range(50):
+        for _ in range(200):
             if printer.jobs:
                 break
             import time

@@ -111,3 +111,50 @@ def test_journal_verify_command(app, session, activity):
     result = app.test_cli_runner().invoke(args=["journal", "verify"])
     assert result.exit_code == 0
     assert "Journal intègre : 8 écriture(s) vérifiée(s)." in result.output
+
+
+def test_daily_closures_at_the_first_sale_of_a_new_day(session, till, cashier, now,
+                                                       make_product, receive):
+    import json
+    from datetime import date, datetime
+
+    from app.clock import SHOP_TIMEZONE
+    from pos.services.journal import close_pending_periods
+    from pos.services.sessions import open_session
+
+    rice = make_product("Riz", 250)
+    receive(rice, 500, best_before=date(2028, 1, 1))
+
+    def day_of_sales(day: date, count: int) -> None:
+        moment = datetime(day.year, day.month, day.day, 10, 0, tzinfo=SHOP_TIMEZONE)
+        cash_session = open_session(session, till, cashier, moment, {})
+        for _ in range(count):
+            record_sale(session, cashier, moment, day, SaleRequest(
+                str(uuid.uuid4()), "C1", (LineRequest(rice.id, 1),),
+                (PaymentRequest(PaymentMethod.CARD, 250),), 250))
+        close_session(session, cash_session, cashier, moment,
+                      {"cash": 0, "card": 250 * count, "cheque": 0}, None, None)
+
+    day_of_sales(date(2026, 11, 29), 2)
+    day_of_sales(date(2026, 11, 30), 1)  # its first sale closes 29/11
+    day_of_sales(date(2026, 12, 1), 3)  # closes 30/11, then November
+    closures = [json.loads(e.payload) for e in session.scalars(
+        select(JournalEntry).where(JournalEntry.kind.like("closure%"))
+        .order_by(JournalEntry.sequence))]
+    assert [(c["kind"], c["period"]) for c in closures] == [
+        ("closure_daily", "2026-11-29"), ("closure_daily", "2026-11-30"),
+        ("closure_monthly", "2026-11")]
+    assert [c["grand_total_cents"] for c in closures] == [500, 750, 750]
+    assert closures[0]["by_method_cents"] == {"card": 500}
+    assert closures[2]["sales"] == 3 and closures[2]["by_vat_rate_cents"] == {"550": 750}
+    # On demand, the next day: 01/12 is closed, grand total = every sale since the start.
+    moment = datetime(2026, 12, 2, 8, 0, tzinfo=SHOP_TIMEZONE)
+    assert close_pending_periods(session, date(2026, 12, 2), moment) == 1
+    assert verify_journal(session).ok
+    last = json.loads(session.scalars(select(JournalEntry).order_by(
+        JournalEntry.sequence.desc())).first().payload)
+    assert last["grand_total_cents"] == session.scalar(select(func.sum(Sale.total_cents)))
+    # A closed day's ticket changed behind the application's back is caught.
+    session.execute(text("UPDATE sale_payments SET amount_cents = 1 WHERE id = "
+                         "(SELECT MIN(id) FROM sale_payments)"))
+    assert not verify_journal(session).ok

@@ -53,7 +53,7 @@ def test_printer_down_then_back(session, till, open_till, cashier, now, pasta):
 
     with PrinterSimulator(port=port) as printer:
         assert run_due_jobs(session, "worker-1", now + timedelta(seconds=3)) == 2
-        for _ in range(50):
+        for _ in range(200):
             if len(printer.jobs) == 2:
                 break
             time.sleep(0.05)
