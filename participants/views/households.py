@@ -86,6 +86,13 @@ def _file(household_id: int) -> Household:
         abort(403)
 
 
+def _read_only_file(household_id: int) -> Household:
+    """For pages that only show the file: the logged read is committed at once."""
+    household = _file(household_id)
+    db.session.commit()
+    return household
+
+
 @blueprint.route("/foyers/")
 @require_permission(Permission.HOUSEHOLDS_MANAGE)
 def households():
@@ -213,8 +220,7 @@ def close_right(household_id: int, right_id: int):
 @blueprint.route("/foyers/<int:household_id>/carte")
 @require_permission(Permission.HOUSEHOLDS_MANAGE)
 def card(household_id: int):
-    item = _file(household_id)
-    db.session.commit()
+    item = _read_only_file(household_id)
     svg = io.BytesIO()
     EAN13(item.card_code[:12]).write(svg, options={"module_width": 0.33, "module_height": 12,
                                                    "quiet_zone": 6.5, "font_size": 8,
@@ -240,9 +246,8 @@ def replace_card(household_id: int):
 @blueprint.route("/foyers/<int:household_id>/export.json")
 @require_permission(Permission.HOUSEHOLDS_MANAGE)
 def export_json(household_id: int):
-    item = _file(household_id)
+    item = _read_only_file(household_id)
     data = export_household(item, shop_date(utcnow()).year)
-    db.session.commit()
     return Response(json.dumps(data, ensure_ascii=False, indent=2),
                     mimetype="application/json; charset=utf-8",
                     headers={"Content-Disposition":
@@ -252,9 +257,8 @@ def export_json(household_id: int):
 @blueprint.route("/foyers/<int:household_id>/export")
 @require_permission(Permission.HOUSEHOLDS_MANAGE)
 def export_page(household_id: int):
-    item = _file(household_id)
+    item = _read_only_file(household_id)
     data = export_household(item, shop_date(utcnow()).year)
-    db.session.commit()
     return render_template("participants/export.html", household=item, data=data)
 
 
