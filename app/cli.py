@@ -44,8 +44,11 @@ def register_serve_command(flask_app: Flask) -> None:
         """Sert l'application (serveur waitress, pour la boutique)."""
         from waitress import serve
 
+        from pos.services.journal import startup_checks
         from pos.worker import start_in_background
 
+        for line in startup_checks(db.session, flask_app.instance_path, utcnow()):
+            click.echo(line)  # a new software version or a restore is journaled
         start_in_background(flask_app)  # receipts and drawer kicks go out after each commit
         click.echo(f"Caisse Solidaire : http://{host}:{port}/  (Ctrl+C pour arrêter)")
         serve(flask_app, host=host, port=port, threads=threads)

@@ -44,6 +44,7 @@ NAV_SECTIONS: tuple[NavSection, ...] = (
     NavSection(_l("Administration"), (
         NavEntry(_l("Utilisateurs"), "users.list_users", Permission.USERS_MANAGE),
         NavEntry(_l("Caisses et imprimantes"), "pos.admin_tills", Permission.TILL_SUPERVISE),
+        NavEntry(_l("Journal des ventes"), "pos.admin_journal", Permission.AUDIT_VIEW),
         NavEntry(_l("Journal d'audit"), "audit.audit_log", Permission.AUDIT_VIEW),
     )),
 )

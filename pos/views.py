@@ -84,3 +84,59 @@ def admin_tills():
     return render_template(
         "pos/admin_tills.html", tills=tills, kinds=PRINTER_KINDS, models=MODELS.values(),
         states={t.id: printer_state(db.session, t) for t in tills}, form=EmptyForm())
+
+
+TECHNICAL_KINDS = ("software_version", "restore", "verification_failed", "archive")
+
+
+@blueprint.route("/admin/journal", methods=["GET", "POST"])
+@require_permission(Permission.AUDIT_VIEW)
+def admin_journal():
+    """Verify the inalterable journal, see its closures and events, download monthly archives."""
+    import json
+
+    from app.settings.services import get_setting
+    from pos.models import JournalEntry, JournalHead
+    from pos.services.journal import software_version, verify_and_record
+    from pos.services.journal_archive import (
+        ArchiveRefused,
+        archive_filename,
+        build_archive,
+        closed_months,
+    )
+
+    form = EmptyForm()
+    result = None
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        if request.form.get("action") == "archive":
+            period = request.form.get("period", "")
+            try:
+                data = build_archive(db.session, period, utcnow(), software_version(),
+                                     get_setting(db.session, "shop.name"))
+            except ArchiveRefused as refused:
+                flash(refused.message, "error")
+                return redirect(url_for(".admin_journal"))
+            db.session.commit()
+            response = make_response(data)
+            response.headers["Content-Type"] = "application/zip"
+            response.headers["Content-Disposition"] = \
+                f'attachment; filename="{archive_filename(period)}"'
+            return response
+        result = verify_and_record(db.session, utcnow())
+        record_audit(db.session, actor_id=current_user.id, now=utcnow(),
+                     action="journal.verified", target="journal",
+                     details={"ok": result.ok, "count": result.count})
+        db.session.commit()
+
+    def latest(kinds, limit):
+        entries = db.session.scalars(select(JournalEntry).where(JournalEntry.kind.in_(kinds))
+                                     .order_by(JournalEntry.sequence.desc()).limit(limit))
+        return [(entry, json.loads(entry.payload)) for entry in entries]
+
+    return render_template(
+        "pos/admin_journal.html", form=form, result=result,
+        head=db.session.get(JournalHead, 1),
+        closures=latest(("closure_daily", "closure_monthly", "closure_yearly"), 40),
+        events=latest(TECHNICAL_KINDS, 30), months=list(reversed(closed_months(db.session))))

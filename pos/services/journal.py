@@ -13,6 +13,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 from sqlalchemy import event, insert, select, update
 from sqlalchemy.orm import Session
@@ -190,7 +191,7 @@ def period_totals(session: Session, start: datetime, end: datetime) -> dict:
     }
 
 
-def _last_closure(session: Session, kind: str) -> dict | None:
+def _last_of_kind(session: Session, kind: str) -> dict | None:
     entry = session.scalar(select(JournalEntry).where(JournalEntry.kind == kind)
                            .order_by(JournalEntry.sequence.desc()).limit(1))
     return json.loads(entry.payload) if entry else None
@@ -198,7 +199,7 @@ def _last_closure(session: Session, kind: str) -> dict | None:
 
 def close_day(session: Session, day: date, now: datetime) -> str:
     """The daily Z closure, with the perpetual grand total; chained like any entry."""
-    previous = _last_closure(session, "closure_daily")
+    previous = _last_of_kind(session, "closure_daily")
     if previous and date.fromisoformat(previous["period"]) >= day:
         raise ValueError(f"day {day} already closed")
     totals = period_totals(session, *_day_bounds(day))
@@ -231,7 +232,7 @@ def close_pending_periods(session: Session, today: date, now: datetime) -> int:
     """Close every past day with tickets not yet closed, then finished months and years.
 
     Called at the first sale of a new day, and by ``caisse journal close``."""
-    last = _last_closure(session, "closure_daily")
+    last = _last_of_kind(session, "closure_daily")
     since = (date.fromisoformat(last["period"]) + timedelta(days=1)) if last else None
     # Only tickets of past days not closed yet: after the day's first sale this is empty.
     query = select(Sale.created_at).where(Sale.created_at < _day_bounds(today)[0])
@@ -268,3 +269,70 @@ def _verify_closure(session: Session, payload: dict, previous_grand_total: int) 
     if payload["grand_total_cents"] != previous_grand_total + payload["total_cents"]:
         return "grand total perpétuel discontinu"
     return None
+
+
+# ---- technical events -----------------------------------------------------------------------
+
+def software_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("caisse-solidaire")
+    except PackageNotFoundError:  # running from a source tree that is not installed
+        return "inconnue"
+
+
+def record_software_version(session: Session, version: str, now: datetime) -> bool:
+    """Journal the version the first time it runs (an upgrade or a downgrade is visible)."""
+    last = _last_of_kind(session, "software_version")  # the newest entry of that kind
+    if last is not None and last["version"] == version:
+        return False
+    append_entry(session, "software_version", now, {
+        "version": version, "previous_version": last["version"] if last else None})
+    return True
+
+
+def detect_restore(session: Session, marker: Path, now: datetime) -> bool:
+    """Compare the journal with the head this server saw last (a file beside the database's
+    instance): a journal shorter than that, or with another hash there, was restored from an
+    older copy. The restore is journaled with what was lost; the marker then moves on."""
+    seen = json.loads(marker.read_text()) if marker.exists() else None
+    restored = False
+    if seen is not None:
+        at_mark = session.scalar(select(JournalEntry.hash).where(
+            JournalEntry.sequence == seen["sequence"]))
+        if seen["sequence"] > 0 and at_mark != seen["hash"]:
+            head_sequence = session.scalar(select(_HEAD.c.last_sequence))
+            append_entry(session, "restore", now, {
+                "last_seen_sequence": seen["sequence"], "last_seen_hash": seen["hash"],
+                "restored_head_sequence": head_sequence})
+            restored = True
+    sequence, digest = session.execute(select(_HEAD.c.last_sequence, _HEAD.c.last_hash)).one()
+    marker.parent.mkdir(parents=True, exist_ok=True)
+    marker.write_text(json.dumps({"sequence": sequence, "hash": digest}))
+    return restored
+
+
+def record_failed_verification(session: Session, result: Verification, now: datetime) -> None:
+    append_entry(session, "verification_failed", now, {"message": result.message,
+                                                       "verified_count": result.count})
+
+
+def verify_and_record(session: Session, now: datetime) -> Verification:
+    """Verify; a failure is itself journaled (in its own commit, so it stays)."""
+    result = verify_journal(session)
+    if not result.ok:
+        record_failed_verification(session, result, now)
+        session.commit()
+    return result
+
+
+def startup_checks(session: Session, instance_path: str, now: datetime) -> list[str]:
+    """At server start: a new software version and a restore are journaled."""
+    messages = []
+    if record_software_version(session, software_version(), now):
+        messages.append(f"Journal : version du logiciel {software_version()} enregistrée.")
+    if detect_restore(session, Path(instance_path) / "journal-head.json", now):
+        messages.append("Journal : restauration d'une sauvegarde détectée et enregistrée.")
+    session.commit()
+    return messages

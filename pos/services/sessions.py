@@ -27,7 +27,7 @@ from pos.models import (
     SessionStatus,
     Till,
 )
-from pos.services.journal import append_entry
+from pos.services.journal import append_entry, close_pending_periods
 
 # Euro notes and coins, in cents, for counting the float and the drawer.
 DENOMINATIONS = (50000, 20000, 10000, 5000, 2000, 1000, 500, 200, 100, 50, 20, 10, 5, 2, 1)
@@ -90,6 +90,8 @@ def open_session(
             session.flush()
     except IntegrityError:
         raise SessionProblem(_("Cette caisse vient d'être ouverte sur un autre poste.")) from None
+    # Opening on a new day closes the days before, so a day's journal starts with its opening.
+    close_pending_periods(session, cash_session.business_date, now)
     append_entry(session, "session_opened", now, {
         "till": till.code, "operator": operator.display_name,
         "business_date": cash_session.business_date.isoformat(),
