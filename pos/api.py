@@ -159,7 +159,8 @@ def create_sale():
     body = parse_body(schemas.SaleIn)
     sale_request = SaleRequest(
         uuid=str(body.uuid), till_code=body.till,
-        lines=tuple(LineRequest(line.product_id, line.quantity, line.embedded_price_cents)
+        lines=tuple(LineRequest(line.product_id, line.quantity, line.embedded_price_cents,
+                                line.manual_unit_price_cents, line.price_reason)
                     for line in body.lines),
         payments=tuple(PaymentRequest(PaymentMethod(p.method), p.amount_cents)
                        for p in body.payments),

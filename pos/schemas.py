@@ -20,6 +20,11 @@ class LineIn(Strict):
     product_id: int = Field(gt=0)
     quantity: int = Field(gt=0, le=MAX_QUANTITY, description="pièces, ou grammes")
     embedded_price_cents: int | None = Field(default=None, ge=0, le=MAX_AMOUNT)
+    manual_unit_price_cents: int | None = Field(
+        default=None, ge=0, le=MAX_AMOUNT,
+        description="prix unitaire (pièce ou kg) changé à la main : badge d'encadrant·e requis, "
+                    "l'ancien et le nouveau prix vont au journal")
+    price_reason: str | None = Field(default=None, max_length=100)
 
 
 class PaymentIn(Strict):

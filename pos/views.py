@@ -44,7 +44,8 @@ def till():
     response = make_response(render_template(
         "pos/till.html", till=codes[chosen], operator=current_user,
         denominations=DENOMINATIONS,
-        can_create_products=current_user.can(Permission.STOCK_MANAGE)))
+        can_create_products=current_user.can(Permission.STOCK_MANAGE),
+        can_supervise=current_user.can(Permission.TILL_SUPERVISE)))
     response.set_cookie(TILL_COOKIE, chosen, max_age=3600 * 24 * 365, samesite="Lax",
                         httponly=True)
     return response

@@ -24,7 +24,7 @@ from participants.errors import CardRefused
 from participants.services.rights import household_for_till
 from pos.errors import InvalidRequest, NeedsApproval, NotFound, PriceMismatch
 from pos.models import PaymentMethod, Sale, SaleKind, SaleLine, SalePayment, Till
-from pos.services.journal import close_pending_periods, journal_sale
+from pos.services.journal import append_entry, close_pending_periods, journal_sale
 from pos.services.pricing import PricedLine, price_line
 from pos.services.printing import queue_sale_printing
 from pos.services.sessions import till_by_code, usable_session
@@ -38,6 +38,8 @@ class LineRequest:
     product_id: int
     quantity: int  # pieces, or grams for products sold by weight
     embedded_price_cents: int | None = None  # from a price-embedded label
+    manual_unit_price_cents: int | None = None  # changed by hand, approved by a badge
+    price_reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -95,7 +97,13 @@ def _priced_lines(session: Session, lines: tuple[LineRequest, ...], rate_bp: int
         if line.embedded_price_cents is not None and not 0 <= line.embedded_price_cents \
                 <= 10_000_000:
             raise InvalidRequest(_("« %(p)s » : prix d'étiquette invalide.", p=product.name))
-        priced.append(price_line(product, line.quantity, rate_bp, line.embedded_price_cents))
+        if line.manual_unit_price_cents is not None and (
+                line.embedded_price_cents is not None
+                or not 0 <= line.manual_unit_price_cents <= 10_000_000):
+            raise InvalidRequest(_("« %(p)s » : ce prix ne peut pas être changé à la main.",
+                                   p=product.name))
+        priced.append(price_line(product, line.quantity, rate_bp, line.embedded_price_cents,
+                                 line.manual_unit_price_cents))
     return priced
 
 
@@ -185,6 +193,12 @@ def record_sale(
     if reasons and approver is None:
         raise NeedsApproval(" ".join(reasons) + " " + _(
             "Un·e encadrant·e doit scanner son badge pour valider."), reasons=reasons)
+    changed_prices = [(index, line) for index, line in enumerate(request.lines)
+                      if line.manual_unit_price_cents is not None]
+    price_approver = approver or (operator if operator.can(Permission.TILL_SUPERVISE) else None)
+    if changed_prices and price_approver is None:
+        raise NeedsApproval(_("Un prix changé à la main doit être validé : un·e encadrant·e "
+                              "doit scanner son badge."), reasons=[_("Prix changé")])
     payments, change = _payments(request.payments, total)
 
     sale = Sale(
@@ -215,6 +229,15 @@ def record_sale(
     except InventoryError as error:
         raise InvalidRequest(error.message) from None
     journal_sale(session, sale)
+    ticket = ticket_reference(till.code, sale.number)
+    for index, line in changed_prices:  # each manual price: old and new, in the journal
+        append_entry(session, "price_change", now, {
+            "ticket": ticket, "line": index + 1, "label": priced[index].product.name,
+            "old_unit_price_cents": priced[index].product.reference_price_cents,
+            "new_unit_price_cents": line.manual_unit_price_cents,
+            "reason": (line.price_reason or "").strip() or None,
+            "operator": operator.display_name, "approved_by": price_approver.display_name},
+            ticket)
     queue_sale_printing(session, sale, now)
     if sale.override_by_id:
         record_audit(session, actor_id=approver.id, now=now, action="till.override",

@@ -127,3 +127,45 @@ def test_a_day_at_the_till(page, app):
     expect(page.locator("#till-message")).to_have_text(
         _money("Caisse clôturée. Écart : -1,65 €."))
     expect(page.get_by_role("heading", name=re.compile("Ouvrir la caisse"))).to_be_visible()
+
+
+def test_a_price_changed_by_hand_at_the_till(page, app):
+    """A damaged packet sold cheaper: the participant types the price, an encadrant scans a
+    badge, the ticket and the journal carry the new price (the day's till is open again)."""
+    import json
+
+    from pos.models import JournalEntry
+
+    page.goto("/login/badge")
+    expect(page.locator("#badge-form")).to_have_attribute("data-ready", "true")
+    _scan(page, "0410000000014")
+    for digit in "1234":
+        page.get_by_role("button", name=digit, exact=True).click()
+    page.get_by_role("button", name="Valider").click()
+    page.goto("/pos/till?till=C1")
+    expect(page.locator("#till-app")).to_have_attribute("data-ready", "true")
+    if page.get_by_role("button", name="Ouvrir la caisse").is_visible():
+        page.get_by_role("button", name="Ouvrir la caisse").click()
+        expect(page.get_by_text("Caisse ouverte. Bonnes ventes !")).to_be_visible()
+    page.locator("#till-app h1").click()
+    _scan(page, "3263670011012")  # sunflower oil, 2,49 €
+    expect(page.get_by_test_id("total")).to_have_text(_money("2,49 €"))
+    for key in "1,2":
+        page.locator(f'[data-pad="{key}"]').click()
+    page.get_by_role("button", name="Changer le prix").click()
+    expect(page.locator("#till-message")).to_contain_text("un·e encadrant·e doit scanner")
+    page.locator("#badge-input").fill("0410000000021")
+    page.locator("#badge-input").press("Enter")
+    expect(page.locator("#cart-lines li").first).to_contain_text("(prix changé)")
+    expect(page.get_by_test_id("total")).to_have_text(_money("1,20 €"))
+    page.get_by_role("button", name="Payer").click()
+    page.get_by_role("button", name="Espèces").click()
+    page.get_by_role("button", name="Valider la vente").click()
+    page.get_by_role("button", name="Non").click()
+    expect(page.locator("#till-message")).to_contain_text("Vente enregistrée — ticket C1-")
+    with app.app_context(), Session(db.engine) as session:
+        change = session.scalar(select(JournalEntry.payload).where(
+            JournalEntry.kind == "price_change"))
+    assert json.loads(change)["old_unit_price_cents"] == 249
+    assert json.loads(change)["new_unit_price_cents"] == 120
+    assert json.loads(change)["approved_by"] == "Paul Encadrant"

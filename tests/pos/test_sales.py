@@ -154,3 +154,49 @@ def test_absurd_quantities_and_unknown_products(session, open_till, cashier, now
 def test_no_sale_without_an_open_session_of_today(session, till, cashier, now, pasta):
     with pytest.raises(SessionProblem, match="n'est pas ouverte"):
         sell(session, cashier, now, [LineRequest(pasta.id, 1)], [PaymentRequest(CASH, 109)], 109)
+
+
+def test_a_price_changed_by_hand_needs_a_badge_and_is_journaled(session, open_till, cashier,
+                                                                supervisor, now, pasta,
+                                                                tomatoes):
+    import json
+
+    from pos.models import JournalEntry
+    from pos.services.journal import verify_journal
+
+    lines = [LineRequest(pasta.id, 2, manual_unit_price_cents=50, price_reason="Boîte abîmée"),
+             LineRequest(tomatoes.id, 1500, manual_unit_price_cents=199)]
+    total = 2 * 50 + 299  # 1,99 €/kg × 1,5 kg = 2,985 → 2,99
+    with pytest.raises(NeedsApproval, match="prix changé à la main doit être validé"):
+        sell(session, cashier, now, lines, [PaymentRequest(CASH, total)], total)
+    sale, _ = sell(session, cashier, now, lines, [PaymentRequest(CASH, total)], total,
+                   override_badge=supervisor.badge_code)
+    assert [line.unit_price_cents for line in sale.lines] == [50, 199]
+    changes = [json.loads(e.payload) for e in session.scalars(
+        select(JournalEntry).where(JournalEntry.kind == "price_change")
+        .order_by(JournalEntry.sequence))]
+    assert [(c["line"], c["old_unit_price_cents"], c["new_unit_price_cents"], c["reason"],
+             c["approved_by"]) for c in changes] == [(1, 109, 50, "Boîte abîmée", "Karim"),
+                                                     (2, 320, 199, None, "Karim")]
+    assert verify_journal(session).ok
+    from sqlalchemy import text
+
+    session.execute(text("UPDATE sale_lines SET unit_price_cents = 60 WHERE id = :i"),
+                    {"i": sale.lines[0].id})
+    assert "(sale, C1-000001) : « lines » ne correspond plus" in verify_journal(session).message
+
+
+def test_an_encadrant_at_the_till_changes_a_price_without_another_badge(session, open_till,
+                                                                       supervisor, now, pasta):
+    sale, _ = sell(session, supervisor, now, [LineRequest(pasta.id, 1,
+                                                          manual_unit_price_cents=0)],
+                   [PaymentRequest(CASH, 1)], 0)  # a gift: 0 €, the cash given back
+    assert sale.total_cents == 0 and sale.change_cents == 1
+
+
+def test_a_label_price_cannot_also_be_changed_by_hand(session, open_till, cashier, now,
+                                                      tomatoes):
+    with pytest.raises(InvalidRequest, match="ne peut pas être changé à la main"):
+        sell(session, cashier, now, [LineRequest(tomatoes.id, 500, embedded_price_cents=160,
+                                                 manual_unit_price_cents=100)],
+             [PaymentRequest(CASH, 100)], 100)

@@ -38,7 +38,8 @@ export class Cart {
     if (!(quantity > 0)) return;
     const mergeable = product.unit !== "kg" && priceCents === null;
     const existing = mergeable
-      ? this.lines.findIndex((l) => l.productId === product.id && l.priceCents === null) : -1;
+      ? this.lines.findIndex((l) => l.productId === product.id && l.priceCents === null
+        && l.manualUnitPriceCents == null) : -1;
     if (existing >= 0) {
       this.lines[existing].quantity += quantity;
       this.selected = existing;
@@ -60,6 +61,20 @@ export class Cart {
     return true;
   }
 
+  // A price changed by hand (per piece or per kg) for one line; a staff badge validates it.
+  setUnitPrice(index, cents) {
+    const line = this.lines[index];
+    if (!line || line.priceCents !== null || !(cents >= 0)) return false;
+    line.manualUnitPriceCents = cents;
+    this.payments = [];
+    this.save();
+    return true;
+  }
+
+  unitPrice(line) {
+    return line.manualUnitPriceCents ?? line.unitPriceCents;
+  }
+
   remove(index) {
     if (index < 0 || index >= this.lines.length) return;
     this.lines.splice(index, 1);
@@ -70,8 +85,8 @@ export class Cart {
 
   reference(line) {
     if (line.priceCents !== null) return line.priceCents;
-    if (line.unit === "kg") return roundHalfAway(line.unitPriceCents * line.quantity, 1000);
-    return line.unitPriceCents * line.quantity;
+    if (line.unit === "kg") return roundHalfAway(this.unitPrice(line) * line.quantity, 1000);
+    return this.unitPrice(line) * line.quantity;
   }
 
   amount(line) {

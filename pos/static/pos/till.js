@@ -50,8 +50,9 @@ function render() {
     row.className = `cart-line${index === cart.selected ? " selected" : ""}`;
     row.tabIndex = 0;
     row.dataset.index = index;
-    const unit = line.unit === "kg" ? `${formatCents(line.unitPriceCents)} / kg`
-      : formatCents(line.unitPriceCents);
+    const unitPrice = cart.unitPrice(line);
+    const unit = (line.unit === "kg" ? `${formatCents(unitPrice)} / kg` : formatCents(unitPrice))
+      + (line.manualUnitPriceCents != null ? " (prix changé)" : "");
     const paidText = cart.rate === null ? "" : `<span class="line-paid">vous payez ${formatCents(cart.amount(line))}</span>`;
     row.innerHTML = `<span class="line-name"></span><span class="line-qty">${quantityText(line)}</span>
       <span class="line-unit">${unit}</span><span class="line-amount">${formatCents(cart.reference(line))}${paidText}</span>`;
@@ -183,6 +184,30 @@ function applyQuantity() {
   render();
 }
 
+function changePrice() {
+  const index = cart.selected;
+  const line = cart.lines[index];
+  if (!line) { say("Choisissez d'abord une ligne.", "error"); return; }
+  if (line.priceCents !== null) { say("Le prix d'une étiquette pesée ne se change pas.", "error"); return; }
+  const cents = parseCents(pad);
+  if (cents === null || cents > 10000000) {
+    say(`Tapez le nouveau prix${line.unit === "kg" ? " au kg" : ""} (ex. : 0,50) puis « Changer le prix ».`, "error");
+    return;
+  }
+  const apply = () => {
+    cart.setUnitPrice(index, cents);
+    pad = "";
+    say(`Prix de « ${line.name} » : ${formatCents(cents)}${line.unit === "kg" ? " / kg" : ""}.`, "ok");
+    render();
+  };
+  if (root.dataset.canSupervise || cart.overrideBadge) { apply(); return; }
+  askBadge(`Nouveau prix pour « ${line.name} » : un·e encadrant·e doit scanner son badge.`, (badge) => {
+    cart.overrideBadge = badge;
+    cart.save();
+    apply();
+  });
+}
+
 async function readScale() {
   try {
     const reading = await call("GET", "/api/balance");
@@ -263,7 +288,9 @@ async function validateSale(receiptRequested) {
   const body = {
     uuid: crypto.randomUUID(), till: tillCode,
     lines: cart.lines.map((l) => ({ product_id: l.productId, quantity: l.quantity,
-      ...(l.priceCents !== null ? { embedded_price_cents: l.priceCents } : {}) })),
+      ...(l.priceCents !== null ? { embedded_price_cents: l.priceCents } : {}),
+      ...(l.manualUnitPriceCents != null ? { manual_unit_price_cents: l.manualUnitPriceCents,
+        price_reason: "Prix changé à la caisse" } : {}) })),
     payments: cart.payments.map((p) => ({ method: p.method, amount_cents: p.amount })),
     expected_total_cents: cart.total, receipt_requested: receiptRequested,
     ...(cart.household ? { card_code: cart.household.card_code } : {}),
@@ -507,6 +534,7 @@ document.querySelectorAll("[data-pad]").forEach((button) => {
 on("#quantity-button", "click", applyQuantity);
 on("#weight-button", "click", applyWeight);
 on("#scale-button", "click", readScale);
+on("#price-button", "click", changePrice);
 on("#remove-line", "click", () => { cart.remove(cart.selected); render(); });
 on("#cancel-sale", "click", () => { cart.clear(); say("Vente annulée.", "info"); render(); });
 on("#forget-household", "click", () => { cart.household = null; cart.overrideBadge = null; cart.payments = []; cart.save(); render(); });
