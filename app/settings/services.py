@@ -31,6 +31,10 @@ DEFAULTS: dict[str, Any] = {
     "epicerie.allowance_by_persons_cents": {"1": 2000, "2": 3000, "3": 4000, "4": 5000},
     "epicerie.referents_see_all": False,
     "rgpd.inactive_years": 2,
+    # Ateliers d'insertion: the contract's weekly minimum (a contract may ask more, e.g. 15 h
+    # for RSA engagement contracts), and what a jardin delivery counts when nobody planned it.
+    "ateliers.min_weekly_minutes": 9 * 60,
+    "ateliers.harvest_minutes": 3 * 60,
     # Till: a cash difference above this needs a staff badge at closing.
     "till.difference_badge_threshold_cents": 1000,
     # Serial scale (Toledo 8217 protocol) of this server: "/dev/ttyUSB0", or "" for none.

@@ -1,6 +1,21 @@
 """People records: beneficiary households and atelier participants (sensitive data, RGPD)."""
 
-from participants.models.ateliers import Atelier, GardenParcel, Participant
+from participants.models.ateliers import (
+    POSITIVE_EXITS,
+    ActionKind,
+    Atelier,
+    Attendance,
+    AttendanceStatus,
+    Contract,
+    ContractSlot,
+    Evaluation,
+    EvaluationCriterion,
+    EvaluationScore,
+    ExitType,
+    GardenParcel,
+    Participant,
+    TransversalAction,
+)
 from participants.models.common import Kinship, ParticipantStatus, ReferringBody, Sex
 from participants.models.households import (
     AccessRight,
@@ -11,6 +26,8 @@ from participants.models.households import (
 )
 
 __all__ = [
-    "AccessRight", "Atelier", "GardenParcel", "Household", "HouseholdCard", "Kinship",
-    "Participant", "ParticipantStatus", "Person", "ReferringBody", "RightStatus", "Sex",
+    "POSITIVE_EXITS", "AccessRight", "ActionKind", "Atelier", "Attendance", "AttendanceStatus",
+    "Contract", "ContractSlot", "Evaluation", "EvaluationCriterion", "EvaluationScore",
+    "ExitType", "GardenParcel", "Household", "HouseholdCard", "Kinship", "Participant",
+    "ParticipantStatus", "Person", "ReferringBody", "RightStatus", "Sex", "TransversalAction",
 ]
