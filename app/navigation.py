@@ -41,6 +41,11 @@ NAV_SECTIONS: tuple[NavSection, ...] = (
         NavEntry(_l("Commission"), "participants.committee", Permission.HOUSEHOLDS_COMMITTEE),
         NavEntry(_l("Archives RGPD"), "participants.archives", Permission.HOUSEHOLDS_COMMITTEE),
     )),
+    NavSection(_l("Ateliers"), (
+        NavEntry(_l("Ateliers"), "participants.ateliers", Permission.ATELIERS_MANAGE),
+        NavEntry(_l("Participant·es"), "participants.participants", Permission.CONTRACTS_MANAGE),
+        NavEntry(_l("Sorties"), "participants.exits", Permission.REPORTS_VIEW),
+    )),
     NavSection(_l("Administration"), (
         NavEntry(_l("Utilisateurs"), "users.list_users", Permission.USERS_MANAGE),
         NavEntry(_l("Caisses et imprimantes"), "pos.admin_tills", Permission.TILL_SUPERVISE),

@@ -121,11 +121,68 @@ def load_demo(session, context) -> list[str]:
             entry_date=shop_date(now) - timedelta(days=rng.randint(10, 300)),
             user_id=linked_user.id if linked_user else None,
         ))
+    contracts = _demo_ateliers(session, context, encadrant)
     return [
         f"Épicerie : {len(FAMILY_NAMES)} foyers ({persons} personnes).",
         referent_line,
-        f"Ateliers : {len(ATELIERS)} ateliers, 15 participant·es, 6 parcelles de jardin.",
+        f"Ateliers : {len(ATELIERS)} ateliers, 15 participant·es ({contracts} contrats de 9 h "
+        "et plus, appels des 3 dernières semaines), 6 parcelles de jardin.",
     ]
+
+
+def _demo_ateliers(session, context, encadrant) -> int:
+    """Contracts through the same rules as the pages (capacity, conflicts, minimum hours),
+    past roll calls with a few absences, one evaluation each, two transversal actions."""
+    from sqlalchemy import select
+
+    from participants.models import ActionKind, AttendanceStatus
+    from participants.services import ateliers as service
+
+    if encadrant is None:
+        return 0
+    rng, now = context.rng, context.now
+    today = shop_date(now)
+    monday = service.monday_of(today)
+    ateliers = {a.code: a for a in session.scalars(select(Atelier))}
+    criteria = [service.add_criterion(session, name) for name in service.DEFAULT_CRITERIA]
+    people = list(session.scalars(select(Participant).order_by(Participant.id)))
+    plans = (("quatre_saisons", "jardinage"), ("jardinage", "alimentation"),
+             ("confection", "demarches"), ("ressourcerie", "expressions"),
+             ("bien_etre", "genealogie"))
+    count = 0
+    for index, person in enumerate(people[:12]):
+        first, second = plans[index % len(plans)]
+        days = ((0, 2), (1, 3), (2, 4))[index % 3]
+        slots = [service.SlotData(ateliers[first].id, days[0], 9 * 60, 12 * 60),
+                 service.SlotData(ateliers[first].id, days[1], 9 * 60, 12 * 60),
+                 service.SlotData(ateliers[second].id, days[1], 13 * 60 + 30, 16 * 60 + 30)]
+        start = monday - timedelta(weeks=3, days=-(index % 3))
+        contract = service.create_contract(
+            session, encadrant.id, now, person, service.ContractData(
+                person.referrer_name, start, start + timedelta(days=182), tuple(slots),
+                None, start))
+        count += 1
+        for day in service.days_between(start, today - timedelta(days=1)):
+            for slot in contract.slots:
+                if slot.weekday != day.weekday():
+                    continue
+                roll = rng.random()
+                status = (AttendanceStatus.PRESENT if roll < 0.85 else
+                          AttendanceStatus.JUSTIFIED if roll < 0.93 else
+                          AttendanceStatus.UNJUSTIFIED)
+                service.record_roll_call(session, encadrant.id, now, today, slot.atelier, day, [
+                    service.RollCallEntry(person.id, status, slot.minutes)])
+        service.record_evaluation(session, encadrant.id, now, person, start + timedelta(days=7),
+                                  {c.id: rng.randint(1, 3) for c in criteria})
+        service.record_evaluation(session, encadrant.id, now, person, today - timedelta(days=1),
+                                  {c.id: rng.randint(2, 4) for c in criteria})
+    service.create_action(session, encadrant.id, now, ActionKind.HEALTH_CHECK,
+                          "Bilan de santé (CPAM)", today - timedelta(days=10),
+                          [p.id for p in people[:5]])
+    service.create_action(session, encadrant.id, now, ActionKind.COMPANY_VISIT,
+                          "Visite d'une plateforme logistique", today - timedelta(days=3),
+                          [p.id for p in people[5:9]])
+    return count
 
 
 def _demo_right(session, context, household, number: int, created) -> int:

@@ -27,14 +27,14 @@ def configure_login_manager(manager: LoginManager) -> None:
         return user if user is not None and user.is_enabled else None
 
 
-def require_permission(permission: Permission) -> Callable:
-    """Logged-in users without ``permission`` get the French 403 page."""
+def require_permission(permission: Permission, *alternatives: Permission) -> Callable:
+    """Logged-in users without ``permission`` (or one of the alternatives) get the 403 page."""
 
     def decorator(view: Callable) -> Callable:
         @wraps(view)
         @login_required
         def wrapped(*args: Any, **kwargs: Any):
-            if not current_user.can(permission):
+            if not any(current_user.can(p) for p in (permission, *alternatives)):
                 abort(403)
             return view(*args, **kwargs)
 

@@ -45,7 +45,6 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         {
             Permission.STOCK_MANAGE,
             Permission.LABELS_PRINT,
-            Permission.ATELIERS_MANAGE,
             Permission.REPORTS_VIEW,
             Permission.USERS_MANAGE,
             Permission.AUDIT_VIEW,
@@ -61,6 +60,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.LABELS_PRINT,
             Permission.HARVEST_LOG,
             Permission.ATELIERS_MANAGE,
+            Permission.CONTRACTS_MANAGE,
             Permission.REPORTS_VIEW,
         }
     ),

@@ -6,4 +6,4 @@ from flask import Blueprint
 
 blueprint = Blueprint("participants", __name__, template_folder="../templates")
 
-from participants.views import committee, households  # noqa: E402,F401  (routes)
+from participants.views import ateliers, committee, households  # noqa: E402,F401  (routes)

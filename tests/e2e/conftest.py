@@ -119,6 +119,9 @@ def _seed_shop(session) -> None:
         date.today() - timedelta(days=5), 3, 2000, 2000, "Permis"))
     decide_right(session, None, now, right, grant=True)
     session.add(Till(code="C1", name="Caisse 1", is_active=True))
+    from participants.models import Atelier
+
+    session.add(Atelier(code="jardinage", name="Jardinage et bricolage", capacity=6))
 
 
 @pytest.fixture(scope="session")
