@@ -78,6 +78,28 @@ def _hours(raw: str | None, label: str) -> int:
     return minutes
 
 
+def _choice(enum, name: str, message: str):
+    try:
+        return enum(request.form.get(name, ""))
+    except ValueError:
+        raise BadInput(message) from None
+
+
+def _apply(change) -> bool:
+    """Run a change: commit and flash its success message, or roll back and flash the French
+    reason it was refused (nothing half-written)."""
+    try:
+        message = change()
+    except InvalidData as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return False
+    db.session.commit()
+    if message:
+        flash(message, "success")
+    return True
+
+
 def _checked_form() -> None:
     if not EmptyForm().validate_on_submit():
         abort(400)
@@ -296,26 +318,22 @@ def print_contract(contract_id: int):
 def contract_action(contract_id: int, action: str):
     _checked_form()
     contract = db.get_or_404(Contract, contract_id)
-    try:
+    if action not in ("fin", "renouveler"):
+        abort(404)
+
+    def change() -> str:
         if action == "fin":
             service.end_contract(db.session, current_user.id, utcnow(), contract,
                                  _date("ended_on", _("Date de fin")),
                                  request.form.get("reason", ""))
-            message = _("Contrat terminé.")
-        elif action == "renouveler":
-            renewal = service.renew_contract(db.session, current_user.id, utcnow(), contract,
-                                             _date("end_date", _("Nouvelle fin")))
-            message = _("Contrat renouvelé du %(s)s au %(e)s.",
-                        s=renewal.start_date.strftime("%d/%m/%Y"),
-                        e=renewal.end_date.strftime("%d/%m/%Y"))
-        else:
-            abort(404)
-    except InvalidData as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(message, "success")
+            return _("Contrat terminé.")
+        renewal = service.renew_contract(db.session, current_user.id, utcnow(), contract,
+                                         _date("end_date", _("Nouvelle fin")))
+        return _("Contrat renouvelé du %(s)s au %(e)s.",
+                 s=renewal.start_date.strftime("%d/%m/%Y"),
+                 e=renewal.end_date.strftime("%d/%m/%Y"))
+
+    _apply(change)
     return redirect(url_for(".participant", participant_id=contract.participant_id))
 
 
@@ -324,20 +342,15 @@ def contract_action(contract_id: int, action: str):
 def participant_exit(participant_id: int):
     _checked_form()
     person = _participant_or_404(participant_id)
-    try:
-        try:
-            kind = ExitType(request.form.get("exit_type", ""))
-        except ValueError:
-            raise BadInput(_("Choisissez le type de sortie.")) from None
+
+    def change() -> str:
         service.record_exit(db.session, current_user.id, utcnow(), person,
-                            _date("exit_date", _("Date de sortie")), kind,
+                            _date("exit_date", _("Date de sortie")),
+                            _choice(ExitType, "exit_type", _("Choisissez le type de sortie.")),
                             request.form.get("notes", ""))
-    except InvalidData as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Sortie enregistrée."), "success")
+        return _("Sortie enregistrée.")
+
+    _apply(change)
     return redirect(url_for(".participant", participant_id=participant_id))
 
 
@@ -346,18 +359,16 @@ def participant_exit(participant_id: int):
 def evaluate(participant_id: int):
     _checked_form()
     person = _participant_or_404(participant_id)
-    try:
+
+    def change() -> str:
         scores = {c.id: _int(request.form.get(f"score-{c.id}"), c.name)
                   for c in service.active_criteria(db.session)}
         service.record_evaluation(db.session, current_user.id, utcnow(), person,
                                   _date("evaluated_on", _("Date")), scores,
                                   request.form.get("comment", ""))
-    except InvalidData as error:
-        db.session.rollback()
-        flash(error.message, "error")
-    else:
-        db.session.commit()
-        flash(_("Évaluation enregistrée."), "success")
+        return _("Évaluation enregistrée.")
+
+    _apply(change)
     return redirect(url_for(".participant", participant_id=participant_id))
 
 
@@ -418,7 +429,8 @@ def criteria():
     if request.method == "POST":
         _checked_form()
         remove = request.form.get("remove", type=int)
-        try:
+
+        def change() -> None:
             if remove:
                 from participants.models import EvaluationCriterion
 
@@ -426,11 +438,8 @@ def criteria():
                 criterion.is_active = False  # past scores keep their criterion
             else:
                 service.add_criterion(db.session, request.form.get("name", ""))
-        except InvalidData as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
+
+        _apply(change)
         return redirect(url_for(".criteria"))
     return render_template("participants/ateliers/criteria.html", form=EmptyForm(),
                            criteria=service.active_criteria(db.session),
@@ -442,22 +451,17 @@ def criteria():
 def actions():
     if request.method == "POST":
         _checked_form()
-        try:
-            try:
-                kind = ActionKind(request.form.get("kind", ""))
-            except ValueError:
-                raise BadInput(_("Choisissez le type d'action.")) from None
+
+        def change() -> str:
             service.create_action(
-                db.session, current_user.id, utcnow(), kind, request.form.get("title", ""),
-                _date("day", _("Date")),
+                db.session, current_user.id, utcnow(),
+                _choice(ActionKind, "kind", _("Choisissez le type d'action.")),
+                request.form.get("title", ""), _date("day", _("Date")),
                 [int(v) for v in request.form.getlist("participants") if v.isdigit()],
                 request.form.get("notes", ""))
-        except InvalidData as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Action enregistrée."), "success")
+            return _("Action enregistrée.")
+
+        if _apply(change):
             return redirect(url_for(".actions"))
     return render_template(
         "participants/ateliers/actions.html", form=EmptyForm(), labels=service.ACTION_LABELS,

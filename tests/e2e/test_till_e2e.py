@@ -23,6 +23,16 @@ def _scan(page, code: str) -> None:
     page.keyboard.press("Enter")
 
 
+def _badge_login(page) -> None:
+    """Nadia, a participant at the till: her badge, then her PIN on the keypad."""
+    page.goto("/login/badge")
+    expect(page.locator("#badge-form")).to_have_attribute("data-ready", "true")
+    _scan(page, "0410000000014")
+    for digit in "1234":
+        page.get_by_role("button", name=digit, exact=True).click()
+    page.get_by_role("button", name="Valider").click()
+
+
 def _stock(app, name: str) -> int:
     with app.app_context(), Session(db.engine) as session:
         product = session.scalar(select(Product).where(Product.name == name))
@@ -34,12 +44,7 @@ def _money(text: str) -> str:
 
 
 def test_a_day_at_the_till(page, app):
-    page.goto("/login/badge")
-    expect(page.locator("#badge-form")).to_have_attribute("data-ready", "true")
-    _scan(page, "0410000000014")
-    for digit in "1234":
-        page.get_by_role("button", name=digit, exact=True).click()
-    page.get_by_role("button", name="Valider").click()
+    _badge_login(page)
     page.get_by_role("link", name="Caisse 1").click()
     expect(page.locator("#till-app")).to_have_attribute("data-ready", "true")
 
@@ -136,12 +141,7 @@ def test_a_price_changed_by_hand_at_the_till(page, app):
 
     from pos.models import JournalEntry
 
-    page.goto("/login/badge")
-    expect(page.locator("#badge-form")).to_have_attribute("data-ready", "true")
-    _scan(page, "0410000000014")
-    for digit in "1234":
-        page.get_by_role("button", name=digit, exact=True).click()
-    page.get_by_role("button", name="Valider").click()
+    _badge_login(page)
     page.goto("/pos/till?till=C1")
     expect(page.locator("#till-app")).to_have_attribute("data-ready", "true")
     if page.get_by_role("button", name="Ouvrir la caisse").is_visible():
