@@ -32,7 +32,7 @@ def line_chart(series: dict[str, list[tuple[str, int]]], y_min: int, y_max: int,
         for label, _value in points:
             if label not in x_labels:
                 x_labels.append(label)
-    left, right, top, bottom = 120, 20, 20, 40
+    left, right, top, bottom = 120, 40, 20, 40
     legend_height = 18 * len(series)
     inner_w = width - left - right
     inner_h = height - top - bottom

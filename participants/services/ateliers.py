@@ -411,7 +411,7 @@ def done_minutes(session: Session, participant: Participant, first: date,
 class WeekHours:
     monday: date
     planned_minutes: int  # the whole week, as the contract plans it
-    planned_to_date_minutes: int  # up to today, for the week in progress
+    planned_to_date_minutes: int  # what is already due in the week in progress
     done_minutes: int
     by_source: dict[str, int]
     minimum_minutes: int
@@ -427,6 +427,10 @@ class WeekHours:
 
 def weekly_hours(session: Session, participant: Participant, first_monday: date, weeks: int,
                  today: date) -> list[WeekHours]:
+    # Today is due once its roll call is taken (an absence shows at once); else from tomorrow.
+    called_today = session.scalar(select(Attendance.id).where(
+        Attendance.participant_id == participant.id, Attendance.day == today).limit(1))
+    due_until = today if called_today is not None else today - timedelta(days=1)
     result = []
     for index in range(weeks):
         monday = first_monday + timedelta(weeks=index)
@@ -437,7 +441,8 @@ def weekly_hours(session: Session, participant: Participant, first_monday: date,
         minimum = max((c.min_weekly_minutes for c in contracts), default=0)
         result.append(WeekHours(
             monday, planned_minutes(contracts, monday, sunday),
-            planned_minutes(contracts, monday, min(sunday, today)) if monday <= today else 0,
+            planned_minutes(contracts, monday, min(sunday, due_until))
+            if monday <= due_until else 0,
             sum(by_source.values()), by_source, minimum))
     return result
 

@@ -106,6 +106,12 @@ def test_hours_across_weeks_with_a_contract_starting_mid_week(session, staff, no
         (9 * H, 0, False),  # the week to come: nothing due yet
     ]
     assert weeks[1].missing_minutes == 30
+    # Monday 30/11 before the roll call: nothing is due yet; once she is marked absent, it is.
+    monday3 = WEEK1 + timedelta(14)
+    assert not weekly_hours(session, amina, monday3, 1, monday3)[0].alert
+    record_roll_call(session, staff.id, now, monday3, garden, monday3, [
+        RollCallEntry(amina.id, AttendanceStatus.UNJUSTIFIED, 0)])
+    assert weekly_hours(session, amina, monday3, 1, monday3)[0].missing_minutes == 3 * H
 
 
 def test_seventh_person_in_a_slot_is_refused(session, staff, now, ateliers, person):
