@@ -9,6 +9,7 @@ from app.audit.models import AuditEntry
 from app.clock import shop_date, utcnow
 from app.users.roles import Role
 from participants.models import Atelier, Participant
+from participants.services.ateliers import format_minutes
 from tests.conftest import csrf_token_from, page_text
 
 
@@ -68,7 +69,9 @@ def test_encadrant_signs_a_contract_takes_the_roll_call_and_sees_hours(client, s
                                 f"status-{amina.id}": "unjustified",
                                 f"hours-{amina.id}": "0"})
     file = page_text(client.get(f"/ateliers/participants/{amina.id}"))
-    assert "alerte : 3 h manquantes" in file
+    # Due: Monday (called), and the other planned days already past (Wednesday, Friday).
+    due = [day for day in (0, 2, 4) if day < today.weekday() or day == 0]
+    assert f"alerte : {format_minutes(180 * len(due))} manquantes" in file
     assert "Heures en retard" in page_text(client.get("/ateliers/"))
     printable = page_text(client.get(f"/ateliers/contrats/{amina.contracts[0].id}/imprimer"))
     assert "9 h par semaine" in printable and "Lundi 9:00 – 12:00" in printable
