@@ -80,6 +80,7 @@ def _register_models() -> None:
     import app.settings.models  # noqa: F401
     import app.users.models  # noqa: F401
     import inventory.models  # noqa: F401
+    import labels.models  # noqa: F401
     import participants.models  # noqa: F401
     import pos.models  # noqa: F401
 
@@ -90,7 +91,9 @@ def _register_blueprints(flask_app: Flask) -> None:
     from app.users.views import blueprint as users_blueprint
     from app.views import blueprint as main_blueprint
     from inventory.views import blueprint as inventory_blueprint
+    from labels.views import blueprint as labels_blueprint
     from participants.services.ateliers import participant_choices
+    from participants.services.privacy import card_label_rows
     from participants.views import blueprint as participants_blueprint
     from pos.api import blueprint as pos_api_blueprint
     from pos.api import openapi as pos_openapi
@@ -103,10 +106,12 @@ def _register_blueprints(flask_app: Flask) -> None:
     flask_app.register_blueprint(scale_blueprint)
     flask_app.register_blueprint(pos_blueprint, url_prefix="/pos")
     flask_app.register_blueprint(inventory_blueprint, url_prefix="/stock")
+    flask_app.register_blueprint(labels_blueprint, url_prefix="/etiquettes")
     flask_app.register_blueprint(participants_blueprint)
     flask_app.register_blueprint(pos_api_blueprint, url_prefix="/api/pos")
     flask_app.add_url_rule("/api/openapi.json", "openapi", pos_openapi)
     # Ports between packages that may not import each other (DESIGN.md's dependency table).
     flask_app.extensions["caisse.participant_choices"] = participant_choices
+    flask_app.extensions["caisse.card_labels"] = card_label_rows
     flask_app.extensions["caisse.household_spending"] = spent_this_month
     flask_app.extensions["caisse.household_visits"] = visits_by_month

@@ -20,6 +20,7 @@ DEMO_LOADERS = (
     "inventory.demo",
     "participants.demo",
     "pos.demo",
+    "labels.demo",
 )
 
 

@@ -33,6 +33,12 @@ NAV_SECTIONS: tuple[NavSection, ...] = (
         NavEntry(_l("Inventaires"), "inventory.stocktakes", Permission.STOCK_MANAGE),
         NavEntry(_l("Codes-barres"), "inventory.nomenclature", Permission.STOCK_MANAGE),
     )),
+    NavSection(_l("Étiquettes"), (
+        NavEntry(_l("Étiquettes"), "labels.choose", Permission.LABELS_PRINT),
+        NavEntry(_l("À réimprimer"), "labels.reprint", Permission.LABELS_PRINT),
+        NavEntry(_l("Pesée"), "labels.weighed", Permission.LABELS_PRINT),
+        NavEntry(_l("Ressourcerie"), "labels.items", Permission.LABELS_PRINT),
+    )),
     NavSection(_l("Jardin"), (
         NavEntry(_l("Livraisons du jardin"), "inventory.harvests", Permission.HARVEST_LOG),
     )),

@@ -101,6 +101,8 @@ class Product(Base):
     per_visit_limit: Mapped[int | None] = mapped_column(Integer)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # When the price last changed: shelf labels printed before it must be reprinted.
+    price_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     category: Mapped[Category] = relationship()
     barcodes: Mapped[list[ProductBarcode]] = relationship(

@@ -37,6 +37,10 @@ DEFAULTS: dict[str, Any] = {
     "ateliers.harvest_minutes": 3 * 60,
     # Till: a cash difference above this needs a staff badge at closing.
     "till.difference_badge_threshold_cents": 1000,
+    # The thermal label printer (ESC/POS roll, 58 or 80 mm): like a till's printer.
+    "labels.printer_kind": "none",
+    "labels.printer_target": "",
+    "labels.printer_model": "pos-5890",
     # Serial scale (Toledo 8217 protocol) of this server: "/dev/ttyUSB0", or "" for none.
     "hardware.scale_port": "",
 }

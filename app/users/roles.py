@@ -66,7 +66,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.CAISSIER: frozenset({Permission.TILL_SELL}),
     Role.REFERENT: frozenset({Permission.HOUSEHOLDS_MANAGE, Permission.CONTRACTS_MANAGE}),
-    Role.JARDIN: frozenset({Permission.HARVEST_LOG}),
+    Role.JARDIN: frozenset({Permission.HARVEST_LOG, Permission.LABELS_PRINT}),
 }
 
 

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from app.audit.services import record_audit
 from app.barcodes import is_valid_gs1, repair_azerty_digits
+from app.money import round_half_away
 from app.text import fold_for_search
 from inventory.errors import InvalidData
 from inventory.models import Category, Product, ProductBarcode, StockUnit
@@ -97,6 +98,7 @@ def update_product(
         setattr(product, field, value.strip() if isinstance(value, str) else value)
     session.flush()
     if old_price != product.reference_price_cents:
+        product.price_changed_at = now
         record_audit(session, actor_id=actor_id, now=now, action="product.price_changed",
                      target=f"product:{product.id}",
                      details={"old_cents": old_price, "new_cents": product.reference_price_cents})
@@ -137,3 +139,19 @@ def get_or_create_category(session: Session, name: str) -> Category:
         session.add(category)
         session.flush()
     return category
+
+
+def unit_price_cents(product: Product) -> tuple[int, str] | None:
+    """The price per unit of measure that shelf labels must show: (cents, "kg" or "l").
+
+    Sold by weight: the price per kg itself. Sold by the piece with a net content (g, or ml for
+    ``LITRE`` products): price × 1000 / content, to the nearest cent, halves away from zero
+    (1,09 € for 45 g → 24,22 €/kg). Small contents (under 100 g) use the same rule: France shows
+    the price per kg or per litre. None when the content is unknown.
+    """
+    if product.unit == StockUnit.KILOGRAM:
+        return product.reference_price_cents, "kg"
+    if product.net_content:
+        cents = round_half_away(product.reference_price_cents * 1000, product.net_content)
+        return cents, "l" if product.unit == StockUnit.LITRE else "kg"
+    return None

@@ -21,13 +21,10 @@ def format_quantity(quantity: int | None, unit: StockUnit) -> str:
 @blueprint.app_template_filter("unit_price")
 def unit_price(product: Product) -> str:
     """Price per kg or per litre, as shelf labels must show it."""
-    if product.unit == StockUnit.KILOGRAM:
-        return format_cents(product.reference_price_cents) + " / kg"
-    if product.net_content:
-        per_unit = product.reference_price_cents * 1000 // product.net_content
-        suffix = " / l" if product.unit == StockUnit.LITRE else " / kg"
-        return format_cents(per_unit) + suffix
-    return ""
+    from inventory.services.products import unit_price_cents
+
+    per_unit = unit_price_cents(product)
+    return f"{format_cents(per_unit[0])} / {per_unit[1]}" if per_unit else ""
 
 
 @blueprint.context_processor

@@ -89,6 +89,7 @@ def product(product_id: int):
     item = db.get_or_404(Product, product_id)
     form = _product_form(item)
     if form.validate_on_submit():
+        old_price = item.reference_price_cents
         try:
             update_product(db.session, current_user.id, utcnow(), item, _product_data(form))
         except InventoryError as error:
@@ -97,6 +98,9 @@ def product(product_id: int):
         else:
             db.session.commit()
             flash(_("Fiche enregistrée."), "success")
+            if item.reference_price_cents != old_price:
+                flash(_("Nouveau prix : l'étiquette du rayon est ajoutée aux étiquettes à "
+                        "réimprimer."), "info")
             return redirect(url_for(".product", product_id=item.id))
     lots = db.session.scalars(
         select(Lot).where(Lot.product_id == item.id).order_by(Lot.received_at.desc())

@@ -143,3 +143,18 @@ def committee_view(right_household: Household, year: int) -> dict:
     }
 
 
+
+
+def card_label_rows(session: Session, user: User, household_ids: list[int],
+                    today) -> list[tuple[str, str, object]]:
+    """(display name, card code, right's end or None) of the cards this user may print."""
+    from participants.services.rights import right_on
+
+    households = session.scalars(households_visible_to(session, user).where(
+        Household.id.in_(household_ids)).order_by(Household.display_name))
+    rows = []
+    for household in households:
+        right = right_on(household, today)
+        rows.append((household.display_name, household.card_code,
+                     right.ends_on if right else None))
+    return rows

@@ -1,0 +1,221 @@
+"""Label pages: choose → preview → print (A4 sheet PDF or the thermal roll)."""
+
+from __future__ import annotations
+
+import base64
+from datetime import date, timedelta
+
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.clock import shop_date, utcnow
+from app.extensions import db
+from app.forms import EmptyForm
+from app.settings.services import get_setting, set_setting
+from app.users.auth import require_permission
+from app.users.roles import Permission
+from hardware.models import MODELS
+from inventory.models import Product, RessourcerieItem, StockUnit
+from labels import services
+from labels.content import card_label
+from labels.layouts import DEFAULT_LAYOUT, LAYOUTS
+from labels.pdf import LabelDoesNotFit, preview_png, render_sheets
+
+blueprint = Blueprint("labels", __name__, template_folder="templates")
+TEMPLATES = {"shelf": "Étiquette de rayon (prix, prix au kg ou au litre)",
+             "sticker": "Code-barres du produit"}
+PRINTER_KINDS = (("none", "Aucune"), ("network", "Réseau (port 9100)"), ("usb", "USB"),
+                 ("serial", "Série"), ("file", "Fichier ou périphérique"), ("cups", "CUPS"))
+
+
+def _counts() -> dict[int, int]:
+    counts = {}
+    for key, value in request.form.items():
+        if key.startswith("count-") and value.strip():
+            try:
+                counts[int(key[6:])] = max(0, min(int(value), services.MAX_LABELS))
+            except ValueError:
+                raise services.LabelError(_("Nombre d'étiquettes invalide.")) from None
+    return counts
+
+
+def _labels_from_form():
+    kind = request.form.get("kind", "shelf")
+    if kind != "card" and not current_user.can(Permission.LABELS_PRINT):
+        abort(403)  # a social worker prints cards only
+    if kind in TEMPLATES:
+        rate = int(get_setting(db.session, "epicerie.default_rate_bp")) \
+            if request.form.get("participation") else None
+        return services.product_labels(db.session, _counts(), kind, rate), kind
+    if kind == "weighed":
+        return services.weighed_labels(db.session, _weighed_request(),
+                                       request.form.get("copies", 1, type=int) or 1), kind
+    if kind == "item":
+        return services.item_labels(db.session, [int(v) for v in request.form.getlist("items")
+                                                 if v.isdigit()]), kind
+    if kind == "card":
+        if not current_user.can(Permission.HOUSEHOLDS_MANAGE):
+            abort(403)
+        rows = current_app.extensions["caisse.card_labels"](
+            db.session, current_user, [int(v) for v in request.form.getlist("households")
+                                       if v.isdigit()], shop_date(utcnow()))
+        if not rows:
+            raise services.LabelError(_("Aucune carte à imprimer."))
+        shop = get_setting(db.session, "shop.name")
+        return [card_label(name, code, until, shop) for name, code, until in rows], kind
+    abort(400)
+
+
+def _weighed_request() -> services.WeighedRequest:
+    def day(name):
+        raw = request.form.get(name, "").strip()
+        try:
+            return date.fromisoformat(raw) if raw else None
+        except ValueError:
+            raise services.LabelError(_("Date invalide.")) from None
+
+    grams_text = request.form.get("grams", "").strip()
+    if not grams_text.isdigit():
+        raise services.LabelError(_("Tapez le poids en grammes (ex. 1250), ou lisez la balance."))
+    packed = day("packed_on") or shop_date(utcnow())
+    keep = request.form.get("keep_days", type=int)
+    use_by = day("use_by") or (packed + timedelta(days=keep) if keep else None)
+    return services.WeighedRequest(request.form.get("product_id", 0, type=int),
+                                   int(grams_text), packed, use_by, day("best_before"))
+
+
+@blueprint.route("/imprimer", methods=["POST"])
+@require_permission(Permission.LABELS_PRINT, Permission.HOUSEHOLDS_MANAGE)
+def render():
+    """The one place labels leave: preview (PNG in the page), PDF, or thermal roll."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    back = request.form.get("back") or url_for(".choose")
+    layout = LAYOUTS.get(request.form.get("layout", DEFAULT_LAYOUT))
+    start = request.form.get("start", 1, type=int) or 1
+    output = request.form.get("output", "preview")
+    try:
+        if layout is None or not 1 <= start <= layout.per_sheet:
+            raise services.LabelError(_("Position de départ entre 1 et %(n)d.",
+                                        n=layout.per_sheet if layout else 0))
+        labels, kind = _labels_from_form()
+        if output == "thermal":
+            count = services.print_on_roll(db.session, labels)
+            if kind == "shelf":
+                services.record_shelf_prints(db.session, _counts(), current_user.id, utcnow())
+            db.session.commit()
+            flash(_("%(n)d étiquette(s) envoyée(s) à l'imprimante thermique.", n=count),
+                  "success")
+            return redirect(back)
+        pdf = render_sheets(labels, layout, start)
+    except services.LabelError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(back)
+    except LabelDoesNotFit:
+        flash(_("Ces étiquettes ne tiennent pas dans ce format : choisissez une planche aux "
+                "étiquettes plus grandes."), "error")
+        return redirect(back)
+    if output == "pdf":
+        if kind == "shelf":
+            services.record_shelf_prints(db.session, _counts(), current_user.id, utcnow())
+            db.session.commit()
+        return Response(pdf, mimetype="application/pdf", headers={
+            "Content-Disposition": 'inline; filename="etiquettes.pdf"'})
+    pages = (len(labels) + start - 2) // layout.per_sheet + 1
+    return render_template(
+        "labels/preview.html", form=EmptyForm(), fields=request.form.items(multi=True),
+        image=base64.b64encode(preview_png(pdf)).decode(), count=len(labels), pages=pages,
+        layout=layout, back=back)
+
+
+@blueprint.route("/", methods=["GET"])
+@require_permission(Permission.LABELS_PRINT)
+def choose():
+    """Products to label: search, or the ones passed in (a reception, the reprint queue)."""
+    query = request.args.get("q", "").strip()
+    preset: dict[int, int] = {}
+    if request.args.get("reception", type=int):
+        preset = services.reception_counts(db.session, request.args.get("reception", type=int))
+    products = []
+    if preset:
+        products = list(db.session.scalars(select(Product).where(Product.id.in_(preset))
+                                           .order_by(Product.name)))
+    elif query:
+        from inventory.services.products import search_products
+
+        products = search_products(db.session, query)[:100]
+    return render_template(
+        "labels/choose.html", form=EmptyForm(), products=products, preset=preset, query=query,
+        layouts=LAYOUTS.values(), templates=TEMPLATES, default_layout=DEFAULT_LAYOUT,
+        queue=len(services.reprint_queue(db.session)),
+        rate=int(get_setting(db.session, "epicerie.default_rate_bp")) // 100,
+        thermal=get_setting(db.session, "labels.printer_kind") != "none")
+
+
+@blueprint.route("/a-reimprimer")
+@require_permission(Permission.LABELS_PRINT)
+def reprint():
+    return render_template("labels/reprint.html", form=EmptyForm(),
+                           products=services.reprint_queue(db.session),
+                           layouts=LAYOUTS.values(), default_layout=DEFAULT_LAYOUT,
+                           thermal=get_setting(db.session, "labels.printer_kind") != "none")
+
+
+@blueprint.route("/pesee")
+@require_permission(Permission.LABELS_PRINT)
+def weighed():
+    products = db.session.scalars(select(Product).where(
+        Product.unit == StockUnit.KILOGRAM, Product.is_active).order_by(Product.name)).all()
+    return render_template("labels/weighed.html", form=EmptyForm(), products=products,
+                           layouts=LAYOUTS.values(), default_layout=DEFAULT_LAYOUT,
+                           today=shop_date(utcnow()),
+                           thermal=get_setting(db.session, "labels.printer_kind") != "none")
+
+
+@blueprint.route("/ressourcerie")
+@require_permission(Permission.LABELS_PRINT)
+def items():
+    rows = db.session.scalars(select(RessourcerieItem).order_by(
+        RessourcerieItem.number.desc()).limit(200)).all()
+    return render_template("labels/items.html", form=EmptyForm(), items=rows,
+                           layouts=LAYOUTS.values(), default_layout=DEFAULT_LAYOUT,
+                           thermal=get_setting(db.session, "labels.printer_kind") != "none")
+
+
+@blueprint.route("/imprimante", methods=["GET", "POST"])
+@require_permission(Permission.LABELS_PRINT)
+def printer():
+    if request.method == "POST":
+        if not EmptyForm().validate_on_submit():
+            abort(400)
+        kind = request.form.get("kind", "none")
+        model = request.form.get("model", "")
+        if kind not in dict(PRINTER_KINDS) or model not in MODELS:
+            flash(_("Type d'imprimante ou modèle inconnu."), "error")
+        else:
+            now = utcnow()
+            set_setting(db.session, "labels.printer_kind", kind, now)
+            set_setting(db.session, "labels.printer_target",
+                        request.form.get("target", "").strip()[:120], now)
+            set_setting(db.session, "labels.printer_model", model, now)
+            db.session.commit()
+            flash(_("Imprimante d'étiquettes enregistrée."), "success")
+        return redirect(url_for(".printer"))
+    return render_template(
+        "labels/printer.html", form=EmptyForm(), kinds=PRINTER_KINDS, models=MODELS.values(),
+        kind=get_setting(db.session, "labels.printer_kind"),
+        target=get_setting(db.session, "labels.printer_target"),
+        model=get_setting(db.session, "labels.printer_model"))
