@@ -21,7 +21,7 @@ from app.users.roles import Permission
 from app.users.services import find_user_by_badge
 from inventory.models import BarcodeRule, Product
 from pos import schemas
-from pos.errors import TillError
+from pos.errors import NotFound, TillError
 from pos.models import PaymentMethod, Sale, Till
 from pos.services.printing import printer_state, queue_drawer, queue_duplicate
 from pos.services.refunds import RefundRequest, find_ticket, record_refund, refunded_quantities
@@ -166,6 +166,7 @@ def create_sale():
                        for p in body.payments),
         expected_total_cents=body.expected_total_cents, card_code=body.card_code,
         receipt_requested=body.receipt_requested, override_badge=body.override_badge,
+        items=tuple(number.strip().upper() for number in body.items),
     )
     now = utcnow()
     return _record_once(
@@ -185,6 +186,26 @@ def _record_once(record, uuid: str):
         if document is None:
             raise
     return jsonify(_sale_out(document, created)), 201 if created else 200
+
+
+@blueprint.get("/objets/<number>")
+@require_permission(Permission.TILL_SELL)
+def ressourcerie_item(number: str):
+    """A scanned ressourcerie tag: what the till adds, or why it cannot be sold."""
+    from inventory.models import ItemState, RessourcerieItem
+    from inventory.services.ressourcerie import STATE_LABELS
+
+    item = db.session.scalar(select(RessourcerieItem).where(
+        RessourcerieItem.number == number.strip().upper()))
+    if item is None:
+        raise NotFound(_("Objet %(n)s inconnu.", n=number))
+    sellable = item.state == ItemState.READY and item.price_cents is not None
+    return jsonify(schemas.ItemOut(
+        number=item.number, label=f"{item.description} (n° {item.number})",
+        price_cents=item.price_cents, state=item.state.value, sellable=sellable,
+        message="" if sellable else _("L'objet %(n)s n'est pas en vente (%(s)s).",
+                                      n=item.number, s=STATE_LABELS[item.state].lower()),
+    ).model_dump())
 
 
 @blueprint.get("/tickets/<reference>")
@@ -281,6 +302,10 @@ OPERATIONS = [
      "body": schemas.CloseSessionIn},
     {"path": "/api/pos/sales", "method": "post", "summary": "Valider une vente (une seule fois "
      "par UUID)", "body": schemas.SaleIn, "response": schemas.SaleOut},
+    {"path": "/api/pos/objets/{number}", "method": "get",
+     "summary": "Objet de la ressourcerie scanné", "response": schemas.ItemOut,
+     "parameters": [{"name": "number", "in": "path", "required": True,
+                     "schema": {"type": "string"}}]},
     {"path": "/api/pos/tickets/{reference}", "method": "get", "summary": "Lignes d'un ticket",
      "parameters": [{"name": "reference", "in": "path", "required": True,
                      "schema": {"type": "string"}}]},

@@ -35,12 +35,23 @@ class PaymentIn(Strict):
 class SaleIn(Strict):
     uuid: UUID
     till: str = Field(min_length=1, max_length=20)
-    lines: list[LineIn] = Field(min_length=1, max_length=500)
+    lines: list[LineIn] = Field(default_factory=list, max_length=500)
+    items: list[str] = Field(default_factory=list, max_length=50,
+                             description="numéros des objets de la ressourcerie (R00012)")
     payments: list[PaymentIn] = Field(default_factory=list, max_length=10)
     expected_total_cents: int = Field(ge=0, le=MAX_AMOUNT)
     card_code: str | None = Field(default=None, max_length=20)
     receipt_requested: bool = False
     override_badge: str | None = Field(default=None, max_length=32)
+
+
+class ItemOut(BaseModel):
+    number: str
+    label: str
+    price_cents: int | None
+    state: str
+    sellable: bool
+    message: str
 
 
 class SaleOut(BaseModel):
@@ -127,6 +138,6 @@ class PrinterStateOut(BaseModel):
     waiting: int
 
 
-API_MODELS = [LineIn, PaymentIn, SaleIn, SaleOut, OpenSessionIn, CashMovementIn, CountedIn,
+API_MODELS = [LineIn, PaymentIn, SaleIn, ItemOut, SaleOut, OpenSessionIn, CashMovementIn, CountedIn,
               CloseSessionIn, RefundLineIn, RefundIn, SessionOut, XReportOut, TillIn, ReprintIn,
               PrinterStateOut]

@@ -57,7 +57,10 @@ class SaleLine(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id"), index=True)
-    product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
+    # A product line, or a ressourcerie item (unique: sold once, its ticket on the item).
+    product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"), index=True)
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("ressourcerie_items.id"),
+                                                index=True)
     label: Mapped[str] = mapped_column(String(160))
     quantity: Mapped[int] = mapped_column(Integer)  # pieces or grams (− for refunds)
     unit_price_cents: Mapped[int] = mapped_column(Integer)  # per piece or per kg

@@ -30,7 +30,8 @@ from hardware.receipt import (
     render_test_page,
 )
 from hardware.transport import PrinterConnection, PrinterError, send
-from inventory.models import Product, StockUnit
+from inventory.models import Product, RessourcerieItem, StockUnit
+from inventory.services.ressourcerie import WARRANTY_MENTION
 from pos.models import (
     JobKind,
     JobStatus,
@@ -80,7 +81,7 @@ def receipt_document(session: Session, sale: Sale, duplicate_number: int | None 
                                    "dd/MM/yyyy HH:mm"),
         till_name=till.name, operator=operator.display_name,
         lines=tuple(ReceiptLine(
-            label=line.label, quantity=_quantity(line.quantity, units[line.product_id]),
+            label=line.label, quantity=_quantity(line.quantity, units.get(line.product_id)),
             unit_price_cents=line.unit_price_cents, amount_cents=line.amount_cents,
             vat_rate_bp=line.vat_rate_bp,
             reference_amount_cents=line.reference_amount_cents if beneficiary else None)
@@ -93,7 +94,23 @@ def receipt_document(session: Session, sale: Sale, duplicate_number: int | None 
         vat_breakdown=tuple((rate, base, vat) for rate, (base, vat) in sorted(breakdown.items())),
         duplicate_number=duplicate_number, is_refund=sale.kind == SaleKind.REFUND,
         hash_start=_hash_start(session, f"{till.code}-{sale.number:06d}"),
+        warranty_mentions=_warranty_mentions(session, sale),
     )
+
+
+def _warranty_mentions(session: Session, sale: Sale) -> tuple[str, ...]:
+    """Each ressourcerie item: the legal guarantee, its number and serial number."""
+    ids = [line.item_id for line in sale.lines if line.item_id]
+    if not ids:
+        return ()
+    mentions = [WARRANTY_MENTION + "."]
+    for item in session.scalars(select(RessourcerieItem).where(RessourcerieItem.id.in_(ids))
+                                .order_by(RessourcerieItem.number)):
+        serial = f", n° de série {item.serial_number}" if item.serial_number else ""
+        until = (f", garantie jusqu'au {item.warranty_until.strftime('%d/%m/%Y')}"
+                 if item.warranty_until else "")
+        mentions.append(f"Objet {item.number}{serial}{until}.")
+    return tuple(mentions)
 
 
 def _hash_start(session: Session, ticket: str) -> str | None:

@@ -18,6 +18,7 @@ from app.users.roles import Permission
 from app.users.services import find_user_by_badge
 from inventory.models import Lot, MovementKind, StockMovement
 from inventory.services.ledger import MovementContext, append_movement
+from inventory.services.ressourcerie import return_under_warranty
 from pos.errors import InvalidRequest, NeedsApproval, NotFound
 from pos.models import PaymentMethod, Sale, SaleKind, SaleLine, SalePayment, Till
 from pos.services.journal import journal_sale
@@ -119,12 +120,16 @@ def record_refund(
         amount = round_half_away(line.amount_cents * quantity, line.quantity)
         reference = round_half_away(line.reference_amount_cents * quantity, line.quantity)
         refund.lines.append(SaleLine(
-            product_id=line.product_id, label=line.label, quantity=-quantity,
+            product_id=line.product_id, item_id=line.item_id, label=line.label,
+            quantity=-quantity,
             unit_price_cents=line.unit_price_cents, reference_amount_cents=-reference,
             amount_cents=-amount, vat_rate_bp=line.vat_rate_bp, refund_of_line_id=line.id))
         refund.total_cents -= amount
         refund.reference_total_cents -= reference
-        if request.restock:
+        if line.item_id is not None:  # a ressourcerie item comes back to the workshop
+            return_under_warranty(session, approver.id, now, line.item_id,
+                                  request.ticket.strip())
+        elif request.restock:
             _restock(session, original, line, quantity, context)
     refund.payments.append(SalePayment(method=request.method, amount_cents=refund.total_cents,
                                        tendered_cents=refund.total_cents))

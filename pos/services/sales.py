@@ -18,8 +18,9 @@ from app.users.models import User
 from app.users.roles import Permission
 from app.users.services import find_user_by_badge
 from inventory.errors import InventoryError
-from inventory.models import MovementKind, Product, StockUnit
+from inventory.models import ItemState, MovementKind, Product, RessourcerieItem, StockUnit
 from inventory.services.ledger import MovementContext, withdraw_many
+from inventory.services.ressourcerie import STATE_LABELS, sell_item
 from participants.errors import CardRefused
 from participants.services.rights import household_for_till
 from pos.errors import InvalidRequest, NeedsApproval, NotFound, PriceMismatch
@@ -60,6 +61,7 @@ class SaleRequest:
     override_badge: str | None = None
     override_reason: str | None = None
     client_info: dict = field(default_factory=dict)
+    items: tuple[str, ...] = ()  # ressourcerie item numbers (unique objects)
 
 
 def find_sale(session: Session, uuid: str) -> Sale | None:
@@ -79,9 +81,28 @@ def ticket_reference(till_code: str, number: int) -> str:
     return f"{till_code}-{number:06d}"
 
 
+ITEM_VAT_BP = 2000  # second-hand goods: standard rate when VAT applies
+
+
+def _items_for_sale(session: Session, numbers: tuple[str, ...]) -> list[RessourcerieItem]:
+    """The ressourcerie items scanned, each ready for sale and in the basket once."""
+    if len(set(numbers)) != len(numbers):
+        raise InvalidRequest(_("Un objet de la ressourcerie est unique : il est déjà dans le "
+                               "panier."))
+    items = []
+    for number in numbers:
+        item = session.scalar(select(RessourcerieItem).where(
+            RessourcerieItem.number == number.strip().upper()))
+        if item is None:
+            raise NotFound(_("Objet %(n)s inconnu.", n=number))
+        if item.state != ItemState.READY or item.price_cents is None:
+            raise InvalidRequest(_("L'objet %(n)s n'est pas en vente (%(s)s).", n=item.number,
+                                   s=STATE_LABELS[item.state].lower()))
+        items.append(item)
+    return items
+
+
 def _priced_lines(session: Session, lines: tuple[LineRequest, ...], rate_bp: int | None):
-    if not lines:
-        raise InvalidRequest(_("Le panier est vide."))
     if len(lines) > 500:
         raise InvalidRequest(_("Trop de lignes dans un seul ticket (500 au plus)."))
     products = {p.id: p for p in session.scalars(
@@ -174,8 +195,12 @@ def record_sale(
             raise InvalidRequest(error.message) from None
         if answer.right_valid:
             rate_bp, remaining = answer.participation_rate_bp, answer.remaining_this_month_cents
+    if not request.lines and not request.items:
+        raise InvalidRequest(_("Le panier est vide."))
     priced = _priced_lines(session, request.lines, rate_bp)
-    total = sum(line.amount_cents for line in priced)
+    # Ressourcerie items: their own price, no participation rate (the épicerie's rule).
+    items = _items_for_sale(session, request.items)
+    total = sum(line.amount_cents for line in priced) + sum(i.price_cents for i in items)
     if total != request.expected_total_cents:
         raise PriceMismatch(
             _("Le total affiché (%(a)s) ne correspond pas au calcul de la caisse (%(b)s) : "
@@ -206,30 +231,38 @@ def record_sale(
         number=next_ticket_number(session, till), session_id=cash_session.id,
         operator_id=operator.id, created_at=now, card_code=request.card_code or None,
         participation_rate_bp=rate_bp,
-        reference_total_cents=sum(line.reference_amount_cents for line in priced),
+        reference_total_cents=sum(line.reference_amount_cents for line in priced)
+        + sum(item.price_cents for item in items),
         total_cents=total, change_cents=change,
         override_by_id=approver.id if reasons and approver else None,
         override_reason=" ".join(reasons)[:200] or None,
-        receipt_requested=request.receipt_requested,
+        # A guarantee applies to ressourcerie items: their receipt always prints.
+        receipt_requested=request.receipt_requested or bool(items),
     )
     sale.lines.extend(SaleLine(
         product_id=line.product.id, label=line.product.name, quantity=line.quantity,
         unit_price_cents=line.unit_price_cents,
         reference_amount_cents=line.reference_amount_cents, amount_cents=line.amount_cents,
         vat_rate_bp=line.product.vat_rate_bp) for line in priced)
+    sale.lines.extend(SaleLine(
+        item_id=item.id, label=f"{item.description} (n° {item.number})", quantity=1,
+        unit_price_cents=item.price_cents, reference_amount_cents=item.price_cents,
+        amount_cents=item.price_cents, vat_rate_bp=ITEM_VAT_BP) for item in items)
     sale.payments.extend(SalePayment(method=method, amount_cents=applied,
                                      tendered_cents=tendered)
                          for method, applied, tendered in payments)
     session.add(sale)
     session.flush()
     context = MovementContext(operator.id, now, f"sale:{sale.uuid}")
+    ticket = ticket_reference(till.code, sale.number)
     try:
         withdraw_many(session, [(line.product, line.quantity) for line in priced],
                       MovementKind.SALE, context, today)
+        for item in items:  # ready → sold, atomically: a second till is refused here
+            sell_item(session, item.number, ticket, now)
     except InventoryError as error:
         raise InvalidRequest(error.message) from None
     journal_sale(session, sale)
-    ticket = ticket_reference(till.code, sale.number)
     for index, line in changed_prices:  # each manual price: old and new, in the journal
         append_entry(session, "price_change", now, {
             "ticket": ticket, "line": index + 1, "label": priced[index].product.name,

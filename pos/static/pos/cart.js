@@ -55,7 +55,19 @@ export class Cart {
 
   setQuantity(index, quantity) {
     if (index < 0 || index >= this.lines.length || quantity <= 0) return false;
+    if (this.lines[index].itemNumber) return false;  // a unique object
     this.lines[index].quantity = quantity;
+    this.payments = [];
+    this.save();
+    return true;
+  }
+
+  // A ressourcerie object: unique, at its own price (no participation rate), once per basket.
+  addItem(item) {
+    if (this.lines.some((l) => l.itemNumber === item.number)) return false;
+    this.lines.push({ itemNumber: item.number, name: item.label, unit: "item",
+      unitPriceCents: item.price_cents, quantity: 1, priceCents: null, perVisitLimit: null });
+    this.selected = this.lines.length - 1;
     this.payments = [];
     this.save();
     return true;
@@ -64,7 +76,7 @@ export class Cart {
   // A price changed by hand (per piece or per kg) for one line; a staff badge validates it.
   setUnitPrice(index, cents) {
     const line = this.lines[index];
-    if (!line || line.priceCents !== null || !(cents >= 0)) return false;
+    if (!line || line.priceCents !== null || line.itemNumber || !(cents >= 0)) return false;
     line.manualUnitPriceCents = cents;
     this.payments = [];
     this.save();
@@ -91,7 +103,7 @@ export class Cart {
 
   amount(line) {
     const reference = this.reference(line);
-    return this.rate === null ? reference : applyRate(reference, this.rate);
+    return this.rate === null || line.itemNumber ? reference : applyRate(reference, this.rate);
   }
 
   get referenceTotal() {

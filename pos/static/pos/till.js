@@ -108,6 +108,10 @@ async function handleScan(raw) {
     say("La caisse n'est pas ouverte : comptez le fond de caisse et ouvrez-la d'abord.", "error");
     return;
   }
+  if (/^R\d{5}$/i.test(raw.trim())) {  // a ressourcerie tag: one unique object
+    await addItem(raw.trim().toUpperCase());
+    return;
+  }
   if (!nomenclature) await loadCatalogue();
   const result = nomenclature.parse(raw);
   if (result.error) {
@@ -149,6 +153,18 @@ async function handleScan(raw) {
   render();
 }
 
+async function addItem(number) {
+  try {
+    const item = await call("GET", `/api/pos/objets/${encodeURIComponent(number)}`);
+    if (!item.sellable) { say(item.message, "error"); return; }
+    if (!cart.addItem(item)) { say(`L'objet ${number} est déjà dans le panier.`, "error"); return; }
+    say(`${item.label} ajouté — ticket imprimé avec la garantie.`, "ok");
+  } catch (error) {
+    say(error.message, "error");
+  }
+  render();
+}
+
 async function identifyHousehold(code) {
   try {
     cart.household = await call("GET", `/api/caisse/carte/${encodeURIComponent(code)}`);
@@ -174,6 +190,7 @@ function padKey(key) {
 function applyQuantity() {
   const line = cart.lines[cart.selected];
   if (!line) { say("Choisissez d'abord une ligne.", "error"); return; }
+  if (line.itemNumber) { say("Un objet de la ressourcerie est unique : quantité 1.", "error"); return; }
   const quantity = line.unit === "kg" ? parseKilograms(pad) : (/^\d+$/.test(pad) ? Number(pad) : null);
   if (!quantity || quantity > 1000000) {
     say(line.unit === "kg" ? "Tapez un poids en kg (ex. : 1,250)." : "Tapez un nombre de pièces.", "error");
@@ -188,7 +205,7 @@ function changePrice() {
   const index = cart.selected;
   const line = cart.lines[index];
   if (!line) { say("Choisissez d'abord une ligne.", "error"); return; }
-  if (line.priceCents !== null) { say("Le prix d'une étiquette pesée ne se change pas.", "error"); return; }
+  if (line.priceCents !== null || line.itemNumber) { say("Ce prix ne se change pas à la caisse (étiquette pesée ou objet de la ressourcerie).", "error"); return; }
   const cents = parseCents(pad);
   if (cents === null || cents > 10000000) {
     say(`Tapez le nouveau prix${line.unit === "kg" ? " au kg" : ""} (ex. : 0,50) puis « Changer le prix ».`, "error");
@@ -287,7 +304,8 @@ async function validateSale(receiptRequested) {
   $("#receipt-question").hidden = true;
   const body = {
     uuid: crypto.randomUUID(), till: tillCode,
-    lines: cart.lines.map((l) => ({ product_id: l.productId, quantity: l.quantity,
+    items: cart.lines.filter((l) => l.itemNumber).map((l) => l.itemNumber),
+    lines: cart.lines.filter((l) => !l.itemNumber).map((l) => ({ product_id: l.productId, quantity: l.quantity,
       ...(l.priceCents !== null ? { embedded_price_cents: l.priceCents } : {}),
       ...(l.manualUnitPriceCents != null ? { manual_unit_price_cents: l.manualUnitPriceCents,
         price_reason: "Prix changé à la caisse" } : {}) })),
