@@ -32,6 +32,7 @@ NAV_SECTIONS: tuple[NavSection, ...] = (
         NavEntry(_l("Dates limites"), "inventory.expiry", Permission.STOCK_MANAGE),
         NavEntry(_l("Inventaires"), "inventory.stocktakes", Permission.STOCK_MANAGE),
         NavEntry(_l("Codes-barres"), "inventory.nomenclature", Permission.STOCK_MANAGE),
+        NavEntry(_l("Ressourcerie"), "inventory.ressourcerie", Permission.STOCK_MANAGE),
     )),
     NavSection(_l("Étiquettes"), (
         NavEntry(_l("Étiquettes"), "labels.choose", Permission.LABELS_PRINT),

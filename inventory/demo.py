@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from app.barcodes import complete_ean13
 from app.clock import shop_date
 from inventory.models import (
@@ -204,16 +206,65 @@ def load_demo(session, context) -> list[str]:
                 ))
             lots += 1
 
-    for number, (category, description, grams, price, serial) in enumerate(
-        RESSOURCERIE_ITEMS, start=1
-    ):
-        session.add(RessourcerieItem(
-            number=f"R{number:05d}", category=category, description=description,
-            serial_number=serial, weight_grams=grams, state=ITEM_STATES[number % 3],
-            price_cents=price, collected_at=now - timedelta(days=number * 3),
-        ))
+    item_lines = _demo_ressourcerie(session, rng, now, actor)
     return [
         f"Catalogue : {len(products)} produits, {len(categories)} catégories.",
         f"Stock : {lots} lots ({expired} dépassant leur DLC, {soon} à DLC sous 2 jours).",
-        f"Ressourcerie : {len(RESSOURCERIE_ITEMS)} objets.",
+        *item_lines,
     ]
+
+
+def _demo_ressourcerie(session, rng, now, actor) -> list[str]:
+    """Items (ready ones reconditioned through the repair log), a month of intakes and
+    outflows, so the tonnage report has figures."""
+    from inventory.models import (
+        DataErasure,
+        Intake,
+        IntakeSource,
+        ItemCategory,
+        Outflow,
+        OutflowChannel,
+        RepairLog,
+    )
+
+    categories = {c.name: c for c in session.scalars(select(ItemCategory))}
+    today = shop_date(now)
+    for number, (category, description, grams, price, serial) in enumerate(
+        RESSOURCERIE_ITEMS, start=1
+    ):
+        state = ITEM_STATES[number % 3]
+        collected = now - timedelta(days=number * 3)
+        intake = Intake(category_id=categories[category].id, source=IntakeSource.DECHETERIE,
+                        collected_on=shop_date(collected), gross_grams=grams, tare_grams=0,
+                        net_grams=grams, description=description, recorded_by_id=actor,
+                        recorded_at=collected)
+        session.add(intake)
+        session.flush()
+        item = RessourcerieItem(
+            number=f"R{number:05d}", category=category, category_id=categories[category].id,
+            description=description, serial_number=serial, weight_grams=grams, state=state,
+            price_cents=price, collected_at=collected, intake_id=intake.id,
+            state_changed_at=collected)
+        if state != ItemState.COLLECTED:
+            item.repairs.append(RepairLog(
+                day=shop_date(collected) + timedelta(days=1), participant_ids=[], minutes=90,
+                tests="Toutes les fonctions" if categories[category].electrical else None,
+                all_functions_tested=state == ItemState.READY,
+                data_erasure=DataErasure.NOT_APPLICABLE if state == ItemState.READY else None,
+                recorded_by_id=actor, recorded_at=collected))
+        session.add(item)
+    for days in range(1, 28, 3):  # bulk intakes and outflows of the last weeks
+        day = today - timedelta(days=days)
+        for name in ("Textiles", "Livres", "Mobilier"):
+            gross = rng.randint(8, 60) * 1000
+            session.add(Intake(category_id=categories[name].id, source=IntakeSource.DONATION,
+                               collected_on=day, gross_grams=gross + 1500, tare_grams=1500,
+                               net_grams=gross, recorded_by_id=actor, recorded_at=now))
+        for name, channel in (("Textiles", OutflowChannel.RECYCLING_TEXTILE),
+                              ("Mobilier", OutflowChannel.DECHETERIE)):
+            grams = rng.randint(3, 20) * 1000
+            session.add(Outflow(category_id=categories[name].id, channel=channel, day=day,
+                                gross_grams=grams, tare_grams=0, net_grams=grams,
+                                recorded_by_id=actor, recorded_at=now))
+    return [f"Ressourcerie : {len(RESSOURCERIE_ITEMS)} objets, collectes et sorties des 4 "
+            "dernières semaines."]

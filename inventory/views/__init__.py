@@ -48,4 +48,5 @@ from inventory.views import (  # noqa: E402,F401  (routes register on the bluepr
     catalogue,
     control,
     receptions,
+    ressourcerie,
 )
