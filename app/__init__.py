@@ -99,6 +99,8 @@ def _register_blueprints(flask_app: Flask) -> None:
     from pos.api import openapi as pos_openapi
     from pos.services.spending import spent_this_month, visits_by_month
     from pos.views import blueprint as pos_blueprint
+    from reports.dashboard import dashboard_cards
+    from reports.views import blueprint as reports_blueprint
 
     flask_app.register_blueprint(main_blueprint)
     flask_app.register_blueprint(users_blueprint)
@@ -107,11 +109,13 @@ def _register_blueprints(flask_app: Flask) -> None:
     flask_app.register_blueprint(pos_blueprint, url_prefix="/pos")
     flask_app.register_blueprint(inventory_blueprint, url_prefix="/stock")
     flask_app.register_blueprint(labels_blueprint, url_prefix="/etiquettes")
+    flask_app.register_blueprint(reports_blueprint, url_prefix="/rapports")
     flask_app.register_blueprint(participants_blueprint)
     flask_app.register_blueprint(pos_api_blueprint, url_prefix="/api/pos")
     flask_app.add_url_rule("/api/openapi.json", "openapi", pos_openapi)
     # Ports between packages that may not import each other (DESIGN.md's dependency table).
     flask_app.extensions["caisse.participant_choices"] = participant_choices
     flask_app.extensions["caisse.card_labels"] = card_label_rows
+    flask_app.extensions["caisse.dashboard"] = dashboard_cards
     flask_app.extensions["caisse.household_spending"] = spent_this_month
     flask_app.extensions["caisse.household_visits"] = visits_by_month

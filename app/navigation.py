@@ -53,6 +53,9 @@ NAV_SECTIONS: tuple[NavSection, ...] = (
         NavEntry(_l("Participant·es"), "participants.participants", Permission.CONTRACTS_MANAGE),
         NavEntry(_l("Sorties"), "participants.exits", Permission.REPORTS_VIEW),
     )),
+    NavSection(_l("Rapports"), (
+        NavEntry(_l("Rapports"), "reports.index", Permission.REPORTS_VIEW),
+    )),
     NavSection(_l("Administration"), (
         NavEntry(_l("Utilisateurs"), "users.list_users", Permission.USERS_MANAGE),
         NavEntry(_l("Caisses et imprimantes"), "pos.admin_tills", Permission.TILL_SUPERVISE),

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, redirect, render_template, url_for
+from flask import Blueprint, current_app, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
+from app.clock import utcnow
+from app.extensions import db
 from app.navigation import entries_for
 from app.users.roles import ROLE_LABELS
 
@@ -22,8 +24,10 @@ def index():
 @login_required
 def home():
     tiles = [e for e in entries_for(current_user) if e.endpoint != "main.home"]
+    provider = current_app.extensions.get("caisse.dashboard")
+    cards = provider(db.session, current_user, utcnow()) if provider else []
     return render_template(
-        "home.html", tiles=tiles, role_label=ROLE_LABELS[current_user.role]
+        "home.html", tiles=tiles, role_label=ROLE_LABELS[current_user.role], cards=cards
     )
 
 

@@ -523,6 +523,9 @@ def progress(session: Session, participant: Participant) -> dict[str, list[tuple
 
 # ---- transversal actions and exits ---------------------------------------------------------
 
+STATUS_LABELS = {ParticipantStatus.RSA: "RSA", ParticipantStatus.AAH: "AAH",
+                 ParticipantStatus.JOB_SEEKER: "Demandeur·se d'emploi",
+                 ParticipantStatus.RETIRED: "Retraité·e", ParticipantStatus.OTHER: "Autre"}
 ACTION_LABELS = {
     ActionKind.HEALTH_CHECK: "Bilan de santé", ActionKind.JOB_COACHING: "Accompagnement "
     "à l'emploi (CV, entretiens)", ActionKind.OUTING: "Sortie",

@@ -35,9 +35,7 @@ from participants.services import ateliers as service
 from participants.views import blueprint
 
 PEOPLE = (Permission.CONTRACTS_MANAGE, Permission.ATELIERS_MANAGE)
-STATUS_LABELS = {ParticipantStatus.RSA: "RSA", ParticipantStatus.AAH: "AAH",
-                 ParticipantStatus.JOB_SEEKER: "Demandeur·se d'emploi",
-                 ParticipantStatus.RETIRED: "Retraité·e", ParticipantStatus.OTHER: "Autre"}
+STATUS_LABELS = service.STATUS_LABELS
 ATTENDANCE_LABELS = {AttendanceStatus.PRESENT: "Présent·e",
                      AttendanceStatus.JUSTIFIED: "Absence justifiée",
                      AttendanceStatus.UNJUSTIFIED: "Absence non justifiée"}

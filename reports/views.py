@@ -1,0 +1,70 @@
+"""Report pages: month / quarter / year (or any range), CSV, XLSX and a print version."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, render_template, request
+
+from app.clock import shop_date, utcnow
+from app.extensions import db
+from app.users.auth import require_permission
+from app.users.roles import Permission
+from reports.food_aid import food_aid_report
+from reports.others import ateliers_report, ressourcerie_report
+from reports.periods import custom, period_of
+from reports.sales import sales_report
+from reports.tables import is_number, text, to_csv, to_xlsx
+
+blueprint = Blueprint("reports", __name__, template_folder="templates")
+REPORTS = {
+    "aide-alimentaire": ("Aide alimentaire (épicerie)", food_aid_report),
+    "ventes": ("Ventes", sales_report),
+    "ressourcerie": ("Ressourcerie : tonnages", ressourcerie_report),
+    "ateliers": ("Ateliers d'insertion : bilan", ateliers_report),
+}
+KINDS = (("mois", "Mois"), ("trimestre", "Trimestre"), ("annee", "Année"))
+
+
+def _period():
+    today = shop_date(utcnow())
+    try:
+        first, last = (date.fromisoformat(request.args.get(k, "")) for k in ("du", "au"))
+    except ValueError:
+        first = last = None
+    if first and last and first <= last:
+        return custom(first, last), "libre", today
+    try:
+        day = date.fromisoformat(request.args.get("date", ""))
+    except ValueError:
+        day = today
+    kind = request.args.get("periode", "mois")
+    return period_of(kind if kind in dict(KINDS) else "mois", day), kind, day
+
+
+@blueprint.route("/")
+@require_permission(Permission.REPORTS_VIEW)
+def index():
+    return render_template("reports/index.html", reports=REPORTS)
+
+
+@blueprint.route("/<key>")
+@require_permission(Permission.REPORTS_VIEW)
+def report(key: str):
+    if key not in REPORTS:
+        abort(404)
+    period, kind, day = _period()
+    built = REPORTS[key][1](db.session, period)
+    output = request.args.get("format", "")
+    name = f"{key}-{period.first.isoformat()}-{period.last.isoformat()}"
+    if output == "csv":
+        return Response(to_csv(built), mimetype="text/csv", headers={
+            "Content-Disposition": f'attachment; filename="{name}.csv"'})
+    if output == "xlsx":
+        return Response(to_xlsx(built), mimetype=(
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+    template = "reports/print.html" if output == "imprimer" else "reports/report.html"
+    return render_template(template, report=built, text=text, is_number=is_number,
+                           kinds=KINDS, kind=kind, day=day, period=period, key=key,
+                           query=request.query_string.decode())
