@@ -9,6 +9,8 @@ from app.clock import SHOP_TIMEZONE
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
           "septembre", "octobre", "novembre", "décembre")
+SHORT_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
+                "oct.", "nov.", "déc.")
 
 
 @dataclass(frozen=True)

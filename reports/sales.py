@@ -12,7 +12,7 @@ from app.text import fold_for_search
 from app.users.models import User
 from inventory.models import Category, Product
 from pos.models import CashSession, PaymentMethod, Sale, SaleKind, SaleLine, SalePayment, Till
-from reports.periods import MONTHS, Period
+from reports.periods import SHORT_MONTHS, Period
 from reports.tables import Money, Report, Table
 
 METHOD_LABELS = {PaymentMethod.CASH: "Espèces", PaymentMethod.CARD: "Carte bancaire",
@@ -103,7 +103,7 @@ def sales_report(session: Session, period: Period) -> Report:
         .where(*in_period).group_by(Sale.session_id)).all()
     for moment, total in month_rows:
         moment = moment.astimezone(SHOP_TIMEZONE)
-        label = MONTHS[moment.month - 1][:4] + f". {moment.year % 100:02d}"
+        label = f"{SHORT_MONTHS[moment.month - 1]} {moment.year}"
         monthly[label] = monthly.get(label, 0) + (total or 0)
     chart = bar_chart([(label, cents // 100) for label, cents in monthly.items()],
                       "Encaissé par mois (€)", "{} €")

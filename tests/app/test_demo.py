@@ -30,9 +30,14 @@ def test_demo_loads_a_realistic_shop_once(session, now):
     assert any(lot.use_by and lot.use_by < today for lot in lots)  # some expired
     assert any(lot.use_by and lot.use_by >= today for lot in lots)
     assert any(lot.best_before for lot in lots)
-    # Every demo lot entered through the ledger.
-    assert all(lot.remaining_quantity == lot.quantity for lot in lots)
+    # Every demo lot entered through the ledger, and two weeks of sales took from them.
+    assert any(lot.remaining_quantity < lot.quantity for lot in lots)
     assert ledger_discrepancies(session) == []
+    from pos.models import Sale
+    from pos.services.journal import verify_journal
+
+    assert _count(session, Sale.id) >= 60
+    assert verify_journal(session).ok
     assert 35 <= _count(session, Household.id) <= 45
     cards = session.scalars(select(Household.card_code)).all()
     assert all(is_valid_gs1(c) and c.startswith("042") for c in cards)
