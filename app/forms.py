@@ -25,3 +25,31 @@ class MoneyField(StringField):
 
 class EmptyForm(FlaskForm):
     """A CSRF-only form for one-button actions."""
+
+
+def require_csrf() -> None:
+    """For hand-parsed forms (plannings, roll calls): the CSRF token, or a 400."""
+    from flask import abort
+
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+
+
+def apply_change(change, *refusals: type[Exception]) -> bool:
+    """Run ``change`` (which returns a success message or None): commit and flash it; if it
+    raises one of ``refusals`` (domain errors carrying a French ``message``), roll back and
+    flash the reason — nothing half-written."""
+    from flask import flash
+
+    from app.extensions import db
+
+    try:
+        message = change()
+    except refusals as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return False
+    db.session.commit()
+    if message:
+        flash(message, "success")
+    return True

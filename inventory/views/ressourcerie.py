@@ -5,14 +5,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.clock import shop_date, utcnow
 from app.extensions import db
-from app.forms import EmptyForm
+from app.forms import EmptyForm, apply_change, require_csrf
 from app.money import InvalidAmount, parse_cents
 from app.quantities import InvalidQuantity, parse_kilograms
 from app.users.auth import require_permission
@@ -44,10 +44,6 @@ class BadInput(InvalidData):
     pass
 
 
-def _checked() -> None:
-    if not EmptyForm().validate_on_submit():
-        abort(400)
-
 
 def _kilograms(name: str, label: str, required: bool = True) -> int:
     raw = request.form.get(name, "").strip()
@@ -75,16 +71,7 @@ def _day(name: str) -> date:
 
 
 def _apply(change) -> bool:
-    try:
-        message = change()
-    except InvalidData as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return False
-    db.session.commit()
-    if message:
-        flash(message, "success")
-    return True
+    return apply_change(change, InvalidData)
 
 
 def _categories(active_only: bool = True) -> list[ItemCategory]:
@@ -100,7 +87,7 @@ def ressourcerie():
     today = shop_date(utcnow())
     created = None
     if request.method == "POST":
-        _checked()
+        require_csrf()
 
         def change() -> str:
             nonlocal created
@@ -144,7 +131,7 @@ def item(number: str):
     if found is None:
         abort(404)
     if request.method == "POST":
-        _checked()
+        require_csrf()
         action = request.form.get("action", "")
 
         def change() -> str:
@@ -212,7 +199,7 @@ def _cents(name: str) -> int:
 def outflows():
     today = shop_date(utcnow())
     if request.method == "POST":
-        _checked()
+        require_csrf()
 
         def change() -> str:
             try:
@@ -239,7 +226,7 @@ def outflows():
 @require_permission(Permission.STOCK_MANAGE)
 def item_categories():
     if request.method == "POST":
-        _checked()
+        require_csrf()
 
         def change() -> str:
             category_id = request.form.get("category_id", type=int)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.charts import line_chart
 from app.clock import shop_date, utcnow
 from app.extensions import db
-from app.forms import EmptyForm
+from app.forms import EmptyForm, apply_change, require_csrf
 from app.settings.services import get_setting
 from app.users.auth import require_permission
 from app.users.models import User
@@ -84,23 +84,8 @@ def _choice(enum, name: str, message: str):
 
 
 def _apply(change) -> bool:
-    """Run a change: commit and flash its success message, or roll back and flash the French
-    reason it was refused (nothing half-written)."""
-    try:
-        message = change()
-    except InvalidData as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return False
-    db.session.commit()
-    if message:
-        flash(message, "success")
-    return True
+    return apply_change(change, InvalidData)
 
-
-def _checked_form() -> None:
-    if not EmptyForm().validate_on_submit():
-        abort(400)
 
 
 def _participant_or_404(participant_id: int) -> Participant:
@@ -141,7 +126,7 @@ def ateliers():
 @blueprint.route("/ateliers/<code>/modifier", methods=["POST"])
 @require_permission(Permission.ATELIERS_MANAGE)
 def edit_atelier(code: str):
-    _checked_form()
+    require_csrf()
     atelier = _atelier_or_404(code)
     try:
         capacity = _int(request.form.get("capacity"), _("Capacité"))
@@ -200,7 +185,7 @@ def _participant_form_data() -> service.ParticipantData:
 @require_permission(*PEOPLE)
 def new_participant():
     if request.method == "POST":
-        _checked_form()
+        require_csrf()
         try:
             participant = service.save_participant(db.session, current_user.id, utcnow(),
                                                    _participant_form_data())
@@ -251,7 +236,7 @@ def new_contract(participant_id: int):
     person = _participant_or_404(participant_id)
     rows = db.session.scalars(select(Atelier).order_by(Atelier.name)).all()
     if request.method == "POST":
-        _checked_form()
+        require_csrf()
         try:
             data = _contract_form_data()
             contract = service.create_contract(db.session, current_user.id, utcnow(), person,
@@ -314,7 +299,7 @@ def print_contract(contract_id: int):
 @blueprint.route("/ateliers/contrats/<int:contract_id>/<action>", methods=["POST"])
 @require_permission(*PEOPLE)
 def contract_action(contract_id: int, action: str):
-    _checked_form()
+    require_csrf()
     contract = db.get_or_404(Contract, contract_id)
     if action not in ("fin", "renouveler"):
         abort(404)
@@ -338,7 +323,7 @@ def contract_action(contract_id: int, action: str):
 @blueprint.route("/ateliers/participants/<int:participant_id>/sortie", methods=["POST"])
 @require_permission(*PEOPLE)
 def participant_exit(participant_id: int):
-    _checked_form()
+    require_csrf()
     person = _participant_or_404(participant_id)
 
     def change() -> str:
@@ -355,7 +340,7 @@ def participant_exit(participant_id: int):
 @blueprint.route("/ateliers/participants/<int:participant_id>/evaluation", methods=["POST"])
 @require_permission(Permission.ATELIERS_MANAGE)
 def evaluate(participant_id: int):
-    _checked_form()
+    require_csrf()
     person = _participant_or_404(participant_id)
 
     def change() -> str:
@@ -391,7 +376,7 @@ def roll_call(code: str):
     day = _day_arg("jour", today)
     expected = service.expected_on(db.session, atelier, day)
     if request.method == "POST":
-        _checked_form()
+        require_csrf()
         try:
             entries = []
             for row in expected:
@@ -425,7 +410,7 @@ def roll_call(code: str):
 @require_permission(Permission.ATELIERS_MANAGE)
 def criteria():
     if request.method == "POST":
-        _checked_form()
+        require_csrf()
         remove = request.form.get("remove", type=int)
 
         def change() -> None:
@@ -448,7 +433,7 @@ def criteria():
 @require_permission(Permission.ATELIERS_MANAGE)
 def actions():
     if request.method == "POST":
-        _checked_form()
+        require_csrf()
 
         def change() -> str:
             service.create_action(
@@ -484,7 +469,7 @@ def participant_archives():
     today = shop_date(utcnow())
     due = service.participants_to_anonymise(db.session, today)
     if request.method == "POST":
-        _checked_form()
+        require_csrf()
         for person in due:
             service.anonymise_participant(db.session, current_user.id, utcnow(), person)
         db.session.commit()

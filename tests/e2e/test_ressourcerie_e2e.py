@@ -13,7 +13,7 @@ from app.extensions import db
 from app.settings.services import set_setting
 from hardware.scale import ScaleSimulator
 from tests.e2e.test_households_e2e import _login
-from tests.e2e.test_till_e2e import _badge_login, _scan
+from tests.e2e.test_till_e2e import _at_open_till, _scan
 from tests.hardware.escpos_decoder import decode
 
 pytestmark = pytest.mark.e2e
@@ -80,13 +80,7 @@ def test_washing_machine_from_intake_to_sale(page, devices):
     page.get_by_role("button", name="Se déconnecter").click()
 
     # At the till: the tag scanned, paid by card.
-    _badge_login(page)
-    page.goto("/pos/till?till=C1")
-    expect(page.locator("#till-app")).to_have_attribute("data-ready", "true")
-    if page.get_by_role("button", name="Ouvrir la caisse").is_visible():
-        page.get_by_role("button", name="Ouvrir la caisse").click()
-        expect(page.get_by_text("Caisse ouverte. Bonnes ventes !")).to_be_visible()
-    page.locator("#till-app h1").click()
+    _at_open_till(page)
     _scan(page, number)
     expect(page.locator("#cart-lines li").first).to_contain_text(
         f"Lave-linge Bosch 7 kg (n° {number})")

@@ -33,6 +33,17 @@ def _badge_login(page) -> None:
     page.get_by_role("button", name="Valider").click()
 
 
+def _at_open_till(page) -> None:
+    """Nadia at till C1, opened with an empty float if it was closed, ready to scan."""
+    _badge_login(page)
+    page.goto("/pos/till?till=C1")
+    expect(page.locator("#till-app")).to_have_attribute("data-ready", "true")
+    if page.get_by_role("button", name="Ouvrir la caisse").is_visible():
+        page.get_by_role("button", name="Ouvrir la caisse").click()
+        expect(page.get_by_text("Caisse ouverte. Bonnes ventes !")).to_be_visible()
+    page.locator("#till-app h1").click()
+
+
 def _stock(app, name: str) -> int:
     with app.app_context(), Session(db.engine) as session:
         product = session.scalar(select(Product).where(Product.name == name))
@@ -141,13 +152,7 @@ def test_a_price_changed_by_hand_at_the_till(page, app):
 
     from pos.models import JournalEntry
 
-    _badge_login(page)
-    page.goto("/pos/till?till=C1")
-    expect(page.locator("#till-app")).to_have_attribute("data-ready", "true")
-    if page.get_by_role("button", name="Ouvrir la caisse").is_visible():
-        page.get_by_role("button", name="Ouvrir la caisse").click()
-        expect(page.get_by_text("Caisse ouverte. Bonnes ventes !")).to_be_visible()
-    page.locator("#till-app h1").click()
+    _at_open_till(page)
     _scan(page, "3263670011012")  # sunflower oil, 2,49 €
     expect(page.get_by_test_id("total")).to_have_text(_money("2,49 €"))
     for key in "1,2":
