@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -109,6 +109,13 @@ def ressourcerie():
         if _apply(change) and created is not None:
             return redirect(url_for(".item", number=created.number))
         return redirect(url_for(".ressourcerie"))
+    wanted = request.args.get("q", "").strip().upper()
+    if wanted:  # an item's number, or the ticket it was sold on
+        found = db.session.scalar(select(RessourcerieItem.number).where(
+            (RessourcerieItem.number == wanted) | (RessourcerieItem.sold_ticket == wanted)))
+        if found:
+            return redirect(url_for(".item", number=found))
+        flash(_("Aucun objet pour « %(q)s ».", q=wanted), "error")
     state = request.args.get("etat", "")
     items = select(RessourcerieItem).order_by(RessourcerieItem.number.desc()).limit(200)
     if state in {s.value for s in ItemState}:

@@ -90,6 +90,7 @@ def test_washing_machine_from_intake_to_sale(page, devices):
     page.get_by_role("button", name="Valider la vente").click()
     page.get_by_role("button", name="Non").click()
     expect(page.locator("#till-message")).to_contain_text("Vente enregistrée — ticket C1-")
+    ticket = re.search(r"C1-\d{6}", page.locator("#till-message").inner_text()).group(0)
     # A second scan of the same tag is refused.
     page.locator("#till-app h1").click()
     _scan(page, number)
@@ -97,8 +98,14 @@ def test_washing_machine_from_intake_to_sale(page, devices):
         f"L'objet {number} n'est pas en vente (vendu).")
     page.get_by_role("button", name="Se déconnecter").click()
 
-    # The report moved: 62,5 kg collected and reused.
+    # From the ticket to the item, its serial number and its repair log.
     _login(page, "karim", "encadrant-e2e")
+    page.goto(f"/stock/ressourcerie/?q={ticket}")
+    expect(page.locator("#item-state")).to_have_text("Vendu")
+    expect(page.get_by_text(f"Vendu, ticket {ticket}")).to_be_visible()
+    expect(page.locator("#repair-log")).to_contain_text("Courroie, joint de hublot")
+
+    # The report moved: 62,5 kg collected and reused.
     page.goto("/stock/ressourcerie/tonnage")
     row = page.locator("#tonnage tr", has_text="Gros électroménager")
     expect(row.locator("td")).to_have_text(["Gros électroménager", "62,500", "62,500", "0,000",

@@ -37,6 +37,8 @@ def test_intake_repair_ready_and_report(client, login, staff, session):
                         follow_redirects=True)
     assert f"{washer.number} : Prêt à la vente." in page_text(ready)
     assert "reconditionné" in page_text(ready) and "Courroie (12,50 €)" in page_text(ready)
+    found = client.get(f"/stock/ressourcerie/?q={washer.number.lower()}")
+    assert found.headers["Location"].endswith(f"/stock/ressourcerie/objets/{washer.number}")
     lookup = client.get(f"/api/pos/objets/{washer.number.lower()}")
     assert lookup.get_json()["sellable"] and lookup.get_json()["price_cents"] == 12_000
     report = page_text(client.get("/stock/ressourcerie/tonnage?du=2026-11-01&au=2026-11-30"))
