@@ -120,6 +120,9 @@ def ateliers():
         "participants/ateliers/index.html", ateliers=rows, encadrants=encadrants, today=today,
         expected={a.id: len(service.expected_on(db.session, a, today)) for a in rows},
         alerts=service.hours_alerts(db.session, today), fmt=service.format_minutes,
+        staff=db.session.scalars(select(User).where(User.role == Role.ENCADRANT,
+                                                    User.is_enabled)
+                                 .order_by(User.display_name)).all(),
         clock=service.format_clock)
 
 

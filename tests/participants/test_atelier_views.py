@@ -133,3 +133,18 @@ def test_management_reads_the_exits_table_without_names(client, session, login, 
     assert "Total des sorties positives 2" in text
     assert "Total des sorties sans solution 1" in text
     assert "Secret" not in text
+
+
+def test_encadrant_edits_an_atelier(client, session, login, encadrant, garden):
+    login("karim")
+    token = _token(client, "/ateliers/")
+    answer = client.post("/ateliers/jardinage/modifier", data={
+        "csrf_token": token, "capacity": "0", "opens_at": "9:00", "closes_at": "17:00",
+        "encadrant_id": str(encadrant.id)}, follow_redirects=True)
+    assert "Capacité : de 1 à 30 personnes en même temps." in page_text(answer)
+    client.post("/ateliers/jardinage/modifier", data={
+        "csrf_token": token, "capacity": "8", "opens_at": "8:30", "closes_at": "16h30",
+        "encadrant_id": str(encadrant.id)})
+    session.refresh(garden)
+    assert (garden.capacity, garden.opens_at, garden.closes_at, garden.encadrant_id) == (
+        8, 510, 990, encadrant.id)
