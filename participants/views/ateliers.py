@@ -185,26 +185,38 @@ def _participant_form_data() -> service.ParticipantData:
 
 
 @blueprint.route("/ateliers/participants/nouveau", methods=["GET", "POST"])
+@blueprint.route("/ateliers/participants/<int:participant_id>/modifier",
+                 methods=["GET", "POST"])
 @require_permission(*PEOPLE)
-def new_participant():
+def new_participant(participant_id: int | None = None):
+    """The same form creates a participant or corrects their identity and status."""
+    person = _participant_or_404(participant_id) if participant_id else None
     if request.method == "POST":
         require_csrf()
-        try:
-            participant = service.save_participant(db.session, current_user.id, utcnow(),
-                                                   _participant_form_data())
-        except InvalidData as error:
-            db.session.rollback()
-            flash(error.message, "error")
-        else:
-            db.session.commit()
-            flash(_("Participant·e enregistré·e. Établissez maintenant son contrat."),
-                  "success")
-            return redirect(url_for(".new_contract", participant_id=participant.id))
+        saved = None
+
+        def change() -> str:
+            nonlocal saved
+            saved = service.save_participant(db.session, current_user.id, utcnow(),
+                                             _participant_form_data(), person)
+            return (_("Fiche enregistrée.") if person else
+                    _("Participant·e enregistré·e. Établissez maintenant son contrat."))
+
+        if _apply(change):
+            return redirect(url_for(".participant", participant_id=saved.id) if person
+                            else url_for(".new_contract", participant_id=saved.id))
+    else:
+        db.session.commit()  # the logged read, when editing
+    values = request.form if request.method == "POST" or person is None else {
+        "first_name": person.first_name, "last_name": person.last_name,
+        "status": person.status.value, "referring_body": person.referring_body.value,
+        "referrer_name": person.referrer_name, "entry_date": person.entry_date.isoformat(),
+        "user_id": str(person.user_id or "")}
     cashiers = db.session.scalars(select(User).where(User.role == Role.CAISSIER)
                                   .order_by(User.display_name)).all()
     return render_template("participants/ateliers/participant_form.html", form=EmptyForm(),
                            statuses=STATUS_LABELS, bodies=BODY_LABELS, cashiers=cashiers,
-                           today=shop_date(utcnow()), values=request.form)
+                           today=shop_date(utcnow()), values=values, person=person)
 
 
 @blueprint.route("/ateliers/participants/<int:participant_id>")

@@ -148,3 +148,19 @@ def test_encadrant_edits_an_atelier(client, session, login, encadrant, garden):
     session.refresh(garden)
     assert (garden.capacity, garden.opens_at, garden.closes_at, garden.encadrant_id) == (
         8, 510, 990, encadrant.id)
+
+
+def test_a_participant_file_is_corrected(client, session, login, encadrant):
+    login("karim")
+    _new_participant(client)
+    amina = session.scalar(select(Participant).where(Participant.first_name == "Amina"))
+    url = f"/ateliers/participants/{amina.id}/modifier"
+    form = client.get(url)
+    assert 'value="Diallo"' in form.get_data(as_text=True)
+    page = client.post(url, data={
+        "csrf_token": csrf_token_from(form.get_data(as_text=True)), "first_name": "Aminata",
+        "last_name": "Diallo", "status": "aah", "referring_body": "mission_locale",
+        "referrer_name": "Mme Aubert", "entry_date": "2026-09-01"}, follow_redirects=True)
+    assert "Fiche enregistrée." in page_text(page) and "Aminata Diallo" in page_text(page)
+    session.refresh(amina)
+    assert amina.status.value == "aah"
