@@ -293,23 +293,26 @@ def record_software_version(session: Session, version: str, now: datetime) -> bo
 
 
 def detect_restore(session: Session, marker: Path, now: datetime) -> bool:
-    """Compare the journal with the head this server saw last (a file beside the database's
-    instance): a journal shorter than that, or with another hash there, was restored from an
-    older copy. The restore is journaled with what was lost; the marker then moves on."""
+    """Compare the journal with the head this server saw last (a file in its instance
+    folder). The same journal (same first entry) now shorter, or different at that point, was
+    restored from an older copy: the restore is journaled with what was lost. Another
+    journal altogether (a new database) only moves the marker."""
     seen = json.loads(marker.read_text()) if marker.exists() else None
+    first = session.scalar(select(JournalEntry.hash).where(JournalEntry.sequence == 1))
     restored = False
-    if seen is not None:
+    if seen is not None and seen.get("first_hash") and seen["first_hash"] == first:
         at_mark = session.scalar(select(JournalEntry.hash).where(
             JournalEntry.sequence == seen["sequence"]))
-        if seen["sequence"] > 0 and at_mark != seen["hash"]:
+        if at_mark != seen["hash"]:
             head_sequence = session.scalar(select(_HEAD.c.last_sequence))
             append_entry(session, "restore", now, {
                 "last_seen_sequence": seen["sequence"], "last_seen_hash": seen["hash"],
                 "restored_head_sequence": head_sequence})
             restored = True
     sequence, digest = session.execute(select(_HEAD.c.last_sequence, _HEAD.c.last_hash)).one()
+    first = session.scalar(select(JournalEntry.hash).where(JournalEntry.sequence == 1))
     marker.parent.mkdir(parents=True, exist_ok=True)
-    marker.write_text(json.dumps({"sequence": sequence, "hash": digest}))
+    marker.write_text(json.dumps({"sequence": sequence, "hash": digest, "first_hash": first}))
     return restored
 
 

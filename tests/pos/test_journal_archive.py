@@ -178,6 +178,9 @@ def test_a_restored_older_journal_is_detected(session, two_months, tmp_path, now
     assert restore.kind == "restore"
     assert json.loads(restore.payload)["last_seen_sequence"] == seen["sequence"]
     assert not detect_restore(session, marker, now)  # journaled once
+    # Another database altogether (a fresh demo, a new site) is not a restore.
+    marker.write_text(json.dumps({"sequence": 999, "hash": "0" * 64, "first_hash": "f" * 64}))
+    assert not detect_restore(session, marker, now)
 
 
 def test_a_failed_verification_is_journaled(session, two_months, now):
