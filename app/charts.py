@@ -75,7 +75,7 @@ def line_chart(series: dict[str, list[tuple[str, int]]], y_min: int, y_max: int,
     return Markup("".join(parts))  # noqa: S704  every text above is escaped
 
 
-def bar_chart(bars: list[tuple[str, int]], title: str, unit: str = "",
+def bar_chart(bars: list[tuple[str, int]], title: str, suffix: str = "",
               width: int = 640) -> Markup:
     """Horizontal bars with their value written at the end (the value is the text a screen
     reader and a black-and-white printout keep)."""
@@ -94,6 +94,6 @@ def bar_chart(bars: list[tuple[str, int]], title: str, unit: str = "",
         parts.append(f'<rect x="{left}" y="{y + 3}" width="{length:.1f}" height="15" '
                      f'fill="{PALETTE[0]}"/>')
         parts.append(f'<text x="{left + length + 6:.1f}" y="{y + 15}" font-size="12">'
-                     f"{escape(unit.format(value) if '{' in unit else str(value))}</text>")
+                     f"{escape(f'{value}{suffix}')}</text>")
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704  every text above is escaped

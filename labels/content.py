@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from app.money import apply_rate, format_cents, round_half_away
+from app.money import apply_rate, format_cents
 from inventory.models import LotOrigin, Product, RessourcerieItem, StockUnit
-from inventory.services.products import unit_price_cents
+from inventory.services.products import price_for_grams, unit_price_cents
 
 ORIGIN_TEXT = {
     LotOrigin.BANQUE_ALIMENTAIRE: "Banque Alimentaire", LotOrigin.PURCHASE: "Achat",
@@ -126,16 +126,10 @@ def barcode_sticker(product: Product) -> BarcodeSticker | None:
     return BarcodeSticker(product.name, format_cents(product.reference_price_cents), code)
 
 
-def weighed_price_cents(price_per_kg_cents: int, grams: int) -> int:
-    """Price of a weighed bag: per kg × grams / 1000, to the nearest cent (halves away from
-    zero), exactly as the till prices a weighed line (``pos.services.pricing``)."""
-    return round_half_away(price_per_kg_cents * grams, 1000)
-
-
 def weighed_label(product: Product, grams: int, code: str, packed_on: date,
                   use_by: date | None, best_before: date | None,
                   origin: LotOrigin | None = None) -> WeighedLabel:
-    price = weighed_price_cents(product.reference_price_cents, grams)
+    price = price_for_grams(product.reference_price_cents, grams)
     label, day = (("À consommer jusqu'au", use_by) if use_by else
                   ("À consommer de préférence avant", best_before))
     return WeighedLabel(

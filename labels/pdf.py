@@ -47,18 +47,15 @@ class ReportLabWriter(BaseWriter):
                          fill=1)
 
 
-def _modules(barcode: Barcode) -> int:
-    cls = get_barcode_class(barcode.symbology)
-    return len(cls(barcode.code).build()[0])
-
-
 def draw_barcode(canvas: Canvas, barcode: Barcode, left: float, top: float, width: float,
                  height: float) -> float:
     """Bars and digits centred in the box (mm); returns the height used."""
     ean = barcode.symbology == "ean13"
     nominal, smallest = EAN_MODULE if ean else CODE128_MODULE
     quiet_left, quiet_right = EAN_QUIET if ean else CODE128_QUIET
-    modules = _modules(barcode)
+    writer = ReportLabWriter(canvas, 0, top)
+    symbol = get_barcode_class(barcode.symbology)(barcode.code, writer=writer)
+    modules = len(symbol.build()[0])
     module = min(nominal, width / (modules + quiet_left + quiet_right))
     if module < smallest:
         raise LabelDoesNotFit(f"{barcode.code}: {width:.1f} mm is too narrow")
@@ -66,9 +63,8 @@ def draw_barcode(canvas: Canvas, barcode: Barcode, left: float, top: float, widt
     bar_height = max(min(height - text_height, 22.0), 5.0)
     used = (modules + quiet_left + quiet_right) * module
     start = left + (width - used) / 2 + quiet_left * module
-    writer = ReportLabWriter(canvas, start, top)
-    cls = get_barcode_class(barcode.symbology)
-    cls(barcode.code, writer=writer).render(writer_options={
+    writer.left_mm = start  # known once the bars are counted
+    symbol.render(writer_options={
         "module_width": module, "module_height": bar_height, "quiet_zone": 0,
         "margin_top": 0, "write_text": False, "guard_height_factor": 1.0})
     canvas.setFont("Helvetica", 7)

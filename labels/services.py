@@ -16,6 +16,7 @@ from hardware.transport import PrinterConnection, PrinterError, send
 from inventory.errors import InvalidData
 from inventory.models import Lot, Product, RessourcerieItem, RuleKind, StockUnit
 from inventory.nomenclature import _value_digits, embed_value, load_rules
+from inventory.services.products import price_for_grams
 from labels.content import (
     Label,
     barcode_sticker,
@@ -45,6 +46,7 @@ def product_labels(session: Session, counts: dict[int, int], template: str,
     if sum(counts.values()) > MAX_LABELS:
         raise LabelError(_("Trop d'étiquettes d'un coup (%(n)d au plus).", n=MAX_LABELS))
     products = _products(session, counts)
+    origins = _last_origins(session, products)
     labels: list[Label] = []
     missing = []
     for product_id, count in counts.items():
@@ -58,14 +60,20 @@ def product_labels(session: Session, counts: dict[int, int], template: str,
                 continue
             labels.extend([sticker] * count)
         else:
-            origin = session.scalar(select(Lot.origin).where(Lot.product_id == product.id)
-                                    .order_by(Lot.received_at.desc()).limit(1))
-            labels.extend([shelf_label(product, origin, participation_rate_bp)] * count)
+            labels.extend([shelf_label(product, origins.get(product.id),
+                                       participation_rate_bp)] * count)
     if missing:
         raise LabelError(_("Sans code-barres EAN-13 : %(p)s.", p=", ".join(missing)))
     if not labels:
         raise LabelError(_("Choisissez au moins un produit et un nombre d'étiquettes."))
     return labels
+
+
+def _last_origins(session: Session, product_ids) -> dict[int, object]:
+    """Each product's latest lot origin (the shelf label's "Origine"), in one query."""
+    rows = session.execute(select(Lot.product_id, Lot.origin).where(
+        Lot.product_id.in_(list(product_ids))).order_by(Lot.received_at, Lot.id))
+    return dict(rows.all())  # later lots overwrite earlier ones
 
 
 def reception_counts(session: Session, reception_id: int) -> dict[int, int]:
@@ -103,15 +111,13 @@ def record_shelf_prints(session: Session, product_ids, actor_id: int | None,
 def scale_code(session: Session, product: Product, grams: int) -> str:
     """The product's in-store code (prefix 2) with this bag's weight, or its price, embedded
     by the nomenclature: the till reads it back to the same weight and price."""
-    from labels.content import weighed_price_cents
-
     rules = [r for r in load_rules(session) if r.kind in (RuleKind.WEIGHT, RuleKind.PRICE)]
     rules.sort(key=lambda r: r.kind != RuleKind.WEIGHT)  # a weight code when both exist
     for rule in rules:
         for code in (b.code for b in product.barcodes):
             if rule.regex.match(code) and len(code) == 13 and _value_digits(rule, code) == 0:
                 value = grams if rule.kind == RuleKind.WEIGHT else \
-                    weighed_price_cents(product.reference_price_cents, grams)
+                    price_for_grams(product.reference_price_cents, grams)
                 return embed_value(rule, code, value)
     raise LabelError(_("« %(p)s » n'a pas de code balance (préfixe 2) : ajoutez-en un dans "
                        "Stock → Produits, par exemple 2100005000000.", p=product.name))
@@ -138,10 +144,9 @@ def weighed_labels(session: Session, request: WeighedRequest, copies: int = 1) -
         if day is not None and day < request.packed_on:
             raise LabelError(_("La date limite précède la date d'emballage."))
     code = scale_code(session, product, request.grams)
-    origin = session.scalar(select(Lot.origin).where(Lot.product_id == product.id)
-                            .order_by(Lot.received_at.desc()).limit(1))
     return [weighed_label(product, request.grams, code, request.packed_on, request.use_by,
-                          request.best_before, origin)] * max(1, min(copies, 50))
+                          request.best_before, _last_origins(session, [product.id]).get(
+                              product.id))] * max(1, min(copies, 50))
 
 
 def item_labels(session: Session, item_ids) -> list[Label]:

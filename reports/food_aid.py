@@ -142,7 +142,7 @@ def food_aid_report(session: Session, period: Period) -> Report:
         notes.append(f"{unweighed} article(s) sans contenu net connu ne sont pas comptés "
                      "dans les poids.")
     chart = bar_chart([(name, g // 1000) for name, (g, _v) in sorted(by_origin.items())],
-                      "Kilos distribués par origine", "{} kg")
+                      "Kilos distribués par origine", " kg")
     return Report("aide-alimentaire", "Aide alimentaire (épicerie)", period.label,
                   [summary, people, money, origin_table, category_table, loss_table],
                   [chart], notes)

@@ -40,7 +40,7 @@ def ressourcerie_report(session: Session, period: Period) -> Report:
                    Kg(total.discarded), Percent(total.reuse_rate_tenths)]
     chart = bar_chart([("Collecté", total.collected // 1000), ("Réemployé", total.reused // 1000),
                        ("Recyclé", total.recycled // 1000), ("Jeté", total.discarded // 1000)],
-                      "Tonnage de la période (kg)", "{} kg")
+                      "Tonnage de la période (kg)", " kg")
     return Report("ressourcerie", "Ressourcerie : tonnages", period.label, [table], [chart],
                   ["Réemployé : vendu, donné ou confié à une association partenaire."])
 
@@ -89,6 +89,6 @@ def ateliers_report(session: Session, period: Period) -> Report:
     positive = sum(n for k, n in exits.items() if k in POSITIVE_EXITS)
     exit_table.total = ["Sorties positives / total", f"{positive} / {sum(exits.values())}"]
     chart = bar_chart([(EXIT_LABELS[k], exits.get(k, 0)) for k in ExitType],
-                      "Sorties par type", "{}")
+                      "Sorties par type")
     return Report("ateliers", "Ateliers d'insertion : bilan", period.label,
                   [by_status, hours, contract_table, actions, exit_table], [chart])

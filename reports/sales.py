@@ -106,6 +106,6 @@ def sales_report(session: Session, period: Period) -> Report:
         label = f"{SHORT_MONTHS[moment.month - 1]} {moment.year}"
         monthly[label] = monthly.get(label, 0) + (total or 0)
     chart = bar_chart([(label, cents // 100) for label, cents in monthly.items()],
-                      "Encaissé par mois (€)", "{} €")
+                      "Encaissé par mois (€)", " €")
     return Report("ventes", "Ventes", period.label,
                   [summary, methods, rates, categories, tills, operators, differences], [chart])

@@ -141,6 +141,12 @@ def get_or_create_category(session: Session, name: str) -> Category:
     return category
 
 
+def price_for_grams(price_per_kg_cents: int, grams: int) -> int:
+    """A weighed quantity's price: per kg × grams / 1000, to the nearest cent (halves away
+    from zero). The till, the weighed labels and the scale codes all use this one rule."""
+    return round_half_away(price_per_kg_cents * grams, 1000)
+
+
 def unit_price_cents(product: Product) -> tuple[int, str] | None:
     """The price per unit of measure that shelf labels must show: (cents, "kg" or "l").
 

@@ -155,19 +155,16 @@ def _empty_totals() -> dict:
             "by_vat_rate_cents": {}}
 
 
-def _day_totals(tickets: list[dict]) -> dict[str, dict]:
-    """Per shop day, the closure figures rebuilt from the tickets' own payloads."""
-    days: dict[str, dict] = {}
-    for ticket in tickets:
-        moment = datetime.fromisoformat(ticket["created_at"]).astimezone(SHOP_TIMEZONE)
-        day = days.setdefault(moment.date().isoformat(), _empty_totals())
-        day["refunds" if ticket["document"] == "refund" else "sales"] += 1
-        day["total_cents"] += ticket["total_cents"]
-        for method, amount in ticket["payments"]:
-            day["by_method_cents"][method] = day["by_method_cents"].get(method, 0) + amount
-        for rate, amount in ticket["by_vat_rate_cents"].items():
-            day["by_vat_rate_cents"][rate] = day["by_vat_rate_cents"].get(rate, 0) + amount
-    return days
+def _add_ticket(days: dict[str, dict], ticket: dict) -> None:
+    """Add a ticket's own payload to its shop day's closure figures."""
+    moment = datetime.fromisoformat(ticket["created_at"]).astimezone(SHOP_TIMEZONE)
+    day = days.setdefault(moment.date().isoformat(), _empty_totals())
+    day["refunds" if ticket["document"] == "refund" else "sales"] += 1
+    day["total_cents"] += ticket["total_cents"]
+    for method, amount in ticket["payments"]:
+        day["by_method_cents"][method] = day["by_method_cents"].get(method, 0) + amount
+    for rate, amount in ticket["by_vat_rate_cents"].items():
+        day["by_vat_rate_cents"][rate] = day["by_vat_rate_cents"].get(rate, 0) + amount
 
 
 def verify_archive(data: bytes) -> Verification:
@@ -202,7 +199,7 @@ def _verify_entries(manifest: dict, entries: list[dict]) -> Verification:
     previous = manifest["previous_hash"]
     sequence = manifest["first_sequence"]
     grand_total = manifest["opening_grand_total_cents"]
-    tickets: list[dict] = []
+    days: dict[str, dict] = {}  # closure figures rebuilt from the tickets, as they come
     daily: list[dict] = []
     count = 0
     for entry in entries:
@@ -218,9 +215,9 @@ def _verify_entries(manifest: dict, entries: list[dict]) -> Verification:
         if body["kind"] != entry["kind"] or body["at"] != entry["at"]:
             return _fail(count, f"{where} : type ou date différents du contenu chaîné.")
         if entry["kind"] in ("sale", "refund"):
-            tickets.append(body["sale"])
+            _add_ticket(days, body["sale"])
         elif entry["kind"] == "closure_daily":
-            rebuilt = _day_totals(tickets).get(body["period"], _empty_totals())
+            rebuilt = days.get(body["period"], _empty_totals())
             for field, value in rebuilt.items():
                 if body[field] != value:
                     return _fail(count, f"{where} : « {field} » de la clôture ne correspond "

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from app.money import apply_rate, round_half_away
+from app.money import apply_rate
 from inventory.models import Product, StockUnit
+from inventory.services.products import price_for_grams
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ def reference_amount(product: Product, quantity: int, embedded_price_cents: int 
         return embedded_price_cents  # a price-embedded label: the scale computed it
     unit_price = product.reference_price_cents if unit_price_cents is None else unit_price_cents
     if product.unit == StockUnit.KILOGRAM:
-        return round_half_away(unit_price * quantity, 1000)
+        return price_for_grams(unit_price, quantity)
     return unit_price * quantity
 
 
