@@ -29,10 +29,21 @@ _MESSAGES = {
 }
 
 
+# The stable, machine-readable ``code`` of an answer for each HTTP status, when the refusal has
+# no more precise one. Clients act on ``code``; ``message`` is for the person in front.
+STATUS_CODES = {
+    400: "bad_request", 401: "auth_required", 403: "forbidden", 404: "not_found",
+    405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "json_expected",
+    422: "invalid", 429: "too_many_requests", 500: "server_error", 503: "unavailable",
+}
+
+
 class ApiError(Exception):
-    def __init__(self, message: str, status: int = 422, **details: Any) -> None:
+    def __init__(self, message: str, status: int = 422, code: str | None = None,
+                 **details: Any) -> None:
         super().__init__(message)
         self.message, self.status, self.details = message, status, details
+        self.code = code or STATUS_CODES.get(status, "error")
 
 
 def _path(location: tuple) -> str:
@@ -82,38 +93,76 @@ def parse_body(model: type[Model]) -> Model:
         raise ApiError(french_validation_message(error), 422) from None
 
 
+def error_payload(status: int, message: str, code: str | None = None,
+                  details: dict | None = None) -> dict:
+    payload: dict[str, Any] = {"code": code or STATUS_CODES.get(status, "error"),
+                               "message": message}
+    if details:
+        payload["details"] = details
+    return payload
+
+
 def error_response(error: ApiError):
-    payload = {"error": error.message}
-    if error.details:
-        payload["details"] = error.details
-    return jsonify(payload), error.status
+    return jsonify(error_payload(error.status, error.message, error.code, error.details)), \
+        error.status
+
+
+ERROR_DESCRIPTIONS = {
+    400: "Requête refusée (jeton de sécurité absent ou expiré : code csrf_invalid)",
+    401: "Pas ou plus de session : se reconnecter (code auth_required)",
+    403: "Rôle insuffisant, ou validation d'encadrant·e refusée",
+    404: "Introuvable (caisse, produit, ticket…)",
+    409: "Conflit expliqué (session, validation requise, total différent, UUID déjà pris…)",
+    415: "Corps JSON attendu",
+    422: "Données refusées, expliquées en français",
+    500: "Erreur inattendue : rien n'a été enregistré",
+    503: "Base de données ou appareil momentanément indisponible : réessayer",
+}
+READ_ERRORS = (401, 403, 404, 422, 500, 503)
+WRITE_ERRORS = (400, 401, 403, 404, 409, 415, 422, 500, 503)
+
+
+def _json_content(model_name: str) -> dict:
+    return {"application/json": {"schema": {"$ref": f"#/components/schemas/{model_name}"}}}
 
 
 def openapi_document(title: str, operations: list[dict], models: list[type[BaseModel]]) -> dict:
-    """OpenAPI 3.1 from the same pydantic models that validate the requests."""
+    """OpenAPI 3.1 from the same pydantic models that validate the requests and answers.
+
+    Each operation lists every status it can answer: its successes (``success``, by default
+    200, with the ``response`` model) and its refusals (``errors``, by default every refusal
+    a read or a write can meet), all in the ``Error`` shape ``{code, message, details}``.
+    """
     _, schemas = models_json_schema([(m, "validation") for m in models],
                                     ref_template="#/components/schemas/{model}")
     paths: dict[str, dict] = {}
     for op in operations:
-        entry: dict[str, Any] = {"summary": op["summary"], "responses": {}}
+        entry: dict[str, Any] = {"summary": op["summary"], "responses": {},
+                                 "operationId": op.get("id") or (
+                                     op["method"] + op["path"].replace("/", "_")
+                                     .replace("{", "").replace("}", ""))}
         if op.get("body"):
-            entry["requestBody"] = {"required": True, "content": {"application/json": {
-                "schema": {"$ref": f"#/components/schemas/{op['body'].__name__}"}}}}
-        if op.get("response"):
-            entry["responses"]["200"] = {"description": "OK", "content": {"application/json": {
-                "schema": {"$ref": f"#/components/schemas/{op['response'].__name__}"}}}}
-        else:
-            entry["responses"]["200"] = {"description": "OK"}
-        entry["responses"]["4XX"] = {"description": "Refus expliqué en français",
-                                     "content": {"application/json": {"schema": {
-                                         "$ref": "#/components/schemas/Error"}}}}
+            entry["requestBody"] = {"required": True, "content": _json_content(
+                op["body"].__name__)}
+        for status, description in op.get("success", {"200": "OK"}).items():
+            answer: dict[str, Any] = {"description": description}
+            if op.get("response") and status != "304":
+                answer["content"] = _json_content(op["response"].__name__)
+            entry["responses"][status] = answer
+        errors = op.get("errors") or (WRITE_ERRORS if op["method"] == "post" else READ_ERRORS)
+        for status in errors:
+            entry["responses"][str(status)] = {"description": ERROR_DESCRIPTIONS[status],
+                                               "content": _json_content("Error")}
         if op.get("parameters"):
             entry["parameters"] = op["parameters"]
         paths.setdefault(op["path"], {})[op["method"]] = entry
     components = schemas.get("$defs", {})
-    components["Error"] = {"type": "object", "required": ["error"], "properties": {
-        "error": {"type": "string"}, "details": {"type": "object"}}}
-    return {"openapi": "3.1.0", "info": {"title": title, "version": "1"}, "paths": paths,
+    components["Error"] = {
+        "type": "object", "required": ["code", "message"], "additionalProperties": False,
+        "properties": {"code": {"type": "string", "description": "stable, pour les programmes"},
+                       "message": {"type": "string", "description": "en français, à afficher"},
+                       "details": {"type": "object"}}}
+    return {"openapi": "3.1.0", "info": {"title": title, "version": "2"}, "paths": paths,
             "components": {"schemas": components,
                            "securitySchemes": {"session": {"type": "apiKey", "in": "cookie",
                                                            "name": "caisse_session"},

@@ -1,32 +1,49 @@
-"""French error pages (and JSON errors for the API), never a bare stack trace."""
+"""French error pages, and JSON errors ``{code, message}`` for every ``/api/*`` answer."""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, flash, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
+from flask_login import login_url
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import OperationalError
 from werkzeug.exceptions import HTTPException
 
-from app.extensions import db
+from app.api import error_payload
+from app.extensions import db, login_manager
 
 logger = logging.getLogger(__name__)
 
 
+def is_api_request() -> bool:
+    """The JSON API never answers with a redirect or an HTML page."""
+    return request.path.startswith("/api/")
+
+
 def _wants_json() -> bool:
-    return request.path.startswith("/api/") or (
-        request.accept_mimetypes.best == "application/json"
-    )
+    return is_api_request() or request.accept_mimetypes.best == "application/json"
 
 
-def _error_response(status: int, title: str, message: str):
+def _error_response(status: int, title: str, message: str, code: str | None = None):
     if _wants_json():
-        return jsonify({"error": message, "status": status}), status
+        return jsonify(error_payload(status, message, code)), status
     return render_template("errors/error.html", status=status, title=title, message=message), status
 
 
 def register_error_handlers(flask_app: Flask) -> None:
+    @login_manager.unauthorized_handler
+    def unauthorized():
+        # A till whose session ended (expired, account disabled) keeps its cart: it needs a
+        # machine-readable refusal, not the login page.
+        if _wants_json():
+            return _error_response(401, _("Session terminée"), _(
+                "Votre session est terminée : badgez-vous de nouveau. Le panier et la vente "
+                "en cours sont conservés."), "auth_required")
+        flash(login_manager.login_message, login_manager.login_message_category)
+        return redirect(login_url(login_manager.login_view, request.url))
+
     @flask_app.errorhandler(CSRFError)
     def csrf_error(error: CSRFError):
         return _error_response(
@@ -36,6 +53,7 @@ def register_error_handlers(flask_app: Flask) -> None:
                 "Ce formulaire a expiré ou n'a pas été envoyé depuis cette page "
                 "(jeton de sécurité absent ou invalide). Rechargez la page et recommencez."
             ),
+            "csrf_invalid",
         )
 
     @flask_app.errorhandler(403)
@@ -55,6 +73,24 @@ def register_error_handlers(flask_app: Flask) -> None:
         return _error_response(
             405, _("Action impossible"), _("Cette action n'est pas permise ici.")
         )
+
+    @flask_app.errorhandler(HTTPException)
+    def other_http_error(error: HTTPException):
+        status = error.code or 500
+        if status < 400:  # a redirect raised by a view stays a redirect
+            return error
+        return _error_response(status, _("Requête refusée"), _(
+            "Cette requête ne peut pas être traitée (%(name)s).", name=error.name))
+
+    @flask_app.errorhandler(OperationalError)
+    def database_unavailable(error: OperationalError):
+        # A lock held too long (SQLite busy) or a lost connection: nothing was written, and a
+        # retry will most likely go through. Never a 500 for that.
+        db.session.rollback()
+        logger.warning("database unavailable: %s", error.orig)
+        return _error_response(503, _("Serveur occupé"), _(
+            "La base de données est occupée ou injoignable : rien n'a été enregistré. "
+            "Réessayez dans un instant."), "database_busy")
 
     @flask_app.errorhandler(500)
     def server_error(error: Exception):

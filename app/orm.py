@@ -5,7 +5,7 @@ from __future__ import annotations
 import enum
 from datetime import UTC, datetime
 
-from sqlalchemy import DateTime, Enum, MetaData, event
+from sqlalchemy import DateTime, Enum, MetaData, event, text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session
 from sqlalchemy.types import TypeDecorator
@@ -122,3 +122,16 @@ def drop_all_tables(engine: Engine) -> None:
             metadata = MetaData()
             metadata.reflect(connection)
             metadata.drop_all(connection)
+
+
+def lock_key(session: Session, key: str) -> None:
+    """Serialise the transactions that name the same ``key`` until they end.
+
+    PostgreSQL: a transaction-scoped advisory lock on the key's hash (row locks cannot guard a
+    row that does not exist yet). SQLite: the database write lock (``lock_for_update``)."""
+    connection = session.connection()
+    if connection.dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
+                        {"key": key})
+    else:
+        lock_for_update(session)

@@ -6,7 +6,9 @@ import threading
 
 from flask import Blueprint, jsonify
 from flask_login import login_required
+from pydantic import BaseModel
 
+from app.api import error_payload
 from app.extensions import db
 from app.settings.services import get_setting
 from hardware.scale import ScaleError, ScaleSettings, open_scale_port, read_weight
@@ -33,16 +35,32 @@ def _reading(port_name: str) -> int:
             raise
 
 
+class ScaleReadingOut(BaseModel):
+    grams: int
+
+
+def _refusal(status: int, code: str, message: str):
+    return jsonify(error_payload(status, message, code)), status
+
+
 @blueprint.get("/api/balance")
 @login_required
 def read_scale():
     port_name = get_setting(db.session, "hardware.scale_port")
     if not port_name:
-        return jsonify({"error": "Pas de balance branchée : tapez le poids."}), 404
+        return _refusal(404, "no_scale", "Pas de balance branchée : tapez le poids.")
     try:
         grams = _reading(port_name)
     except ScaleError as error:
-        return jsonify({"error": str(error)}), 409
+        return _refusal(409, "scale_unstable", str(error))
     except Exception:  # noqa: BLE001 — a missing device is reported, never a 500
-        return jsonify({"error": "Balance injoignable : tapez le poids à la main."}), 503
-    return jsonify({"grams": grams})
+        return _refusal(503, "scale_unreachable",
+                        "Balance injoignable : tapez le poids à la main.")
+    return jsonify(ScaleReadingOut(grams=grams).model_dump())
+
+
+SCHEMAS = [ScaleReadingOut]
+OPERATIONS = [
+    {"path": "/api/balance", "method": "get", "summary": "Poids lu sur la balance série",
+     "response": ScaleReadingOut, "errors": (401, 404, 409, 500, 503)},
+]

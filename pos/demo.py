@@ -76,12 +76,12 @@ def _history(session, context, till: Till) -> int:
                 with session.begin_nested():  # a refused basket (allowance, stock) is skipped
                     record_sale(session, cashier, moment, day, SaleRequest(
                         str(uuid.UUID(int=rng.getrandbits(128))), till.code,
-                        tuple(LineRequest(p.id, q) for p, q in lines),
+                        tuple(LineRequest(product_id=p.id, quantity=q) for p, q in lines),
                         (PaymentRequest(method, tendered),), total, card_code=card))
                 count += 1
             except TillError:
                 continue
         expected = x_report(session, cash_session).expected
         close_session(session, cash_session, cashier, opened + timedelta(hours=8),
-                      dict(expected), None, None)
+                      dict(expected), None)
     return count

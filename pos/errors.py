@@ -1,36 +1,53 @@
-"""Domain errors of the till, each with a French message for the person at the till."""
+"""Domain errors of the till, each with a French message for the person at the till and a
+stable ``code`` the till's page acts on."""
 
 from __future__ import annotations
 
 
 class TillError(Exception):
     status = 422
+    code = "invalid_request"
 
-    def __init__(self, message: str, **details) -> None:
+    def __init__(self, message: str, code: str | None = None, **details) -> None:
         super().__init__(message)
         self.message = message
         self.details = details
+        if code:
+            self.code = code
 
 
 class InvalidRequest(TillError):
     status = 422
+    code = "invalid_request"
 
 
 class NotFound(TillError):
     status = 404
+    code = "not_found"
 
 
 class SessionProblem(TillError):
     """No open session, a session left open since another day, already open…"""
 
     status = 409
+    code = "session_problem"
 
 
 class NeedsApproval(TillError):
-    """Allowance or per-visit limit exceeded: a staff badge must approve."""
+    """Allowance or per-visit limit exceeded, price changed, refund, large difference or cash
+    movement: an encadrant·e's badge and PIN must approve."""
 
     status = 409
+    code = "approval_required"
 
 
 class PriceMismatch(TillError):
     status = 409
+    code = "price_mismatch"
+
+
+class UuidConflict(TillError):
+    """A UUID already used by another kind of document, another till, or abandoned."""
+
+    status = 409
+    code = "uuid_conflict"

@@ -9,7 +9,12 @@ from pydantic import BaseModel, ConfigDict, Field
 
 MAX_QUANTITY = 1_000_000
 MAX_AMOUNT = 10_000_000
+MAX_CASH_MOVEMENT = 1_000_000  # 10 000 €: an entry or exit of cash beyond is a typing error
 Method = Literal["cash", "card", "cheque"]
+ApprovalAction = Literal["sale", "refund", "close", "cash", "abandon"]
+TOKEN = Field(default=None, min_length=1, max_length=64,
+              description="jeton rendu par POST /api/pos/approvals (badge et PIN d'un·e "
+                          "encadrant·e), à usage unique")
 
 
 class Strict(BaseModel):
@@ -17,9 +22,14 @@ class Strict(BaseModel):
 
 
 class LineIn(Strict):
-    product_id: int = Field(gt=0)
-    quantity: int = Field(gt=0, le=MAX_QUANTITY, description="pièces, ou grammes")
-    embedded_price_cents: int | None = Field(default=None, ge=0, le=MAX_AMOUNT)
+    """One line: the code scanned (the server reads weight or price from a weighed label
+    with the nomenclature), or a product and a quantity. Prices always come from the server."""
+
+    code: str | None = Field(default=None, min_length=1, max_length=32,
+                             description="code-barres scanné tel quel")
+    product_id: int | None = Field(default=None, gt=0)
+    quantity: int | None = Field(default=None, gt=0, le=MAX_QUANTITY,
+                                 description="pièces, ou grammes (sauf étiquette pesée)")
     manual_unit_price_cents: int | None = Field(
         default=None, ge=0, le=MAX_AMOUNT,
         description="prix unitaire (pièce ou kg) changé à la main : badge d'encadrant·e requis, "
@@ -42,7 +52,7 @@ class SaleIn(Strict):
     expected_total_cents: int = Field(ge=0, le=MAX_AMOUNT)
     card_code: str | None = Field(default=None, max_length=20)
     receipt_requested: bool = False
-    override_badge: str | None = Field(default=None, max_length=32)
+    approval_token: str | None = TOKEN
 
 
 class ItemOut(BaseModel):
@@ -71,9 +81,13 @@ class OpenSessionIn(Strict):
 
 
 class CashMovementIn(Strict):
+    uuid: UUID = Field(description="fait par la caisse : envoyé deux fois, compté une fois")
     till: str = Field(min_length=1, max_length=20)
-    amount_cents: int = Field(ge=-MAX_AMOUNT, le=MAX_AMOUNT, description="+ entrée, − sortie")
-    reason: str = Field(min_length=1, max_length=200)
+    amount_cents: int = Field(ge=-MAX_CASH_MOVEMENT, le=MAX_CASH_MOVEMENT,
+                              description="+ entrée, − sortie ; au-delà du seuil réglé, "
+                                          "validation d'encadrant·e")
+    reason: str = Field(min_length=3, max_length=200)
+    approval_token: str | None = TOKEN
 
 
 class CountedIn(Strict):
@@ -86,7 +100,7 @@ class CloseSessionIn(Strict):
     till: str = Field(min_length=1, max_length=20)
     counted: CountedIn
     reason: str | None = Field(default=None, max_length=300)
-    approver_badge: str | None = Field(default=None, max_length=32)
+    approval_token: str | None = TOKEN
 
 
 class RefundLineIn(Strict):
@@ -100,7 +114,7 @@ class RefundIn(Strict):
     ticket: str = Field(min_length=3, max_length=30)
     lines: list[RefundLineIn] = Field(min_length=1, max_length=500)
     restock: bool
-    approver_badge: str = Field(min_length=1, max_length=32)
+    approval_token: str = Field(min_length=1, max_length=64, description=TOKEN.description)
     method: Method = "cash"
 
 
@@ -138,6 +152,105 @@ class PrinterStateOut(BaseModel):
     waiting: int
 
 
+class ApprovalIn(Strict):
+    till: str = Field(min_length=1, max_length=20)
+    action: ApprovalAction
+    badge: str = Field(min_length=1, max_length=32)
+    pin: str = Field(pattern=r"^[0-9]{4,6}$", description="4 à 6 chiffres")
+
+
+class ApprovalOut(BaseModel):
+    token: str
+    action: str
+    approver: str
+    expires_at: str
+
+
+class AbandonIn(Strict):
+    uuid: UUID
+    till: str = Field(min_length=1, max_length=20)
+    reason: str = Field(min_length=3, max_length=200)
+    approval_token: str = Field(min_length=1, max_length=64, description=TOKEN.description)
+
+
+class AbandonOut(BaseModel):
+    uuid: str
+    abandoned: bool
+    sale: SaleOut | None = Field(default=None, description="si la vente avait été enregistrée")
+
+
+class CatalogueProduct(BaseModel):
+    id: int
+    name: str
+    unit: str
+    price_cents: int
+    vat_rate_bp: int
+    per_visit_limit: int | None
+    barcodes: list[str]
+
+
+class CatalogueRule(BaseModel):
+    kind: str
+    pattern: str
+
+
+class CatalogueOut(BaseModel):
+    products: list[CatalogueProduct]
+    rules: list[CatalogueRule]
+
+
+class SessionOpenedOut(BaseModel):
+    float_cents: int
+    business_date: str
+
+
+class CashMovementOut(BaseModel):
+    ok: bool
+    expected_cash_cents: int
+
+
+class SessionClosedOut(BaseModel):
+    difference_cents: int
+    expected: dict[str, int]
+    counted: dict[str, int]
+
+
+class TicketLineOut(BaseModel):
+    line_id: int
+    label: str
+    quantity: int
+    refundable: int
+    amount_cents: int
+
+
+class TicketOut(BaseModel):
+    ticket: str
+    total_cents: int
+    created_at: str
+    lines: list[TicketLineOut]
+
+
+class ScanOut(BaseModel):
+    id: int
+    code: str
+
+
+class ScansOut(BaseModel):
+    scans: list[ScanOut]
+    last: int
+
+
+class ReprintOut(BaseModel):
+    ticket: str
+    queued: bool
+
+
+class QueuedOut(BaseModel):
+    queued: bool
+
+
 API_MODELS = [LineIn, PaymentIn, SaleIn, ItemOut, SaleOut, OpenSessionIn, CashMovementIn, CountedIn,
               CloseSessionIn, RefundLineIn, RefundIn, SessionOut, XReportOut, TillIn, ReprintIn,
-              PrinterStateOut]
+              PrinterStateOut, ApprovalIn, ApprovalOut, AbandonIn, AbandonOut, CatalogueOut,
+              SessionOpenedOut, CashMovementOut, SessionClosedOut, TicketOut, ScansOut,
+              ReprintOut, QueuedOut]

@@ -209,3 +209,24 @@ def receive(session, now, staff):
                             LotData(quantity=quantity, **lot_fields))
 
     return do_receive
+
+
+@pytest.fixture
+def approve(session, now):
+    """An encadrant·e badges and types the PIN for one action on till C1: the token."""
+    from app.users.approvals import grant_approval
+
+    def build(approver, action: str = "sale", pin: str = "2468", till: str = "C1",
+              requested_by=None, at=None) -> str:
+        return grant_approval(session, badge=approver.badge_code or "", pin=pin, action=action,
+                              scope=f"till:{till}", requested_by=requested_by or approver,
+                              now=at or now).token
+
+    return build
+
+
+def sale_line(product_id: int, quantity: int, **fields):
+    """A till line of a product and a quantity (pieces, or grams)."""
+    from pos.services.sales import LineRequest
+
+    return LineRequest(product_id=product_id, quantity=quantity, **fields)

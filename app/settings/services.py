@@ -37,6 +37,8 @@ DEFAULTS: dict[str, Any] = {
     "ateliers.harvest_minutes": 3 * 60,
     # Till: a cash difference above this needs a staff badge at closing.
     "till.difference_badge_threshold_cents": 1000,
+    # Till: cash put in or taken out beyond this needs an encadrant·e's badge and PIN.
+    "till.cash_movement_badge_threshold_cents": 5000,
     # The thermal label printer (ESC/POS roll, 58 or 80 mm): like a till's printer.
     "labels.printer_kind": "none",
     "labels.printer_target": "",

@@ -19,3 +19,12 @@ class UnknownBadge(LoginRefused):
 
 class InvalidUserData(UserError):
     """A user cannot be created or changed with the data given."""
+
+
+class ApprovalRefused(UserError):
+    """An encadrant·e's validation was refused: wrong badge or PIN, locked, not allowed, or a
+    token that is unknown, used, expired or for another operation."""
+
+    def __init__(self, message: str, code: str = "approval_refused", status: int = 403) -> None:
+        super().__init__(message)
+        self.code, self.status = code, status

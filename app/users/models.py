@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.orm import Base, UTCDateTime, string_enum
@@ -40,3 +40,25 @@ class User(UserMixin, Base):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role.value} {self.display_name!r}>"
+
+
+class Approval(Base):
+    """A staff member's badge and PIN, checked once, for one action on one till.
+
+    The till asks for it when the encadrant·e is there (price changed, allowance exceeded,
+    refund, large cash difference or movement, abandoned sale) and sends only the token with
+    the operation, so no PIN is ever kept in a browser. Single use; audited when granted.
+    """
+
+    __tablename__ = "approvals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token: Mapped[str] = mapped_column(String(64), unique=True)
+    action: Mapped[str] = mapped_column(String(32))
+    scope: Mapped[str] = mapped_column(String(64))  # "till:C1"
+    approver_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    used_for: Mapped[str | None] = mapped_column(String(120))

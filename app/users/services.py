@@ -12,10 +12,11 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.audit.models import AuditEntry
 from app.audit.services import record_audit
 from app.barcodes import repair_azerty_digits
 from app.settings.services import get_setting
-from app.users.errors import InvalidUserData, LoginRefused, UnknownBadge
+from app.users.errors import InvalidUserData, LoginRefused
 from app.users.models import User
 from app.users.roles import Role
 
@@ -117,13 +118,14 @@ def _refuse_if_locked(user: User, now: datetime) -> None:
         raise LoginRefused(
             _(
                 "Trop d'essais manqués : compte bloqué pendant encore %(m)d minute(s). "
-                "Un·e encadrant·e peut le débloquer.",
+                "Un·e administrateur·rice peut le débloquer.",
                 m=minutes,
             )
         )
 
 
-def _register_failure(session: Session, user: User, now: datetime, remote_addr: str | None):
+def _register_failure(session: Session, user: User, now: datetime, remote_addr: str | None,
+                      purpose: str = "login"):
     user.failed_attempts += 1
     max_attempts = int(get_setting(session, "security.max_failed_logins"))
     locked = user.failed_attempts >= max_attempts
@@ -138,6 +140,7 @@ def _register_failure(session: Session, user: User, now: datetime, remote_addr: 
         now=now,
         action="login.locked" if locked else "login.failed",
         target=f"user:{user.id}",
+        details={"purpose": purpose},
         remote_addr=remote_addr,
     )
     session.flush()
@@ -191,21 +194,83 @@ def find_user_by_badge(session: Session, badge: str) -> User | None:
     return session.scalar(select(User).where(User.badge_code == code))
 
 
+def wrong_badge_or_pin() -> str:
+    """One answer for an unknown badge, a wrong PIN and a disabled account, so that nobody
+    learns which badges exist by trying them."""
+    return _("Badge ou code PIN incorrect.")
+
+
+UNKNOWN_BADGE_ACTION = "login.unknown_badge"
+
+
+def _unknown_badge_locked_until(session: Session, code: str, now: datetime) -> datetime | None:
+    """An unknown badge is locked out exactly as a real one would be (same count, same
+    duration, from the audit log of its failures), so the lock-out reveals nothing either."""
+    max_attempts = int(get_setting(session, "security.max_failed_logins"))
+    lockout = timedelta(minutes=int(get_setting(session, "security.lockout_minutes")))
+    failures = session.scalars(
+        select(AuditEntry.at).where(AuditEntry.action == UNKNOWN_BADGE_ACTION,
+                                    AuditEntry.target == f"badge:{code}",
+                                    AuditEntry.at >= now - timedelta(days=1))
+        .order_by(AuditEntry.at))
+    count, locked_until = 0, None
+    for at in failures:
+        if locked_until and at < locked_until:
+            continue
+        count += 1
+        if count >= max_attempts:
+            locked_until, count = at + lockout, 0
+    return locked_until if locked_until and locked_until > now else None
+
+
+def _locked_message(locked_until: datetime, now: datetime) -> str:
+    minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
+    return _("Trop d'essais manqués : badge bloqué pendant encore %(m)d minute(s). "
+             "Un·e administrateur·rice peut le débloquer.", m=minutes)
+
+
+def verify_badge_and_pin(
+    session: Session, badge: str, pin: str, now: datetime, remote_addr: str | None = None,
+    purpose: str = "login",
+) -> User:
+    """The person holding ``badge`` who knows its PIN, or ``LoginRefused``.
+
+    Every refusal is audited and counts towards the lock-out like a failed login (the caller
+    commits in both cases, so a failure is remembered). An unknown badge, a wrong PIN and a
+    disabled account get the same message and take the same time.
+    """
+    code = normalise_badge(badge)[:32]
+    user = find_user_by_badge(session, code) if code else None
+    if user is None or user.pin_hash is None:
+        locked_until = _unknown_badge_locked_until(session, code, now)
+        if locked_until:
+            raise LoginRefused(_locked_message(locked_until, now))
+        _secret_matches(None, pin)
+        record_audit(session, actor_id=None, now=now, action=UNKNOWN_BADGE_ACTION,
+                     target=f"badge:{code}", details={"purpose": purpose},
+                     remote_addr=remote_addr)
+        raise LoginRefused(wrong_badge_or_pin())
+    if user.locked_until and user.locked_until > now:
+        record_audit(session, actor_id=user.id, now=now, action="login.refused_locked",
+                     target=f"user:{user.id}", details={"purpose": purpose},
+                     remote_addr=remote_addr)
+        raise LoginRefused(_locked_message(user.locked_until, now))
+    if not _secret_matches(user.pin_hash, pin.strip()):
+        _register_failure(session, user, now, remote_addr, purpose)
+        raise LoginRefused(wrong_badge_or_pin())
+    if not user.is_enabled:
+        record_audit(session, actor_id=user.id, now=now, action="login.refused_disabled",
+                     target=f"user:{user.id}", details={"purpose": purpose},
+                     remote_addr=remote_addr)
+        raise LoginRefused(wrong_badge_or_pin())
+    return user
+
+
 def authenticate_badge(
     session: Session, badge: str, pin: str, now: datetime, remote_addr: str | None = None
 ) -> User:
     """Badge + PIN login for the till; the PIN counts towards the same lock-out."""
-    user = find_user_by_badge(session, badge)
-    if user is None or user.pin_hash is None:
-        record_audit(
-            session, actor_id=None, now=now, action="login.unknown_badge",
-            details={"badge": normalise_badge(badge)[:32]}, remote_addr=remote_addr,
-        )
-        raise UnknownBadge(_("Badge inconnu. Vérifiez le badge ou appelez un·e encadrant·e."))
-    _refuse_if_locked(user, now)
-    if not _secret_matches(user.pin_hash, pin.strip()):
-        _register_failure(session, user, now, remote_addr)
-        raise LoginRefused(_("Code PIN incorrect. Réessayez."))
+    user = verify_badge_and_pin(session, badge, pin, now, remote_addr, "login")
     _register_success(session, user, now, "badge", remote_addr)
     return user
 

@@ -13,7 +13,7 @@ from app.forms import EmptyForm
 from app.urls import safe_local_path
 from app.users import services
 from app.users.auth import require_permission
-from app.users.errors import UnknownBadge, UserError
+from app.users.errors import UserError
 from app.users.forms import BadgeLoginForm, LoginForm, NewUserForm, PinResetForm
 from app.users.models import User
 from app.users.roles import ROLE_LABELS, Permission
@@ -54,15 +54,15 @@ def badge_login():
                 db.session, form.badge.data, form.pin.data, utcnow(), request.remote_addr
             )
         except UserError as error:
-            db.session.commit()
+            db.session.commit()  # remember the failed attempt
             flash(error.message, "error")
-            if isinstance(error, UnknownBadge):
-                form.badge.data = ""  # back to step 1: scan again
+            form.badge.data = ""  # back to step 1, whatever went wrong (the page tells nothing)
             return render_template("users/badge_login.html", form=form), 401
         db.session.commit()
         _start_session(user)
         if user.can(Permission.TILL_SELL):
-            return redirect(url_for("pos.till"))
+            # Back to the till the session ended under (its cart and pending sale are kept).
+            return redirect(safe_local_path(request.args.get("next"), url_for("pos.till")))
         return redirect(url_for("main.home"))
     return render_template("users/badge_login.html", form=form)
 

@@ -21,6 +21,7 @@ from flask import (
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.api import error_payload
 from app.clock import shop_date, utcnow
 from app.extensions import db
 from app.money import format_cents_plain
@@ -38,6 +39,7 @@ from participants.forms import (
     RightForm,
 )
 from participants.models import Household, Kinship, ReferringBody, Sex
+from participants.schemas import TillCardOut
 from participants.services.households import (
     HouseholdData,
     MemberData,
@@ -270,19 +272,26 @@ def till_card(code: str):
 
     try:
         answer = household_for_till(
-            db.session, repair_azerty_digits(code), shop_date(utcnow()),
+            db.session, repair_azerty_digits(code)[:32], shop_date(utcnow()),
             current_app.extensions.get("caisse.household_spending", nothing_spent))
     except CardRefused as error:
-        return jsonify({"error": error.message}), 404
-    payload = {
-        "card_code": answer.card_code, "display_name": answer.display_name,
-        "right_valid": answer.right_valid, "message": answer.message,
-        "right_ends_on": answer.right_ends_on.isoformat() if answer.right_ends_on else None,
-        "participation_rate_bp": answer.participation_rate_bp,
-        "monthly_allowance_cents": answer.monthly_allowance_cents,
-        "spent_this_month_cents": answer.spent_this_month_cents,
-        "remaining_this_month_cents": answer.remaining_this_month_cents,
-    }
-    return jsonify(payload)
+        return jsonify(error_payload(404, error.message, "card_refused")), 404
+    return jsonify(TillCardOut(
+        card_code=answer.card_code, display_name=answer.display_name,
+        right_valid=answer.right_valid, message=answer.message,
+        right_ends_on=answer.right_ends_on.isoformat() if answer.right_ends_on else None,
+        participation_rate_bp=answer.participation_rate_bp,
+        monthly_allowance_cents=answer.monthly_allowance_cents,
+        spent_this_month_cents=answer.spent_this_month_cents,
+        remaining_this_month_cents=answer.remaining_this_month_cents,
+    ).model_dump())
 
 
+CARD_SCHEMAS = [TillCardOut]
+CARD_OPERATIONS = [
+    {"path": "/api/caisse/carte/{code}", "method": "get",
+     "summary": "Carte d'un foyer à la caisse : nom, droit, taux, reste du mois",
+     "response": TillCardOut,
+     "parameters": [{"name": "code", "in": "path", "required": True,
+                     "schema": {"type": "string"}}]},
+]

@@ -2,9 +2,17 @@
 
 from pos.models.journal import JournalEntry, JournalHead
 from pos.models.printing import JobKind, JobStatus, PrintJob
-from pos.models.sales import PaymentMethod, Sale, SaleKind, SaleLine, SalePayment
+from pos.models.sales import (
+    AbandonedSale,
+    PaymentMethod,
+    Sale,
+    SaleKind,
+    SaleLine,
+    SalePayment,
+)
 from pos.models.tills import CashMovement, CashSession, SessionStatus, Till, TillScan
 
-__all__ = ["CashMovement", "CashSession", "JobKind", "JobStatus", "JournalEntry", "JournalHead",
-           "PaymentMethod", "PrintJob", "Sale", "SaleKind", "SaleLine", "SalePayment",
+__all__ = ["AbandonedSale", "CashMovement", "CashSession", "JobKind", "JobStatus",
+           "JournalEntry", "JournalHead", "PaymentMethod", "PrintJob", "Sale", "SaleKind",
+           "SaleLine", "SalePayment",
            "SessionStatus", "Till", "TillScan"]

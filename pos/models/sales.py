@@ -80,3 +80,18 @@ class SalePayment(Base):
     method: Mapped[PaymentMethod] = mapped_column(string_enum(PaymentMethod, "payment_method"))
     amount_cents: Mapped[int] = mapped_column(Integer)  # applied to the sale (cash: net of change)
     tendered_cents: Mapped[int] = mapped_column(Integer)  # handed over
+
+
+class AbandonedSale(Base):
+    """A sale the till sent but never saw acknowledged, given up by an encadrant·e: its UUID
+    can never be recorded afterwards, so a late resend cannot turn it into a sale."""
+
+    __tablename__ = "abandoned_sales"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    uuid: Mapped[str] = mapped_column(String(36), unique=True)
+    till_id: Mapped[int] = mapped_column(ForeignKey("tills.id"))
+    abandoned_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    operator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    approved_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    reason: Mapped[str] = mapped_column(String(200))

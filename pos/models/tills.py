@@ -66,6 +66,8 @@ class CashMovement(Base):
     __tablename__ = "cash_movements"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    # Made by the till: a movement sent twice (double tap, retry) is recorded once.
+    uuid: Mapped[str | None] = mapped_column(String(36), unique=True)
     session_id: Mapped[int] = mapped_column(ForeignKey("cash_sessions.id"), index=True)
     amount_cents: Mapped[int] = mapped_column(Integer)  # + in, − out
     reason: Mapped[str] = mapped_column(String(200))

@@ -12,17 +12,16 @@ from sqlalchemy.orm import Session
 
 from app.audit.services import record_audit
 from app.money import round_half_away
-from app.orm import lock_for_update
+from app.orm import lock_key
+from app.users.approvals import use_approval
 from app.users.models import User
-from app.users.roles import Permission
-from app.users.services import find_user_by_badge
 from inventory.models import Lot, MovementKind, StockMovement
 from inventory.services.ledger import MovementContext, append_movement
 from inventory.services.ressourcerie import return_under_warranty
 from pos.errors import InvalidRequest, NeedsApproval, NotFound
 from pos.models import PaymentMethod, Sale, SaleKind, SaleLine, SalePayment, Till
 from pos.services.journal import journal_sale
-from pos.services.sales import find_sale, next_ticket_number
+from pos.services.sales import next_ticket_number, replayed_document
 from pos.services.sessions import till_by_code, usable_session
 
 _TICKET = re.compile(r"^\s*([A-Za-z0-9]+)-0*(\d+)\s*$")
@@ -55,7 +54,7 @@ class RefundRequest:
     ticket: str
     lines: tuple[tuple[int, int], ...]  # (original line id, quantity to refund)
     restock: bool
-    approver_badge: str
+    approval_token: str | None
     method: PaymentMethod = PaymentMethod.CASH
 
 
@@ -80,19 +79,20 @@ def _restock(session: Session, original: Sale, line: SaleLine, quantity: int,
 def record_refund(
     session: Session, operator: User, now: datetime, today: date, request: RefundRequest
 ) -> tuple[Sale, bool]:
-    existing = find_sale(session, request.uuid)
+    existing = replayed_document(session, request.uuid, SaleKind.REFUND, request.till_code)
     if existing is not None:
         return existing, False
-    lock_for_update(session)
-    existing = find_sale(session, request.uuid)
+    lock_key(session, f"sale:{request.uuid}")
+    existing = replayed_document(session, request.uuid, SaleKind.REFUND, request.till_code)
     if existing is not None:
         return existing, False
-    approver = find_user_by_badge(session, request.approver_badge or "")
-    if approver is None or not approver.is_enabled or not approver.can(
-            Permission.TILL_SUPERVISE):
-        raise NeedsApproval(_("Un remboursement doit être validé par le badge d'un·e "
-                              "encadrant·e."))
+    if not request.approval_token:
+        raise NeedsApproval(_("Un remboursement doit être validé par un·e encadrant·e "
+                              "(badge et code PIN)."))
     till = till_by_code(session, request.till_code)
+    approver = use_approval(session, request.approval_token, action="refund",
+                            scope=f"till:{till.code}", used_for=f"refund:{request.uuid}",
+                            now=now)
     cash_session = usable_session(session, till, today)
     original = find_ticket(session, request.ticket)
     lines_by_id = {line.id: line for line in original.lines}

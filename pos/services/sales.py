@@ -4,7 +4,7 @@ payments, move the stock first-expired-first-out, all in one transaction."""
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from flask_babel import gettext as _
@@ -13,18 +13,19 @@ from sqlalchemy.orm import Session
 
 from app.audit.services import record_audit
 from app.money import format_cents
-from app.orm import lock_for_update
+from app.orm import lock_key
+from app.users.approvals import use_approval
 from app.users.models import User
 from app.users.roles import Permission
-from app.users.services import find_user_by_badge
 from inventory.errors import InventoryError
 from inventory.models import ItemState, MovementKind, Product, RessourcerieItem, StockUnit
+from inventory.nomenclature import VALUE_KINDS, load_rules, parse_scan
 from inventory.services.ledger import MovementContext, withdraw_many
 from inventory.services.ressourcerie import STATE_LABELS, sell_item
 from participants.errors import CardRefused
 from participants.services.rights import household_for_till
-from pos.errors import InvalidRequest, NeedsApproval, NotFound, PriceMismatch
-from pos.models import PaymentMethod, Sale, SaleKind, SaleLine, SalePayment, Till
+from pos.errors import InvalidRequest, NeedsApproval, NotFound, PriceMismatch, UuidConflict
+from pos.models import AbandonedSale, PaymentMethod, Sale, SaleKind, SaleLine, SalePayment, Till
 from pos.services.journal import append_entry, close_pending_periods, journal_sale
 from pos.services.pricing import PricedLine, price_line
 from pos.services.printing import queue_sale_printing
@@ -34,12 +35,16 @@ from pos.services.spending import spent_this_month
 MAX_QUANTITY = 1_000_000
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class LineRequest:
-    product_id: int
-    quantity: int  # pieces, or grams for products sold by weight
-    embedded_price_cents: int | None = None  # from a price-embedded label
-    manual_unit_price_cents: int | None = None  # changed by hand, approved by a badge
+    """What the till scanned (``code``, read here with the nomenclature: a weighed label
+    carries its weight or price) or a product and a quantity. Never a price, except a manual
+    one, which an encadrant·e approves and the journal records."""
+
+    code: str | None = None
+    product_id: int | None = None
+    quantity: int | None = None  # pieces, or grams for products sold by weight
+    manual_unit_price_cents: int | None = None
     price_reason: str | None = None
 
 
@@ -58,14 +63,28 @@ class SaleRequest:
     expected_total_cents: int
     card_code: str | None = None
     receipt_requested: bool = False
-    override_badge: str | None = None
-    override_reason: str | None = None
-    client_info: dict = field(default_factory=dict)
+    approval_token: str | None = None  # from grant_approval: overrides and manual prices
     items: tuple[str, ...] = ()  # ressourcerie item numbers (unique objects)
 
 
 def find_sale(session: Session, uuid: str) -> Sale | None:
     return session.scalar(select(Sale).where(Sale.uuid == uuid))
+
+
+def replayed_document(session: Session, uuid: str, kind: SaleKind, till_code: str) -> Sale | None:
+    """The document already recorded under ``uuid``, if it is the same kind on the same till;
+    a UUID never answers for another kind, another till, or a sale given up."""
+    existing = find_sale(session, uuid)
+    if existing is not None:
+        till = session.get(Till, existing.till_id)
+        if existing.kind != kind or till.code != till_code:
+            raise UuidConflict(_("Cet identifiant a déjà servi pour un autre document : "
+                                 "rien n'a été enregistré."))
+        return existing
+    if session.scalar(select(AbandonedSale.id).where(AbandonedSale.uuid == uuid)):
+        raise UuidConflict(_("Cette vente a été abandonnée par un·e encadrant·e : elle ne "
+                             "peut plus être enregistrée."), code="sale_abandoned")
+    return None
 
 
 def next_ticket_number(session: Session, till: Till) -> int:
@@ -102,30 +121,58 @@ def _items_for_sale(session: Session, numbers: tuple[str, ...]) -> list[Ressourc
     return items
 
 
+@dataclass(frozen=True)
+class _ResolvedLine:
+    product: Product
+    quantity: int
+    embedded_price_cents: int | None  # read from the label by the server
+    manual_unit_price_cents: int | None
+
+
+def _resolve_line(session: Session, line: LineRequest, rules) -> _ResolvedLine:
+    """The product and quantity of a line, and a price only when the label carries one."""
+    if (line.code is None) == (line.product_id is None):
+        raise InvalidRequest(_("Chaque ligne donne soit le code scanné, soit le produit."))
+    embedded = None
+    if line.code is not None:
+        try:
+            scan = parse_scan(session, line.code, rules)
+        except InventoryError as error:
+            raise InvalidRequest(error.message) from None
+        if scan.product is None:
+            raise InvalidRequest(_("Le code %(c)s n'est pas un article.", c=scan.code))
+        product = scan.product
+        if scan.kind in VALUE_KINDS:  # the label says how much, the server reads it
+            if line.quantity is not None and line.quantity != scan.quantity:
+                raise InvalidRequest(_("« %(p)s » : la quantité vient de l'étiquette pesée.",
+                                       p=product.name))
+            quantity, embedded = scan.quantity, scan.price_cents
+        else:
+            quantity = line.quantity if line.quantity is not None else (
+                None if product.unit == StockUnit.KILOGRAM else 1)
+    else:
+        product = session.get(Product, line.product_id)
+        quantity = line.quantity
+    if product is None or not product.is_active:
+        raise NotFound(_("Produit n° %(n)d inconnu ou retiré de la vente.",
+                         n=line.product_id or 0))
+    if quantity is None or not 0 < quantity <= MAX_QUANTITY:
+        raise InvalidRequest(_("« %(p)s » : quantité invalide (pièces, ou grammes pour un "
+                               "produit pesé).", p=product.name))
+    if line.manual_unit_price_cents is not None and (
+            embedded is not None or not 0 <= line.manual_unit_price_cents <= 10_000_000):
+        raise InvalidRequest(_("« %(p)s » : ce prix ne peut pas être changé à la main.",
+                               p=product.name))
+    return _ResolvedLine(product, quantity, embedded, line.manual_unit_price_cents)
+
+
 def _priced_lines(session: Session, lines: tuple[LineRequest, ...], rate_bp: int | None):
     if len(lines) > 500:
         raise InvalidRequest(_("Trop de lignes dans un seul ticket (500 au plus)."))
-    products = {p.id: p for p in session.scalars(
-        select(Product).where(Product.id.in_({line.product_id for line in lines})))}
-    priced: list[PricedLine] = []
-    for line in lines:
-        product = products.get(line.product_id)
-        if product is None or not product.is_active:
-            raise NotFound(_("Produit n° %(n)d inconnu ou retiré de la vente.",
-                             n=line.product_id))
-        if not 0 < line.quantity <= MAX_QUANTITY:
-            raise InvalidRequest(_("« %(p)s » : quantité invalide.", p=product.name))
-        if line.embedded_price_cents is not None and not 0 <= line.embedded_price_cents \
-                <= 10_000_000:
-            raise InvalidRequest(_("« %(p)s » : prix d'étiquette invalide.", p=product.name))
-        if line.manual_unit_price_cents is not None and (
-                line.embedded_price_cents is not None
-                or not 0 <= line.manual_unit_price_cents <= 10_000_000):
-            raise InvalidRequest(_("« %(p)s » : ce prix ne peut pas être changé à la main.",
-                                   p=product.name))
-        priced.append(price_line(product, line.quantity, rate_bp, line.embedded_price_cents,
-                                 line.manual_unit_price_cents))
-    return priced
+    rules = load_rules(session) if any(line.code for line in lines) else []
+    resolved = [_resolve_line(session, line, rules) for line in lines]
+    return [price_line(line.product, line.quantity, rate_bp, line.embedded_price_cents,
+                       line.manual_unit_price_cents) for line in resolved]
 
 
 def _limits_exceeded(priced: list[PricedLine]) -> list[str]:
@@ -137,15 +184,6 @@ def _limits_exceeded(priced: list[PricedLine]) -> list[str]:
               n=product.per_visit_limit)
             for product, count in pieces.items()
             if product.per_visit_limit and count > product.per_visit_limit]
-
-
-def _approver(session: Session, badge: str | None) -> User | None:
-    if not badge:
-        return None
-    user = find_user_by_badge(session, badge)
-    if user is None or not user.is_enabled or not user.can(Permission.TILL_SUPERVISE):
-        raise NeedsApproval(_("Ce badge ne permet pas de valider un dépassement."))
-    return user
 
 
 def _payments(requests: tuple[PaymentRequest, ...], total: int):
@@ -176,11 +214,11 @@ def record_sale(
     session: Session, operator: User, now: datetime, today: date, request: SaleRequest
 ) -> tuple[Sale, bool]:
     """Record the sale once; return (sale, created). The same UUID again returns the first."""
-    existing = find_sale(session, request.uuid)
+    existing = replayed_document(session, request.uuid, SaleKind.SALE, request.till_code)
     if existing is not None:
         return existing, False
-    lock_for_update(session)
-    existing = find_sale(session, request.uuid)  # a twin request may have won the lock
+    lock_key(session, f"sale:{request.uuid}")  # against a twin request or an abandon
+    existing = replayed_document(session, request.uuid, SaleKind.SALE, request.till_code)
     if existing is not None:
         return existing, False
     till = till_by_code(session, request.till_code)
@@ -214,17 +252,21 @@ def record_sale(
         if remaining is not None and total > remaining:
             reasons.append(_("Montant du mois dépassé : reste %(r)s, panier %(t)s.",
                              r=format_cents(max(remaining, 0)), t=format_cents(total)))
-    approver = _approver(session, request.override_badge)
-    if reasons and approver is None:
-        raise NeedsApproval(" ".join(reasons) + " " + _(
-            "Un·e encadrant·e doit scanner son badge pour valider."), reasons=reasons)
     changed_prices = [(index, line) for index, line in enumerate(request.lines)
                       if line.manual_unit_price_cents is not None]
-    price_approver = approver or (operator if operator.can(Permission.TILL_SUPERVISE) else None)
-    if changed_prices and price_approver is None:
-        raise NeedsApproval(_("Un prix changé à la main doit être validé : un·e encadrant·e "
-                              "doit scanner son badge."), reasons=[_("Prix changé")])
+    if changed_prices and not operator.can(Permission.TILL_SUPERVISE):
+        reasons.append(_("Prix changé à la main."))
     payments, change = _payments(request.payments, total)
+    approver = None
+    if reasons:
+        if not request.approval_token:
+            raise NeedsApproval(" ".join(reasons) + " " + _(
+                "Un·e encadrant·e doit valider avec son badge et son code PIN."),
+                reasons=reasons)
+        approver = use_approval(session, request.approval_token, action="sale",
+                                scope=f"till:{request.till_code}",
+                                used_for=f"sale:{request.uuid}", now=now)
+    price_approver = approver or operator
 
     sale = Sale(
         uuid=request.uuid, kind=SaleKind.SALE, till_id=till.id,
@@ -234,7 +276,7 @@ def record_sale(
         reference_total_cents=sum(line.reference_amount_cents for line in priced)
         + sum(item.price_cents for item in items),
         total_cents=total, change_cents=change,
-        override_by_id=approver.id if reasons and approver else None,
+        override_by_id=approver.id if approver else None,
         override_reason=" ".join(reasons)[:200] or None,
         # A guarantee applies to ressourcerie items: their receipt always prints.
         receipt_requested=request.receipt_requested or bool(items),
@@ -272,10 +314,49 @@ def record_sale(
             "operator": operator.display_name, "approved_by": price_approver.display_name},
             ticket)
     queue_sale_printing(session, sale, now)
-    if sale.override_by_id:
+    if approver is not None:
         record_audit(session, actor_id=approver.id, now=now, action="till.override",
                      target=f"sale:{sale.uuid}", details={"reasons": reasons,
                                                           "operator_id": operator.id})
     return sale, True
 
 
+
+
+@dataclass(frozen=True, kw_only=True)
+class AbandonRequest:
+    uuid: str
+    till_code: str
+    reason: str
+    approval_token: str
+
+
+def abandon_sale(session: Session, operator: User, now: datetime,
+                 request: AbandonRequest) -> tuple[AbandonedSale | None, Sale | None]:
+    """Give up a sale the till never saw acknowledged: (tombstone, None), or (None, sale)
+    when it had in fact been recorded (the till then shows it as done)."""
+    lock_key(session, f"sale:{request.uuid}")
+    till = till_by_code(session, request.till_code)
+    existing = replayed_document(session, request.uuid, SaleKind.SALE, request.till_code) \
+        if not session.scalar(select(AbandonedSale.id).where(
+            AbandonedSale.uuid == request.uuid)) else None
+    if existing is not None:
+        return None, existing
+    tombstone = session.scalar(select(AbandonedSale).where(AbandonedSale.uuid == request.uuid))
+    if tombstone is not None:
+        return tombstone, None
+    if len(request.reason.strip()) < 3:
+        raise InvalidRequest(_("Donnez la raison de l'abandon."))
+    approver = use_approval(session, request.approval_token, action="abandon",
+                            scope=f"till:{till.code}", used_for=f"abandon:{request.uuid}",
+                            now=now)
+    tombstone = AbandonedSale(uuid=request.uuid, till_id=till.id, abandoned_at=now,
+                              operator_id=operator.id, approved_by_id=approver.id,
+                              reason=request.reason.strip()[:200])
+    session.add(tombstone)
+    session.flush()
+    record_audit(session, actor_id=approver.id, now=now, action="till.sale_abandoned",
+                 target=f"sale:{request.uuid}", details={"till": till.code,
+                                                         "operator_id": operator.id,
+                                                         "reason": tombstone.reason})
+    return tombstone, None

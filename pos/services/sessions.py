@@ -13,10 +13,11 @@ from sqlalchemy.orm import Session
 from app.audit.services import record_audit
 from app.clock import shop_date
 from app.money import format_cents
+from app.orm import lock_key
 from app.settings.services import get_setting
+from app.users.approvals import use_approval
 from app.users.models import User
-from app.users.roles import Permission
-from pos.errors import InvalidRequest, NeedsApproval, NotFound, SessionProblem
+from pos.errors import InvalidRequest, NeedsApproval, NotFound, SessionProblem, UuidConflict
 from pos.models import (
     CashMovement,
     CashSession,
@@ -101,24 +102,55 @@ def open_session(
     return cash_session
 
 
+MAX_CASH_MOVEMENT_CENTS = 1_000_000  # 10 000 €: beyond, a typing error
+
+
 def record_cash_movement(
     session: Session, cash_session: CashSession, actor: User, now: datetime, amount_cents: int,
-    reason: str,
+    reason: str, approval_token: str | None = None, uuid: str | None = None,
 ) -> CashMovement:
-    if amount_cents == 0 or abs(amount_cents) > 10_000_000:
-        raise InvalidRequest(_("Montant d'entrée ou de sortie d'espèces invalide."))
-    if not reason.strip():
+    """Cash put in (+) or taken out (−) with its reason; above the setting
+    ``till.cash_movement_badge_threshold_cents`` an encadrant·e approves, and no more cash
+    leaves than the drawer should hold."""
+    if amount_cents == 0 or abs(amount_cents) > MAX_CASH_MOVEMENT_CENTS:
+        raise InvalidRequest(_("Montant d'entrée ou de sortie d'espèces invalide (%(m)s au "
+                               "plus).", m=format_cents(MAX_CASH_MOVEMENT_CENTS)))
+    if len(reason.strip()) < 3:
         raise InvalidRequest(_("Donnez le motif (ex. : « dépôt en banque », « monnaie »)."))
-    movement = CashMovement(session_id=cash_session.id, amount_cents=amount_cents,
+    lock_key(session, f"cash_session:{cash_session.id}")
+    if uuid is not None:
+        existing = session.scalar(select(CashMovement).where(CashMovement.uuid == uuid))
+        if existing is not None:
+            if existing.session_id != cash_session.id or existing.amount_cents != amount_cents:
+                raise UuidConflict(_("Cet identifiant a déjà servi pour un autre mouvement : "
+                                     "rien n'a été enregistré."))
+            return existing
+    in_drawer = x_report(session, cash_session).expected["cash"]
+    if amount_cents < 0 and -amount_cents > in_drawer:
+        raise InvalidRequest(_("Sortie impossible : la caisse ne devrait contenir que %(c)s "
+                               "en espèces.", c=format_cents(in_drawer)))
+    threshold = int(get_setting(session, "till.cash_movement_badge_threshold_cents"))
+    approver = None
+    if abs(amount_cents) > threshold:
+        if not approval_token:
+            raise NeedsApproval(_("Au-delà de %(t)s, une entrée ou une sortie d'espèces est "
+                                  "validée par un·e encadrant·e (badge et code PIN).",
+                                  t=format_cents(threshold)))
+        approver = use_approval(session, approval_token, action="cash",
+                                scope=f"till:{cash_session.till.code}",
+                                used_for=f"cash:{uuid or now.isoformat()}", now=now)
+    movement = CashMovement(uuid=uuid, session_id=cash_session.id, amount_cents=amount_cents,
                             reason=reason.strip()[:200], at=now, actor_id=actor.id)
     session.add(movement)
     session.flush()
     append_entry(session, "cash_movement", now, {
         "till": cash_session.till.code, "operator": actor.display_name,
-        "amount_cents": amount_cents, "reason": movement.reason}, cash_session.till.code)
+        "amount_cents": amount_cents, "reason": movement.reason,
+        "approved_by": approver.display_name if approver else None}, cash_session.till.code)
     record_audit(session, actor_id=actor.id, now=now, action="till.cash_movement",
-                 target=f"session:{cash_session.id}", details={"amount_cents": amount_cents,
-                                                                "reason": movement.reason})
+                 target=f"session:{cash_session.id}",
+                 details={"amount_cents": amount_cents, "reason": movement.reason,
+                          "approved_by": approver.id if approver else None})
     return movement
 
 
@@ -147,7 +179,9 @@ def x_report(session: Session, cash_session: CashSession) -> XReport:
         .group_by(Sale.kind)).all())
     total = session.scalar(select(func.coalesce(func.sum(Sale.total_cents), 0))
                            .where(Sale.session_id == cash_session.id))
-    movements = sum(m.amount_cents for m in cash_session.cash_movements)
+    movements = int(session.scalar(
+        select(func.coalesce(func.sum(CashMovement.amount_cents), 0))
+        .where(CashMovement.session_id == cash_session.id)))
     expected = dict(by_method)
     expected["cash"] = cash_session.float_cents + by_method["cash"] + movements
     return XReport(
@@ -160,7 +194,7 @@ def x_report(session: Session, cash_session: CashSession) -> XReport:
 
 def close_session(
     session: Session, cash_session: CashSession, actor: User, now: datetime,
-    counted: dict[str, int], reason: str | None, approver: User | None,
+    counted: dict[str, int], reason: str | None, approval_token: str | None = None,
 ) -> CashSession:
     """Count each payment method; any difference needs a reason, a large one a staff badge."""
     if cash_session.status != SessionStatus.OPEN:
@@ -175,11 +209,14 @@ def close_session(
         raise InvalidRequest(_("Écart de %(d)s : indiquez-en la raison.",
                                d=format_cents(difference)))
     threshold = int(get_setting(session, "till.difference_badge_threshold_cents"))
-    if any(abs(gap) > threshold for gap in gaps.values()) and (
-        approver is None or not approver.is_enabled or not approver.can(Permission.TILL_SUPERVISE)
-    ):
-        raise NeedsApproval(_("Écart supérieur à %(t)s : un·e encadrant·e doit scanner son "
-                              "badge.", t=format_cents(threshold)))
+    approver = None
+    if any(abs(gap) > threshold for gap in gaps.values()):
+        if not approval_token:
+            raise NeedsApproval(_("Écart supérieur à %(t)s : un·e encadrant·e doit valider "
+                                  "avec son badge et son code PIN.", t=format_cents(threshold)))
+        approver = use_approval(session, approval_token, action="close",
+                                scope=f"till:{cash_session.till.code}",
+                                used_for=f"close:{cash_session.id}", now=now)
     cash_session.status = SessionStatus.CLOSED
     cash_session.closed_at = now
     cash_session.closed_by_id = actor.id

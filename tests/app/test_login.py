@@ -61,18 +61,39 @@ def test_badge_and_pin(session, make_user, now):
     user = make_user(Role.CAISSIER, badge_code="0410000000014", pin="4321")
     # A scanner typing QWERTY on an AZERTY keyboard still logs in.
     assert authenticate_badge(session, "à'&àààààààà&'", "4321", now) == user
-    with pytest.raises(LoginRefused, match="Code PIN incorrect"):
+    with pytest.raises(LoginRefused, match="^Badge ou code PIN incorrect.$"):
         authenticate_badge(session, "0410000000014", "0000", now)
-    with pytest.raises(LoginRefused, match="Badge inconnu"):
+    with pytest.raises(LoginRefused, match="^Badge ou code PIN incorrect.$"):
         authenticate_badge(session, "0419999999999", "4321", now)
     assert _actions(session)[-2:] == ["login.failed", "login.unknown_badge"]
 
 
-def test_disabled_account_is_refused(session, make_user, now):
+def test_disabled_account_is_refused_without_saying_so(session, make_user, now):
     user = make_user(Role.CAISSIER)
     user.is_enabled = False
-    with pytest.raises(LoginRefused, match="désactivé"):
+    with pytest.raises(LoginRefused, match="^Badge ou code PIN incorrect.$"):
         authenticate_badge(session, user.badge_code, "1234", now)
+    assert _actions(session)[-1] == "login.refused_disabled"
+
+
+def test_a_known_and_an_unknown_badge_answer_alike_until_locked(session, make_user, now):
+    """Five tries on a real badge and on a made-up one: the same answers, the same lock-out,
+    so trying badges tells nobody which exist."""
+    make_user(Role.ENCADRANT, badge_code="0410000000021", pin="2468")
+    answers = {}
+    for badge in ("0410000000021", "0419999999999"):
+        answers[badge] = []
+        for attempt in range(7):
+            with pytest.raises(LoginRefused) as refused:
+                authenticate_badge(session, badge, "0000", now + timedelta(seconds=attempt))
+            answers[badge].append(refused.value.message)
+    assert answers["0410000000021"] == answers["0419999999999"]
+    assert answers["0410000000021"][:5] == ["Badge ou code PIN incorrect."] * 5
+    assert "bloqué pendant encore 15 minute" in answers["0410000000021"][5]
+    # The real owner waits like anyone else, then logs in.
+    with pytest.raises(LoginRefused, match="bloqué"):
+        authenticate_badge(session, "0410000000021", "2468", now + timedelta(minutes=5))
+    assert authenticate_badge(session, "0410000000021", "2468", now + timedelta(minutes=16))
 
 
 @pytest.mark.parametrize(
@@ -136,8 +157,8 @@ def test_badge_login_lands_on_the_till(client, make_user):
 @pytest.mark.parametrize(
     ("badge", "pin", "message"),
     [
-        ("0419999999999", "1234", "Badge inconnu."),
-        ("0410000000014", "9999", "Code PIN incorrect."),
+        ("0419999999999", "1234", "Badge ou code PIN incorrect."),
+        ("0410000000014", "9999", "Badge ou code PIN incorrect."),
         ("0410000000014", "12", "Le code PIN compte 4 à 6 chiffres."),
         ("", "1234", "Scannez votre badge."),
     ],

@@ -18,7 +18,8 @@ def test_json_call_without_csrf_header_gets_a_json_error(client, make_user, logi
     login("claire")
     response = client.post("/logout", json={}, headers={"Accept": "application/json"})
     assert response.status_code == 400
-    assert "jeton de sécurité" in response.get_json()["error"]
+    assert response.get_json()["code"] == "csrf_invalid"
+    assert "jeton de sécurité" in response.get_json()["message"]
 
 
 def test_json_call_with_csrf_header_is_accepted(client, make_user, login):

@@ -42,9 +42,12 @@ def test_participant_logs_in_at_the_till_with_badge_and_pin(page):
     for digit in "9999":
         page.get_by_role("button", name=digit, exact=True).click()
     page.get_by_role("button", name="Valider").click()
-    expect(page.get_by_role("alert")).to_have_text("Code PIN incorrect. Réessayez.")
-
-    page.get_by_label("2. Tapez votre code PIN").fill("")
+    # The same answer as for an unknown badge, and back to step 1: scan again.
+    expect(page.get_by_role("alert")).to_have_text("Badge ou code PIN incorrect.")
+    expect(badge).to_have_value("")
+    expect(badge).to_be_focused()
+    badge.press_sequentially("0410000000014", delay=5)
+    badge.press("Enter")
     for digit in "1234":
         page.get_by_role("button", name=digit, exact=True).click()
     page.get_by_role("button", name="Valider").click()
@@ -55,12 +58,12 @@ def test_participant_logs_in_at_the_till_with_badge_and_pin(page):
     expect(page.get_by_role("heading", name="Connexion à la caisse")).to_be_visible()
 
 
-def test_unknown_badge_is_explained(page):
+def test_unknown_badge_gets_the_same_answer_as_a_wrong_pin(page):
     page.goto("/login/badge")
     page.get_by_label("1. Scannez votre badge").fill("0419999999999")
     page.get_by_label("2. Tapez votre code PIN").fill("1234")
     page.get_by_role("button", name="Valider").click()
-    expect(page.get_by_role("alert")).to_contain_text("Badge inconnu.")
+    expect(page.get_by_role("alert")).to_have_text("Badge ou code PIN incorrect.")
     # Back to step 1: the badge field is empty and has the focus for a new scan.
     expect(page.get_by_label("1. Scannez votre badge")).to_have_value("")
     expect(page.get_by_label("1. Scannez votre badge")).to_be_focused()

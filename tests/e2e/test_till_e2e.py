@@ -33,6 +33,17 @@ def _badge_login(page) -> None:
     page.get_by_role("button", name="Valider").click()
 
 
+def _approve(page, badge: str = "0410000000021", pin: str = "2468") -> None:
+    """An encadrant·e scans a badge and types the PIN in the validation window."""
+    expect(page.locator("#approval-entry")).to_be_visible()
+    page.locator("#till-app h1").click()
+    _scan(page, badge)  # the scan lands in the badge field, the PIN field takes the focus
+    expect(page.locator("#approval-pin")).to_be_focused()
+    page.keyboard.type(pin)
+    page.keyboard.press("Enter")
+    expect(page.locator("#approval-entry")).to_be_hidden()
+
+
 def _at_open_till(page) -> None:
     """Nadia at till C1, opened with an empty float if it was closed, ready to scan."""
     _badge_login(page)
@@ -124,8 +135,8 @@ def test_a_day_at_the_till(page, app):
     page.get_by_label("N° du ticket (scanner ou taper)").fill("C1-000001")
     page.get_by_role("button", name="Afficher").click()
     page.get_by_label("Quantité à rembourser : Riz long grain 1 kg").fill("1")
-    page.get_by_label("Badge de l'encadrant·e", exact=True).fill("0410000000021")
     page.get_by_role("button", name="Rembourser").click()
+    _approve(page)
     expect(page.locator("#till-message")).to_have_text(
         _money("Remboursement C1-000002 : rendez 0,38 €."))
     assert _stock(app, "Riz long grain 1 kg") == 40
@@ -158,9 +169,13 @@ def test_a_price_changed_by_hand_at_the_till(page, app):
     for key in "1,2":
         page.locator(f'[data-pad="{key}"]').click()
     page.get_by_role("button", name="Changer le prix").click()
-    expect(page.locator("#till-message")).to_contain_text("un·e encadrant·e doit scanner")
-    page.locator("#badge-input").fill("0410000000021")
-    page.locator("#badge-input").press("Enter")
+    expect(page.locator("#till-message")).to_contain_text("badge et son code PIN")
+    # A wrong PIN is refused, and the window stays for another try.
+    _scan(page, "0410000000021")
+    page.keyboard.type("0000")
+    page.keyboard.press("Enter")
+    expect(page.locator("#approval-message")).to_have_text("Badge ou code PIN incorrect.")
+    _approve(page)
     expect(page.locator("#cart-lines li").first).to_contain_text("(prix changé)")
     expect(page.get_by_test_id("total")).to_have_text(_money("1,20 €"))
     page.get_by_role("button", name="Payer").click()

@@ -62,13 +62,13 @@ def test_scale_endpoint_for_the_till_and_the_jardin(client, session, make_user, 
     make_user(Role.JARDIN, username="julien")
     login("julien")
     assert client.get("/api/balance").get_json() == {
-        "error": "Pas de balance branchée : tapez le poids."}
+        "code": "no_scale", "message": "Pas de balance branchée : tapez le poids."}
     simulator = ScaleSimulator()
     try:
         set_setting(session, "hardware.scale_port", simulator.port_name, now)
         assert client.get("/api/balance").get_json() == {"grams": 1234}
         simulator.next_frame = b"\x02?\x01\r"
         moving = client.get("/api/balance")
-        assert moving.status_code == 409 and "instable" in moving.get_json()["error"]
+        assert moving.status_code == 409 and "instable" in moving.get_json()["message"]
     finally:
         simulator.close()

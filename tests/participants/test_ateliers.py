@@ -192,7 +192,7 @@ def test_automatic_hours_from_the_till_and_the_jardin(session, staff, now, ateli
     opened = datetime.combine(monday, time(9, 0), tzinfo=SHOP_TIMEZONE)
     cash_session = open_session(session, till, cashier, opened, {})
     close_session(session, cash_session, cashier, opened + timedelta(hours=3, minutes=30),
-                  {"cash": 0, "card": 0, "cheque": 0}, None, None)
+                  {"cash": 0, "card": 0, "cheque": 0}, None)
     leeks = make_product("Poireaux", 300, StockUnit.KILOGRAM)
     for day in (monday + timedelta(1), monday + timedelta(3)):  # planned Tuesday, and Thursday
         record_harvest(session, staff.id, now, HarvestData(2, leeks.id, 4000, day, (nadia.id,)))

@@ -101,7 +101,7 @@ def test_cashier_gets_only_the_till_answer(client, session, referent, make_user,
                            "right_ends_on", "participation_rate_bp", "monthly_allowance_cents",
                            "spent_this_month_cents", "remaining_this_month_cents"}
     unknown = client.get("/api/caisse/carte/0429999999990")
-    assert unknown.status_code == 404 and "Carte inconnue" in unknown.get_json()["error"]
+    assert unknown.status_code == 404 and "Carte inconnue" in unknown.get_json()["message"]
 
 
 def test_referent_never_reaches_the_till_api(client, referent, login):

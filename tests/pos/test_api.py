@@ -77,7 +77,7 @@ def test_bad_input_is_a_french_4xx_and_writes_nothing(till_client, session, past
     before = _counts(session)
     response = till_client.post("/api/pos/sales", json=_sale(pasta, **change))
     assert response.status_code == 422
-    assert message in response.get_json()["error"]
+    assert message in response.get_json()["message"]
     assert _counts(session) == before
 
 
@@ -85,10 +85,10 @@ def test_malformed_json_and_unknown_ids(till_client, session, pasta):
     response = till_client.post("/api/pos/sales", data="{pas du json",
                                 content_type="application/json")
     assert response.status_code == 422
-    assert response.get_json()["error"] == "Requête illisible : le JSON est mal formé."
+    assert response.get_json()["message"] == "Requête illisible : le JSON est mal formé."
     unknown = till_client.post("/api/pos/sales", json=_sale(pasta, lines=[
         {"product_id": 987654, "quantity": 1}]))
-    assert unknown.status_code == 404 and "inconnu" in unknown.get_json()["error"]
+    assert unknown.status_code == 404 and "inconnu" in unknown.get_json()["message"]
     assert till_client.get("/api/pos/tickets/C1-000777").status_code == 404
 
 
@@ -101,7 +101,7 @@ def test_price_mismatch_is_409_with_the_server_total(till_client, pasta):
 def test_json_calls_need_the_csrf_header(till_client, pasta):
     del till_client.environ_base["HTTP_X_CSRFTOKEN"]
     response = till_client.post("/api/pos/sales", json=_sale(pasta))
-    assert response.status_code == 400 and "jeton de sécurité" in response.get_json()["error"]
+    assert response.status_code == 400 and "jeton de sécurité" in response.get_json()["message"]
 
 
 def test_catalogue_with_etag(till_client, pasta):
@@ -121,11 +121,28 @@ def test_openapi_document_comes_from_the_schemas(client):
     assert document["openapi"] == "3.1.0"
     sale_in = document["components"]["schemas"]["SaleIn"]
     assert sale_in["additionalProperties"] is False
-    line = document["components"]["schemas"]["LineIn"]["properties"]["quantity"]
+    line = document["components"]["schemas"]["LineIn"]["properties"]["quantity"]["anyOf"][0]
     assert (line["exclusiveMinimum"], line["maximum"]) == (0, 1_000_000)
+    assert "embedded_price_cents" not in document["components"]["schemas"]["LineIn"][
+        "properties"]
     post = document["paths"]["/api/pos/sales"]["post"]
     assert post["requestBody"]["content"]["application/json"]["schema"]["$ref"] == (
         "#/components/schemas/SaleIn")
+    # Every answer is documented: created, replayed, and each refusal in the {code, message}
+    # shape; the till parameter where it is required.
+    assert {"201", "200", "400", "401", "403", "404", "409", "415", "422", "500",
+            "503"} <= set(post["responses"])
+    assert post["responses"]["409"]["content"]["application/json"]["schema"]["$ref"] == (
+        "#/components/schemas/Error")
+    assert document["components"]["schemas"]["Error"]["required"] == ["code", "message"]
+    for path in ("/api/pos/session", "/api/pos/session/x", "/api/pos/printer",
+                 "/api/pos/scans"):
+        parameters = document["paths"][path]["get"]["parameters"]
+        assert {"name": "till", "required": True} .items() <= parameters[0].items()
+    for path, operations in document["paths"].items():
+        for method, operation in operations.items():
+            assert "401" in operation["responses"], (method, path)
+            assert any(status.startswith("2") for status in operation["responses"])
 
 
 def test_referent_cannot_use_the_till_api(client, make_user, login):

@@ -15,27 +15,28 @@ from pos.services.journal import (
 )
 from pos.services.printing import queue_duplicate
 from pos.services.refunds import RefundRequest, record_refund
-from pos.services.sales import LineRequest, PaymentRequest, SaleRequest, record_sale
+from pos.services.sales import PaymentRequest, SaleRequest, record_sale
 from pos.services.sessions import close_session, record_cash_movement
+from tests.conftest import sale_line
 from tests.pos.conftest import TODAY
 
 CASH = PaymentMethod.CASH
 
 
 @pytest.fixture
-def activity(session, open_till, cashier, supervisor, now, make_product, receive):
+def activity(session, open_till, cashier, supervisor, now, make_product, receive, approve):
     rice = make_product("Riz", 250)
     receive(rice, 50, best_before=TODAY + timedelta(days=100))
     sales = [record_sale(session, cashier, now, TODAY, SaleRequest(
-        str(uuid.uuid4()), "C1", (LineRequest(rice.id, n),), (PaymentRequest(CASH, 250 * n),),
+        str(uuid.uuid4()), "C1", (sale_line(rice.id, n),), (PaymentRequest(CASH, 250 * n),),
         250 * n))[0] for n in (1, 2, 3)]
     record_refund(session, cashier, now, TODAY, RefundRequest(
         str(uuid.uuid4()), "C1", "C1-000002", ((sales[1].lines[0].id, 1),), True,
-        supervisor.badge_code))
+        approve(supervisor, "refund")))
     queue_duplicate(session, sales[0], now)
     record_cash_movement(session, open_till, cashier, now, -500, "Dépôt")
     close_session(session, open_till, cashier, now, {"cash": 6750, "card": 0, "cheque": 0},
-                  None, None)
+                  None)
     session.flush()
     return sales
 
@@ -130,10 +131,10 @@ def test_daily_closures_at_the_first_sale_of_a_new_day(session, till, cashier, n
         cash_session = open_session(session, till, cashier, moment, {})
         for _ in range(count):
             record_sale(session, cashier, moment, day, SaleRequest(
-                str(uuid.uuid4()), "C1", (LineRequest(rice.id, 1),),
+                str(uuid.uuid4()), "C1", (sale_line(rice.id, 1),),
                 (PaymentRequest(PaymentMethod.CARD, 250),), 250))
         close_session(session, cash_session, cashier, moment,
-                      {"cash": 0, "card": 250 * count, "cheque": 0}, None, None)
+                      {"cash": 0, "card": 250 * count, "cheque": 0}, None)
 
     day_of_sales(date(2026, 11, 29), 2)
     day_of_sales(date(2026, 11, 30), 1)  # its first sale closes 29/11

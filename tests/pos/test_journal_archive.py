@@ -19,8 +19,9 @@ from pos.services.journal import (
 )
 from pos.services.journal_archive import ArchiveRefused, build_archive, verify_archive
 from pos.services.refunds import RefundRequest, record_refund
-from pos.services.sales import LineRequest, PaymentRequest, SaleRequest, record_sale
+from pos.services.sales import PaymentRequest, SaleRequest, record_sale
 from pos.services.sessions import close_session, open_session
+from tests.conftest import sale_line
 
 
 def _moment(day: date, hour: int = 10) -> datetime:
@@ -28,7 +29,7 @@ def _moment(day: date, hour: int = 10) -> datetime:
 
 
 @pytest.fixture
-def two_months(session, till, cashier, supervisor, make_product, receive):
+def two_months(session, till, cashier, supervisor, make_product, receive, approve):
     """Sales on 30/10, 2/11 (card + cash, one refund) and 3/11, then 1/12 closes November."""
     rice = make_product("Riz", 250)
     oil = make_product("Huile", 399, vat_rate_bp=2000)
@@ -42,14 +43,16 @@ def two_months(session, till, cashier, supervisor, make_product, receive):
         for lines, method in baskets:
             total = sum(price * n for _product, price, n in lines)
             sales.append(record_sale(session, cashier, moment, when, SaleRequest(
-                str(uuid.uuid4()), "C1", tuple(LineRequest(p.id, n) for p, _, n in lines),
+                str(uuid.uuid4()), "C1", tuple(sale_line(p.id, n) for p, _, n in lines),
                 (PaymentRequest(method, total),), total))[0])
         if refund:
             record_refund(session, cashier, moment, when, RefundRequest(
                 str(uuid.uuid4()), "C1", f"C1-{sales[0].number:06d}",
-                ((sales[0].lines[0].id, 1),), True, supervisor.badge_code))
+                ((sales[0].lines[0].id, 1),), True,
+                approve(supervisor, "refund", at=moment)))
         close_session(session, cash_session, cashier, moment,
-                      {"cash": 10_000, "card": 10_000, "cheque": 0}, "compté", supervisor)
+                      {"cash": 10_000, "card": 10_000, "cheque": 0}, "compté",
+                      approve(supervisor, "close", at=moment))
 
     card, cash = PaymentMethod.CARD, PaymentMethod.CASH
     day(date(2026, 10, 30), [([(rice, 250, 2)], card)])

@@ -12,7 +12,8 @@ from sqlalchemy import select
 from hardware.simulator import PrinterSimulator
 from pos.models import JobKind, JobStatus, PaymentMethod, PrintJob, Sale
 from pos.services.printing import claim_next_job, printer_state, queue_duplicate, run_due_jobs
-from pos.services.sales import LineRequest, PaymentRequest, SaleRequest, record_sale
+from pos.services.sales import PaymentRequest, SaleRequest, record_sale
+from tests.conftest import sale_line
 from tests.hardware.escpos_decoder import decode
 from tests.pos.conftest import TODAY
 
@@ -32,7 +33,7 @@ def pasta(make_product, receive):
 
 def _sell(session, cashier, now, pasta, receipt=True):
     return record_sale(session, cashier, now, TODAY, SaleRequest(
-        str(uuid.uuid4()), "C1", (LineRequest(pasta.id, 2),),
+        str(uuid.uuid4()), "C1", (sale_line(pasta.id, 2),),
         (PaymentRequest(PaymentMethod.CASH, 500),), 218, receipt_requested=receipt))[0]
 
 

@@ -6,13 +6,16 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from inventory.models import StockUnit
+from app.users.errors import ApprovalRefused
+from inventory.models import RuleKind, StockUnit
+from inventory.nomenclature import compile_rule, embed_value
 from inventory.services.ledger import stock_on_hand
 from pos.errors import InvalidRequest, NeedsApproval, PriceMismatch, SessionProblem
 from pos.models import PaymentMethod, Sale
 from pos.services.pricing import price_line
 from pos.services.sales import LineRequest, PaymentRequest, SaleRequest, record_sale
 from pos.services.spending import spent_this_month, visits_by_month
+from tests.conftest import sale_line
 from tests.pos.conftest import TODAY
 
 CASH, CARD, CHEQUE = PaymentMethod.CASH, PaymentMethod.CARD, PaymentMethod.CHEQUE
@@ -50,7 +53,7 @@ def test_weighed_line_rounding_and_participation_rate(make_product):
 
 def test_public_sale_with_mixed_payment_and_change(session, open_till, cashier, now, pasta,
                                                    tomatoes):
-    lines = [LineRequest(pasta.id, 3), LineRequest(tomatoes.id, 1500)]  # 3,27 + 4,80
+    lines = [sale_line(pasta.id, 3), sale_line(tomatoes.id, 1500)]  # 3,27 + 4,80
     sale, created = sell(session, cashier, now, lines,
                          [PaymentRequest(CARD, 500), PaymentRequest(CASH, 1000)], 807)
     assert created and sale.number == 1 and sale.total_cents == 807
@@ -63,9 +66,9 @@ def test_public_sale_with_mixed_payment_and_change(session, open_till, cashier, 
 
 def test_same_uuid_twice_is_one_sale(session, open_till, cashier, now, pasta):
     key = str(uuid.uuid4())
-    first, created = sell(session, cashier, now, [LineRequest(pasta.id, 1)],
+    first, created = sell(session, cashier, now, [sale_line(pasta.id, 1)],
                           [PaymentRequest(CASH, 200)], 109, uuid=key)
-    again, created_again = sell(session, cashier, now, [LineRequest(pasta.id, 1)],
+    again, created_again = sell(session, cashier, now, [sale_line(pasta.id, 1)],
                                 [PaymentRequest(CASH, 200)], 109, uuid=key)
     assert created and not created_again and again.id == first.id
     assert session.scalar(select(func.count(Sale.id))) == 1
@@ -73,7 +76,7 @@ def test_same_uuid_twice_is_one_sale(session, open_till, cashier, now, pasta):
 
 
 def test_ticket_numbers_follow_each_other(session, open_till, cashier, now, pasta):
-    numbers = [sell(session, cashier, now, [LineRequest(pasta.id, 1)],
+    numbers = [sell(session, cashier, now, [sale_line(pasta.id, 1)],
                     [PaymentRequest(CASH, 109)], 109)[0].number for _ in range(3)]
     assert numbers == [1, 2, 3]
 
@@ -81,7 +84,7 @@ def test_ticket_numbers_follow_each_other(session, open_till, cashier, now, past
 def test_household_pays_the_rate_within_its_allowance(session, open_till, cashier, now, pasta,
                                                       household):
     # 20 % of 10 × 1,09 € = 2,18 €; the allowance is 20 € a month.
-    sale, _ = sell(session, cashier, now, [LineRequest(pasta.id, 10)],
+    sale, _ = sell(session, cashier, now, [sale_line(pasta.id, 10)],
                    [PaymentRequest(CASH, 300)], 218, card_code=household.card_code)
     assert (sale.reference_total_cents, sale.total_cents) == (1090, 218)
     assert sale.participation_rate_bp == 2000 and sale.card_code == household.card_code
@@ -91,18 +94,17 @@ def test_household_pays_the_rate_within_its_allowance(session, open_till, cashie
 
 
 def test_allowance_exceeded_needs_a_staff_badge(session, open_till, cashier, supervisor, now,
-                                                make_product, receive, household):
+                                                make_product, receive, household, approve):
     coffee = make_product("Café", 5000)
     receive(coffee, 10)
     with pytest.raises(NeedsApproval, match="Montant du mois dépassé : reste 20,00\xa0€"):
-        sell(session, cashier, now, [LineRequest(coffee.id, 3)], [PaymentRequest(CASH, 3000)],
+        sell(session, cashier, now, [sale_line(coffee.id, 3)], [PaymentRequest(CASH, 3000)],
              3000, card_code=household.card_code)
-    with pytest.raises(NeedsApproval, match="ne permet pas"):
-        sell(session, cashier, now, [LineRequest(coffee.id, 3)], [PaymentRequest(CASH, 3000)],
-             3000, card_code=household.card_code, override_badge=cashier.badge_code)
-    sale, _ = sell(session, cashier, now, [LineRequest(coffee.id, 3)],
+    with pytest.raises(ApprovalRefused, match="ne permet pas de valider"):
+        approve(cashier, pin="1234")  # a participant cannot approve, even with the right PIN
+    sale, _ = sell(session, cashier, now, [sale_line(coffee.id, 3)],
                    [PaymentRequest(CASH, 3000)], 3000, card_code=household.card_code,
-                   override_badge=supervisor.badge_code)
+                   approval_token=approve(supervisor))
     assert sale.override_by_id == supervisor.id
 
 
@@ -111,16 +113,16 @@ def test_per_visit_limit_for_beneficiaries(session, open_till, cashier, now, mak
     coffee = make_product("Café", 300, per_visit_limit=2)
     receive(coffee, 10)
     with pytest.raises(NeedsApproval, match="2 par passage au plus"):
-        sell(session, cashier, now, [LineRequest(coffee.id, 2), LineRequest(coffee.id, 1)],
+        sell(session, cashier, now, [sale_line(coffee.id, 2), sale_line(coffee.id, 1)],
              [PaymentRequest(CASH, 500)], 180, card_code=household.card_code)
     # The public has no such limit.
-    assert sell(session, cashier, now, [LineRequest(coffee.id, 3)], [PaymentRequest(CASH, 900)],
+    assert sell(session, cashier, now, [sale_line(coffee.id, 3)], [PaymentRequest(CASH, 900)],
                 900)[1]
 
 
 def test_server_recomputes_and_refuses_a_mismatch(session, open_till, cashier, now, pasta):
     with pytest.raises(PriceMismatch, match="ne correspond pas"):
-        sell(session, cashier, now, [LineRequest(pasta.id, 2)], [PaymentRequest(CASH, 300)], 200)
+        sell(session, cashier, now, [sale_line(pasta.id, 2)], [PaymentRequest(CASH, 300)], 200)
     assert session.scalar(select(func.count(Sale.id))) == 0
 
 
@@ -132,7 +134,7 @@ def test_server_recomputes_and_refuses_a_mismatch(session, open_till, cashier, n
 )
 def test_payment_errors(session, open_till, cashier, now, pasta, payments, message):
     with pytest.raises(InvalidRequest, match=message):
-        sell(session, cashier, now, [LineRequest(pasta.id, 1)], payments, 109)
+        sell(session, cashier, now, [sale_line(pasta.id, 1)], payments, 109)
 
 
 def test_expired_lot_is_refused_at_the_till(session, open_till, cashier, now, make_product,
@@ -140,37 +142,38 @@ def test_expired_lot_is_refused_at_the_till(session, open_till, cashier, now, ma
     ham = make_product("Jambon", 299)
     receive(ham, 2, use_by=TODAY - timedelta(days=1), at=now - timedelta(days=5))
     with pytest.raises(InvalidRequest, match="dépassé sa date limite"):
-        sell(session, cashier, now, [LineRequest(ham.id, 1)], [PaymentRequest(CASH, 299)], 299)
+        sell(session, cashier, now, [sale_line(ham.id, 1)], [PaymentRequest(CASH, 299)], 299)
 
 
 def test_absurd_quantities_and_unknown_products(session, open_till, cashier, now, pasta):
     with pytest.raises(InvalidRequest, match="quantité invalide"):
-        sell(session, cashier, now, [LineRequest(pasta.id, 1_000_001)],
+        sell(session, cashier, now, [sale_line(pasta.id, 1_000_001)],
              [PaymentRequest(CASH, 100)], 100)
     with pytest.raises(Exception, match="inconnu"):
-        sell(session, cashier, now, [LineRequest(999_999, 1)], [PaymentRequest(CASH, 100)], 100)
+        sell(session, cashier, now, [sale_line(999_999, 1)], [PaymentRequest(CASH, 100)], 100)
 
 
 def test_no_sale_without_an_open_session_of_today(session, till, cashier, now, pasta):
     with pytest.raises(SessionProblem, match="n'est pas ouverte"):
-        sell(session, cashier, now, [LineRequest(pasta.id, 1)], [PaymentRequest(CASH, 109)], 109)
+        sell(session, cashier, now, [sale_line(pasta.id, 1)], [PaymentRequest(CASH, 109)], 109)
 
 
 def test_a_price_changed_by_hand_needs_a_badge_and_is_journaled(session, open_till, cashier,
                                                                 supervisor, now, pasta,
-                                                                tomatoes):
+                                                                tomatoes, approve):
     import json
 
     from pos.models import JournalEntry
     from pos.services.journal import verify_journal
 
-    lines = [LineRequest(pasta.id, 2, manual_unit_price_cents=50, price_reason="Boîte abîmée"),
-             LineRequest(tomatoes.id, 1500, manual_unit_price_cents=199)]
+    lines = [sale_line(pasta.id, 2, manual_unit_price_cents=50, price_reason="Boîte abîmée"),
+             sale_line(tomatoes.id, 1500, manual_unit_price_cents=199)]
     total = 2 * 50 + 299  # 1,99 €/kg × 1,5 kg = 2,985 → 2,99
-    with pytest.raises(NeedsApproval, match="prix changé à la main doit être validé"):
+    with pytest.raises(NeedsApproval, match="Prix changé à la main. Un·e encadrant·e doit "
+                                            "valider avec son badge et son code PIN"):
         sell(session, cashier, now, lines, [PaymentRequest(CASH, total)], total)
     sale, _ = sell(session, cashier, now, lines, [PaymentRequest(CASH, total)], total,
-                   override_badge=supervisor.badge_code)
+                   approval_token=approve(supervisor))
     assert [line.unit_price_cents for line in sale.lines] == [50, 199]
     changes = [json.loads(e.payload) for e in session.scalars(
         select(JournalEntry).where(JournalEntry.kind == "price_change")
@@ -188,15 +191,92 @@ def test_a_price_changed_by_hand_needs_a_badge_and_is_journaled(session, open_ti
 
 def test_an_encadrant_at_the_till_changes_a_price_without_another_badge(session, open_till,
                                                                        supervisor, now, pasta):
-    sale, _ = sell(session, supervisor, now, [LineRequest(pasta.id, 1,
+    sale, _ = sell(session, supervisor, now, [sale_line(pasta.id, 1,
                                                           manual_unit_price_cents=0)],
                    [PaymentRequest(CASH, 1)], 0)  # a gift: 0 €, the cash given back
     assert sale.total_cents == 0 and sale.change_cents == 1
 
 
 def test_a_label_price_cannot_also_be_changed_by_hand(session, open_till, cashier, now,
-                                                      tomatoes):
+                                                      make_product, receive):
+    carrots = make_product("Carottes", 180, StockUnit.KILOGRAM, barcodes=["2200007000005"])
+    receive(carrots, 5_000)
+    label = embed_value(compile_rule(RuleKind.PRICE_TO_WEIGHT, "p", "22.....{NNNDD}"),
+                        "2200007000005", 160)
     with pytest.raises(InvalidRequest, match="ne peut pas être changé à la main"):
-        sell(session, cashier, now, [LineRequest(tomatoes.id, 500, embedded_price_cents=160,
-                                                 manual_unit_price_cents=100)],
+        sell(session, cashier, now, [LineRequest(code=label, manual_unit_price_cents=100)],
              [PaymentRequest(CASH, 100)], 100)
+
+
+def test_weighed_labels_are_read_by_the_server(session, open_till, cashier, now, make_product,
+                                               receive):
+    """The till sends the code it scanned; the weight or the price comes from the label as
+    the nomenclature reads it, never from the client."""
+    tomatoes = make_product("Tomates", 320, StockUnit.KILOGRAM, barcodes=["2100005000000"])
+    carrots = make_product("Carottes", 180, StockUnit.KILOGRAM, barcodes=["2200007000005"])
+    receive(tomatoes, 10_000)
+    receive(carrots, 10_000)
+    weight = embed_value(compile_rule(RuleKind.WEIGHT, "w", "21.....{NNDDD}"),
+                         "2100005000000", 1250)  # 1,250 kg × 3,20 € = 4,00 €
+    price = embed_value(compile_rule(RuleKind.PRICE_TO_WEIGHT, "p", "22.....{NNNDD}"),
+                        "2200007000005", 360)  # 3,60 € of carrots = 2 kg
+    sale, _ = sell(session, cashier, now, [LineRequest(code=weight), LineRequest(code=price)],
+                   [PaymentRequest(CASH, 760)], 760)
+    assert [(line.quantity, line.amount_cents) for line in sale.lines] == [(1250, 400),
+                                                                           (2000, 360)]
+    assert stock_on_hand(session, carrots.id) == 8_000
+    with pytest.raises(InvalidRequest, match="la quantité vient de l'étiquette"):
+        sell(session, cashier, now, [LineRequest(code=weight, quantity=1)],
+             [PaymentRequest(CASH, 400)], 400)
+    with pytest.raises(InvalidRequest, match="soit le code scanné, soit le produit"):
+        sell(session, cashier, now, [LineRequest(code=weight, product_id=tomatoes.id)],
+             [PaymentRequest(CASH, 400)], 400)
+    with pytest.raises(InvalidRequest, match="mal lu"):
+        sell(session, cashier, now, [LineRequest(code="2100005012501")],
+             [PaymentRequest(CASH, 400)], 400)
+
+
+def test_a_uuid_answers_only_for_its_own_kind_and_till(session, open_till, cashier, now, pasta,
+                                                       supervisor, approve):
+    from pos.errors import UuidConflict
+    from pos.models import Till
+    from pos.services.refunds import RefundRequest, record_refund
+
+    key = str(uuid.uuid4())
+    sale, _ = sell(session, cashier, now, [sale_line(pasta.id, 1)],
+                   [PaymentRequest(CASH, 109)], 109, uuid=key)
+    with pytest.raises(UuidConflict, match="déjà servi pour un autre document"):
+        record_refund(session, cashier, now, TODAY, RefundRequest(
+            key, "C1", "C1-000001", ((sale.lines[0].id, 1),), True,
+            approve(supervisor, "refund")))
+    session.add(Till(code="C2", name="Caisse 2", is_active=True))
+    session.flush()
+    with pytest.raises(UuidConflict):
+        record_sale(session, cashier, now, TODAY, SaleRequest(
+            uuid=key, till_code="C2", lines=(sale_line(pasta.id, 1),),
+            payments=(PaymentRequest(CASH, 109),), expected_total_cents=109))
+
+
+def test_an_approval_serves_once_on_its_till_for_its_action(session, open_till, cashier,
+                                                            supervisor, now, pasta, approve):
+    from app.users.errors import ApprovalRefused
+
+    line = [sale_line(pasta.id, 1, manual_unit_price_cents=50)]
+    token = approve(supervisor)
+    sell(session, cashier, now, line, [PaymentRequest(CASH, 50)], 50, approval_token=token)
+    with pytest.raises(ApprovalRefused, match="déjà servi"):
+        sell(session, cashier, now, line, [PaymentRequest(CASH, 50)], 50, approval_token=token)
+    with pytest.raises(ApprovalRefused, match="autre opération"):
+        sell(session, cashier, now, line, [PaymentRequest(CASH, 50)], 50,
+             approval_token=approve(supervisor, "refund"))
+    with pytest.raises(ApprovalRefused, match="autre opération"):
+        sell(session, cashier, now, line, [PaymentRequest(CASH, 50)], 50,
+             approval_token=approve(supervisor, till="C9"))
+    late = approve(supervisor)
+    with pytest.raises(ApprovalRefused, match="expiré"):
+        record_sale(session, cashier, now + timedelta(hours=13), TODAY, SaleRequest(
+            uuid=str(uuid.uuid4()), till_code="C1", lines=tuple(line),
+            payments=(PaymentRequest(CASH, 50),), expected_total_cents=50, approval_token=late))
+    supervisor.is_enabled = False
+    with pytest.raises(ApprovalRefused, match="n'en a plus le droit"):
+        sell(session, cashier, now, line, [PaymentRequest(CASH, 50)], 50, approval_token=late)

@@ -5,11 +5,12 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from app.users.errors import ApprovalRefused
 from inventory.services.ledger import stock_on_hand
 from pos.errors import InvalidRequest, NeedsApproval, SessionProblem
 from pos.models import PaymentMethod, SaleKind, SessionStatus
 from pos.services.refunds import RefundRequest, find_ticket, record_refund
-from pos.services.sales import LineRequest, PaymentRequest, SaleRequest, record_sale
+from pos.services.sales import PaymentRequest, SaleRequest, record_sale
 from pos.services.sessions import (
     close_session,
     count_total,
@@ -18,6 +19,7 @@ from pos.services.sessions import (
     usable_session,
     x_report,
 )
+from tests.conftest import sale_line
 from tests.pos.conftest import TODAY
 
 CASH, CARD = PaymentMethod.CASH, PaymentMethod.CARD
@@ -25,7 +27,7 @@ CASH, CARD = PaymentMethod.CASH, PaymentMethod.CARD
 
 def _sale(session, cashier, now, product, quantity, payments, total):
     return record_sale(session, cashier, now, TODAY, SaleRequest(
-        str(uuid.uuid4()), "C1", (LineRequest(product.id, quantity),), tuple(payments), total))[0]
+        str(uuid.uuid4()), "C1", (sale_line(product.id, quantity),), tuple(payments), total))[0]
 
 
 def test_float_is_counted_by_denomination(session, till, cashier, now):
@@ -60,31 +62,33 @@ def test_x_report_and_closing_with_a_difference(session, open_till, cashier, sup
         record_cash_movement(session, open_till, cashier, now, 500, " ")
     counted = {"cash": 4450, "card": 1000, "cheque": 0}
     with pytest.raises(InvalidRequest, match="indiquez-en la raison"):
-        close_session(session, open_till, cashier, now, counted, None, None)
-    closed = close_session(session, open_till, cashier, now, counted, "Pièce perdue", None)
+        close_session(session, open_till, cashier, now, counted, None)
+    closed = close_session(session, open_till, cashier, now, counted, "Pièce perdue")
     assert closed.status == SessionStatus.CLOSED and closed.difference_cents == -50
 
 
-def test_large_difference_needs_a_staff_badge(session, open_till, cashier, supervisor, now):
+def test_large_difference_needs_a_staff_badge(session, open_till, cashier, supervisor, now,
+                                              approve):
     counted = {"cash": 4000, "card": 0, "cheque": 0}  # 20 € short of the 60 € float
-    with pytest.raises(NeedsApproval, match="badge"):
-        close_session(session, open_till, cashier, now, counted, "Erreur de rendu", None)
-    with pytest.raises(NeedsApproval):
-        close_session(session, open_till, cashier, now, counted, "Erreur de rendu", cashier)
+    with pytest.raises(NeedsApproval, match="badge et son code PIN"):
+        close_session(session, open_till, cashier, now, counted, "Erreur de rendu")
+    with pytest.raises(ApprovalRefused):
+        close_session(session, open_till, cashier, now, counted, "Erreur de rendu",
+                      approve(supervisor, "sale"))
     closed = close_session(session, open_till, cashier, now, counted, "Erreur de rendu",
-                           supervisor)
+                           approve(supervisor, "close"))
     assert closed.approved_by_id == supervisor.id and closed.difference_cents == -2000
 
 
 def test_refund_of_one_line_restocks_and_links(session, open_till, cashier, supervisor, now,
-                                               make_product, receive):
+                                               make_product, receive, approve):
     oil = make_product("Huile", 250)
     receive(oil, 10)
     sale = _sale(session, cashier, now, oil, 3, [PaymentRequest(CASH, 750)], 750)
     ticket = f"C1-{sale.number:06d}"
     assert find_ticket(session, ticket) == sale
     request = RefundRequest(str(uuid.uuid4()), "C1", ticket, ((sale.lines[0].id, 2),), True,
-                            supervisor.badge_code)
+                            approve(supervisor, "refund"))
     refund, created = record_refund(session, cashier, now, TODAY, request)
     assert created and refund.kind == SaleKind.REFUND and refund.refund_of_id == sale.id
     assert refund.total_cents == -500 and refund.lines[0].quantity == -2
@@ -95,14 +99,13 @@ def test_refund_of_one_line_restocks_and_links(session, open_till, cashier, supe
     with pytest.raises(InvalidRequest, match="1 au plus"):
         record_refund(session, cashier, now, TODAY, RefundRequest(
             str(uuid.uuid4()), "C1", ticket, ((sale.lines[0].id, 2),), False,
-            supervisor.badge_code))
+            approve(supervisor, "refund")))
     with pytest.raises(NeedsApproval):
         record_refund(session, cashier, now, TODAY, RefundRequest(
-            str(uuid.uuid4()), "C1", ticket, ((sale.lines[0].id, 1),), False,
-            cashier.badge_code))
+            str(uuid.uuid4()), "C1", ticket, ((sale.lines[0].id, 1),), False, None))
     loss, _ = record_refund(session, cashier, now, TODAY, RefundRequest(
         str(uuid.uuid4()), "C1", ticket, ((sale.lines[0].id, 1),), False,
-        supervisor.badge_code))
+        approve(supervisor, "refund")))
     assert loss.total_cents == -250 and stock_on_hand(session, oil.id) == 9
     assert x_report(session, open_till).by_method["cash"] == 0
 
@@ -118,3 +121,25 @@ def test_sessions_are_per_business_day(session, till, cashier):
     evening = datetime(2026, 11, 23, 22, 30, tzinfo=UTC)  # 23:30 in Paris
     cash_session = open_session(session, till, cashier, evening, {})
     assert cash_session.business_date == TODAY
+
+
+def test_cash_movements_have_bounds_an_approval_and_a_drawer(session, open_till, cashier,
+                                                            supervisor, now, approve):
+    """The float is 60 €: −99 999,99 € for « x » is refused; beyond 50 € an encadrant·e
+    approves; no more cash leaves than the drawer should hold; a resend counts once."""
+    with pytest.raises(InvalidRequest, match="invalide"):
+        record_cash_movement(session, open_till, cashier, now, -9_999_999, "x")
+    with pytest.raises(InvalidRequest, match="motif"):
+        record_cash_movement(session, open_till, cashier, now, -500, "x")
+    with pytest.raises(InvalidRequest, match="ne devrait contenir que 60,00"):
+        record_cash_movement(session, open_till, cashier, now, -6001, "Dépôt en banque",
+                             approve(supervisor, "cash"))
+    with pytest.raises(NeedsApproval, match="Au-delà de 50,00"):
+        record_cash_movement(session, open_till, cashier, now, -5001, "Dépôt en banque")
+    key = str(uuid.uuid4())
+    first = record_cash_movement(session, open_till, cashier, now, -5500, "Dépôt en banque",
+                                 approve(supervisor, "cash"), uuid=key)
+    again = record_cash_movement(session, open_till, cashier, now, -5500, "Dépôt en banque",
+                                 None, uuid=key)
+    assert again.id == first.id
+    assert x_report(session, open_till).expected["cash"] == 500

@@ -18,12 +18,13 @@ from participants.services.rights import RightRequest, decide_right, request_rig
 from pos.models import PaymentMethod, Till
 from pos.services.pricing import price_line
 from pos.services.refunds import RefundRequest, record_refund
-from pos.services.sales import LineRequest, PaymentRequest, SaleRequest, record_sale
+from pos.services.sales import PaymentRequest, SaleRequest, record_sale
 from pos.services.sessions import close_session, open_session
 from reports.food_aid import food_aid_report
 from reports.periods import period_of
 from reports.sales import sales_report
 from reports.tables import Kg, Money, text, to_csv, to_xlsx
+from tests.conftest import sale_line
 
 NOVEMBER = period_of("mois", date(2026, 11, 15))
 CASH, CARD = PaymentMethod.CASH, PaymentMethod.CARD
@@ -80,31 +81,31 @@ def day_at_till(session, cashier, till, moment, baskets, counted_cash_delta=0, r
     card_total = sum(s.total_cents for s in sales if s.payments[0].method == CARD)
     close_session(session, cash_session, cashier, moment + timedelta(hours=6),
                   {"cash": expected + counted_cash_delta, "card": card_total, "cheque": 0},
-                  reason, None)
+                  reason)
     return sales
 
 
 @pytest.fixture
-def november(session, shop):
+def november(session, shop, approve):
     cashier, rice, tomatoes, rice_lot, household, till = shop
     card = household.card_code
     # October: outside the period.
-    day_at_till(session, cashier, till, at(20, 10), [([LineRequest(rice.id, 4)], CASH, card)])
+    day_at_till(session, cashier, till, at(20, 10), [([sale_line(rice.id, 4)], CASH, card)])
     # 10/11: 2 rice + 1,5 kg tomatoes for the household (value 9,80 €, pays 1,96 €).
     day_at_till(session, cashier, till, at(10), [
-        ([LineRequest(rice.id, 2), LineRequest(tomatoes.id, 1500)], CASH, card)],
+        ([sale_line(rice.id, 2), sale_line(tomatoes.id, 1500)], CASH, card)],
         counted_cash_delta=-100, reason="Erreur de rendu")
     # 15/11: a public sale by card, refunded the same day (back on the shelf).
-    public = day_at_till(session, cashier, till, at(15), [([LineRequest(rice.id, 1)], CARD,
+    public = day_at_till(session, cashier, till, at(15), [([sale_line(rice.id, 1)], CARD,
                                                             None)])[0]
     refund_session = open_session(session, till, cashier, at(15, hour=17), {"500": 1})
     record_refund(session, cashier, at(15, hour=17), date(2026, 11, 15), RefundRequest(
         str(uuid.uuid4()), "C1", f"C1-{public.number:06d}", ((public.lines[0].id, 1),), True,
-        cashier.badge_code, CASH))
+        approve(cashier, "refund", at=at(15, hour=17)), CASH))
     close_session(session, refund_session, cashier, at(15, hour=18),
-                  {"cash": 250, "card": 0, "cheque": 0}, None, None)
+                  {"cash": 250, "card": 0, "cheque": 0}, None)
     # 20/11: 1 rice for the household (value 2,50 €, pays 0,50 €).
-    day_at_till(session, cashier, till, at(20), [([LineRequest(rice.id, 1)], CASH, card)])
+    day_at_till(session, cashier, till, at(20), [([sale_line(rice.id, 1)], CASH, card)])
     # 25/11: 5 packets of rice destroyed (value 2,00 € each).
     append_movement(session, rice_lot, MovementKind.EXPIRED_DESTROYED, -5,
                     MovementContext(cashier.id, at(25), "test"))

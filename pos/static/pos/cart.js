@@ -1,5 +1,11 @@
 // The cart: lines priced as the server prices them, kept in the browser so a reload loses
 // nothing. The server recomputes everything at validation and refuses a different total.
+//
+// Exactly once: from the first "Valider" the cart holds the sale being sent (`pending`: its
+// UUID and body, saved in the same storage entry as the lines, so a reload cannot separate
+// them). A pending cart is frozen: every change is refused until the server acknowledges the
+// sale (the cart is then emptied), refuses it (nothing was recorded: the cart thaws), or an
+// encadrant·e abandons it (logged on the server, which will never record that UUID).
 import { applyRate, roundHalfAway } from "./money.js";
 
 export class Cart {
@@ -9,24 +15,99 @@ export class Cart {
     this.lines = saved?.lines || [];
     this.household = saved?.household || null;
     this.payments = saved?.payments || [];
-    this.overrideBadge = saved?.overrideBadge || null;
+    this.approvalToken = saved?.approvalToken || null;
+    this.pending = saved?.pending || null;
     this.selected = this.lines.length - 1;
   }
 
   save() {
     localStorage.setItem(this.storageKey, JSON.stringify({
       lines: this.lines, household: this.household, payments: this.payments,
-      overrideBadge: this.overrideBadge,
+      approvalToken: this.approvalToken, pending: this.pending,
     }));
+  }
+
+  get frozen() {
+    return this.pending !== null;
+  }
+
+  // The sale as the server takes it: what was scanned, never a price it can compute itself.
+  saleBody(tillCode, receiptRequested) {
+    return {
+      uuid: crypto.randomUUID(), till: tillCode,
+      items: this.lines.filter((l) => l.itemNumber).map((l) => l.itemNumber),
+      lines: this.lines.filter((l) => !l.itemNumber).map((l) => (l.code
+        ? { code: l.code }
+        : { product_id: l.productId, quantity: l.quantity,
+          ...(l.manualUnitPriceCents != null ? { manual_unit_price_cents: l.manualUnitPriceCents,
+            price_reason: "Prix changé à la caisse" } : {}) })),
+      payments: this.payments.map((p) => ({ method: p.method, amount_cents: p.amount })),
+      expected_total_cents: this.total, receipt_requested: receiptRequested,
+      ...(this.household ? { card_code: this.household.card_code } : {}),
+      ...(this.approvalToken ? { approval_token: this.approvalToken } : {}),
+    };
+  }
+
+  // Freeze the cart on this sale; a second call while pending keeps the first (one UUID).
+  freeze(body) {
+    if (this.pending) return this.pending;
+    this.pending = { body, since: Date.now() };
+    this.save();
+    return this.pending;
+  }
+
+  // The server refused the sale (nothing recorded) or it was abandoned: editable again.
+  thaw() {
+    this.pending = null;
+    this.save();
   }
 
   clear() {
     this.lines = [];
     this.household = null;
     this.payments = [];
-    this.overrideBadge = null;
+    this.approvalToken = null;
+    this.pending = null;
     this.selected = -1;
     this.save();
+  }
+
+  // The customer leaves without buying: refused while the sale is being sent.
+  cancel() {
+    if (this.frozen) return false;
+    this.clear();
+    return true;
+  }
+
+  // Every change below is refused while a sale is being sent.
+  setHousehold(household) {
+    if (this.frozen) return false;
+    this.household = household;
+    this.payments = [];
+    this.approvalToken = null;
+    this.save();
+    return true;
+  }
+
+  setApproval(token) {
+    if (this.frozen) return false;
+    this.approvalToken = token;
+    this.save();
+    return true;
+  }
+
+  addPayment(method, amount) {
+    if (this.frozen) return false;
+    this.payments.push({ method, amount });
+    this.save();
+    return true;
+  }
+
+  removePayment(index) {
+    if (this.frozen) return false;
+    this.payments.splice(index, 1);
+    this.save();
+    return true;
   }
 
   get rate() {
@@ -34,9 +115,10 @@ export class Cart {
       ? this.household.participation_rate_bp : null;
   }
 
-  add(product, quantity, priceCents = null) {
-    if (!(quantity > 0)) return;
-    const mergeable = product.unit !== "kg" && priceCents === null;
+  // `code`: the weighed label scanned (the server reads weight or price from it again).
+  add(product, quantity, priceCents = null, code = null) {
+    if (this.frozen || !(quantity > 0)) return false;
+    const mergeable = product.unit !== "kg" && priceCents === null && code === null;
     const existing = mergeable
       ? this.lines.findIndex((l) => l.productId === product.id && l.priceCents === null
         && l.manualUnitPriceCents == null) : -1;
@@ -45,17 +127,18 @@ export class Cart {
       this.selected = existing;
     } else {
       this.lines.push({ productId: product.id, name: product.name, unit: product.unit,
-        unitPriceCents: product.price_cents, quantity, priceCents,
+        unitPriceCents: product.price_cents, quantity, priceCents, code,
         perVisitLimit: product.per_visit_limit });
       this.selected = this.lines.length - 1;
     }
     this.payments = [];
     this.save();
+    return true;
   }
 
   setQuantity(index, quantity) {
-    if (index < 0 || index >= this.lines.length || quantity <= 0) return false;
-    if (this.lines[index].itemNumber) return false;  // a unique object
+    if (this.frozen || index < 0 || index >= this.lines.length || quantity <= 0) return false;
+    if (this.lines[index].itemNumber || this.lines[index].code) return false;  // unique, or label
     this.lines[index].quantity = quantity;
     this.payments = [];
     this.save();
@@ -64,7 +147,7 @@ export class Cart {
 
   // A ressourcerie object: unique, at its own price (no participation rate), once per basket.
   addItem(item) {
-    if (this.lines.some((l) => l.itemNumber === item.number)) return false;
+    if (this.frozen || this.lines.some((l) => l.itemNumber === item.number)) return false;
     this.lines.push({ itemNumber: item.number, name: item.label, unit: "item",
       unitPriceCents: item.price_cents, quantity: 1, priceCents: null, perVisitLimit: null });
     this.selected = this.lines.length - 1;
@@ -76,7 +159,8 @@ export class Cart {
   // A price changed by hand (per piece or per kg) for one line; a staff badge validates it.
   setUnitPrice(index, cents) {
     const line = this.lines[index];
-    if (!line || line.priceCents !== null || line.itemNumber || !(cents >= 0)) return false;
+    if (this.frozen || !line || line.priceCents !== null || line.itemNumber || line.code
+        || !(cents >= 0)) return false;
     line.manualUnitPriceCents = cents;
     this.payments = [];
     this.save();
@@ -88,11 +172,12 @@ export class Cart {
   }
 
   remove(index) {
-    if (index < 0 || index >= this.lines.length) return;
+    if (this.frozen || index < 0 || index >= this.lines.length) return false;
     this.lines.splice(index, 1);
     this.selected = Math.min(index, this.lines.length - 1);
     this.payments = [];
     this.save();
+    return true;
   }
 
   reference(line) {

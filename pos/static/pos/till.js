@@ -1,5 +1,5 @@
 // The till page: scan, weigh, identify a household, take payments, validate exactly once.
-import { call } from "./api.js";
+import { ApiError, call, isRefusal } from "./api.js";
 import { Cart } from "./cart.js";
 import { formatCents, formatGrams, parseCents, parseKilograms } from "./money.js";
 import { Nomenclature } from "./nomenclature.js";
@@ -9,13 +9,11 @@ const $ = (selector) => document.querySelector(selector);
 const root = $("#till-app");
 const tillCode = root.dataset.till;
 const cart = new Cart(`caisse.cart.${tillCode}`);
-const PENDING_KEY = "caisse.pending";
 const METHOD_LABELS = { cash: "Espèces", card: "Carte bancaire", cheque: "Chèque" };
 let nomenclature = null;
 let catalogueTag = null;
 let products = [];
 let pad = "";
-let waitingForBadge = null; // a function to call with the next staff badge scanned
 let weighing = null; // a product waiting for its weight
 
 // ---- messages -------------------------------------------------------------------------------
@@ -77,7 +75,14 @@ function render() {
   $("#total-due").textContent = formatCents(cart.total);
   $("#total-reference-row").hidden = cart.rate === null;
   $("#pad-display").textContent = pad || "\u00a0";
-  $("#pay-button").disabled = cart.lines.length === 0;
+  $("#pay-button").disabled = cart.lines.length === 0 || cart.frozen;
+  document.querySelectorAll("[data-edits-cart]").forEach((button) => {
+    button.disabled = cart.frozen;
+  });
+  if (cart.frozen) {  // the sale being sent stays on screen, as it was validated
+    $("#payment").hidden = false;
+    $("#sale-panel").hidden = true;
+  }
   renderPayment();
 }
 
@@ -95,25 +100,47 @@ function renderPayment() {
     remove.type = "button";
     remove.className = "button button-small";
     remove.textContent = "Retirer";
-    remove.addEventListener("click", () => { cart.payments.splice(index, 1); cart.save(); render(); });
+    remove.disabled = cart.frozen;
+    remove.addEventListener("click", () => { cart.removePayment(index); render(); });
     item.append(remove);
     list.append(item);
   });
-  $("#validate-button").disabled = cart.due > 0 || cart.lines.length === 0;
+  $("#validate-button").disabled = cart.frozen || cart.due > 0 || cart.lines.length === 0;
+  $("#back-to-sale").disabled = cart.frozen;
+  document.querySelectorAll("[data-method]").forEach((button) => { button.disabled = cart.frozen; });
+  $("#pending-panel").hidden = !cart.frozen;
+  $("#abandon-button").hidden = !cart.frozen || failedAttempts === 0;
+  if (cart.frozen) $("#receipt-question").hidden = true;
 }
 
 // ---- scanning -------------------------------------------------------------------------------
+function refuseWhileSending() {
+  if (!cart.frozen) return false;
+  say("Une vente est en cours d'envoi : attendez sa confirmation avant de continuer.", "error");
+  return true;
+}
+
 async function handleScan(raw) {
-  if ($("#sale-area").hidden && !waitingForBadge) {
+  if ($("#sale-area").hidden && !approvalRequest) {
     say("La caisse n'est pas ouverte : comptez le fond de caisse et ouvrez-la d'abord.", "error");
     return;
   }
-  if (/^R\d{5}$/i.test(raw.trim())) {  // a ressourcerie tag: one unique object
+  if (!nomenclature) await loadCatalogue();
+  const result = /^R\d{5}$/i.test(raw.trim()) ? { kind: "item" } : nomenclature.parse(raw);
+  if (result.kind === "staff_badge") {
+    if (approvalRequest) {
+      $("#approval-badge").value = result.code;
+      $("#approval-pin").focus();
+    } else {
+      say("Badge lu : il sert à valider (dépassement, prix, remboursement), avec le code PIN.", "info");
+    }
+    return;
+  }
+  if (refuseWhileSending()) return;
+  if (result.kind === "item") {  // a ressourcerie tag: one unique object
     await addItem(raw.trim().toUpperCase());
     return;
   }
-  if (!nomenclature) await loadCatalogue();
-  const result = nomenclature.parse(raw);
   if (result.error) {
     say(result.error, "error");
     if (result.unknown && root.dataset.canCreate) {
@@ -123,16 +150,6 @@ async function handleScan(raw) {
       link.className = "button button-small";
       link.textContent = "Créer ce produit";
       $("#till-message").append(" ", link);
-    }
-    return;
-  }
-  if (result.kind === "staff_badge") {
-    if (waitingForBadge) {
-      const next = waitingForBadge;
-      waitingForBadge = null;
-      next(result.code);
-    } else {
-      say("Badge lu : il sert à valider un dépassement ou un remboursement.", "info");
     }
     return;
   }
@@ -148,7 +165,9 @@ async function handleScan(raw) {
     return;
   }
   if (result.product.unit !== "kg" && result.quantity === null) result.quantity = 1;
-  cart.add(result.product, result.quantity, result.priceCents ?? null);
+  // A weighed or priced label: the server reads the code again, it never takes our figures.
+  const label = ["weight", "price", "price_to_weight"].includes(result.kind) ? result.code : null;
+  cart.add(result.product, result.quantity, result.priceCents ?? null, label);
   say(`${result.product.name} ajouté.`, "ok");
   render();
 }
@@ -160,21 +179,18 @@ async function addItem(number) {
     if (!cart.addItem(item)) { say(`L'objet ${number} est déjà dans le panier.`, "error"); return; }
     say(`${item.label} ajouté — ticket imprimé avec la garantie.`, "ok");
   } catch (error) {
-    say(error.message, "error");
+    report(error);
   }
   render();
 }
 
 async function identifyHousehold(code) {
   try {
-    cart.household = await call("GET", `/api/caisse/carte/${encodeURIComponent(code)}`);
-    cart.payments = [];
-    cart.overrideBadge = null;
-    cart.save();
-    say(`${cart.household.display_name} : ${cart.household.message}`,
-      cart.household.right_valid ? "ok" : "error");
+    const household = await call("GET", `/api/caisse/carte/${encodeURIComponent(code)}`);
+    if (!cart.setHousehold(household)) { refuseWhileSending(); return; }
+    say(`${household.display_name} : ${household.message}`, household.right_valid ? "ok" : "error");
   } catch (error) {
-    say(error.message, "error");
+    report(error);
   }
   render();
 }
@@ -188,9 +204,11 @@ function padKey(key) {
 }
 
 function applyQuantity() {
+  if (refuseWhileSending()) return;
   const line = cart.lines[cart.selected];
   if (!line) { say("Choisissez d'abord une ligne.", "error"); return; }
   if (line.itemNumber) { say("Un objet de la ressourcerie est unique : quantité 1.", "error"); return; }
+  if (line.code) { say("Le poids ou le prix vient de l'étiquette : scannez-en une autre.", "error"); return; }
   const quantity = line.unit === "kg" ? parseKilograms(pad) : (/^\d+$/.test(pad) ? Number(pad) : null);
   if (!quantity || quantity > 1000000) {
     say(line.unit === "kg" ? "Tapez un poids en kg (ex. : 1,250)." : "Tapez un nombre de pièces.", "error");
@@ -201,28 +219,26 @@ function applyQuantity() {
   render();
 }
 
-function changePrice() {
+async function changePrice() {
+  if (refuseWhileSending()) return;
   const index = cart.selected;
   const line = cart.lines[index];
   if (!line) { say("Choisissez d'abord une ligne.", "error"); return; }
-  if (line.priceCents !== null || line.itemNumber) { say("Ce prix ne se change pas à la caisse (étiquette pesée ou objet de la ressourcerie).", "error"); return; }
+  if (line.priceCents !== null || line.itemNumber || line.code) { say("Ce prix ne se change pas à la caisse (étiquette pesée ou objet de la ressourcerie).", "error"); return; }
   const cents = parseCents(pad);
   if (cents === null || cents > 10000000) {
     say(`Tapez le nouveau prix${line.unit === "kg" ? " au kg" : ""} (ex. : 0,50) puis « Changer le prix ».`, "error");
     return;
   }
-  const apply = () => {
-    cart.setUnitPrice(index, cents);
-    pad = "";
-    say(`Prix de « ${line.name} » : ${formatCents(cents)}${line.unit === "kg" ? " / kg" : ""}.`, "ok");
-    render();
-  };
-  if (root.dataset.canSupervise || cart.overrideBadge) { apply(); return; }
-  askBadge(`Nouveau prix pour « ${line.name} » : un·e encadrant·e doit scanner son badge.`, (badge) => {
-    cart.overrideBadge = badge;
-    cart.save();
-    apply();
-  });
+  if (!root.dataset.canSupervise && !cart.approvalToken) {
+    const token = await askApproval("sale", `Nouveau prix pour « ${line.name} » : un·e encadrant·e valide avec son badge et son code PIN.`);
+    if (!token) return;
+    cart.setApproval(token);
+  }
+  cart.setUnitPrice(index, cents);
+  pad = "";
+  say(`Prix de « ${line.name} » : ${formatCents(cents)}${line.unit === "kg" ? " / kg" : ""}.`, "ok");
+  render();
 }
 
 async function readScale() {
@@ -232,11 +248,12 @@ async function readScale() {
     render();
     applyWeight();
   } catch (error) {
-    say(error.message, "error");
+    report(error);
   }
 }
 
 function applyWeight() {
+  if (refuseWhileSending()) return;
   const product = weighing || null;
   const grams = parseKilograms(pad);
   if (!product) { applyQuantity(); return; }
@@ -248,118 +265,219 @@ function applyWeight() {
   render();
 }
 
+// ---- approvals: an encadrant·e's badge and PIN, exchanged for a single-use token ------------
+let approvalRequest = null; // {action, resolve}
+
+function askApproval(action, message) {
+  if (approvalRequest) approvalRequest.resolve(null);
+  return new Promise((resolve) => {
+    approvalRequest = { action, resolve };
+    say(message, "error");
+    $("#approval-message").textContent = message;
+    $("#approval-badge").value = "";
+    $("#approval-pin").value = "";
+    $("#approval-entry").hidden = false;
+    $("#approval-badge").focus();
+  });
+}
+
+function closeApproval(token) {
+  const request = approvalRequest;
+  approvalRequest = null;
+  $("#approval-entry").hidden = true;
+  if (request) request.resolve(token);
+}
+
+async function submitApproval(event) {
+  event.preventDefault();
+  if (!approvalRequest) return;
+  const badge = $("#approval-badge").value.trim();
+  const pin = $("#approval-pin").value.trim();
+  if (!badge) { $("#approval-badge").focus(); return; }
+  if (!pin) { $("#approval-pin").focus(); return; }
+  const button = $("#approval-submit");
+  if (button.disabled) return;
+  button.disabled = true;
+  try {
+    const answer = await call("POST", "/api/pos/approvals",
+      { till: tillCode, action: approvalRequest.action, badge, pin });
+    say(`Validé par ${answer.approver}.`, "ok");
+    closeApproval(answer.token);
+  } catch (error) {
+    $("#approval-pin").value = "";
+    $("#approval-message").textContent = error.message;
+    report(error);
+    if (error.status === 403) $("#approval-badge").select();
+  } finally {
+    button.disabled = false;
+  }
+}
+
 // ---- payment and validation -----------------------------------------------------------------
-function openPayment() {
-  if (!cart.lines.length) return;
+async function openPayment() {
+  if (!cart.lines.length || refuseWhileSending()) return;
   const reasons = cart.approvalsNeeded;
-  if (reasons.length && !cart.overrideBadge) {
-    askBadge(`${reasons.join(" ")} Un·e encadrant·e doit scanner son badge pour valider.`, (badge) => {
-      cart.overrideBadge = badge;
-      cart.save();
-      say("Dépassement validé par un·e encadrant·e.", "ok");
-      openPayment();
-    });
-    return;
+  if (reasons.length && !cart.approvalToken) {
+    const token = await askApproval("sale", `${reasons.join(" ")} Un·e encadrant·e valide avec son badge et son code PIN.`);
+    if (!token) return;
+    cart.setApproval(token);
+    say("Dépassement validé par un·e encadrant·e.", "ok");
   }
   $("#payment").hidden = false;
   $("#sale-panel").hidden = true;
   render();
 }
 
+function backToCart() {
+  if (refuseWhileSending()) return;
+  $("#payment").hidden = true;
+  $("#sale-panel").hidden = false;
+  $("#receipt-question").hidden = true;
+  render();
+}
+
 function addPayment(method) {
+  if (refuseWhileSending()) return;
   const typed = pad ? parseCents(pad) : cart.due;
   if (!typed) { say("Tapez le montant reçu.", "error"); return; }
   if (method !== "cash" && typed > cart.due) {
     say("La carte ou le chèque ne peut pas dépasser le reste à payer.", "error");
     return;
   }
-  cart.payments.push({ method, amount: typed });
-  cart.save();
+  cart.addPayment(method, typed);
   pad = "";
   render();
 }
 
-function pendingSales() {
-  return JSON.parse(localStorage.getItem(PENDING_KEY) || "[]");
+function askReceipt() {
+  if (cart.frozen || cart.due > 0 || !cart.lines.length) return;
+  $("#receipt-question").hidden = false;
 }
 
-function savePending(list) {
-  localStorage.setItem(PENDING_KEY, JSON.stringify(list));
-}
-
-async function submitSale(body) {
-  // Retried with the same UUID until the server answers: the server records it once.
-  for (let attempt = 0; ; attempt += 1) {
-    try {
-      return await call("POST", "/api/pos/sales", body);
-    } catch (error) {
-      if (error.status && error.status < 500) throw error;
-      say("Connexion perdue : la vente sera envoyée dès que possible. Ne fermez pas la caisse.", "error");
-      await new Promise((resolve) => setTimeout(resolve, Math.min(1000 * 2 ** attempt, 10000)));
-    }
-  }
-}
-
-async function validateSale(receiptRequested) {
+// The first "Valider" freezes the cart on one UUID; every later tap, reload or retry sends
+// that same sale again until the server answers.
+function validateSale(receiptRequested) {
   $("#receipt-question").hidden = true;
-  const body = {
-    uuid: crypto.randomUUID(), till: tillCode,
-    items: cart.lines.filter((l) => l.itemNumber).map((l) => l.itemNumber),
-    lines: cart.lines.filter((l) => !l.itemNumber).map((l) => ({ product_id: l.productId, quantity: l.quantity,
-      ...(l.priceCents !== null ? { embedded_price_cents: l.priceCents } : {}),
-      ...(l.manualUnitPriceCents != null ? { manual_unit_price_cents: l.manualUnitPriceCents,
-        price_reason: "Prix changé à la caisse" } : {}) })),
-    payments: cart.payments.map((p) => ({ method: p.method, amount_cents: p.amount })),
-    expected_total_cents: cart.total, receipt_requested: receiptRequested,
-    ...(cart.household ? { card_code: cart.household.card_code } : {}),
-    ...(cart.overrideBadge ? { override_badge: cart.overrideBadge } : {}),
-  };
-  savePending([...pendingSales(), body]);
-  $("#validate-button").disabled = true;
+  if (!cart.frozen) {
+    if (cart.due > 0 || !cart.lines.length) return;
+    cart.freeze(cart.saleBody(tillCode, receiptRequested));
+  }
+  render();
+  sendPending();
+}
+
+let sending = false;
+let retryTimer = null;
+let failedAttempts = 0;
+
+async function sendPending() {
+  if (sending || !cart.pending) return;
+  sending = true;
+  clearTimeout(retryTimer);
+  const { body } = cart.pending;
   say("Enregistrement de la vente…", "info");
   try {
-    const result = await submitSale(body);
-    savePending(pendingSales().filter((p) => p.uuid !== body.uuid));
-    cart.clear();
-    $("#payment").hidden = true;
-    $("#sale-panel").hidden = false;
-    say(`Vente enregistrée — ticket ${result.ticket}${result.change_cents ? ` — à rendre : ${formatCents(result.change_cents)}` : ""}`, "ok");
-    $("#last-ticket").textContent = result.ticket;
-    refreshPrinter();
+    const result = await call("POST", "/api/pos/sales", body);
+    if (result.uuid !== body.uuid) throw new ApiError("Réponse inattendue du serveur.", 200, "bad_answer");
+    acknowledged(result);
   } catch (error) {
-    savePending(pendingSales().filter((p) => p.uuid !== body.uuid));
-    if (error.status === 409 && /badge/.test(error.message)) {
-      askBadge(error.message, (badge) => { cart.overrideBadge = badge; cart.save(); validateSale(receiptRequested); });
+    if (isRefusal(error)) {
+      await refused(error, body);
     } else {
-      say(error.message, "error");
+      stillPending(error);
     }
+  } finally {
+    sending = false;
   }
   render();
 }
 
-function askReceipt() {
-  $("#receipt-question").hidden = false;
+function acknowledged(result) {
+  failedAttempts = 0;
+  cart.clear();
+  weighing = null;
+  $("#payment").hidden = true;
+  $("#sale-panel").hidden = false;
+  say(`Vente enregistrée — ticket ${result.ticket}${result.change_cents ? ` — à rendre : ${formatCents(result.change_cents)}` : ""}`, "ok");
+  $("#last-ticket").textContent = result.ticket;
+  refreshPrinter();
 }
 
-function askBadge(message, then) {
-  waitingForBadge = then;
-  say(message, "error");
-  $("#badge-entry").hidden = false;
-  $("#badge-input").value = "";
-}
-
-// Sales the till could not send before a reload go out first.
-async function flushPending() {
-  for (const body of pendingSales()) {
-    try {
-      await submitSale(body);
-      savePending(pendingSales().filter((p) => p.uuid !== body.uuid));
-      say("Une vente en attente a été enregistrée.", "ok");
-    } catch (error) {
-      savePending(pendingSales().filter((p) => p.uuid !== body.uuid));
-      say(`Vente en attente refusée : ${error.message}`, "error");
-    }
+// The server read the sale and refused it: nothing was recorded, the cart can change again.
+async function refused(error, body) {
+  failedAttempts = 0;
+  cart.thaw();
+  if (["approval_required", "approval_invalid", "approval_refused"].includes(error.code)) {
+    cart.setApproval(null);
+    render();
+    const token = await askApproval("sale", error.message);
+    if (!token) return;
+    cart.setApproval(token);
+    cart.freeze({ ...body, approval_token: token });  // the same sale, the same UUID
+    render();
+    sending = false;
+    sendPending();
+    return;
   }
+  if (error.code === "price_mismatch") {
+    catalogueTag = null;
+    await loadCatalogue();
+  }
+  say(error.message, "error");
+}
+
+// No answer we can trust: the sale stays frozen and goes again with the same UUID.
+function stillPending(error) {
+  failedAttempts += 1;
+  if (error.code === "auth_required" || error.code === "forbidden") {
+    showRelogin(error.message);
+    return;
+  }
+  if (error.code === "csrf_invalid") {
+    say("La page de caisse a expiré : rechargez-la (la vente en attente est gardée et sera envoyée).", "error");
+    return;
+  }
+  say("Connexion perdue : la vente est gardée et sera envoyée dès que possible. Ne fermez pas la caisse.", "error");
+  retryTimer = setTimeout(sendPending, Math.min(1000 * 2 ** Math.min(failedAttempts, 4), 10000));
+}
+
+function showRelogin(message) {
+  $("#relogin-message").textContent = `${message} Le panier et la vente en attente restent sur cette caisse.`;
+  const next = `/pos/till?till=${encodeURIComponent(tillCode)}`;
+  $("#relogin-link").href = `/login/badge?next=${encodeURIComponent(next)}`;
+  $("#relogin").hidden = false;
+  say(message, "error");
+}
+
+// Only an encadrant·e can give up a sale that was never confirmed; the server logs it and
+// will refuse that UUID for ever (or says it was in fact recorded).
+async function abandonPending() {
+  if (!cart.pending) return;
+  const reason = window.prompt("Pourquoi abandonner cette vente ? (ex. : client parti)", "");
+  if (!reason || reason.trim().length < 3) { say("Donnez la raison de l'abandon.", "error"); return; }
+  const token = await askApproval("abandon", "Abandon de la vente : un·e encadrant·e valide avec son badge et son code PIN.");
+  if (!token || !cart.pending) return;
+  try {
+    const answer = await call("POST", "/api/pos/sales/abandon",
+      { uuid: cart.pending.body.uuid, till: tillCode, reason: reason.trim(), approval_token: token });
+    if (!answer.abandoned && answer.sale) {
+      acknowledged(answer.sale);
+    } else {
+      clearTimeout(retryTimer);
+      cart.thaw();
+      cart.setApproval(null);
+      failedAttempts = 0;
+      say("Vente abandonnée (enregistré). Le panier peut être modifié ou annulé.", "info");
+    }
+  } catch (error) {
+    report(error);
+  }
+  render();
+}
+
+function report(error) {
+  if (error.code === "auth_required") showRelogin(error.message);
+  else say(error.message, "error");
 }
 
 // ---- session: open, cash in/out, X report, close ----------------------------------------------
@@ -408,48 +526,88 @@ async function showClose() {
 
 async function closeSession(event) {
   event.preventDefault();
+  const button = $("#close-submit");
+  if (button.disabled) return;
   const body = {
     till: tillCode,
     counted: { cash: sumDetail(countFrom($("#close-panel"))),
       card: parseCents($("#close-card").value || "0") ?? 0,
       cheque: parseCents($("#close-cheque").value || "0") ?? 0 },
     reason: $("#close-reason").value || null,
-    approver_badge: $("#close-badge").value || null,
   };
+  button.disabled = true;
   try {
-    const result = await call("POST", "/api/pos/session/close", body);
+    let result;
+    try {
+      result = await call("POST", "/api/pos/session/close", body);
+    } catch (error) {
+      if (error.code !== "approval_required") throw error;
+      const token = await askApproval("close", error.message);
+      if (!token) return;
+      result = await call("POST", "/api/pos/session/close", { ...body, approval_token: token });
+    }
     $("#close-panel").hidden = true;
     say(`Caisse clôturée. Écart : ${formatCents(result.difference_cents)}.`, "ok");
     await refreshSession();
   } catch (error) {
-    say(error.message, "error");
+    report(error);
+  } finally {
+    button.disabled = false;
   }
 }
 
 async function openSession(event) {
   event.preventDefault();
+  const button = $("#open-submit");
+  if (button.disabled) return;
+  button.disabled = true;
   try {
     await call("POST", "/api/pos/session/open", { till: tillCode, float_detail: countFrom($("#open-panel")) });
     say("Caisse ouverte. Bonnes ventes !", "ok");
     await refreshSession();
   } catch (error) {
-    say(error.message, "error");
+    report(error);
+    await refreshSession().catch(() => {});
+  } finally {
+    button.disabled = false;
   }
 }
+
+// One UUID per movement typed: a double tap or a resend after a lost answer counts once.
+let cashInFlight = null;
 
 async function cashMovement(direction) {
   const amount = parseCents(pad);
   const reason = $("#cash-reason").value.trim();
   if (!amount) { say("Tapez le montant sur le pavé.", "error"); return; }
-  if (!reason) { say("Donnez le motif.", "error"); return; }
+  if (reason.length < 3) { say("Donnez le motif (ex. : « dépôt en banque »).", "error"); return; }
+  const wanted = { amount_cents: direction * amount, reason };
+  if (cashInFlight?.busy) return;
+  if (!cashInFlight || cashInFlight.amount_cents !== wanted.amount_cents || cashInFlight.reason !== reason) {
+    cashInFlight = { ...wanted, uuid: crypto.randomUUID() };
+  }
+  cashInFlight.busy = true;
+  const body = { uuid: cashInFlight.uuid, till: tillCode, ...wanted };
   try {
-    await call("POST", "/api/pos/session/cash", { till: tillCode, amount_cents: direction * amount, reason });
-    say(`${direction > 0 ? "Entrée" : "Sortie"} de ${formatCents(amount)} enregistrée.`, "ok");
+    let answer;
+    try {
+      answer = await call("POST", "/api/pos/session/cash", body);
+    } catch (error) {
+      if (error.code !== "approval_required") throw error;
+      const token = await askApproval("cash", error.message);
+      if (!token) return;
+      answer = await call("POST", "/api/pos/session/cash", { ...body, approval_token: token });
+    }
+    say(`${direction > 0 ? "Entrée" : "Sortie"} de ${formatCents(amount)} enregistrée. Espèces attendues en caisse : ${formatCents(answer.expected_cash_cents)}.`, "ok");
+    cashInFlight = null;
     pad = "";
     $("#cash-reason").value = "";
     render();
   } catch (error) {
-    say(error.message, "error");
+    if (isRefusal(error)) cashInFlight = null;  // nothing recorded: a new try is a new movement
+    report(error);
+  } finally {
+    if (cashInFlight) cashInFlight.busy = false;
   }
 }
 
@@ -460,10 +618,13 @@ async function showXReport() {
 }
 
 // ---- refunds --------------------------------------------------------------------------------
+let refundUuid = null; // one refund per ticket shown: a double tap or a resend counts once
+
 async function loadTicket() {
   const reference = $("#refund-ticket").value.trim();
   try {
     const ticket = await call("GET", `/api/pos/tickets/${encodeURIComponent(reference)}`);
+    refundUuid = crypto.randomUUID();
     const list = $("#refund-lines");
     list.replaceChildren();
     for (const line of ticket.lines) {
@@ -482,17 +643,27 @@ async function loadTicket() {
 
 async function submitRefund(event) {
   event.preventDefault();
+  const button = $("#refund-submit");
+  if (button.disabled || !refundUuid) return;
   const lines = [...document.querySelectorAll("#refund-lines input")]
     .map((input) => ({ line_id: Number(input.dataset.line), quantity: Number(input.value) }))
-    .filter((line) => line.quantity > 0);
-  const body = { uuid: crypto.randomUUID(), till: tillCode, ticket: $("#refund-ticket").value.trim(),
-    lines, restock: $("#refund-restock").checked, approver_badge: $("#refund-badge").value.trim() };
+    .filter((line) => Number.isInteger(line.quantity) && line.quantity > 0);
+  if (!lines.length) { say("Choisissez au moins une ligne à rembourser.", "error"); return; }
+  button.disabled = true;
   try {
+    const token = await askApproval("refund", "Remboursement : un·e encadrant·e valide avec son badge et son code PIN.");
+    if (!token) return;
+    const body = { uuid: refundUuid, till: tillCode, ticket: $("#refund-ticket").value.trim(),
+      lines, restock: $("#refund-restock").checked, approval_token: token };
     const result = await call("POST", "/api/pos/refunds", body);
     say(`Remboursement ${result.ticket} : rendez ${formatCents(-result.total_cents)}.`, "ok");
+    refundUuid = null;
     $("#refund").hidden = true;
+    $("#refund-form").hidden = true;
   } catch (error) {
-    say(error.message, "error");
+    report(error);
+  } finally {
+    button.disabled = false;
   }
 }
 
@@ -553,11 +724,18 @@ on("#quantity-button", "click", applyQuantity);
 on("#weight-button", "click", applyWeight);
 on("#scale-button", "click", readScale);
 on("#price-button", "click", changePrice);
-on("#remove-line", "click", () => { cart.remove(cart.selected); render(); });
-on("#cancel-sale", "click", () => { cart.clear(); say("Vente annulée.", "info"); render(); });
-on("#forget-household", "click", () => { cart.household = null; cart.overrideBadge = null; cart.payments = []; cart.save(); render(); });
+on("#remove-line", "click", () => { if (!refuseWhileSending()) cart.remove(cart.selected); render(); });
+on("#cancel-sale", "click", () => {
+  if (refuseWhileSending()) return;
+  cart.cancel();
+  weighing = null;
+  say("Vente annulée.", "info");
+  render();
+});
+on("#forget-household", "click", () => { if (!refuseWhileSending()) cart.setHousehold(null); render(); });
 on("#pay-button", "click", openPayment);
-on("#back-to-sale", "click", () => { $("#payment").hidden = true; $("#sale-panel").hidden = false; });
+on("#back-to-sale", "click", backToCart);
+on("#abandon-button", "click", abandonPending);
 document.querySelectorAll("[data-method]").forEach((button) => {
   button.addEventListener("click", () => addPayment(button.dataset.method));
 });
@@ -585,12 +763,8 @@ on("#manual-form", "submit", (event) => {
   if (input.value.trim()) handleScan(input.value);
   input.value = "";
 });
-on("#badge-form", "submit", (event) => {
-  event.preventDefault();
-  const value = $("#badge-input").value.trim();
-  $("#badge-entry").hidden = true;
-  if (waitingForBadge && value) { const next = waitingForBadge; waitingForBadge = null; next(value); }
-});
+on("#approval-form", "submit", submitApproval);
+on("#approval-cancel", "click", () => { closeApproval(null); say("Validation annulée.", "info"); });
 on("#open-panel", "input", () => {
   $("#open-total").textContent = formatCents(sumDetail(countFrom($("#open-panel"))));
 });
@@ -605,7 +779,8 @@ installScanner({ target: $("#manual-code"), onScan: handleScan });
   setInterval(refreshPrinter, 5000);
   await pollSerialScans();
   setInterval(pollSerialScans, 700);
-  const state = await refreshSession();
-  if (state.open && !state.stale) await flushPending();
+  await refreshSession().catch(report);
+  render();
+  if (cart.frozen) sendPending();  // a sale validated before a reload goes first, once
   root.dataset.ready = "true";
 })();
