@@ -65,6 +65,18 @@ def _init_extensions(flask_app: Flask) -> None:
                 db.engine.dialect.name == "sqlite" and not db.session().in_transaction():
             db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
+    @flask_app.before_request
+    def _api_needs_a_session_first():
+        # A till whose session ended must hear "log in again" (401), not a CSRF refusal that
+        # would only say "reload": the session check runs before the CSRF check on the API.
+        from flask_login import current_user
+
+        from app.errors import is_api_request
+
+        if is_api_request() and request.method not in ("GET", "HEAD", "OPTIONS") \
+                and not current_user.is_authenticated:
+            return login_manager.unauthorized()
+
     babel.init_app(flask_app)
     csrf.init_app(flask_app)
     login_manager.init_app(flask_app)

@@ -7,6 +7,7 @@ from uuid import UUID
 
 from pydantic import BaseModel, ConfigDict, Field
 
+MAX_ID = 2_147_483_647  # a database id (32-bit integer)
 MAX_QUANTITY = 1_000_000
 MAX_AMOUNT = 10_000_000
 MAX_CASH_MOVEMENT = 1_000_000  # 10 000 €: an entry or exit of cash beyond is a typing error
@@ -27,7 +28,7 @@ class LineIn(Strict):
 
     code: str | None = Field(default=None, min_length=1, max_length=32,
                              description="code-barres scanné tel quel")
-    product_id: int | None = Field(default=None, gt=0)
+    product_id: int | None = Field(default=None, gt=0, le=MAX_ID)
     quantity: int | None = Field(default=None, gt=0, le=MAX_QUANTITY,
                                  description="pièces, ou grammes (sauf étiquette pesée)")
     manual_unit_price_cents: int | None = Field(
@@ -76,8 +77,9 @@ class SaleOut(BaseModel):
 
 class OpenSessionIn(Strict):
     till: str = Field(min_length=1, max_length=20)
-    float_detail: dict[str, int] = Field(description="nombre de billets et pièces par valeur "
-                                                     "en centimes")
+    float_detail: dict[str, int] = Field(
+        max_length=20, description="nombre de billets et pièces par valeur en centimes "
+                                   "(« 2000 » : 20 €)")
 
 
 class CashMovementIn(Strict):
@@ -104,7 +106,7 @@ class CloseSessionIn(Strict):
 
 
 class RefundLineIn(Strict):
-    line_id: int = Field(gt=0)
+    line_id: int = Field(gt=0, le=MAX_ID)
     quantity: int = Field(gt=0, le=MAX_QUANTITY)
 
 

@@ -10,11 +10,8 @@ class UserError(Exception):
 
 
 class LoginRefused(UserError):
-    """Wrong credentials, unknown badge, disabled account or lock-out."""
-
-
-class UnknownBadge(LoginRefused):
-    """The scanned code is nobody's badge: scan again rather than type a PIN."""
+    """Wrong credentials, unknown badge, disabled account or lock-out (an unknown badge and a
+    wrong PIN get the same message)."""
 
 
 class InvalidUserData(UserError):

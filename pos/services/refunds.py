@@ -24,7 +24,7 @@ from pos.services.journal import journal_sale
 from pos.services.sales import next_ticket_number, replayed_document
 from pos.services.sessions import till_by_code, usable_session
 
-_TICKET = re.compile(r"^\s*([A-Za-z0-9]+)-0*(\d+)\s*$")
+_TICKET = re.compile(r"^\s*([A-Za-z0-9]{1,20})-0*(\d{1,9})\s*$")
 
 
 def find_ticket(session: Session, reference: str) -> Sale:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -39,9 +40,10 @@ def count_total(detail: dict[str, int]) -> int:
     """``{"2000": 3, "50": 4}`` → 6 200 cents; unknown denominations are refused."""
     total = 0
     for denomination, count in detail.items():
-        if int(denomination) not in DENOMINATIONS:
+        if not re.fullmatch(r"[0-9]{1,6}", str(denomination)) \
+                or int(denomination) not in DENOMINATIONS:
             raise InvalidRequest(_("Valeur de billet ou de pièce inconnue : %(d)s.",
-                                   d=denomination))
+                                   d=str(denomination)[:12]))
         if not 0 <= int(count) <= MAX_COUNT:
             raise InvalidRequest(_("Nombre de billets ou de pièces invraisemblable."))
         total += int(denomination) * int(count)

@@ -151,3 +151,219 @@ def test_referent_cannot_use_the_till_api(client, make_user, login):
     make_user(Role.REFERENT, username="sophie")
     login("sophie")
     assert client.get("/api/pos/catalogue").status_code == 403
+
+
+# --- prices only from the server -----------------------------------------------------------
+
+
+def test_a_client_sent_price_is_refused(till_client, session, pasta):
+    """3 × infant milk sold for 0,01 € by sending a price: refused, nothing written."""
+    before = _counts(session)
+    response = till_client.post("/api/pos/sales", json=_sale(pasta, lines=[
+        {"product_id": pasta.id, "quantity": 3, "embedded_price_cents": 1}],
+        expected_total_cents=1, payments=[{"method": "cash", "amount_cents": 1}]))
+    assert response.status_code == 422
+    assert response.get_json()["code"] == "invalid"
+    assert "« lines[1].embedded_price_cents » : champ inconnu" in response.get_json()["message"]
+    assert _counts(session) == before
+
+
+def test_a_weighed_label_is_read_by_the_server(till_client, session, make_product, receive):
+    from inventory.models import RuleKind, StockUnit
+    from inventory.nomenclature import compile_rule, embed_value
+
+    tomatoes = make_product("Tomates", 320, StockUnit.KILOGRAM, barcodes=["2100005000000"])
+    receive(tomatoes, 10_000)
+    label = embed_value(compile_rule(RuleKind.WEIGHT, "w", "21.....{NNDDD}"), "2100005000000",
+                        1250)
+    body = {"uuid": str(uuid.uuid4()), "till": "C1", "lines": [{"code": label}],
+            "payments": [{"method": "cash", "amount_cents": 400}], "expected_total_cents": 400}
+    response = till_client.post("/api/pos/sales", json=body)
+    assert response.status_code == 201 and response.get_json()["total_cents"] == 400
+    # A label cannot carry another weight than its own.
+    forged = dict(body, uuid=str(uuid.uuid4()), lines=[{"code": label, "quantity": 1}])
+    refused = till_client.post("/api/pos/sales", json=forged)
+    assert refused.status_code == 422 and "vient de l'étiquette" in refused.get_json()["message"]
+
+
+# --- every /api answer is JSON with a code -------------------------------------------------
+
+
+def test_a_logged_out_or_disabled_till_gets_401_json_never_a_redirect(client, session, till,
+                                                                      cashier, pasta, now):
+    for method, url in (("GET", "/api/pos/catalogue"), ("POST", "/api/pos/sales"),
+                        ("GET", "/api/caisse/carte/0420000000013"), ("GET", "/api/balance")):
+        response = client.open(url, method=method, json={})
+        assert response.status_code == 401, url
+        assert "Location" not in response.headers
+        assert response.get_json()["code"] == "auth_required"
+        assert "badgez-vous de nouveau" in response.get_json()["message"]
+    # Logged in, then the account is disabled under the till: the next call is 401 too.
+    open_session(session, till, cashier, utcnow(), {})
+    token = csrf_token_from(client.get("/login/badge").get_data(as_text=True))
+    client.post("/login/badge", data={"badge": cashier.badge_code, "pin": "1234",
+                                      "csrf_token": token})
+    client.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token_from(
+        client.get("/pos/till?till=C1").get_data(as_text=True))
+    assert client.get("/api/pos/catalogue").status_code == 200
+    cashier.is_enabled = False
+    response = client.post("/api/pos/sales", json=_sale(pasta))
+    assert (response.status_code, response.get_json()["code"]) == (401, "auth_required")
+
+
+def test_refusals_are_json_with_a_stable_code(till_client, session, pasta, monkeypatch, app):
+    from sqlalchemy.exc import OperationalError
+
+    import pos.api
+
+    cases = [
+        (till_client.get("/api/pos/nothing-here"), 404, "not_found"),
+        (till_client.delete("/api/pos/sales"), 405, "method_not_allowed"),
+        (till_client.post("/api/pos/sales", data="x", content_type="text/plain"), 415,
+         "json_expected"),
+        (till_client.get("/api/pos/session"), 422, "invalid"),  # the till parameter
+        (till_client.get("/api/pos/session?till=ZZ"), 404, "not_found"),
+        (till_client.get("/api/pos/tickets/C1-99999999999999999999"), 422, "invalid_request"),
+        (till_client.post("/api/pos/sales", json=_sale(pasta, expected_total_cents=5)), 409,
+         "price_mismatch"),
+    ]
+    for response, status, code in cases:
+        assert response.status_code == status, (response.get_json(), status)
+        assert response.get_json()["code"] == code
+        assert response.get_json()["message"]
+
+    def busy(*args, **kwargs):
+        raise OperationalError("SELECT 1", {}, Exception("database is locked"))
+
+    monkeypatch.setattr(pos.api, "record_sale", busy)
+    response = till_client.post("/api/pos/sales", json=_sale(pasta))
+    assert (response.status_code, response.get_json()["code"]) == (503, "database_busy")
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("bug")
+
+    monkeypatch.setattr(pos.api, "record_sale", broken)
+    monkeypatch.setitem(app.config, "PROPAGATE_EXCEPTIONS", False)
+    response = till_client.post("/api/pos/sales", json=_sale(pasta))
+    assert (response.status_code, response.get_json()["code"]) == (500, "server_error")
+    assert "Rien n'a été enregistré" in response.get_json()["message"]
+
+
+def test_a_referent_is_refused_in_json(client, make_user, login):
+    from app.users.roles import Role
+
+    make_user(Role.REFERENT, username="sophie")
+    login("sophie")
+    response = client.get("/api/pos/catalogue")
+    assert (response.status_code, response.get_json()["code"]) == (403, "forbidden")
+
+
+# --- approvals: badge and PIN, counted like a login -----------------------------------------
+
+
+def _approval(client, badge, pin, action="sale"):
+    return client.post("/api/pos/approvals", json={"till": "C1", "action": action,
+                                                   "badge": badge, "pin": pin})
+
+
+def test_approvals_need_the_pin_lock_out_and_are_audited(till_client, session, supervisor,
+                                                         make_user, pasta):
+    from sqlalchemy import select
+
+    from app.audit.models import AuditEntry
+    from app.users.roles import Role
+
+    wrong = _approval(till_client, supervisor.badge_code, "0000")
+    unknown = _approval(till_client, "0419999999999", "2468")
+    assert wrong.status_code == unknown.status_code == 403
+    assert wrong.get_json() == unknown.get_json() == {
+        "code": "approval_refused", "message": "Badge ou code PIN incorrect."}
+    session.refresh(supervisor)
+    assert supervisor.failed_attempts == 1  # kept although the request was refused
+    actions = list(session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
+    assert actions[-2:] == ["login.failed", "login.unknown_badge"]
+
+    for _ in range(4):
+        _approval(till_client, supervisor.badge_code, "0000")
+    locked = _approval(till_client, supervisor.badge_code, "2468")  # the right PIN, too late
+    assert locked.status_code == 403 and "bloqué" in locked.get_json()["message"]
+
+    disabled = make_user(Role.ENCADRANT, username="paul", badge_code="0410000000045",
+                         pin="1357")
+    disabled.is_enabled = False
+    assert _approval(till_client, "0410000000045", "1357").get_json()["message"] == (
+        "Badge ou code PIN incorrect.")
+    cashier_itself = _approval(till_client, "0410000000014", "1234")
+    assert "ne permet pas de valider" in cashier_itself.get_json()["message"]
+
+
+def test_a_manual_price_is_approved_by_a_token_once(till_client, session, supervisor, pasta):
+    line = {"product_id": pasta.id, "quantity": 1, "manual_unit_price_cents": 0}
+    body = _sale(pasta, lines=[line], expected_total_cents=0,
+                 payments=[{"method": "cash", "amount_cents": 1}])
+    needs = till_client.post("/api/pos/sales", json=body)
+    assert (needs.status_code, needs.get_json()["code"]) == (409, "approval_required")
+    granted = _approval(till_client, supervisor.badge_code, "2468")
+    assert granted.status_code == 200 and granted.get_json()["approver"] == "Karim"
+    token = granted.get_json()["token"]
+    assert till_client.post("/api/pos/sales", json=dict(body, approval_token=token)
+                            ).status_code == 201
+    reused = till_client.post("/api/pos/sales", json=dict(body, uuid=str(uuid.uuid4()),
+                                                           approval_token=token))
+    assert (reused.status_code, reused.get_json()["code"]) == (409, "approval_invalid")
+
+
+# --- a UUID is bound to its kind and its till; an abandoned sale never comes back -----------
+
+
+def test_a_sale_uuid_replayed_as_a_refund_returns_nothing(till_client, session, supervisor,
+                                                          pasta):
+    body = _sale(pasta)
+    sale = till_client.post("/api/pos/sales", json=body).get_json()
+    token = _approval(till_client, supervisor.badge_code, "2468", "refund").get_json()["token"]
+    replay = till_client.post("/api/pos/refunds", json={
+        "uuid": body["uuid"], "till": "C1", "ticket": sale["ticket"],
+        "lines": [{"line_id": 1, "quantity": 1}], "restock": True, "approval_token": token})
+    assert (replay.status_code, replay.get_json()["code"]) == (409, "uuid_conflict")
+    assert "ticket" not in replay.get_json()
+
+
+def test_an_abandoned_sale_is_never_recorded_afterwards(till_client, session, supervisor,
+                                                        pasta):
+    body = _sale(pasta)
+    token = _approval(till_client, supervisor.badge_code, "2468", "abandon").get_json()["token"]
+    abandon = till_client.post("/api/pos/sales/abandon", json={
+        "uuid": body["uuid"], "till": "C1", "reason": "Client parti",
+        "approval_token": token})
+    assert abandon.get_json() == {"uuid": body["uuid"], "abandoned": True, "sale": None}
+    late = till_client.post("/api/pos/sales", json=body)
+    assert (late.status_code, late.get_json()["code"]) == (409, "sale_abandoned")
+    assert _counts(session)[0] == 0
+    # Abandoning a sale that had in fact been recorded answers with its ticket instead.
+    recorded = _sale(pasta)
+    till_client.post("/api/pos/sales", json=recorded)
+    token = _approval(till_client, supervisor.badge_code, "2468", "abandon").get_json()["token"]
+    answer = till_client.post("/api/pos/sales/abandon", json={
+        "uuid": recorded["uuid"], "till": "C1", "reason": "Client parti",
+        "approval_token": token}).get_json()
+    assert answer["abandoned"] is False and answer["sale"]["ticket"] == "C1-000001"
+
+
+# --- cash movements --------------------------------------------------------------------------
+
+
+def test_cash_movements_are_bounded_and_approved(till_client, supervisor):
+    def move(amount, reason="Dépôt en banque", **more):
+        return till_client.post("/api/pos/session/cash", json={
+            "uuid": str(uuid.uuid4()), "till": "C1", "amount_cents": amount, "reason": reason,
+            **more})
+
+    assert move(-9_999_999, "x").status_code == 422
+    assert move(-500, "x").status_code == 422
+    needs = move(-3000)  # the float is 40 €, the threshold 50 €: fine
+    assert needs.status_code == 200 and needs.get_json()["expected_cash_cents"] == 1000
+    assert move(-1001).get_json()["code"] == "invalid_request"  # more than the drawer holds
+    big = move(6000, "Monnaie de la banque")
+    assert (big.status_code, big.get_json()["code"]) == (409, "approval_required")
+    token = _approval(till_client, supervisor.badge_code, "2468", "cash").get_json()["token"]
+    assert move(6000, "Monnaie de la banque", approval_token=token).status_code == 200
