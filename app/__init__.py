@@ -30,8 +30,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(flask_app)
 
     from app import errors, templating
+    from app.input_guard import register_input_guard
 
     errors.register_error_handlers(flask_app)
+    register_input_guard(flask_app)
     templating.register_template_helpers(flask_app)
 
     from app.cli import register_commands

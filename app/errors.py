@@ -8,7 +8,7 @@ from flask import Flask, flash, jsonify, redirect, render_template, request
 from flask_babel import gettext as _
 from flask_login import login_url
 from flask_wtf.csrf import CSRFError
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.api import error_payload
@@ -24,6 +24,11 @@ def is_api_request() -> bool:
 
 def _wants_json() -> bool:
     return is_api_request() or request.accept_mimetypes.best == "application/json"
+
+
+def refusal(status: int, title: str, message: str, code: str | None = None):
+    """A French refusal: JSON ``{code, message}`` for the API, the error page otherwise."""
+    return _error_response(status, title, message, code)
 
 
 def _error_response(status: int, title: str, message: str, code: str | None = None):
@@ -81,6 +86,16 @@ def register_error_handlers(flask_app: Flask) -> None:
             return error
         return _error_response(status, _("Requête refusée"), _(
             "Cette requête ne peut pas être traitée (%(name)s).", name=error.name))
+
+    @flask_app.errorhandler(DataError)
+    def value_refused_by_the_database(error: DataError):
+        # The last guard: a value the boundary let through but the database refuses (a number
+        # out of its range, text it cannot store) is the client's input, never a 500.
+        db.session.rollback()
+        logger.warning("value refused by the database: %s", error.orig)
+        return _error_response(422, _("Données refusées"), _(
+            "Une valeur envoyée est hors des limites permises : rien n'a été enregistré."),
+            "invalid")
 
     @flask_app.errorhandler(OperationalError)
     def database_unavailable(error: OperationalError):

@@ -68,3 +68,42 @@ def test_navigation_shows_only_what_the_role_may_open(client, make_user, login):
 def test_unknown_page_is_french(client):
     response = client.get("/nulle-part")
     assert response.status_code == 404 and "Page introuvable" in page_text(response)
+
+
+def test_a_nul_character_is_refused_everywhere_before_the_database(client, make_user, login,
+                                                                  session, monkeypatch, app):
+    """PostgreSQL cannot store NUL: in a path, a query, a form or a JSON body it gets a French
+    422, never a 500 (and the database is never asked)."""
+    make_user(Role.ADMIN, username="claire")
+    login("claire")
+    token = csrf_token_from(client.get("/accueil").get_data(as_text=True))
+    answers = [
+        client.get("/api/pos/session?till=C%001"),
+        client.get("/api/pos/objets/R%0012"),
+        client.post("/api/pos/session/cash", json={"till": "C1\x00", "amount_cents": 5},
+                    headers={"X-CSRFToken": token}),
+        client.post("/login", data={"username": "cla\x00ire", "password": "x",
+                                    "csrf_token": token}),
+        client.get("/stock/products?q=p%00tes"),
+    ]
+    for response in answers:
+        assert response.status_code == 422, response.request.path
+    assert answers[0].get_json()["code"] == "invalid"
+    assert "caractère nul" in answers[0].get_json()["message"]
+    assert "caractère nul" in page_text(answers[3])
+
+
+def test_a_value_the_database_refuses_is_a_422_not_a_500(client, make_user, login, monkeypatch):
+    from sqlalchemy.exc import DataError
+
+    import app.views
+
+    make_user(Role.ADMIN, username="claire")
+    login("claire")
+
+    def refused(*args, **kwargs):
+        raise DataError("SELECT 1", {}, Exception("integer out of range"))
+
+    monkeypatch.setattr(app.views, "render_template", refused)
+    response = client.get("/accueil", headers={"Accept": "application/json"})
+    assert (response.status_code, response.get_json()["code"]) == (422, "invalid")
