@@ -230,3 +230,25 @@ def sale_line(product_id: int, quantity: int, **fields):
     from pos.services.sales import LineRequest
 
     return LineRequest(product_id=product_id, quantity=quantity, **fields)
+
+
+def seed_household(session, card_code: str, now, display_name: str = "Foyer Martin"):
+    """A household of one with its card and a right granted five days ago: 20 % of the price,
+    20 € a month (the till's tests, e2e and fuzz alike)."""
+    from datetime import date, timedelta
+
+    from participants.models import Household, HouseholdCard, Kinship, Person, ReferringBody, Sex
+    from participants.services.rights import RightRequest, decide_right, request_right
+
+    household = Household(card_code=card_code, display_name=display_name,
+                          referring_body=ReferringBody.CCAS, referrer_name="M. Colin",
+                          created_at=now, last_contact_at=now)
+    household.members.append(Person(first_name="Claire", birth_year=1980, sex=Sex.FEMALE,
+                                    kinship=Kinship.REFERENCE))
+    session.add(household)
+    session.flush()
+    session.add(HouseholdCard(household_id=household.id, code=card_code, issued_at=now))
+    right = request_right(session, None, now, household, RightRequest(
+        date.today() - timedelta(days=5), 3, 2000, 2000, "Permis"))
+    decide_right(session, None, now, right, grant=True)
+    return household

@@ -16,7 +16,7 @@ from app.users.roles import Role
 from app.users.services import NewUser, create_user
 from inventory.models import StockUnit
 from inventory.services.products import ProductData, create_product, get_or_create_category
-from tests.conftest import FIXED_NOW, reset_database
+from tests.conftest import FIXED_NOW, reset_database, seed_household
 
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -85,8 +85,6 @@ def _seed_shop(session) -> None:
         receive_line,
         start_reception,
     )
-    from participants.models import Household, HouseholdCard, Kinship, Person, ReferringBody, Sex
-    from participants.services.rights import RightRequest, decide_right, request_right
     from pos.models import Till
 
     now = utcnow()
@@ -107,17 +105,7 @@ def _seed_shop(session) -> None:
         receive_line(session, staff_id, now, reception, product, LotData(
             40, best_before=date.today() + timedelta(days=200)))
     receive_line(session, staff_id, now, reception, tomatoes, LotData(20_000))
-    household = Household(card_code=E2E_CARD, display_name="Foyer Martin",
-                          referring_body=ReferringBody.CCAS, referrer_name="M. Colin",
-                          created_at=now, last_contact_at=now)
-    household.members.append(Person(first_name="Claire", birth_year=1980, sex=Sex.FEMALE,
-                                    kinship=Kinship.REFERENCE))
-    session.add(household)
-    session.flush()
-    session.add(HouseholdCard(household_id=household.id, code=E2E_CARD, issued_at=now))
-    right = request_right(session, None, now, household, RightRequest(
-        date.today() - timedelta(days=5), 3, 2000, 2000, "Permis"))
-    decide_right(session, None, now, right, grant=True)
+    seed_household(session, E2E_CARD, now)
     session.add(Till(code="C1", name="Caisse 1", is_active=True))
     from participants.models import Atelier
 

@@ -45,10 +45,9 @@ def seed_shop(flask_app) -> None:
     from inventory.models import LotOrigin, StockUnit
     from inventory.services.products import ProductData, create_product, get_or_create_category
     from inventory.services.receptions import LotData, ReceptionData, receive_line, start_reception
-    from participants.models import Household, HouseholdCard, Kinship, Person, ReferringBody, Sex
-    from participants.services.rights import RightRequest, decide_right, request_right
     from pos.models import Till
     from pos.services.sessions import open_session
+    from tests.conftest import seed_household
 
     now = utcnow()
     with flask_app.app_context():
@@ -67,18 +66,7 @@ def seed_shop(flask_app) -> None:
         receive_line(session, staff.id, now, reception, pasta, LotData(
             500, best_before=date.today() + timedelta(days=300)))
         receive_line(session, staff.id, now, reception, tomatoes, LotData(100_000))
-        household = Household(card_code="0420000000013", display_name="Foyer Martin",
-                              referring_body=ReferringBody.CCAS, referrer_name="M. Colin",
-                              created_at=now, last_contact_at=now)
-        household.members.append(Person(first_name="Claire", birth_year=1980, sex=Sex.FEMALE,
-                                        kinship=Kinship.REFERENCE))
-        session.add(household)
-        session.flush()
-        session.add(HouseholdCard(household_id=household.id, code="0420000000013",
-                                  issued_at=now))
-        right = request_right(session, None, now, household, RightRequest(
-            date.today() - timedelta(days=5), 3, 2000, 2000, "Permis"))
-        decide_right(session, None, now, right, grant=True)
+        seed_household(session, "0420000000013", now)
         till = Till(code="C1", name="Caisse 1", is_active=True)
         session.add(till)
         session.flush()

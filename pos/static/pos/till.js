@@ -313,6 +313,18 @@ async function submitApproval(event) {
   }
 }
 
+// POST once; if the server answers that an encadrant·e must approve, ask and send it again with
+// the token. Null when the validation window is cancelled.
+async function callWithApproval(url, body, action) {
+  try {
+    return await call("POST", url, body);
+  } catch (error) {
+    if (error.code !== "approval_required") throw error;
+    const token = await askApproval(action, error.message);
+    return token ? call("POST", url, { ...body, approval_token: token }) : null;
+  }
+}
+
 // ---- payment and validation -----------------------------------------------------------------
 async function openPayment() {
   if (!cart.lines.length || refuseWhileSending()) return;
@@ -537,15 +549,8 @@ async function closeSession(event) {
   };
   button.disabled = true;
   try {
-    let result;
-    try {
-      result = await call("POST", "/api/pos/session/close", body);
-    } catch (error) {
-      if (error.code !== "approval_required") throw error;
-      const token = await askApproval("close", error.message);
-      if (!token) return;
-      result = await call("POST", "/api/pos/session/close", { ...body, approval_token: token });
-    }
+    const result = await callWithApproval("/api/pos/session/close", body, "close");
+    if (!result) return;
     $("#close-panel").hidden = true;
     say(`Caisse clôturée. Écart : ${formatCents(result.difference_cents)}.`, "ok");
     await refreshSession();
@@ -589,15 +594,8 @@ async function cashMovement(direction) {
   cashInFlight.busy = true;
   const body = { uuid: cashInFlight.uuid, till: tillCode, ...wanted };
   try {
-    let answer;
-    try {
-      answer = await call("POST", "/api/pos/session/cash", body);
-    } catch (error) {
-      if (error.code !== "approval_required") throw error;
-      const token = await askApproval("cash", error.message);
-      if (!token) return;
-      answer = await call("POST", "/api/pos/session/cash", { ...body, approval_token: token });
-    }
+    const answer = await callWithApproval("/api/pos/session/cash", body, "cash");
+    if (!answer) return;
     say(`${direction > 0 ? "Entrée" : "Sortie"} de ${formatCents(amount)} enregistrée. Espèces attendues en caisse : ${formatCents(answer.expected_cash_cents)}.`, "ok");
     cashInFlight = null;
     pad = "";
