@@ -71,7 +71,7 @@ def _till_error(error: TillError):
 @blueprint.errorhandler(ApprovalRefused)
 def _approval_refused(error: ApprovalRefused):
     db.session.rollback()
-    return error_response(ApiError(error.message, error.status, error.code))
+    return error_response(ApiError(error.message, error.status, error.code, **error.details))
 
 
 def _till_param() -> Till:
@@ -154,10 +154,11 @@ def approve():
     till = till_by_code(db.session, body.till)
     now = utcnow()
     try:
-        approval = grant_approval(db.session, badge=body.badge, pin=body.pin,
-                                  action=body.action, scope=f"till:{till.code}",
-                                  requested_by=current_user, now=now,
-                                  remote_addr=request.remote_addr)
+        approval = grant_approval(
+            db.session, badge=body.badge, pin=body.pin, action=body.action,
+            scope=f"till:{till.code}", requested_by=current_user, now=now,
+            subject=body.subject.model_dump(exclude_none=True, mode="json")
+            if body.subject else None, remote_addr=request.remote_addr)
     except ApprovalRefused as error:
         db.session.commit()  # the failure and its audit line are kept
         return error_response(ApiError(error.message, error.status, error.code))
@@ -210,7 +211,8 @@ def create_sale():
         lines=tuple(LineRequest(code=line.code, product_id=line.product_id,
                                 quantity=line.quantity,
                                 manual_unit_price_cents=line.manual_unit_price_cents,
-                                price_reason=line.price_reason)
+                                price_reason=line.price_reason,
+                                approval_token=line.approval_token)
                     for line in body.lines),
         payments=tuple(PaymentRequest(PaymentMethod(p.method), p.amount_cents)
                        for p in body.payments),
@@ -281,7 +283,8 @@ def ticket(reference: str):
     sale = find_ticket(db.session, reference)
     already = refunded_quantities(db.session, sale)
     return jsonify(schemas.TicketOut(
-        ticket=reference, total_cents=sale.total_cents, created_at=sale.created_at.isoformat(),
+        ticket=ticket_reference(db.session.get(Till, sale.till_id).code, sale.number),
+        total_cents=sale.total_cents, created_at=sale.created_at.isoformat(),
         lines=[schemas.TicketLineOut(
             line_id=line.id, label=line.label, quantity=line.quantity,
             refundable=line.quantity - already.get(line.id, 0),

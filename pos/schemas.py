@@ -12,7 +12,7 @@ MAX_QUANTITY = 1_000_000
 MAX_AMOUNT = 10_000_000
 MAX_CASH_MOVEMENT = 1_000_000  # 10 000 €: an entry or exit of cash beyond is a typing error
 Method = Literal["cash", "card", "cheque"]
-ApprovalAction = Literal["sale", "refund", "close", "cash", "abandon"]
+ApprovalAction = Literal["sale", "price", "refund", "close", "cash", "abandon"]
 TOKEN = Field(default=None, min_length=1, max_length=64,
               description="jeton rendu par POST /api/pos/approvals (badge et PIN d'un·e "
                           "encadrant·e), à usage unique")
@@ -36,6 +36,10 @@ class LineIn(Strict):
         description="prix unitaire (pièce ou kg) changé à la main : badge d'encadrant·e requis, "
                     "l'ancien et le nouveau prix vont au journal")
     price_reason: str | None = Field(default=None, max_length=100)
+    approval_token: str | None = Field(
+        default=None, min_length=1, max_length=64,
+        description="prix changé à la main : jeton d'une validation « price » pour ce produit "
+                    "à ce prix")
 
 
 class PaymentIn(Strict):
@@ -154,11 +158,26 @@ class PrinterStateOut(BaseModel):
     waiting: int
 
 
+class ApprovalSubject(Strict):
+    """Exactly what is approved; the operation must match it. price: product_id and
+    unit_price_cents; sale (dépassement): total_cents; refund: ticket; close: counted;
+    cash: amount_cents; abandon: sale_uuid."""
+
+    product_id: int | None = Field(default=None, gt=0, le=MAX_ID)
+    unit_price_cents: int | None = Field(default=None, ge=0, le=MAX_AMOUNT)
+    total_cents: int | None = Field(default=None, ge=0, le=MAX_AMOUNT)
+    ticket: str | None = Field(default=None, min_length=3, max_length=30)
+    counted: CountedIn | None = None
+    amount_cents: int | None = Field(default=None, ge=-MAX_CASH_MOVEMENT, le=MAX_CASH_MOVEMENT)
+    sale_uuid: UUID | None = None
+
+
 class ApprovalIn(Strict):
     till: str = Field(min_length=1, max_length=20)
     action: ApprovalAction
     badge: str = Field(min_length=1, max_length=32)
     pin: str = Field(pattern=r"^[0-9]{4,6}$", description="4 à 6 chiffres")
+    subject: ApprovalSubject | None = None
 
 
 class ApprovalOut(BaseModel):
@@ -253,6 +272,6 @@ class QueuedOut(BaseModel):
 
 API_MODELS = [LineIn, PaymentIn, SaleIn, ItemOut, SaleOut, OpenSessionIn, CashMovementIn, CountedIn,
               CloseSessionIn, RefundLineIn, RefundIn, SessionOut, XReportOut, TillIn, ReprintIn,
-              PrinterStateOut, ApprovalIn, ApprovalOut, AbandonIn, AbandonOut, CatalogueOut,
-              SessionOpenedOut, CashMovementOut, SessionClosedOut, TicketOut, ScansOut,
-              ReprintOut, QueuedOut]
+              PrinterStateOut, ApprovalSubject, ApprovalIn, ApprovalOut, AbandonIn, AbandonOut,
+              CatalogueOut, SessionOpenedOut, CashMovementOut, SessionClosedOut, TicketOut,
+              ScansOut, ReprintOut, QueuedOut]

@@ -213,14 +213,15 @@ def receive(session, now, staff):
 
 @pytest.fixture
 def approve(session, now):
-    """An encadrant·e badges and types the PIN for one action on till C1: the token."""
+    """An encadrant·e badges and types the PIN for one action on till C1, approving exactly
+    ``subject`` (a total, a product and its price, a ticket…): the token."""
     from app.users.approvals import grant_approval
 
     def build(approver, action: str = "sale", pin: str = "2468", till: str = "C1",
-              requested_by=None, at=None) -> str:
+              requested_by=None, at=None, **subject) -> str:
         return grant_approval(session, badge=approver.badge_code or "", pin=pin, action=action,
                               scope=f"till:{till}", requested_by=requested_by or approver,
-                              now=at or now).token
+                              now=at or now, subject=subject or None).token
 
     return build
 

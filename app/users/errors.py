@@ -22,6 +22,7 @@ class ApprovalRefused(UserError):
     """An encadrant·e's validation was refused: wrong badge or PIN, locked, not allowed, or a
     token that is unknown, used, expired or for another operation."""
 
-    def __init__(self, message: str, code: str = "approval_refused", status: int = 403) -> None:
+    def __init__(self, message: str, code: str = "approval_refused", status: int = 403,
+                 **details) -> None:
         super().__init__(message)
-        self.code, self.status = code, status
+        self.code, self.status, self.details = code, status, details

@@ -62,3 +62,6 @@ class Approval(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     used_for: Mapped[str | None] = mapped_column(String(120))
+    # What exactly was approved (canonical JSON: a product and its new price, a total, a
+    # ticket, an amount…): the operation must be that one, so nothing changes unseen.
+    subject: Mapped[str | None] = mapped_column(String(300))

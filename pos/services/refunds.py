@@ -13,15 +13,15 @@ from sqlalchemy.orm import Session
 from app.audit.services import record_audit
 from app.money import round_half_away
 from app.orm import lock_key
-from app.users.approvals import use_approval
 from app.users.models import User
 from inventory.models import Lot, MovementKind, StockMovement
 from inventory.services.ledger import MovementContext, append_movement
 from inventory.services.ressourcerie import return_under_warranty
-from pos.errors import InvalidRequest, NeedsApproval, NotFound
+from pos.errors import InvalidRequest, NotFound
 from pos.models import PaymentMethod, Sale, SaleKind, SaleLine, SalePayment, Till
+from pos.services.approvals import require_approval
 from pos.services.journal import journal_sale
-from pos.services.sales import next_ticket_number, replayed_document
+from pos.services.sales import next_ticket_number, replayed_document, ticket_reference
 from pos.services.sessions import till_by_code, usable_session
 
 _TICKET = re.compile(r"^\s*([A-Za-z0-9]{1,20})-0*(\d{1,9})\s*$")
@@ -86,15 +86,15 @@ def record_refund(
     existing = replayed_document(session, request.uuid, SaleKind.REFUND, request.till_code)
     if existing is not None:
         return existing, False
-    if not request.approval_token:
-        raise NeedsApproval(_("Un remboursement doit être validé par un·e encadrant·e "
-                              "(badge et code PIN)."))
     till = till_by_code(session, request.till_code)
-    approver = use_approval(session, request.approval_token, action="refund",
-                            scope=f"till:{till.code}", used_for=f"refund:{request.uuid}",
-                            now=now)
     cash_session = usable_session(session, till, today)
     original = find_ticket(session, request.ticket)
+    reference = ticket_reference(session.get(Till, original.till_id).code, original.number)
+    approver = require_approval(
+        session, request.approval_token, action="refund", till_code=till.code,
+        subject={"ticket": reference}, used_for=f"refund:{request.uuid}", now=now,
+        message=_("Un remboursement du ticket %(t)s est validé par un·e encadrant·e (badge et "
+                  "code PIN).", t=reference))
     lines_by_id = {line.id: line for line in original.lines}
     already = refunded_quantities(session, original)
     if not request.lines:

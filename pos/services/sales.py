@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session
 from app.audit.services import record_audit
 from app.money import format_cents
 from app.orm import lock_key
-from app.users.approvals import use_approval
 from app.users.models import User
 from app.users.roles import Permission
 from inventory.errors import InventoryError
@@ -24,8 +23,9 @@ from inventory.services.ledger import MovementContext, withdraw_many
 from inventory.services.ressourcerie import STATE_LABELS, sell_item
 from participants.errors import CardRefused
 from participants.services.rights import household_for_till
-from pos.errors import InvalidRequest, NeedsApproval, NotFound, PriceMismatch, UuidConflict
+from pos.errors import InvalidRequest, NotFound, PriceMismatch, UuidConflict
 from pos.models import AbandonedSale, PaymentMethod, Sale, SaleKind, SaleLine, SalePayment, Till
+from pos.services.approvals import require_approval
 from pos.services.journal import append_entry, close_pending_periods, journal_sale
 from pos.services.pricing import PricedLine, price_line
 from pos.services.printing import queue_sale_printing
@@ -46,6 +46,7 @@ class LineRequest:
     quantity: int | None = None  # pieces, or grams for products sold by weight
     manual_unit_price_cents: int | None = None
     price_reason: str | None = None
+    approval_token: str | None = None  # for a manual price: approved for this very price
 
 
 @dataclass(frozen=True)
@@ -63,7 +64,7 @@ class SaleRequest:
     expected_total_cents: int
     card_code: str | None = None
     receipt_requested: bool = False
-    approval_token: str | None = None  # from grant_approval: overrides and manual prices
+    approval_token: str | None = None  # overrides (allowance, limits): approved for the total
     items: tuple[str, ...] = ()  # ressourcerie item numbers (unique objects)
 
 
@@ -210,6 +211,29 @@ def _payments(requests: tuple[PaymentRequest, ...], total: int):
     return result, change
 
 
+def _approve_manual_prices(session: Session, operator: User, now: datetime,
+                           request: SaleRequest, priced: list[PricedLine]) -> dict[int, User]:
+    """Each price changed by hand is approved for that product at that price (an encadrant·e
+    at the till approves by selling); {line index: approver}."""
+    approvers = {}
+    for index, line in enumerate(request.lines):
+        if line.manual_unit_price_cents is None:
+            continue
+        if operator.can(Permission.TILL_SUPERVISE):
+            approvers[index] = operator
+            continue
+        product = priced[index].product
+        approvers[index] = require_approval(
+            session, line.approval_token, action="price", till_code=request.till_code,
+            subject={"product_id": product.id,
+                     "unit_price_cents": line.manual_unit_price_cents},
+            used_for=f"sale:{request.uuid}:line:{index + 1}", now=now,
+            message=_("« %(p)s » à %(c)s : un prix changé à la main est validé par un·e "
+                      "encadrant·e (badge et code PIN).", p=product.name,
+                      c=format_cents(line.manual_unit_price_cents)), line=index + 1)
+    return approvers
+
+
 def record_sale(
     session: Session, operator: User, now: datetime, today: date, request: SaleRequest
 ) -> tuple[Sale, bool]:
@@ -252,21 +276,15 @@ def record_sale(
         if remaining is not None and total > remaining:
             reasons.append(_("Montant du mois dépassé : reste %(r)s, panier %(t)s.",
                              r=format_cents(max(remaining, 0)), t=format_cents(total)))
-    changed_prices = [(index, line) for index, line in enumerate(request.lines)
-                      if line.manual_unit_price_cents is not None]
-    if changed_prices and not operator.can(Permission.TILL_SUPERVISE):
-        reasons.append(_("Prix changé à la main."))
     payments, change = _payments(request.payments, total)
+    price_approvers = _approve_manual_prices(session, operator, now, request, priced)
     approver = None
-    if reasons:
-        if not request.approval_token:
-            raise NeedsApproval(" ".join(reasons) + " " + _(
-                "Un·e encadrant·e doit valider avec son badge et son code PIN."),
-                reasons=reasons)
-        approver = use_approval(session, request.approval_token, action="sale",
-                                scope=f"till:{request.till_code}",
-                                used_for=f"sale:{request.uuid}", now=now)
-    price_approver = approver or operator
+    if reasons:  # the encadrant·e approves this total, for this household
+        approver = require_approval(
+            session, request.approval_token, action="sale", till_code=request.till_code,
+            subject={"total_cents": total}, used_for=f"sale:{request.uuid}", now=now,
+            message=" ".join(reasons) + " " + _("Un·e encadrant·e doit valider avec son badge "
+                                                "et son code PIN."), reasons=reasons)
 
     sale = Sale(
         uuid=request.uuid, kind=SaleKind.SALE, till_id=till.id,
@@ -305,7 +323,8 @@ def record_sale(
     except InventoryError as error:
         raise InvalidRequest(error.message) from None
     journal_sale(session, sale)
-    for index, line in changed_prices:  # each manual price: old and new, in the journal
+    for index, price_approver in price_approvers.items():  # old and new price, in the journal
+        line = request.lines[index]
         append_entry(session, "price_change", now, {
             "ticket": ticket, "line": index + 1, "label": priced[index].product.name,
             "old_unit_price_cents": priced[index].product.reference_price_cents,
@@ -347,9 +366,10 @@ def abandon_sale(session: Session, operator: User, now: datetime,
         return tombstone, None
     if len(request.reason.strip()) < 3:
         raise InvalidRequest(_("Donnez la raison de l'abandon."))
-    approver = use_approval(session, request.approval_token, action="abandon",
-                            scope=f"till:{till.code}", used_for=f"abandon:{request.uuid}",
-                            now=now)
+    approver = require_approval(
+        session, request.approval_token, action="abandon", till_code=till.code,
+        subject={"sale_uuid": request.uuid}, used_for=f"abandon:{request.uuid}", now=now,
+        message=_("Abandonner une vente est validé par un·e encadrant·e."))
     tombstone = AbandonedSale(uuid=request.uuid, till_id=till.id, abandoned_at=now,
                               operator_id=operator.id, approved_by_id=approver.id,
                               reason=request.reason.strip()[:200])

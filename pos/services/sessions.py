@@ -16,9 +16,8 @@ from app.clock import shop_date
 from app.money import format_cents
 from app.orm import lock_key
 from app.settings.services import get_setting
-from app.users.approvals import use_approval
 from app.users.models import User
-from pos.errors import InvalidRequest, NeedsApproval, NotFound, SessionProblem, UuidConflict
+from pos.errors import InvalidRequest, NotFound, SessionProblem, UuidConflict
 from pos.models import (
     CashMovement,
     CashSession,
@@ -29,6 +28,7 @@ from pos.models import (
     SessionStatus,
     Till,
 )
+from pos.services.approvals import require_approval
 from pos.services.journal import append_entry, close_pending_periods
 
 # Euro notes and coins, in cents, for counting the float and the drawer.
@@ -134,13 +134,12 @@ def record_cash_movement(
     threshold = int(get_setting(session, "till.cash_movement_badge_threshold_cents"))
     approver = None
     if abs(amount_cents) > threshold:
-        if not approval_token:
-            raise NeedsApproval(_("Au-delà de %(t)s, une entrée ou une sortie d'espèces est "
-                                  "validée par un·e encadrant·e (badge et code PIN).",
-                                  t=format_cents(threshold)))
-        approver = use_approval(session, approval_token, action="cash",
-                                scope=f"till:{cash_session.till.code}",
-                                used_for=f"cash:{uuid or now.isoformat()}", now=now)
+        approver = require_approval(
+            session, approval_token, action="cash", till_code=cash_session.till.code,
+            subject={"amount_cents": amount_cents}, used_for=f"cash:{uuid or now.isoformat()}",
+            now=now, message=_("Au-delà de %(t)s, une entrée ou une sortie d'espèces est "
+                               "validée par un·e encadrant·e (badge et code PIN).",
+                               t=format_cents(threshold)))
     movement = CashMovement(uuid=uuid, session_id=cash_session.id, amount_cents=amount_cents,
                             reason=reason.strip()[:200], at=now, actor_id=actor.id)
     session.add(movement)
@@ -213,12 +212,12 @@ def close_session(
     threshold = int(get_setting(session, "till.difference_badge_threshold_cents"))
     approver = None
     if any(abs(gap) > threshold for gap in gaps.values()):
-        if not approval_token:
-            raise NeedsApproval(_("Écart supérieur à %(t)s : un·e encadrant·e doit valider "
-                                  "avec son badge et son code PIN.", t=format_cents(threshold)))
-        approver = use_approval(session, approval_token, action="close",
-                                scope=f"till:{cash_session.till.code}",
-                                used_for=f"close:{cash_session.id}", now=now)
+        approver = require_approval(
+            session, approval_token, action="close", till_code=cash_session.till.code,
+            subject={"counted": {m: int(counted[m]) for m in methods}},
+            used_for=f"close:{cash_session.id}", now=now,
+            message=_("Écart supérieur à %(t)s : un·e encadrant·e doit valider avec son badge "
+                      "et son code PIN.", t=format_cents(threshold)))
     cash_session.status = SessionStatus.CLOSED
     cash_session.closed_at = now
     cash_session.closed_by_id = actor.id

@@ -178,6 +178,17 @@ def test_a_price_changed_by_hand_at_the_till(page, app):
     _approve(page)
     expect(page.locator("#cart-lines li").first).to_contain_text("(prix changé)")
     expect(page.get_by_test_id("total")).to_have_text(_money("1,20 €"))
+    # The approval was for 1,20 €: another price asks again, and cancelling keeps 1,20 €.
+    for key in "0,1":
+        page.locator(f'[data-pad="{key}"]').click()
+    page.get_by_role("button", name="Changer le prix").click()
+    expect(page.locator("#approval-message")).to_contain_text("à 0,10")
+    page.get_by_role("button", name="Annuler", exact=True).click()
+    expect(page.locator("#approval-entry")).to_be_hidden()
+    expect(page.get_by_test_id("total")).to_have_text(_money("1,20 €"))
+    page.locator('[data-pad="back"]').click()
+    page.locator('[data-pad="back"]').click()
+    page.locator('[data-pad="back"]').click()
     page.get_by_role("button", name="Payer").click()
     page.get_by_role("button", name="Espèces").click()
     page.get_by_role("button", name="Valider la vente").click()

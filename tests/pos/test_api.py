@@ -261,9 +261,10 @@ def test_a_referent_is_refused_in_json(client, make_user, login):
 # --- approvals: badge and PIN, counted like a login -----------------------------------------
 
 
-def _approval(client, badge, pin, action="sale"):
+def _approval(client, badge, pin, action="sale", **subject):
     return client.post("/api/pos/approvals", json={"till": "C1", "action": action,
-                                                   "badge": badge, "pin": pin})
+                                                   "badge": badge, "pin": pin,
+                                                   **({"subject": subject} if subject else {})})
 
 
 def test_approvals_need_the_pin_lock_out_and_are_audited(till_client, session, supervisor,
@@ -297,20 +298,31 @@ def test_approvals_need_the_pin_lock_out_and_are_audited(till_client, session, s
     assert "ne permet pas de valider" in cashier_itself.get_json()["message"]
 
 
-def test_a_manual_price_is_approved_by_a_token_once(till_client, session, supervisor, pasta):
-    line = {"product_id": pasta.id, "quantity": 1, "manual_unit_price_cents": 0}
-    body = _sale(pasta, lines=[line], expected_total_cents=0,
-                 payments=[{"method": "cash", "amount_cents": 1}])
-    needs = till_client.post("/api/pos/sales", json=body)
+def test_a_manual_price_is_approved_for_that_price_once(till_client, session, supervisor,
+                                                         pasta):
+    def body(price, token=None):
+        line = {"product_id": pasta.id, "quantity": 1, "manual_unit_price_cents": price}
+        if token:
+            line["approval_token"] = token
+        return _sale(pasta, lines=[line], expected_total_cents=price,
+                     payments=[{"method": "cash", "amount_cents": max(price, 1)}])
+
+    needs = till_client.post("/api/pos/sales", json=body(20))
     assert (needs.status_code, needs.get_json()["code"]) == (409, "approval_required")
-    granted = _approval(till_client, supervisor.badge_code, "2468")
+    # The refusal says what to have approved: the till asks for exactly that.
+    assert needs.get_json()["details"] == {"action": "price", "line": 1, "subject": {
+        "product_id": pasta.id, "unit_price_cents": 20}}
+    granted = _approval(till_client, supervisor.badge_code, "2468", "price",
+                        **needs.get_json()["details"]["subject"])
     assert granted.status_code == 200 and granted.get_json()["approver"] == "Karim"
     token = granted.get_json()["token"]
-    assert till_client.post("/api/pos/sales", json=dict(body, approval_token=token)
-                            ).status_code == 201
-    reused = till_client.post("/api/pos/sales", json=dict(body, uuid=str(uuid.uuid4()),
-                                                           approval_token=token))
+    # Approved at 0,20 €, sent at 0,00 €: refused, and nothing recorded.
+    cheaper = till_client.post("/api/pos/sales", json=body(0, token))
+    assert (cheaper.status_code, cheaper.get_json()["code"]) == (409, "approval_invalid")
+    assert till_client.post("/api/pos/sales", json=body(20, token)).status_code == 201
+    reused = till_client.post("/api/pos/sales", json=body(20, token))
     assert (reused.status_code, reused.get_json()["code"]) == (409, "approval_invalid")
+    assert _counts(session)[0] == 1
 
 
 # --- a UUID is bound to its kind and its till; an abandoned sale never comes back -----------
@@ -320,7 +332,8 @@ def test_a_sale_uuid_replayed_as_a_refund_returns_nothing(till_client, session, 
                                                           pasta):
     body = _sale(pasta)
     sale = till_client.post("/api/pos/sales", json=body).get_json()
-    token = _approval(till_client, supervisor.badge_code, "2468", "refund").get_json()["token"]
+    token = _approval(till_client, supervisor.badge_code, "2468", "refund",
+                      ticket=sale["ticket"]).get_json()["token"]
     replay = till_client.post("/api/pos/refunds", json={
         "uuid": body["uuid"], "till": "C1", "ticket": sale["ticket"],
         "lines": [{"line_id": 1, "quantity": 1}], "restock": True, "approval_token": token})
@@ -331,7 +344,8 @@ def test_a_sale_uuid_replayed_as_a_refund_returns_nothing(till_client, session, 
 def test_an_abandoned_sale_is_never_recorded_afterwards(till_client, session, supervisor,
                                                         pasta):
     body = _sale(pasta)
-    token = _approval(till_client, supervisor.badge_code, "2468", "abandon").get_json()["token"]
+    token = _approval(till_client, supervisor.badge_code, "2468", "abandon",
+                      sale_uuid=body["uuid"]).get_json()["token"]
     abandon = till_client.post("/api/pos/sales/abandon", json={
         "uuid": body["uuid"], "till": "C1", "reason": "Client parti",
         "approval_token": token})
@@ -342,7 +356,8 @@ def test_an_abandoned_sale_is_never_recorded_afterwards(till_client, session, su
     # Abandoning a sale that had in fact been recorded answers with its ticket instead.
     recorded = _sale(pasta)
     till_client.post("/api/pos/sales", json=recorded)
-    token = _approval(till_client, supervisor.badge_code, "2468", "abandon").get_json()["token"]
+    token = _approval(till_client, supervisor.badge_code, "2468", "abandon",
+                      sale_uuid=recorded["uuid"]).get_json()["token"]
     answer = till_client.post("/api/pos/sales/abandon", json={
         "uuid": recorded["uuid"], "till": "C1", "reason": "Client parti",
         "approval_token": token}).get_json()
@@ -365,5 +380,9 @@ def test_cash_movements_are_bounded_and_approved(till_client, supervisor):
     assert move(-1001).get_json()["code"] == "invalid_request"  # more than the drawer holds
     big = move(6000, "Monnaie de la banque")
     assert (big.status_code, big.get_json()["code"]) == (409, "approval_required")
-    token = _approval(till_client, supervisor.badge_code, "2468", "cash").get_json()["token"]
+    assert big.get_json()["details"] == {"action": "cash", "subject": {"amount_cents": 6000}}
+    token = _approval(till_client, supervisor.badge_code, "2468", "cash",
+                      amount_cents=6000).get_json()["token"]
+    assert move(7000, "Monnaie de la banque", approval_token=token).get_json()["code"] == (
+        "approval_invalid")
     assert move(6000, "Monnaie de la banque", approval_token=token).status_code == 200

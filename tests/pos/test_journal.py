@@ -32,7 +32,7 @@ def activity(session, open_till, cashier, supervisor, now, make_product, receive
         250 * n))[0] for n in (1, 2, 3)]
     record_refund(session, cashier, now, TODAY, RefundRequest(
         str(uuid.uuid4()), "C1", "C1-000002", ((sales[1].lines[0].id, 1),), True,
-        approve(supervisor, "refund")))
+        approve(supervisor, "refund", ticket="C1-000002")))
     queue_duplicate(session, sales[0], now)
     record_cash_movement(session, open_till, cashier, now, -500, "Dépôt")
     close_session(session, open_till, cashier, now, {"cash": 6750, "card": 0, "cheque": 0},

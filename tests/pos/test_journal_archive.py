@@ -49,10 +49,12 @@ def two_months(session, till, cashier, supervisor, make_product, receive, approv
             record_refund(session, cashier, moment, when, RefundRequest(
                 str(uuid.uuid4()), "C1", f"C1-{sales[0].number:06d}",
                 ((sales[0].lines[0].id, 1),), True,
-                approve(supervisor, "refund", at=moment)))
+                approve(supervisor, "refund", at=moment,
+                        ticket=f"C1-{sales[0].number:06d}")))
         close_session(session, cash_session, cashier, moment,
                       {"cash": 10_000, "card": 10_000, "cheque": 0}, "compté",
-                      approve(supervisor, "close", at=moment))
+                      approve(supervisor, "close", at=moment, counted={
+                          "cash": 10_000, "card": 10_000, "cheque": 0}))
 
     card, cash = PaymentMethod.CARD, PaymentMethod.CASH
     day(date(2026, 10, 30), [([(rice, 250, 2)], card)])

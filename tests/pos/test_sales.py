@@ -102,9 +102,14 @@ def test_allowance_exceeded_needs_a_staff_badge(session, open_till, cashier, sup
              3000, card_code=household.card_code)
     with pytest.raises(ApprovalRefused, match="ne permet pas de valider"):
         approve(cashier, pin="1234")  # a participant cannot approve, even with the right PIN
+    # An approval of another total (the basket changed after it) does not do.
+    with pytest.raises(ApprovalRefused, match="portait sur autre chose"):
+        sell(session, cashier, now, [sale_line(coffee.id, 3)], [PaymentRequest(CASH, 3000)],
+             3000, card_code=household.card_code,
+             approval_token=approve(supervisor, total_cents=2000))
     sale, _ = sell(session, cashier, now, [sale_line(coffee.id, 3)],
                    [PaymentRequest(CASH, 3000)], 3000, card_code=household.card_code,
-                   approval_token=approve(supervisor))
+                   approval_token=approve(supervisor, total_cents=3000))
     assert sale.override_by_id == supervisor.id
 
 
@@ -166,14 +171,29 @@ def test_a_price_changed_by_hand_needs_a_badge_and_is_journaled(session, open_ti
     from pos.models import JournalEntry
     from pos.services.journal import verify_journal
 
-    lines = [sale_line(pasta.id, 2, manual_unit_price_cents=50, price_reason="Boîte abîmée"),
-             sale_line(tomatoes.id, 1500, manual_unit_price_cents=199)]
+    def lines(pasta_token=None, tomatoes_token=None):
+        return [sale_line(pasta.id, 2, manual_unit_price_cents=50, price_reason="Boîte abîmée",
+                          approval_token=pasta_token),
+                sale_line(tomatoes.id, 1500, manual_unit_price_cents=199,
+                          approval_token=tomatoes_token)]
+
     total = 2 * 50 + 299  # 1,99 €/kg × 1,5 kg = 2,985 → 2,99
-    with pytest.raises(NeedsApproval, match="Prix changé à la main. Un·e encadrant·e doit "
-                                            "valider avec son badge et son code PIN"):
-        sell(session, cashier, now, lines, [PaymentRequest(CASH, total)], total)
-    sale, _ = sell(session, cashier, now, lines, [PaymentRequest(CASH, total)], total,
-                   approval_token=approve(supervisor))
+    with pytest.raises(NeedsApproval, match="« Pâtes » à 0,50\xa0€ : un prix changé à la "
+                                            "main est validé") as needed:
+        sell(session, cashier, now, lines(), [PaymentRequest(CASH, total)], total)
+    assert needed.value.details == {"action": "price", "line": 1, "subject": {
+        "product_id": pasta.id, "unit_price_cents": 50}}
+    # The encadrant·e approved 0,50 € for the pasta: the cashier cannot make it 0,10 € after.
+    pasta_ok = approve(supervisor, "price", product_id=pasta.id, unit_price_cents=50)
+    cheaper = [sale_line(pasta.id, 2, manual_unit_price_cents=10, approval_token=pasta_ok)]
+    # (A refused sale rolls back, and its approvals stay unused, as in the API.)
+    with pytest.raises(ApprovalRefused, match="portait sur autre chose"), session.begin_nested():
+        sell(session, cashier, now, cheaper, [PaymentRequest(CASH, 20)], 20)
+    with pytest.raises(NeedsApproval, match="« Tomates » à 1,99"), session.begin_nested():
+        sell(session, cashier, now, lines(pasta_ok), [PaymentRequest(CASH, total)], total)
+    sale, _ = sell(session, cashier, now, lines(pasta_ok, approve(
+        supervisor, "price", product_id=tomatoes.id, unit_price_cents=199)),
+        [PaymentRequest(CASH, total)], total)
     assert [line.unit_price_cents for line in sale.lines] == [50, 199]
     changes = [json.loads(e.payload) for e in session.scalars(
         select(JournalEntry).where(JournalEntry.kind == "price_change")
@@ -248,7 +268,7 @@ def test_a_uuid_answers_only_for_its_own_kind_and_till(session, open_till, cashi
     with pytest.raises(UuidConflict, match="déjà servi pour un autre document"):
         record_refund(session, cashier, now, TODAY, RefundRequest(
             key, "C1", "C1-000001", ((sale.lines[0].id, 1),), True,
-            approve(supervisor, "refund")))
+            approve(supervisor, "refund", ticket="C1-000001")))
     session.add(Till(code="C2", name="Caisse 2", is_active=True))
     session.flush()
     with pytest.raises(UuidConflict):
@@ -261,22 +281,26 @@ def test_an_approval_serves_once_on_its_till_for_its_action(session, open_till, 
                                                             supervisor, now, pasta, approve):
     from app.users.errors import ApprovalRefused
 
-    line = [sale_line(pasta.id, 1, manual_unit_price_cents=50)]
-    token = approve(supervisor)
-    sell(session, cashier, now, line, [PaymentRequest(CASH, 50)], 50, approval_token=token)
+    subject = {"product_id": pasta.id, "unit_price_cents": 50}
+
+    def line(token):
+        return [sale_line(pasta.id, 1, manual_unit_price_cents=50, approval_token=token)]
+
+    token = approve(supervisor, "price", **subject)
+    sell(session, cashier, now, line(token), [PaymentRequest(CASH, 50)], 50)
     with pytest.raises(ApprovalRefused, match="déjà servi"):
-        sell(session, cashier, now, line, [PaymentRequest(CASH, 50)], 50, approval_token=token)
+        sell(session, cashier, now, line(token), [PaymentRequest(CASH, 50)], 50)
     with pytest.raises(ApprovalRefused, match="autre opération"):
-        sell(session, cashier, now, line, [PaymentRequest(CASH, 50)], 50,
-             approval_token=approve(supervisor, "refund"))
+        sell(session, cashier, now, line(approve(supervisor, "refund", **subject)),
+             [PaymentRequest(CASH, 50)], 50)
     with pytest.raises(ApprovalRefused, match="autre opération"):
-        sell(session, cashier, now, line, [PaymentRequest(CASH, 50)], 50,
-             approval_token=approve(supervisor, till="C9"))
-    late = approve(supervisor)
+        sell(session, cashier, now, line(approve(supervisor, "price", till="C9", **subject)),
+             [PaymentRequest(CASH, 50)], 50)
+    late = approve(supervisor, "price", **subject)
     with pytest.raises(ApprovalRefused, match="expiré"):
         record_sale(session, cashier, now + timedelta(hours=13), TODAY, SaleRequest(
-            uuid=str(uuid.uuid4()), till_code="C1", lines=tuple(line),
-            payments=(PaymentRequest(CASH, 50),), expected_total_cents=50, approval_token=late))
+            uuid=str(uuid.uuid4()), till_code="C1", lines=tuple(line(late)),
+            payments=(PaymentRequest(CASH, 50),), expected_total_cents=50))
     supervisor.is_enabled = False
     with pytest.raises(ApprovalRefused, match="n'en a plus le droit"):
-        sell(session, cashier, now, line, [PaymentRequest(CASH, 50)], 50, approval_token=late)
+        sell(session, cashier, now, line(late), [PaymentRequest(CASH, 50)], 50)

@@ -74,9 +74,12 @@ def test_large_difference_needs_a_staff_badge(session, open_till, cashier, super
         close_session(session, open_till, cashier, now, counted, "Erreur de rendu")
     with pytest.raises(ApprovalRefused):
         close_session(session, open_till, cashier, now, counted, "Erreur de rendu",
-                      approve(supervisor, "sale"))
+                      approve(supervisor, "sale", counted=counted))
+    with pytest.raises(ApprovalRefused, match="portait sur autre chose"):
+        close_session(session, open_till, cashier, now, counted, "Erreur de rendu",
+                      approve(supervisor, "close", counted=dict(counted, cash=5000)))
     closed = close_session(session, open_till, cashier, now, counted, "Erreur de rendu",
-                           approve(supervisor, "close"))
+                           approve(supervisor, "close", counted=counted))
     assert closed.approved_by_id == supervisor.id and closed.difference_cents == -2000
 
 
@@ -88,7 +91,7 @@ def test_refund_of_one_line_restocks_and_links(session, open_till, cashier, supe
     ticket = f"C1-{sale.number:06d}"
     assert find_ticket(session, ticket) == sale
     request = RefundRequest(str(uuid.uuid4()), "C1", ticket, ((sale.lines[0].id, 2),), True,
-                            approve(supervisor, "refund"))
+                            approve(supervisor, "refund", ticket=ticket))
     refund, created = record_refund(session, cashier, now, TODAY, request)
     assert created and refund.kind == SaleKind.REFUND and refund.refund_of_id == sale.id
     assert refund.total_cents == -500 and refund.lines[0].quantity == -2
@@ -99,13 +102,13 @@ def test_refund_of_one_line_restocks_and_links(session, open_till, cashier, supe
     with pytest.raises(InvalidRequest, match="1 au plus"):
         record_refund(session, cashier, now, TODAY, RefundRequest(
             str(uuid.uuid4()), "C1", ticket, ((sale.lines[0].id, 2),), False,
-            approve(supervisor, "refund")))
+            approve(supervisor, "refund", ticket=ticket)))
     with pytest.raises(NeedsApproval):
         record_refund(session, cashier, now, TODAY, RefundRequest(
             str(uuid.uuid4()), "C1", ticket, ((sale.lines[0].id, 1),), False, None))
     loss, _ = record_refund(session, cashier, now, TODAY, RefundRequest(
         str(uuid.uuid4()), "C1", ticket, ((sale.lines[0].id, 1),), False,
-        approve(supervisor, "refund")))
+        approve(supervisor, "refund", ticket=ticket)))
     assert loss.total_cents == -250 and stock_on_hand(session, oil.id) == 9
     assert x_report(session, open_till).by_method["cash"] == 0
 
@@ -133,12 +136,12 @@ def test_cash_movements_have_bounds_an_approval_and_a_drawer(session, open_till,
         record_cash_movement(session, open_till, cashier, now, -500, "x")
     with pytest.raises(InvalidRequest, match="ne devrait contenir que 60,00"):
         record_cash_movement(session, open_till, cashier, now, -6001, "Dépôt en banque",
-                             approve(supervisor, "cash"))
+                             approve(supervisor, "cash", amount_cents=-6001))
     with pytest.raises(NeedsApproval, match="Au-delà de 50,00"):
         record_cash_movement(session, open_till, cashier, now, -5001, "Dépôt en banque")
     key = str(uuid.uuid4())
     first = record_cash_movement(session, open_till, cashier, now, -5500, "Dépôt en banque",
-                                 approve(supervisor, "cash"), uuid=key)
+                                 approve(supervisor, "cash", amount_cents=-5500), uuid=key)
     again = record_cash_movement(session, open_till, cashier, now, -5500, "Dépôt en banque",
                                  None, uuid=key)
     assert again.id == first.id

@@ -101,7 +101,8 @@ def november(session, shop, approve):
     refund_session = open_session(session, till, cashier, at(15, hour=17), {"500": 1})
     record_refund(session, cashier, at(15, hour=17), date(2026, 11, 15), RefundRequest(
         str(uuid.uuid4()), "C1", f"C1-{public.number:06d}", ((public.lines[0].id, 1),), True,
-        approve(cashier, "refund", at=at(15, hour=17)), CASH))
+        approve(cashier, "refund", at=at(15, hour=17), ticket=f"C1-{public.number:06d}"),
+        CASH))
     close_session(session, refund_session, cashier, at(15, hour=18),
                   {"cash": 250, "card": 0, "cheque": 0}, None)
     # 20/11: 1 rice for the household (value 2,50 €, pays 0,50 €).

@@ -45,6 +45,7 @@ def upgrade():
     sa.Column('expires_at', app.orm.UTCDateTime(), nullable=False),
     sa.Column('used_at', app.orm.UTCDateTime(), nullable=True),
     sa.Column('used_for', sa.String(length=120), nullable=True),
+    sa.Column('subject', sa.String(length=300), nullable=True),
     sa.ForeignKeyConstraint(['approver_id'], ['users.id'], name=op.f('fk_approvals_approver_id_users')),
     sa.ForeignKeyConstraint(['requested_by_id'], ['users.id'], name=op.f('fk_approvals_requested_by_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_approvals')),

@@ -40,7 +40,8 @@ export class Cart {
         ? { code: l.code }
         : { product_id: l.productId, quantity: l.quantity,
           ...(l.manualUnitPriceCents != null ? { manual_unit_price_cents: l.manualUnitPriceCents,
-            price_reason: "Prix changé à la caisse" } : {}) })),
+            price_reason: "Prix changé à la caisse",
+            ...(l.priceApproval ? { approval_token: l.priceApproval } : {}) } : {}) })),
       payments: this.payments.map((p) => ({ method: p.method, amount_cents: p.amount })),
       expected_total_cents: this.total, receipt_requested: receiptRequested,
       ...(this.household ? { card_code: this.household.card_code } : {}),
@@ -77,6 +78,13 @@ export class Cart {
     if (this.frozen) return false;
     this.clear();
     return true;
+  }
+
+  // The approval of an overrun is for one total: any change to the basket needs a new one.
+  changed() {
+    this.payments = [];
+    this.approvalToken = null;
+    this.save();
   }
 
   // Every change below is refused while a sale is being sent.
@@ -131,8 +139,7 @@ export class Cart {
         perVisitLimit: product.per_visit_limit });
       this.selected = this.lines.length - 1;
     }
-    this.payments = [];
-    this.save();
+    this.changed();
     return true;
   }
 
@@ -140,8 +147,7 @@ export class Cart {
     if (this.frozen || index < 0 || index >= this.lines.length || quantity <= 0) return false;
     if (this.lines[index].itemNumber || this.lines[index].code) return false;  // unique, or label
     this.lines[index].quantity = quantity;
-    this.payments = [];
-    this.save();
+    this.changed();
     return true;
   }
 
@@ -151,19 +157,19 @@ export class Cart {
     this.lines.push({ itemNumber: item.number, name: item.label, unit: "item",
       unitPriceCents: item.price_cents, quantity: 1, priceCents: null, perVisitLimit: null });
     this.selected = this.lines.length - 1;
-    this.payments = [];
-    this.save();
+    this.changed();
     return true;
   }
 
-  // A price changed by hand (per piece or per kg) for one line; a staff badge validates it.
-  setUnitPrice(index, cents) {
+  // A price changed by hand (per piece or per kg) for one line, with the approval given for
+  // this product at this price (none when an encadrant·e holds the till).
+  setUnitPrice(index, cents, approvalToken = null) {
     const line = this.lines[index];
     if (this.frozen || !line || line.priceCents !== null || line.itemNumber || line.code
         || !(cents >= 0)) return false;
     line.manualUnitPriceCents = cents;
-    this.payments = [];
-    this.save();
+    line.priceApproval = approvalToken;
+    this.changed();
     return true;
   }
 
@@ -175,8 +181,7 @@ export class Cart {
     if (this.frozen || index < 0 || index >= this.lines.length) return false;
     this.lines.splice(index, 1);
     this.selected = Math.min(index, this.lines.length - 1);
-    this.payments = [];
-    this.save();
+    this.changed();
     return true;
   }
 

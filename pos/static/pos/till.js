@@ -230,12 +230,13 @@ async function changePrice() {
     say(`Tapez le nouveau prix${line.unit === "kg" ? " au kg" : ""} (ex. : 0,50) puis « Changer le prix ».`, "error");
     return;
   }
-  if (!root.dataset.canSupervise && !cart.approvalToken) {
-    const token = await askApproval("sale", `Nouveau prix pour « ${line.name} » : un·e encadrant·e valide avec son badge et son code PIN.`);
+  let token = null;  // approved for this product at this price, nothing else
+  if (!root.dataset.canSupervise) {
+    token = await askApproval("price", `« ${line.name} » à ${formatCents(cents)}${line.unit === "kg" ? " / kg" : ""} au lieu de ${formatCents(line.unitPriceCents)} : un·e encadrant·e valide avec son badge et son code PIN.`,
+      { product_id: line.productId, unit_price_cents: cents });
     if (!token) return;
-    cart.setApproval(token);
   }
-  cart.setUnitPrice(index, cents);
+  if (!cart.setUnitPrice(index, cents, token)) { refuseWhileSending(); return; }
   pad = "";
   say(`Prix de « ${line.name} » : ${formatCents(cents)}${line.unit === "kg" ? " / kg" : ""}.`, "ok");
   render();
@@ -266,12 +267,14 @@ function applyWeight() {
 }
 
 // ---- approvals: an encadrant·e's badge and PIN, exchanged for a single-use token ------------
-let approvalRequest = null; // {action, resolve}
+let approvalRequest = null; // {action, subject, resolve}
 
-function askApproval(action, message) {
+// `subject` is exactly what the encadrant·e approves (a product and its price, a total, a
+// ticket, an amount…): the server accepts the token for that and nothing else.
+function askApproval(action, message, subject = null) {
   if (approvalRequest) approvalRequest.resolve(null);
   return new Promise((resolve) => {
-    approvalRequest = { action, resolve };
+    approvalRequest = { action, subject, resolve };
     say(message, "error");
     $("#approval-message").textContent = message;
     $("#approval-badge").value = "";
@@ -299,8 +302,9 @@ async function submitApproval(event) {
   if (button.disabled) return;
   button.disabled = true;
   try {
-    const answer = await call("POST", "/api/pos/approvals",
-      { till: tillCode, action: approvalRequest.action, badge, pin });
+    const answer = await call("POST", "/api/pos/approvals", { till: tillCode,
+      action: approvalRequest.action, badge, pin,
+      ...(approvalRequest.subject ? { subject: approvalRequest.subject } : {}) });
     say(`Validé par ${answer.approver}.`, "ok");
     closeApproval(answer.token);
   } catch (error) {
@@ -320,7 +324,7 @@ async function callWithApproval(url, body, action) {
     return await call("POST", url, body);
   } catch (error) {
     if (error.code !== "approval_required") throw error;
-    const token = await askApproval(action, error.message);
+    const token = await askApproval(action, error.message, error.details.subject);
     return token ? call("POST", url, { ...body, approval_token: token }) : null;
   }
 }
@@ -330,7 +334,8 @@ async function openPayment() {
   if (!cart.lines.length || refuseWhileSending()) return;
   const reasons = cart.approvalsNeeded;
   if (reasons.length && !cart.approvalToken) {
-    const token = await askApproval("sale", `${reasons.join(" ")} Un·e encadrant·e valide avec son badge et son code PIN.`);
+    const token = await askApproval("sale", `${reasons.join(" ")} Panier de ${formatCents(cart.total)} : un·e encadrant·e valide avec son badge et son code PIN.`,
+      { total_cents: cart.total });
     if (!token) return;
     cart.setApproval(token);
     say("Dépassement validé par un·e encadrant·e.", "ok");
@@ -419,13 +424,23 @@ function acknowledged(result) {
 async function refused(error, body) {
   failedAttempts = 0;
   cart.thaw();
-  if (["approval_required", "approval_invalid", "approval_refused"].includes(error.code)) {
-    cart.setApproval(null);
+  const { action, subject, line } = error.details;
+  if (["approval_required", "approval_invalid", "approval_refused"].includes(error.code) && action) {
+    // The server says what to have approved: ask for exactly that, then send the same sale
+    // (same UUID) again with the token.
     render();
-    const token = await askApproval("sale", error.message);
-    if (!token) return;
-    cart.setApproval(token);
-    cart.freeze({ ...body, approval_token: token });  // the same sale, the same UUID
+    const token = await askApproval(action, error.message, subject);
+    if (!token) { say(error.message, "error"); return; }
+    const again = structuredClone(body);
+    if (action === "price" && again.lines[line - 1]) {
+      again.lines[line - 1].approval_token = token;
+      const priced = cart.lines.filter((l) => !l.itemNumber)[line - 1];
+      if (priced) priced.priceApproval = token;
+    } else {
+      again.approval_token = token;
+      cart.approvalToken = token;
+    }
+    cart.freeze(again);
     render();
     sending = false;
     sendPending();
@@ -467,7 +482,8 @@ async function abandonPending() {
   if (!cart.pending) return;
   const reason = window.prompt("Pourquoi abandonner cette vente ? (ex. : client parti)", "");
   if (!reason || reason.trim().length < 3) { say("Donnez la raison de l'abandon.", "error"); return; }
-  const token = await askApproval("abandon", "Abandon de la vente : un·e encadrant·e valide avec son badge et son code PIN.");
+  const token = await askApproval("abandon", "Abandon de la vente : un·e encadrant·e valide avec son badge et son code PIN.",
+    { sale_uuid: cart.pending.body.uuid });
   if (!token || !cart.pending) return;
   try {
     const answer = await call("POST", "/api/pos/sales/abandon",
@@ -617,12 +633,14 @@ async function showXReport() {
 
 // ---- refunds --------------------------------------------------------------------------------
 let refundUuid = null; // one refund per ticket shown: a double tap or a resend counts once
+let refundTicket = null; // the ticket as the server names it (what the encadrant·e approves)
 
 async function loadTicket() {
   const reference = $("#refund-ticket").value.trim();
   try {
     const ticket = await call("GET", `/api/pos/tickets/${encodeURIComponent(reference)}`);
     refundUuid = crypto.randomUUID();
+    refundTicket = ticket.ticket;
     const list = $("#refund-lines");
     list.replaceChildren();
     for (const line of ticket.lines) {
@@ -649,9 +667,10 @@ async function submitRefund(event) {
   if (!lines.length) { say("Choisissez au moins une ligne à rembourser.", "error"); return; }
   button.disabled = true;
   try {
-    const token = await askApproval("refund", "Remboursement : un·e encadrant·e valide avec son badge et son code PIN.");
+    const token = await askApproval("refund", `Remboursement sur le ticket ${refundTicket} : un·e encadrant·e valide avec son badge et son code PIN.`,
+      { ticket: refundTicket });
     if (!token) return;
-    const body = { uuid: refundUuid, till: tillCode, ticket: $("#refund-ticket").value.trim(),
+    const body = { uuid: refundUuid, till: tillCode, ticket: refundTicket,
       lines, restock: $("#refund-restock").checked, approval_token: token };
     const result = await call("POST", "/api/pos/refunds", body);
     say(`Remboursement ${result.ticket} : rendez ${formatCents(-result.total_cents)}.`, "ok");
