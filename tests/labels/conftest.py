@@ -23,7 +23,10 @@ def decode_cell(image, layout: SheetLayout, position: int) -> list[str]:
     px = DPI / 25.4
     box = (int(left * px), int(top * px), int((left + layout.width) * px),
            int((top + layout.height) * px))
-    return sorted(result.text for result in zxingcpp.read_barcodes(image.crop(box)))
+    # At the printed resolution only: zxing's extra pass on a downscaled copy can misread a
+    # sharp EAN-13 into another valid one (seen once in 300: 0425587588220 → 0424487528220).
+    return sorted(result.text for result in zxingcpp.read_barcodes(image.crop(box),
+                                                                   try_downscale=False))
 
 
 @pytest.fixture
