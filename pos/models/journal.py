@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Integer, String, Text
+from sqlalchemy import Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.orm import Base, UTCDateTime
@@ -22,6 +22,10 @@ class JournalHead(Base):
 
 class JournalEntry(Base):
     __tablename__ = "journal_entries"
+    # The last guard against a period closed twice (a daily, monthly or yearly closure).
+    __table_args__ = (Index("uq_journal_entries_closure", "kind", "reference", unique=True,
+                            sqlite_where=text("kind LIKE 'closure%'"),
+                            postgresql_where=text("kind LIKE 'closure%'")),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sequence: Mapped[int] = mapped_column(Integer, unique=True)

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import event, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.clock import SHOP_TIMEZONE
+from app.orm import lock_for_update
 from app.users.models import User
 from pos.models import JournalEntry, JournalHead, Sale, SaleKind, Till
 
@@ -106,12 +107,38 @@ def verify_journal(session: Session) -> Verification:
         rows.close()
 
 
+@dataclass
+class _Tickets:
+    """What the journal says of one till's tickets (numbers are gap-free: 1, 2, 3…)."""
+
+    count: int = 0
+    last: int = 0
+    total: int = 0
+    squares: int = 0
+
+    def add(self, number: int) -> None:
+        self.count += 1
+        self.last = max(self.last, number)
+        self.total += number
+        self.squares += number * number
+
+    def is_one_to(self, last: int) -> bool:
+        return (self.count, self.last, self.total, self.squares) == (
+            last, last, last * (last + 1) // 2, last * (last + 1) * (2 * last + 1) // 6)
+
+
 def _verify_rows(session: Session, rows) -> Verification:
     previous = GENESIS_HASH
     expected_sequence = 1
     count = 0
     grand_total = 0
+    tickets: dict[str, _Tickets] = {}
+    kinds: dict[str, int] = {}
     for entry in rows:
+        kinds[entry.kind] = kinds.get(entry.kind, 0) + 1
+        if entry.kind in ("sale", "refund"):
+            till_code, _, number = (entry.reference or "").rpartition("-")
+            tickets.setdefault(till_code, _Tickets()).add(int(number or 0))
         where = f"Écriture n° {entry.sequence} ({entry.kind}, {entry.reference or '—'})"
         if entry.sequence != expected_sequence:
             return Verification(False, count, f"Écriture n° {expected_sequence} manquante "
@@ -139,7 +166,56 @@ def _verify_rows(session: Session, rows) -> Verification:
         previous = entry.hash
         expected_sequence += 1
         count += 1
+    problem = _cross_check(session, count, previous, tickets, kinds)
+    if problem:
+        return Verification(False, count, problem)
     return Verification(True, count, f"Journal intègre : {count} écriture(s) vérifiée(s).")
+
+
+def _cross_check(session: Session, count: int, last_hash: str, tickets: dict[str, _Tickets],
+                 kinds: dict[str, int]) -> str | None:
+    """What the chain alone cannot see: entries cut off at the end (with the head moved back
+    or not), and records that were never journaled (a ticket, a cash movement, a session)."""
+    from pos.models import CashMovement, CashSession, SessionStatus
+
+    head_sequence, head_hash = session.execute(
+        select(_HEAD.c.last_sequence, _HEAD.c.last_hash).where(_HEAD.c.id == 1)).one()
+    if (head_sequence, head_hash) != (count, last_hash):
+        return (f"La tête du journal (n° {head_sequence}) ne correspond pas à sa dernière "
+                f"écriture (n° {count}) : écriture(s) supprimée(s) à la fin ?")
+    sold = dict(session.execute(select(Sale.till_id, func.count(Sale.id))
+                                .group_by(Sale.till_id)).all())
+    for till in session.scalars(select(Till).order_by(Till.code)):
+        journaled = tickets.get(till.code, _Tickets())
+        in_database = sold.get(till.id, 0)
+        if in_database != till.last_ticket_number or not journaled.is_one_to(
+                till.last_ticket_number):
+            numbers = set(session.scalars(select(Sale.number).where(Sale.till_id == till.id)))
+            missing = sorted(numbers - _journaled_numbers(session, till.code))
+            named = ", ".join(f"{till.code}-{n:06d}" for n in missing[:5]) or "—"
+            return (f"Caisse {till.code} : compteur à {till.last_ticket_number}, "
+                    f"{in_database} ticket(s) en base, {journaled.count} au journal (dernier "
+                    f"n° {journaled.last}) ; sans écriture : {named}.")
+    checks = (
+        ("cash_movement", session.scalar(select(func.count(CashMovement.id))),
+         "mouvement(s) d'espèces"),
+        ("session_opened", session.scalar(select(func.count(CashSession.id))),
+         "ouverture(s) de caisse"),
+        ("session_closed", session.scalar(select(func.count(CashSession.id)).where(
+            CashSession.status == SessionStatus.CLOSED)), "clôture(s) de caisse"),
+    )
+    for kind, in_database, label in checks:
+        if in_database != kinds.get(kind, 0):
+            return (f"{in_database} {label} en base, {kinds.get(kind, 0)} au journal : "
+                    "enregistrement(s) sans écriture, ou écriture(s) supprimée(s).")
+    return None
+
+
+def _journaled_numbers(session: Session, till_code: str) -> set[int]:
+    references = session.scalars(select(JournalEntry.reference).where(
+        JournalEntry.kind.in_(("sale", "refund")),
+        JournalEntry.reference.like(f"{till_code}-%")))
+    return {int(reference.rpartition("-")[2]) for reference in references}
 
 
 class JournaledRecordChanged(Exception):
@@ -228,17 +304,34 @@ def _roll_up(session: Session, kind: str, source: str, label: str, now: datetime
         f"{kind.removeprefix('closure_')}-{label}")
 
 
-def close_pending_periods(session: Session, today: date, now: datetime) -> int:
-    """Close every past day with tickets not yet closed, then finished months and years.
+def lock_journal(session: Session) -> None:
+    """Hold the journal's head until the transaction ends, on both databases: what is read
+    after this is what the previous writer committed (PostgreSQL: the head row, locked; SQLite:
+    the database write lock)."""
+    lock_for_update(session)
+    session.execute(select(_HEAD.c.id).where(_HEAD.c.id == 1).with_for_update())
 
-    Called at the first sale of a new day, and by ``caisse journal close``."""
+
+def _days_to_close(session: Session, today: date) -> list[date]:
     last = _last_of_kind(session, "closure_daily")
     since = (date.fromisoformat(last["period"]) + timedelta(days=1)) if last else None
     # Only tickets of past days not closed yet: after the day's first sale this is empty.
     query = select(Sale.created_at).where(Sale.created_at < _day_bounds(today)[0])
     if since is not None:
         query = query.where(Sale.created_at >= _day_bounds(since)[0])
-    days = sorted({moment.astimezone(SHOP_TIMEZONE).date() for moment in session.scalars(query)})
+    return sorted({moment.astimezone(SHOP_TIMEZONE).date() for moment in session.scalars(query)})
+
+
+def close_pending_periods(session: Session, today: date, now: datetime) -> int:
+    """Close every past day with tickets not yet closed, then finished months and years.
+
+    Called at the first sale of a new day, when a till opens, and by ``caisse journal close``.
+    Two tills doing it at once close each day once: the second waits for the first on the
+    journal's lock, then finds nothing left to close."""
+    if not _days_to_close(session, today):
+        return 0  # the usual case, without taking the lock
+    lock_journal(session)
+    days = _days_to_close(session, today)
     for day in days:
         close_day(session, day, now)
     if days:  # then every finished month, and every finished year, once

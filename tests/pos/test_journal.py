@@ -18,7 +18,7 @@ from pos.services.refunds import RefundRequest, record_refund
 from pos.services.sales import PaymentRequest, SaleRequest, record_sale
 from pos.services.sessions import close_session, record_cash_movement
 from tests.conftest import sale_line
-from tests.pos.conftest import TODAY
+from tests.pos.conftest import TODAY, insider
 
 CASH = PaymentMethod.CASH
 
@@ -69,20 +69,23 @@ def test_grand_total_is_sales_minus_refunds(session, activity):
       "payments")],
 )
 def test_a_changed_field_is_found_and_named(session, activity, statement, field):
-    session.execute(text(statement))  # behind the application's back
+    with insider(session):  # behind the application's back, the database's guards off
+        session.execute(text(statement))
     result = verify_journal(session)
     assert not result.ok
     assert f"« {field} » ne correspond plus" in result.message
 
 
 def test_a_changed_or_deleted_entry_is_found(session, activity):
-    session.execute(update(JournalEntry).where(JournalEntry.sequence == 3).values(
-        payload=JournalEntry.payload + " "))
+    with insider(session):
+        session.execute(update(JournalEntry).where(JournalEntry.sequence == 3).values(
+            payload=JournalEntry.payload + " "))
     assert "n° 3 (sale, C1-000002) : contenu modifié" in verify_journal(session).message
 
 
 def test_a_deleted_entry_is_found(session, activity):
-    session.execute(text("DELETE FROM journal_entries WHERE sequence = 4"))
+    with insider(session):
+        session.execute(text("DELETE FROM journal_entries WHERE sequence = 4"))
     assert verify_journal(session).message == (
         "Écriture n° 4 manquante (supprimée ?) avant la n° 5.")
 
@@ -156,6 +159,56 @@ def test_daily_closures_at_the_first_sale_of_a_new_day(session, till, cashier, n
         JournalEntry.sequence.desc())).first().payload)
     assert last["grand_total_cents"] == session.scalar(select(func.sum(Sale.total_cents)))
     # A closed day's ticket changed behind the application's back is caught.
-    session.execute(text("UPDATE sale_payments SET amount_cents = 1 WHERE id = "
-                         "(SELECT MIN(id) FROM sale_payments)"))
+    with insider(session):
+        session.execute(text("UPDATE sale_payments SET amount_cents = 1 WHERE id = "
+                             "(SELECT MIN(id) FROM sale_payments)"))
     assert not verify_journal(session).ok
+
+
+@pytest.mark.parametrize("statement", [
+    "UPDATE sales SET total_cents = 0", "DELETE FROM sale_payments",
+    "UPDATE sale_lines SET amount_cents = 0", "DELETE FROM journal_entries WHERE sequence = 8",
+    "UPDATE journal_entries SET payload = '{}' WHERE sequence = 1",
+    "DELETE FROM cash_movements",
+])
+def test_the_database_itself_refuses_to_change_validated_records(session, activity, statement):
+    """Not only the application: plain SQL on the journal, a ticket, its lines, payments, the
+    closures or the cash movements is refused by the database (triggers on both)."""
+    from sqlalchemy.exc import DatabaseError
+
+    with pytest.raises(DatabaseError, match="ni modifié ni supprimé"), session.begin_nested():
+        session.execute(text(statement))
+    assert verify_journal(session).ok
+
+
+def test_verify_sees_what_the_chain_alone_cannot(session, activity, open_till, cashier, now):
+    """The last entry cut off (with the head moved back or not), a ticket or a cash movement
+    slipped into the database without its entry: each is named, not "Journal intègre"."""
+    from pos.models import CashMovement, JournalHead
+
+    with insider(session), session.begin_nested() as cut:
+        session.execute(text("DELETE FROM journal_entries WHERE sequence = 8"))
+        assert "La tête du journal (n° 8) ne correspond pas à sa dernière écriture (n° 7)" in (
+            verify_journal(session).message)
+        session.execute(update(JournalHead).values(last_sequence=7, last_hash=select(
+            JournalEntry.hash).where(JournalEntry.sequence == 7).scalar_subquery()))
+        assert not verify_journal(session).ok  # the closing of the session has no entry now
+        cut.rollback()
+    assert verify_journal(session).ok
+    with session.begin_nested() as forged:
+        session.execute(text(
+            "INSERT INTO sales (uuid, kind, till_id, number, session_id, operator_id, "
+            "created_at, reference_total_cents, total_cents, change_cents, receipt_requested) "
+            "SELECT 'forged', 'sale', till_id, 9, session_id, operator_id, created_at, 100, "
+            "100, 0, false FROM sales WHERE number = 1"))
+        assert verify_journal(session).message == (
+            "Caisse C1 : compteur à 4, 5 ticket(s) en base, 4 au journal (dernier n° 4) ; "
+            "sans écriture : C1-000009.")
+        forged.rollback()
+    with session.begin_nested() as slipped:
+        session.add(CashMovement(session_id=open_till.id, amount_cents=-500, reason="Poche",
+                                 at=now, actor_id=cashier.id))
+        session.flush()
+        assert verify_journal(session).message.startswith(
+            "2 mouvement(s) d'espèces en base, 1 au journal")
+        slipped.rollback()

@@ -22,6 +22,7 @@ from pos.services.refunds import RefundRequest, record_refund
 from pos.services.sales import PaymentRequest, SaleRequest, record_sale
 from pos.services.sessions import close_session, open_session
 from tests.conftest import sale_line
+from tests.pos.conftest import insider
 
 
 def _moment(day: date, hour: int = 10) -> datetime:
@@ -173,10 +174,11 @@ def test_a_restored_older_journal_is_detected(session, two_months, tmp_path, now
     assert not detect_restore(session, marker, now)  # first start: remembers the head
     seen = json.loads(marker.read_text())
     # The database is put back to an older copy: the last three entries disappear.
-    session.execute(text("DELETE FROM journal_entries WHERE sequence > :s"),
-                    {"s": seen["sequence"] - 3})
-    session.execute(text("UPDATE journal_heads SET last_sequence = :s"),
-                    {"s": seen["sequence"] - 3})
+    with insider(session):
+        session.execute(text("DELETE FROM journal_entries WHERE sequence > :s"),
+                        {"s": seen["sequence"] - 3})
+        session.execute(text("UPDATE journal_heads SET last_sequence = :s"),
+                        {"s": seen["sequence"] - 3})
     assert detect_restore(session, marker, now)
     restore = session.scalars(select(JournalEntry).order_by(
         JournalEntry.sequence.desc())).first()
@@ -190,7 +192,8 @@ def test_a_restored_older_journal_is_detected(session, two_months, tmp_path, now
 
 def test_a_failed_verification_is_journaled(session, two_months, now):
     session.commit()
-    session.execute(text("UPDATE sales SET total_cents = 1 WHERE number = 1"))
+    with insider(session):
+        session.execute(text("UPDATE sales SET total_cents = 1 WHERE number = 1"))
     session.commit()
     result = verify_and_record(session, now)
     assert not result.ok
@@ -218,8 +221,9 @@ def test_admin_page_verifies_and_downloads_an_archive(client, login, make_user, 
     assert download.headers["Content-Type"] == "application/zip"
     assert verify_archive(download.get_data()).ok
     # Somebody changes a ticket behind the application's back: named, and journaled.
-    session.execute(text("UPDATE sale_lines SET amount_cents = 1 WHERE id = "
-                         "(SELECT MAX(id) FROM sale_lines)"))
+    with insider(session):
+        session.execute(text("UPDATE sale_lines SET amount_cents = 1 WHERE id = "
+                             "(SELECT MAX(id) FROM sale_lines)"))
     answer = client.post("/pos/admin/journal", data={"csrf_token": token, "action": "verify"})
     assert "ne correspond plus au ticket" in page_text(answer)
     assert "vérification en échec" in page_text(client.get("/pos/admin/journal"))

@@ -16,7 +16,7 @@ from pos.services.pricing import price_line
 from pos.services.sales import LineRequest, PaymentRequest, SaleRequest, record_sale
 from pos.services.spending import spent_this_month, visits_by_month
 from tests.conftest import sale_line
-from tests.pos.conftest import TODAY
+from tests.pos.conftest import TODAY, insider
 
 CASH, CARD, CHEQUE = PaymentMethod.CASH, PaymentMethod.CARD, PaymentMethod.CHEQUE
 
@@ -204,8 +204,9 @@ def test_a_price_changed_by_hand_needs_a_badge_and_is_journaled(session, open_ti
     assert verify_journal(session).ok
     from sqlalchemy import text
 
-    session.execute(text("UPDATE sale_lines SET unit_price_cents = 60 WHERE id = :i"),
-                    {"i": sale.lines[0].id})
+    with insider(session):
+        session.execute(text("UPDATE sale_lines SET unit_price_cents = 60 WHERE id = :i"),
+                        {"i": sale.lines[0].id})
     assert "(sale, C1-000001) : « lines » ne correspond plus" in verify_journal(session).message
 
 
