@@ -11,6 +11,8 @@ from typing import Any
 DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_DATABASE_URI": None,  # computed: DATABASE_URL or a SQLite file in the instance
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
+    # Uploads (product CSV, photos) beyond this are refused with a French 413.
+    "MAX_CONTENT_LENGTH": 10_000_000,
     "BABEL_DEFAULT_LOCALE": "fr",
     "BABEL_DEFAULT_TIMEZONE": "Europe/Paris",
     "SESSION_COOKIE_HTTPONLY": True,

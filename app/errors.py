@@ -99,13 +99,32 @@ def register_error_handlers(flask_app: Flask) -> None:
 
     @flask_app.errorhandler(OperationalError)
     def database_unavailable(error: OperationalError):
-        # A lock held too long (SQLite busy) or a lost connection: nothing was written, and a
-        # retry will most likely go through. Never a 500 for that.
+        # A lock held too long (SQLite busy), a lost connection, a full disk, a read-only
+        # database: nothing was written; say which, and when to try again. Never a 500.
         db.session.rollback()
         logger.warning("database unavailable: %s", error.orig)
-        return _error_response(503, _("Serveur occupé"), _(
-            "La base de données est occupée ou injoignable : rien n'a été enregistré. "
-            "Réessayez dans un instant."), "database_busy")
+        cause = str(error.orig).lower()
+        if ("disk" in cause and "full" in cause) or "no space" in cause:
+            response = _error_response(503, _("Disque plein"), _(
+                "Disque plein sur le serveur : rien n'a été enregistré. La caisse garde la "
+                "vente ; prévenez un·e encadrant·e pour libérer de la place."), "disk_full")
+        elif "readonly" in cause or "read-only" in cause or "read only" in cause:
+            response = _error_response(503, _("Base en lecture seule"), _(
+                "Base en lecture seule : rien ne peut être enregistré. La caisse garde la "
+                "vente ; prévenez un·e encadrant·e."), "database_read_only")
+        else:
+            response = _error_response(503, _("Serveur occupé"), _(
+                "La base de données est occupée ou injoignable : rien n'a été enregistré. "
+                "Réessayez dans un instant."), "database_busy")
+        body, status = response
+        return body, status, {"Retry-After": "2"}
+
+    @flask_app.errorhandler(413)
+    def too_large(error: HTTPException):
+        limit = flask_app.config.get("MAX_CONTENT_LENGTH") or 0
+        return _error_response(413, _("Fichier trop gros"), _(
+            "Envoi trop gros : %(mb)d Mo au plus. Découpez le fichier.",
+            mb=max(1, limit // 1_000_000)), "too_large")
 
     @flask_app.errorhandler(500)
     def server_error(error: Exception):

@@ -9,6 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEntry
+from app.orm import lock_for_update
 
 
 def record_audit(
@@ -21,6 +22,10 @@ def record_audit(
     details: dict[str, Any] | None = None,
     remote_addr: str | None = None,
 ) -> AuditEntry:
+    # A page that only read so far (a file opened, a list shown) takes SQLite's write lock the
+    # waiting way before its audit line, instead of failing on a snapshot another write made
+    # stale ("database is locked"). Nothing to do on PostgreSQL, or once the lock is held.
+    lock_for_update(session)
     entry = AuditEntry(
         at=now,
         actor_id=actor_id,
