@@ -47,7 +47,8 @@ def _init_extensions(flask_app: Flask) -> None:
     with flask_app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
-            tune_sqlite_engine(engine, flask_app.config["SQLITE_BUSY_TIMEOUT_MS"])
+            tune_sqlite_engine(engine, flask_app.config["SQLITE_BUSY_TIMEOUT_MS"],
+                               flask_app.config["SQLITE_SYNCHRONOUS"])
         elif engine.dialect.name == "postgresql":
 
             @event.listens_for(engine, "connect")
@@ -127,6 +128,12 @@ def _register_blueprints(flask_app: Flask) -> None:
     flask_app.register_blueprint(participants_blueprint)
     flask_app.register_blueprint(pos_api_blueprint, url_prefix="/api/pos")
     flask_app.add_url_rule("/api/openapi.json", "openapi", pos_openapi)
+    from pos.services.journal_head import HeadMarker, configure_head_marker
+
+    head_file = flask_app.config["JOURNAL_HEAD_FILE"]
+    configure_head_marker(None if head_file == "off" else HeadMarker(
+        Path(head_file or Path(flask_app.instance_path) / "journal-head.json"),
+        flask_app.config["SECRET_KEY"]))
     # Ports between packages that may not import each other (DESIGN.md's dependency table).
     flask_app.extensions["caisse.participant_choices"] = participant_choices
     flask_app.extensions["caisse.card_labels"] = card_label_rows

@@ -45,9 +45,10 @@ def register_serve_command(flask_app: Flask) -> None:
         from waitress import serve
 
         from pos.services.journal import startup_checks
+        from pos.services.journal_head import configured_marker
         from pos.worker import start_in_background
 
-        for line in startup_checks(db.session, flask_app.instance_path, utcnow()):
+        for line in startup_checks(db.session, configured_marker(), utcnow()):
             click.echo(line)  # a new software version or a restore is journaled
         start_in_background(flask_app)  # receipts and drawer kicks go out after each commit
         click.echo(f"Caisse Solidaire : http://{host}:{port}/  (Ctrl+C pour arrêter)")

@@ -11,6 +11,12 @@ from typing import Any
 DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_DATABASE_URI": None,  # computed: DATABASE_URL or a SQLite file in the instance
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
+    # FULL: a committed ticket survives a power cut. NORMAL is faster and may lose the last
+    # commits on a power cut (WAL mode); only for a test bench (CAISSE_SQLITE_SYNCHRONOUS).
+    "SQLITE_SYNCHRONOUS": "FULL",
+    # The journal's head, kept outside the database after each commit: instance/
+    # journal-head.json when empty; "off" for nowhere (a bench).
+    "JOURNAL_HEAD_FILE": "",
     # Uploads (product CSV, photos) beyond this are refused with a French 413.
     "MAX_CONTENT_LENGTH": 10_000_000,
     "BABEL_DEFAULT_LOCALE": "fr",

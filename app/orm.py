@@ -43,7 +43,7 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.replace(tzinfo=UTC)
 
 
-def tune_sqlite_engine(engine: Engine, busy_timeout_ms: int) -> None:
+def tune_sqlite_engine(engine: Engine, busy_timeout_ms: int, synchronous: str = "FULL") -> None:
     """WAL, foreign keys, busy timeout, and transactions SQLAlchemy fully controls.
 
     pysqlite opens transactions lazily on its own; we switch that off and emit BEGIN
@@ -61,7 +61,8 @@ def tune_sqlite_engine(engine: Engine, busy_timeout_ms: int) -> None:
             cursor.execute("PRAGMA journal_mode=WAL")
             # FULL: a committed ticket survives a power cut (NORMAL may lose the last commits
             # in WAL mode); the cost is measured by bench/till_bench.py.
-            cursor.execute("PRAGMA synchronous=FULL")
+            mode = "NORMAL" if str(synchronous).upper() == "NORMAL" else "FULL"
+            cursor.execute(f"PRAGMA synchronous={mode}")
         cursor.close()
 
     @event.listens_for(engine, "begin")

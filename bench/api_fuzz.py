@@ -28,6 +28,7 @@ def main() -> int:
     url = os.environ.get("BENCH_DATABASE_URL") or \
         f"sqlite:///{tempfile.mkdtemp(prefix='caisse-fuzz-')}/fuzz.sqlite3"
     flask_app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "fuzz",
+                            "JOURNAL_HEAD_FILE": "off",
                             "PROPAGATE_EXCEPTIONS": False})
     reset_database(flask_app)
     seed_shop(flask_app)

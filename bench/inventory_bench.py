@@ -42,7 +42,8 @@ WORDS = ("pâtes", "riz", "lait", "café", "thé", "sucre", "farine", "huile", "
 
 
 def _reset(url: str):
-    flask_app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    flask_app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
+                            "JOURNAL_HEAD_FILE": "off"})
     with flask_app.app_context():
         drop_all_tables(db.engine)
         upgrade(directory=MIGRATIONS_DIRECTORY)

@@ -33,7 +33,8 @@ def _count(value: float) -> str:
 def main() -> None:
     folder = tempfile.mkdtemp(prefix="caisse-journal-bench-")
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3"
-    flask_app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    flask_app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
+                            "JOURNAL_HEAD_FILE": "off"})
     with flask_app.app_context():
         drop_all_tables(db.engine)
         upgrade(directory=MIGRATIONS_DIRECTORY)

@@ -203,7 +203,8 @@ def _ateliers(user_id: int, now: datetime, days: int) -> None:
 def main() -> None:
     url = os.environ.get("BENCH_DATABASE_URL") or \
         f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.sqlite3'}"
-    flask_app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench"})
+    flask_app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
+                            "JOURNAL_HEAD_FILE": "off"})
     with flask_app.app_context():
         drop_all_tables(db.engine)
         upgrade(directory=MIGRATIONS_DIRECTORY)

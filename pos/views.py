@@ -32,6 +32,14 @@ blueprint = Blueprint("pos", __name__, template_folder="templates", static_folde
 TILL_COOKIE = "caisse_till"
 
 
+@blueprint.before_app_request
+def _journal_head_now_and_then():
+    """Every few minutes, whatever the page: a database restored under a running server."""
+    from pos.services.journal_head import check_now_and_then
+
+    check_now_and_then(db.session, utcnow())
+
+
 @blueprint.route("/till")
 @require_permission(Permission.TILL_SELL)
 def till():

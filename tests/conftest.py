@@ -57,6 +57,7 @@ def app(database_url, tmp_path_factory):
             "SQLALCHEMY_DATABASE_URI": database_url,
             "TESTING": True,
             "SECRET_KEY": "test-secret-key",
+            "JOURNAL_HEAD_FILE": str(tmp_path_factory.mktemp("instance") / "journal-head.json"),
         }
     )
     reset_database(flask_app)  # an empty database brought to head by the migrations

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from pathlib import Path
 
 from sqlalchemy import event, func, insert, select, update
 from sqlalchemy.orm import Session
@@ -22,6 +22,7 @@ from app.clock import SHOP_TIMEZONE
 from app.orm import lock_for_update
 from app.users.models import User
 from pos.models import JournalEntry, JournalHead, Sale, SaleKind, Till
+from pos.services.journal_head import HeadMarker, check_head, note_append
 
 GENESIS_HASH = hashlib.sha256("Caisse Solidaire — journal inaltérable".encode()).hexdigest()
 
@@ -45,6 +46,8 @@ def append_entry(session: Session, kind: str, at: datetime, payload: dict,
     last_sequence, last_hash = session.execute(
         select(_HEAD.c.last_sequence, _HEAD.c.last_hash).where(_HEAD.c.id == 1)
         .with_for_update()).one()
+    if last_sequence == 0:  # each database's journal is its own, even two made the same day
+        payload = {**payload, "database_id": uuid.uuid4().hex}
     body = canonical_json({"kind": kind, "at": at.astimezone(UTC).isoformat(), **payload})
     digest = chain_hash(last_hash, body)
     session.execute(insert(_ENTRIES).values(
@@ -52,6 +55,7 @@ def append_entry(session: Session, kind: str, at: datetime, payload: dict,
         previous_hash=last_hash, hash=digest))
     session.execute(update(_HEAD).where(_HEAD.c.id == 1).values(
         last_sequence=last_sequence + 1, last_hash=digest))
+    note_append(session, last_sequence + 1, digest)  # the marker outside follows at commit
     return digest
 
 
@@ -385,30 +389,6 @@ def record_software_version(session: Session, version: str, now: datetime) -> bo
     return True
 
 
-def detect_restore(session: Session, marker: Path, now: datetime) -> bool:
-    """Compare the journal with the head this server saw last (a file in its instance
-    folder). The same journal (same first entry) now shorter, or different at that point, was
-    restored from an older copy: the restore is journaled with what was lost. Another
-    journal altogether (a new database) only moves the marker."""
-    seen = json.loads(marker.read_text()) if marker.exists() else None
-    first = session.scalar(select(JournalEntry.hash).where(JournalEntry.sequence == 1))
-    restored = False
-    if seen is not None and seen.get("first_hash") and seen["first_hash"] == first:
-        at_mark = session.scalar(select(JournalEntry.hash).where(
-            JournalEntry.sequence == seen["sequence"]))
-        if at_mark != seen["hash"]:
-            head_sequence = session.scalar(select(_HEAD.c.last_sequence))
-            append_entry(session, "restore", now, {
-                "last_seen_sequence": seen["sequence"], "last_seen_hash": seen["hash"],
-                "restored_head_sequence": head_sequence})
-            restored = True
-    sequence, digest = session.execute(select(_HEAD.c.last_sequence, _HEAD.c.last_hash)).one()
-    first = session.scalar(select(JournalEntry.hash).where(JournalEntry.sequence == 1))
-    marker.parent.mkdir(parents=True, exist_ok=True)
-    marker.write_text(json.dumps({"sequence": sequence, "hash": digest, "first_hash": first}))
-    return restored
-
-
 def record_failed_verification(session: Session, result: Verification, now: datetime) -> None:
     append_entry(session, "verification_failed", now, {"message": result.message,
                                                        "verified_count": result.count})
@@ -423,12 +403,14 @@ def verify_and_record(session: Session, now: datetime) -> Verification:
     return result
 
 
-def startup_checks(session: Session, instance_path: str, now: datetime) -> list[str]:
-    """At server start: a new software version and a restore are journaled."""
+def startup_checks(session: Session, marker: HeadMarker | None, now: datetime) -> list[str]:
+    """At server start: a new software version, a restore or an edited head marker are
+    journaled."""
     messages = []
     if record_software_version(session, software_version(), now):
         messages.append(f"Journal : version du logiciel {software_version()} enregistrée.")
-    if detect_restore(session, Path(instance_path) / "journal-head.json", now):
-        messages.append("Journal : restauration d'une sauvegarde détectée et enregistrée.")
+    found = check_head(session, marker, now) if marker is not None else None
+    if found:
+        messages.append(found)
     session.commit()
     return messages

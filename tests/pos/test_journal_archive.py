@@ -10,14 +10,14 @@ import pytest
 from sqlalchemy import select, text
 
 from app.clock import SHOP_TIMEZONE
-from pos.models import JournalEntry, PaymentMethod
+from pos.models import JournalEntry, JournalHead, PaymentMethod
 from pos.services.journal import (
-    detect_restore,
     record_software_version,
     verify_and_record,
     verify_journal,
 )
 from pos.services.journal_archive import ArchiveRefused, build_archive, verify_archive
+from pos.services.journal_head import check_head, configured_marker
 from pos.services.refunds import RefundRequest, record_refund
 from pos.services.sales import PaymentRequest, SaleRequest, record_sale
 from pos.services.sessions import close_session, open_session
@@ -169,25 +169,49 @@ def test_software_version_change_is_journaled_once(session, now):
         ("0.1.0", None), ("0.2.0", "0.1.0")]
 
 
-def test_a_restored_older_journal_is_detected(session, two_months, tmp_path, now):
-    marker = tmp_path / "journal-head.json"
-    assert not detect_restore(session, marker, now)  # first start: remembers the head
-    seen = json.loads(marker.read_text())
+def test_a_restore_made_after_the_last_start_is_detected(session, two_months, now):
+    """The head is kept outside the database after every commit (not only at start): a copy
+    put back after more tickets is seen, journaled once, and the marker follows."""
+    marker = configured_marker()
+    session.commit()  # the activity is committed: the marker follows the journal's head
+    seen, valid = marker.read()
+    head = session.execute(select(JournalHead.last_sequence, JournalHead.last_hash)).one()
+    assert valid and (seen["sequence"], seen["hash"]) == tuple(head)
     # The database is put back to an older copy: the last three entries disappear.
     with insider(session):
         session.execute(text("DELETE FROM journal_entries WHERE sequence > :s"),
                         {"s": seen["sequence"] - 3})
-        session.execute(text("UPDATE journal_heads SET last_sequence = :s"),
+        session.execute(text("UPDATE journal_heads SET last_sequence = :s, last_hash = "
+                             "(SELECT hash FROM journal_entries WHERE sequence = :s)"),
                         {"s": seen["sequence"] - 3})
-    assert detect_restore(session, marker, now)
+    assert check_head(session, marker, now) == (
+        "Journal : restauration d'une sauvegarde détectée et enregistrée.")
     restore = session.scalars(select(JournalEntry).order_by(
         JournalEntry.sequence.desc())).first()
     assert restore.kind == "restore"
     assert json.loads(restore.payload)["last_seen_sequence"] == seen["sequence"]
-    assert not detect_restore(session, marker, now)  # journaled once
-    # Another database altogether (a fresh demo, a new site) is not a restore.
-    marker.write_text(json.dumps({"sequence": 999, "hash": "0" * 64, "first_hash": "f" * 64}))
-    assert not detect_restore(session, marker, now)
+    assert check_head(session, marker, now) is None  # journaled once
+    # Another database altogether (a fresh demo, a new site) is not a restore: each journal
+    # starts with its own random identity, so two made the same day differ.
+    first = json.loads(session.scalar(select(JournalEntry.payload).where(
+        JournalEntry.sequence == 1)))
+    assert len(first["database_id"]) == 32
+    marker.write(999, "0" * 64, "f" * 64, force=True)
+    assert check_head(session, marker, now) is None
+
+
+def test_an_edited_head_marker_is_seen(session, two_months, now):
+    marker = configured_marker()
+    session.commit()
+    data = json.loads(marker.path.read_text())
+    data["sequence"] -= 1  # someone "fixes" the marker to hide a restore
+    marker.path.write_text(json.dumps(data))
+    assert check_head(session, marker, now) == (
+        "Journal : le repère de tête a été modifié hors de l'application.")
+    entry = session.scalars(select(JournalEntry).order_by(JournalEntry.sequence.desc())).first()
+    assert entry.kind == "head_marker_altered"
+    assert marker.read()[1]  # signed again, from the database
+    assert verify_journal(session).ok
 
 
 def test_a_failed_verification_is_journaled(session, two_months, now):
