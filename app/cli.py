@@ -44,15 +44,22 @@ def register_serve_command(flask_app: Flask) -> None:
         """Sert l'application (serveur waitress, pour la boutique)."""
         from waitress import serve
 
+        from app.backup import BackupError, hold_serve_lock
         from pos.services.journal import startup_checks
         from pos.services.journal_head import configured_marker
         from pos.worker import start_in_background
+
+        try:  # held until the server stops: « caisse restore » refuses meanwhile
+            serve_lock = hold_serve_lock(flask_app.instance_path)
+        except BackupError as error:
+            raise click.ClickException(str(error)) from None
 
         for line in startup_checks(db.session, configured_marker(), utcnow()):
             click.echo(line)  # a new software version or a restore is journaled
         start_in_background(flask_app)  # receipts and drawer kicks go out after each commit
         click.echo(f"Caisse Solidaire : http://{host}:{port}/  (Ctrl+C pour arrêter)")
         serve(flask_app, host=host, port=port, threads=threads)
+        serve_lock.close()
 
     @flask_app.cli.command("print-worker")
     def print_worker_command() -> None:

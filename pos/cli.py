@@ -6,7 +6,7 @@ from pathlib import Path
 
 import click
 from flask import Flask
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from app.clock import shop_date, utcnow
 from app.extensions import db
@@ -68,6 +68,77 @@ def archive_command(period: str, output: Path | None) -> None:
                f"« caisse journal verify --archive {target} ».")
 
 
+@click.command("backup")
+@with_appcontext
+@click.option("--output", "folder", type=click.Path(file_okay=False, path_type=Path),
+              help="Dossier des sauvegardes (par défaut : instance/sauvegardes).")
+def backup_command(folder: Path | None) -> None:
+    """Copie cohérente de la base (et ce qu'elle contient : tête du journal, empreinte)."""
+    from flask import current_app
+
+    from app.backup import BackupError, backup_database
+
+    folder = folder or Path(current_app.instance_path) / "sauvegardes"
+    try:
+        backup = backup_database(db.engine, folder, utcnow())
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    journal = backup.manifest["journal"]
+    click.echo(f"Sauvegarde : {backup.path} (journal jusqu'à l'écriture n° "
+               f"{journal['sequence']}).")
+
+
+@click.command("restore")
+@with_appcontext
+@click.argument("backup_path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--yes", is_flag=True, help="Ne pas demander de confirmation.")
+def restore_command(backup_path: Path, yes: bool) -> None:
+    """Remet une sauvegarde à la place de la base (serveur arrêté) ; la restauration est
+    inscrite au journal."""
+    from flask import current_app
+    from sqlalchemy import select
+
+    from app.backup import BackupError, hold_serve_lock, read_backup, restore_database
+    from pos.models import JournalHead
+    from pos.services.journal import append_entry
+    from pos.services.journal_head import configured_marker
+
+    try:
+        serve_lock = hold_serve_lock(current_app.instance_path)
+    except BackupError:
+        raise click.ClickException("Le serveur tourne : arrêtez « caisse serve » avant de "
+                                   "restaurer.") from None
+    try:
+        backup = read_backup(backup_path)
+        before = db.session.scalar(select(JournalHead.last_sequence))
+        db.session.remove()
+        saved = backup.manifest["journal"]
+        if not yes:
+            click.confirm(f"Remplacer la base (journal à l'écriture n° {before}) par la "
+                          f"sauvegarde du {backup.manifest['created_at'][:16]} (écriture "
+                          f"n° {saved['sequence']}) ?", abort=True)
+        restore_database(db.engine, backup)
+        now = utcnow()
+        append_entry(db.session, "restore", now, {
+            "from_backup": backup.path.name, "backup_created_at": backup.manifest["created_at"],
+            "backup_head_sequence": saved["sequence"], "backup_head_hash": saved["hash"],
+            "head_sequence_before_restore": before})
+        db.session.commit()
+        marker = configured_marker()
+        if marker is not None:  # the explicit entry stands for it: no second detection
+            head = db.session.execute(select(JournalHead.last_sequence,
+                                             JournalHead.last_hash)).one()
+            marker.write(*head, saved["first_hash"], force=True)
+    except BackupError as error:
+        raise click.ClickException(str(error)) from None
+    finally:
+        serve_lock.close()
+    click.echo(f"Base restaurée depuis {backup.path.name} ; la restauration est inscrite au "
+               "journal.")
+
+
 def register(flask_app: Flask) -> None:
     flask_app.cli.add_command(journal_cli)
+    flask_app.cli.add_command(backup_command)
+    flask_app.cli.add_command(restore_command)
 
