@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -17,7 +18,10 @@ MIGRATIONS_DIRECTORY = str(Path(__file__).parent / "migrations")
 
 
 def create_app(config: dict[str, Any] | None = None) -> Flask:
-    flask_app = Flask(__name__, instance_relative_config=True)
+    # The instance folder (database, secret key, journal head, backups): next to the code, or
+    # where CAISSE_INSTANCE_PATH says (a server's /var/lib/caisse, a test's own folder).
+    flask_app = Flask(__name__, instance_relative_config=True,
+                      instance_path=os.environ.get("CAISSE_INSTANCE_PATH") or None)
     instance_path = Path(flask_app.instance_path)
     instance_path.mkdir(parents=True, exist_ok=True)
     flask_app.config.update(resolve_config(instance_path, config))

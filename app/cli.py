@@ -5,6 +5,7 @@ from __future__ import annotations
 import click
 from flask import Flask
 from flask.cli import FlaskGroup
+from sqlalchemy.exc import OperationalError
 
 from app.clock import utcnow
 from app.extensions import db
@@ -54,8 +55,15 @@ def register_serve_command(flask_app: Flask) -> None:
         except BackupError as error:
             raise click.ClickException(str(error)) from None
 
-        for line in startup_checks(db.session, configured_marker(), utcnow()):
-            click.echo(line)  # a new software version or a restore is journaled
+        try:  # a new software version or a restore is journaled: the first write
+            lines = startup_checks(db.session, configured_marker(), utcnow())
+        except OperationalError as error:
+            raise click.ClickException(
+                "La base ne peut pas être écrite (lecture seule, disque plein ou base "
+                f"injoignable) : la caisse ne pourrait rien enregistrer. Détail : {error.orig}"
+            ) from None
+        for line in lines:
+            click.echo(line)
         start_in_background(flask_app)  # receipts and drawer kicks go out after each commit
         click.echo(f"Caisse Solidaire : http://{host}:{port}/  (Ctrl+C pour arrêter)")
         serve(flask_app, host=host, port=port, threads=threads)

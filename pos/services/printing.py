@@ -50,6 +50,7 @@ METHOD_LABELS = {PaymentMethod.CASH: "Espèces", PaymentMethod.CARD: "Carte banc
 MAX_BACKOFF_SECONDS = 300
 MAX_ATTEMPTS = 20  # with the backoff capped at 5 minutes: about an hour and a half
 STALE_CLAIM = timedelta(minutes=2)
+DRAWER_MAX_AGE = timedelta(minutes=1)  # a drawer that did not open then never opens later
 
 
 def _quantity(quantity: int, unit: StockUnit) -> str:
@@ -164,12 +165,30 @@ def queue_drawer(session: Session, till: Till, now: datetime) -> PrintJob:
     return _enqueue(session, till, JobKind.DRAWER, drawer_kick(_model(till)), now)
 
 
+def _recover_interrupted_jobs(session: Session, now: datetime) -> None:
+    """A worker died while sending: the receipt may have come out, so it is not sent again as
+    an original but as a journaled copy (DUPLICATA); a drawer kick or a test page is dropped.
+    Drawer kicks still waiting after a minute are dropped too: a drawer never opens later."""
+    stale = select(PrintJob).where(PrintJob.status == JobStatus.SENDING,
+                                   PrintJob.claimed_at < now - STALE_CLAIM)
+    if session.get_bind().dialect.name == "postgresql":
+        stale = stale.with_for_update(skip_locked=True)
+    for job in session.scalars(stale).all():
+        job.status = JobStatus.FAILED
+        job.last_error = "Envoi interrompu en cours de route."
+        if job.kind in (JobKind.RECEIPT, JobKind.DUPLICATE) and job.sale_id is not None:
+            queue_duplicate(session, session.get(Sale, job.sale_id), now)
+    session.execute(update(PrintJob).where(
+        PrintJob.kind == JobKind.DRAWER, PrintJob.status == JobStatus.PENDING,
+        PrintJob.created_at < now - DRAWER_MAX_AGE).values(
+        status=JobStatus.FAILED, last_error="Tiroir non ouvert à temps : abandonné."))
+    session.flush()
+
+
 def claim_next_job(session: Session, worker: str, now: datetime) -> PrintJob | None:
     """Take one due job for this worker; no other worker can take it."""
     lock_for_update(session)
-    session.execute(update(PrintJob).where(
-        PrintJob.status == JobStatus.SENDING, PrintJob.claimed_at < now - STALE_CLAIM)
-        .values(status=JobStatus.PENDING))  # a worker died mid-send: try again
+    _recover_interrupted_jobs(session, now)
     candidate = (select(PrintJob.id).where(PrintJob.status == JobStatus.PENDING,
                                            PrintJob.next_attempt_at <= now)
                  .order_by(PrintJob.id).limit(1))

@@ -11,7 +11,13 @@ from sqlalchemy import select
 
 from hardware.simulator import PrinterSimulator
 from pos.models import JobKind, JobStatus, PaymentMethod, PrintJob, Sale
-from pos.services.printing import claim_next_job, printer_state, queue_duplicate, run_due_jobs
+from pos.services.printing import (
+    claim_next_job,
+    printer_state,
+    queue_drawer,
+    queue_duplicate,
+    run_due_jobs,
+)
 from pos.services.sales import PaymentRequest, SaleRequest, record_sale
 from tests.conftest import sale_line
 from tests.hardware.escpos_decoder import decode
@@ -180,3 +186,28 @@ def test_a_job_is_given_up_after_many_attempts(session, till, now):
     assert job.status == JobStatus.FAILED and job.attempts == MAX_ATTEMPTS
     state = printer_state(session, till)
     assert state.state == "failing" and "Réimprimer" in state.message
+
+
+def test_an_interrupted_receipt_comes_again_as_a_copy_and_a_late_drawer_never(
+        session, till, open_till, cashier, now, pasta):
+    """A worker died while sending: the receipt may have printed, so it comes again as a
+    journaled DUPLICATA; the drawer kick of that sale, a minute late, is dropped."""
+    from pos.models import JournalEntry
+
+    till.printer_kind, till.printer_target = "network", "127.0.0.1:9"
+    sale = _sell(session, cashier, now, pasta)
+    drawer = claim_next_job(session, "worker-1", now)  # then worker-1 dies
+    receipt = claim_next_job(session, "worker-1", now)
+    assert (drawer.kind, receipt.kind) == (JobKind.DRAWER, JobKind.RECEIPT)
+    later = now + timedelta(minutes=3)
+    copy = claim_next_job(session, "worker-2", later)
+    assert copy.kind == JobKind.DUPLICATE and copy.sale_id == sale.id
+    assert "DUPLICATA n° 1" in decode(copy.data).text
+    assert (receipt.status, drawer.status) == (JobStatus.FAILED, JobStatus.FAILED)
+    assert claim_next_job(session, "worker-2", later) is None
+    assert session.scalar(select(JournalEntry.kind).order_by(
+        JournalEntry.sequence.desc()).limit(1)) == "duplicate"
+    # A drawer kick still waiting (printer off) after a minute is dropped, never fired later.
+    kick = queue_drawer(session, till, later)
+    assert claim_next_job(session, "worker-2", later + timedelta(seconds=61)) is None
+    assert kick.status == JobStatus.FAILED and "abandonné" in kick.last_error

@@ -140,7 +140,8 @@ def _free_port() -> int:
 
 
 def _start_server(database_url: str, port: int, instance: Path) -> subprocess.Popen:
-    env = dict(os.environ, DATABASE_URL=database_url, CAISSE_SECRET_KEY="kill-test")
+    env = dict(os.environ, DATABASE_URL=database_url, CAISSE_SECRET_KEY="kill-test",
+               CAISSE_INSTANCE_PATH=str(instance))  # its own folder: lock, journal head
     caisse = Path(sys.executable).parent / "caisse"
     process = subprocess.Popen(
         [str(caisse), "serve", "--port", str(port), "--threads", "4"],
