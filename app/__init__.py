@@ -68,8 +68,12 @@ def _init_extensions(flask_app: Flask) -> None:
         # SQLite has one writer: a request that will write takes the lock before it reads
         # (BEGIN IMMEDIATE waits for it), so concurrent tills queue instead of failing on a
         # stale snapshot. Reads stay concurrent.
+        # A view marked ``takes_write_lock_late`` (a long import) reads and checks first and
+        # takes the lock itself just before writing, so the tills keep selling meanwhile.
+        view = flask_app.view_functions.get(request.endpoint or "")
         if request.method not in ("GET", "HEAD", "OPTIONS") and \
-                db.engine.dialect.name == "sqlite" and not db.session().in_transaction():
+                db.engine.dialect.name == "sqlite" and not db.session().in_transaction() and \
+                not getattr(view, "takes_write_lock_late", False):
             db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
     @flask_app.before_request

@@ -104,6 +104,14 @@ def lock_for_update(session: Session) -> None:
     session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
 
+def takes_write_lock_late(view):
+    """Mark a view that parses and checks a long input before writing: SQLite's write lock is
+    not taken at the start of its request; the service takes it (``lock_for_update``) just
+    before it writes."""
+    view.takes_write_lock_late = True
+    return view
+
+
 def string_enum(enum_class: type[enum.Enum], name: str) -> Enum:
     """An enum stored as its string value (portable, and readable in SQL and exports)."""
     return Enum(

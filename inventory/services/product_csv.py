@@ -18,6 +18,7 @@ from app.money import (
     parse_cents,
     parse_percent_bp,
 )
+from app.orm import lock_for_update
 from inventory.errors import InvalidData
 from inventory.models import Category, Product, ProductBarcode, StockUnit
 from inventory.services.products import (
@@ -164,12 +165,19 @@ def _conflicts_with_catalogue(session: Session, rows: list[ImportRow]) -> list[s
 
 
 def import_products_csv(session: Session, actor_id: int, now: datetime, text: str):
-    """All or nothing: returns the errors (nothing written) or the counts."""
+    """All or nothing: returns the errors (nothing written) or the counts.
+
+    The file is parsed and checked before the write lock is taken (the tills sell meanwhile);
+    what another writer may have changed since is checked again under the lock."""
     rows, errors = check_products_csv(session, text)
     if errors:
         return errors, None
     if not rows:
         return [_("Le fichier ne contient aucun produit.")], None
+    lock_for_update(session)
+    errors = _conflicts_with_catalogue(session, rows)
+    if errors:
+        return errors, None
     owners = _owners(session, [c for row in rows for c in row.codes])
     created = updated = 0
     for row in rows:

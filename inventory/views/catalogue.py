@@ -12,6 +12,7 @@ from app.clock import utcnow
 from app.extensions import db
 from app.forms import EmptyForm
 from app.money import format_cents_plain, format_percent_bp
+from app.orm import takes_write_lock_late
 from app.urls import safe_local_path
 from app.users.auth import require_permission
 from app.users.roles import Permission
@@ -138,6 +139,7 @@ def export_products():
 
 @blueprint.route("/products/import", methods=["GET", "POST"])
 @require_permission(Permission.STOCK_MANAGE)
+@takes_write_lock_late
 def import_products():
     form = ImportForm()
     errors: list[str] = []

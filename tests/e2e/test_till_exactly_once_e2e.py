@@ -150,3 +150,26 @@ def test_double_taps_make_one_sale_and_one_cash_movement(page, app):
     expect(page.locator("#till-message")).to_contain_text("Entrée de 5,00\u00a0€ enregistrée")
     page.wait_for_timeout(300)
     assert _count(app, CashMovement) == movements + 1
+
+
+def test_a_full_disk_keeps_the_sale_and_says_why(page, app):
+    import json
+
+    _at_open_till(page)
+    before = _count(app, Sale)
+    _basket_paid_in_cash(page)
+    full = {"code": "disk_full", "message": "Disque plein sur le serveur : rien n'a été "
+            "enregistré. La caisse garde la vente ; prévenez un·e encadrant·e pour libérer "
+            "de la place."}
+    page.route(SALES, lambda route: route.fulfill(
+        status=503, content_type="application/json", body=json.dumps(full),
+        headers={"Retry-After": "2"}))
+    page.get_by_role("button", name="Valider la vente").click()
+    page.get_by_role("button", name="Non").click()
+    expect(page.locator("#till-message")).to_contain_text("Disque plein sur le serveur")
+    expect(page.locator("#pending-panel")).to_be_visible()
+    expect(page.locator("#cart-lines li")).to_have_count(2)
+    page.unroute(SALES)  # room was made: the same sale goes through, once
+    expect(page.locator("#till-message")).to_contain_text(
+        re.compile("Vente enregistrée — ticket C1-"), timeout=20_000)
+    assert _count(app, Sale) == before + 1

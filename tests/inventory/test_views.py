@@ -138,3 +138,57 @@ def test_cashier_cannot_open_stock_pages(client, make_user):
                                       "csrf_token": token})
     for path in ("/stock/", "/stock/receptions", "/stock/dates", "/stock/jardin"):
         assert client.get(path).status_code == 403
+
+
+def test_a_long_import_lets_the_tills_write_while_it_checks_the_file(committed, monkeypatch):
+    """SQLite: while the file is parsed and checked, another writer (a till's sale) is not
+    kept waiting; the import takes the write lock only to write, and imports."""
+    import threading
+
+    from flask.testing import FlaskClient
+    from sqlalchemy import text
+    from sqlalchemy.orm import Session
+
+    import inventory.services.product_csv as product_csv
+    from app.clock import utcnow
+    from app.extensions import db
+    from app.users.services import NewUser, create_user
+    from inventory.services.products import get_or_create_category
+    from tests.inventory.test_products import GOOD_CSV
+
+    with committed.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("PostgreSQL locks rows, not the database")
+        with Session(db.engine) as session:
+            create_user(session, None, utcnow(), NewUser(
+                "Karim", Role.ENCADRANT, username="karim", password="motdepasse-sur"))
+            for name in ("Épicerie sucrée", "Fruits et légumes"):
+                get_or_create_category(session, name)
+            session.commit()
+    wrote_meanwhile = []
+    checking = product_csv.check_products_csv
+
+    def check_while_a_till_sells(session, text_):
+        def till():
+            with committed.app_context(), db.engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA busy_timeout=200")
+                connection.execute(text("UPDATE settings SET key = key"))
+                connection.commit()
+                wrote_meanwhile.append(True)
+
+        other = threading.Thread(target=till)
+        other.start()
+        other.join()
+        return checking(session, text_)
+
+    monkeypatch.setattr(product_csv, "check_products_csv", check_while_a_till_sells)
+    client = FlaskClient(committed, committed.response_class)
+    token = csrf_token_from(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"username": "karim", "password": "motdepasse-sur",
+                                "csrf_token": token})
+    token = csrf_token_from(client.get("/stock/products/import").get_data(as_text=True))
+    response = client.post("/stock/products/import", data={
+        "csrf_token": token, "file": (io.BytesIO(GOOD_CSV.encode()), "produits.csv")},
+        content_type="multipart/form-data")
+    assert wrote_meanwhile == [True]
+    assert response.status_code == 302

@@ -464,7 +464,13 @@ function stillPending(error) {
     say("La page de caisse a expiré : rechargez-la (la vente en attente est gardée et sera envoyée).", "error");
     return;
   }
-  say("Connexion perdue : la vente est gardée et sera envoyée dès que possible. Ne fermez pas la caisse.", "error");
+  if (error.code === "disk_full" || error.code === "database_read_only") {
+    say(error.message, "error");  // it says why nothing can be recorded, and that the sale is kept
+  } else if (error.code === "database_busy") {
+    say("Serveur occupé : la vente est gardée et renvoyée dans un instant.", "info");
+  } else {
+    say("Connexion perdue : la vente est gardée et sera envoyée dès que possible. Ne fermez pas la caisse.", "error");
+  }
   retryTimer = setTimeout(sendPending, Math.min(1000 * 2 ** Math.min(failedAttempts, 4), 10000));
 }
 
