@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.orm import lock_for_update
 from app.settings.services import get_setting
 from hardware.models import DEFAULT_MODEL, MODELS
 from hardware.transport import PrinterConnection, PrinterError, send
@@ -101,6 +102,7 @@ def reprint_queue(session: Session) -> list[Product]:
 
 def record_shelf_prints(session: Session, product_ids, actor_id: int | None,
                         now: datetime) -> None:
+    lock_for_update(session)  # labels are rendered without the write lock; it is taken here
     for product in _products(session, set(product_ids)).values():
         session.add(ShelfLabelPrint(product_id=product.id,
                                     price_cents=product.reference_price_cents, printed_at=now,

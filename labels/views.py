@@ -23,6 +23,7 @@ from sqlalchemy import select
 from app.clock import shop_date, utcnow
 from app.extensions import db
 from app.forms import EmptyForm
+from app.orm import takes_write_lock_late
 from app.settings.services import get_setting, set_setting
 from app.users.auth import require_permission
 from app.users.roles import Permission
@@ -98,8 +99,10 @@ def _weighed_request() -> services.WeighedRequest:
 
 @blueprint.route("/imprimer", methods=["POST"])
 @require_permission(Permission.LABELS_PRINT, Permission.HOUSEHOLDS_MANAGE)
+@takes_write_lock_late
 def render():
-    """The one place labels leave: preview (PNG in the page), PDF, or thermal roll."""
+    """The one place labels leave: preview (PNG in the page), PDF, or thermal roll. Rendering
+    and printing hold no write lock (SQLite): the tills keep selling meanwhile."""
     if not EmptyForm().validate_on_submit():
         abort(400)
     back = request.form.get("back") or url_for(".choose")

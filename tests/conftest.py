@@ -254,3 +254,29 @@ def seed_household(session, card_code: str, now, display_name: str = "Foyer Mart
         date.today() - timedelta(days=5), 3, 2000, 2000, "Permis"))
     decide_right(session, None, now, right, grant=True)
     return household
+
+
+def another_till_writes(flask_app) -> bool:
+    """A till's write on another connection that waits 0,2 s at most for SQLite's write lock:
+    True if it went through (nobody was holding the lock)."""
+    from sqlalchemy import text
+    from sqlalchemy.exc import OperationalError
+
+    done = []
+
+    def write():
+        with flask_app.app_context(), db.engine.connect() as connection:
+            connection.exec_driver_sql("PRAGMA busy_timeout=200")
+            try:
+                connection.execute(text("UPDATE settings SET key = key"))
+                connection.commit()
+                done.append(True)
+            except OperationalError:
+                done.append(False)
+
+    import threading
+
+    thread = threading.Thread(target=write)
+    thread.start()
+    thread.join()
+    return done == [True]

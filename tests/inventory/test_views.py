@@ -143,10 +143,7 @@ def test_cashier_cannot_open_stock_pages(client, make_user):
 def test_a_long_import_lets_the_tills_write_while_it_checks_the_file(committed, monkeypatch):
     """SQLite: while the file is parsed and checked, another writer (a till's sale) is not
     kept waiting; the import takes the write lock only to write, and imports."""
-    import threading
-
     from flask.testing import FlaskClient
-    from sqlalchemy import text
     from sqlalchemy.orm import Session
 
     import inventory.services.product_csv as product_csv
@@ -154,6 +151,7 @@ def test_a_long_import_lets_the_tills_write_while_it_checks_the_file(committed, 
     from app.extensions import db
     from app.users.services import NewUser, create_user
     from inventory.services.products import get_or_create_category
+    from tests.conftest import another_till_writes
     from tests.inventory.test_products import GOOD_CSV
 
     with committed.app_context():
@@ -169,16 +167,7 @@ def test_a_long_import_lets_the_tills_write_while_it_checks_the_file(committed, 
     checking = product_csv.check_products_csv
 
     def check_while_a_till_sells(session, text_):
-        def till():
-            with committed.app_context(), db.engine.connect() as connection:
-                connection.exec_driver_sql("PRAGMA busy_timeout=200")
-                connection.execute(text("UPDATE settings SET key = key"))
-                connection.commit()
-                wrote_meanwhile.append(True)
-
-        other = threading.Thread(target=till)
-        other.start()
-        other.join()
+        wrote_meanwhile.append(another_till_writes(committed))
         return checking(session, text_)
 
     monkeypatch.setattr(product_csv, "check_products_csv", check_while_a_till_sells)

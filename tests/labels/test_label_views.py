@@ -124,3 +124,50 @@ def test_a_social_worker_prints_a_card_but_not_shelf_labels(client, login, make_
         "start": "1", "output": "pdf"})
     assert refused.status_code == 403
     assert client.get("/etiquettes/").status_code == 403
+
+
+def test_rendering_a_sheet_lets_the_tills_write(committed, monkeypatch):
+    """SQLite: while a sheet of labels is drawn, a till's sale is not kept waiting; the print
+    is recorded afterwards (for the reprint queue)."""
+    from flask.testing import FlaskClient
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    import labels.views
+    from app.clock import utcnow
+    from app.extensions import db
+    from app.users.services import NewUser, create_user
+    from inventory.models import StockUnit
+    from inventory.services.products import create_product, get_or_create_category
+    from labels.models import ShelfLabelPrint
+    from tests.conftest import another_till_writes
+
+    with committed.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("PostgreSQL locks rows, not the database")
+        with Session(db.engine) as session:
+            create_user(session, None, utcnow(), NewUser(
+                "Marc", Role.ENCADRANT, username="marc", password="motdepasse-sur"))
+            rice = create_product(session, None, utcnow(), ProductData(
+                "Riz", get_or_create_category(session, "Épicerie").id, StockUnit.PIECE, 189),
+                ["3560070048830"])
+            session.commit()
+            rice_id = rice.id
+    wrote_meanwhile = []
+    drawing = labels.views.render_sheets
+
+    def draw_while_a_till_sells(*args, **kwargs):
+        wrote_meanwhile.append(another_till_writes(committed))
+        return drawing(*args, **kwargs)
+
+    monkeypatch.setattr(labels.views, "render_sheets", draw_while_a_till_sells)
+    client = FlaskClient(committed, committed.response_class)
+    token = csrf_token_from(client.get("/login").get_data(as_text=True))
+    client.post("/login", data={"username": "marc", "password": "motdepasse-sur",
+                                "csrf_token": token})
+    pdf = client.post("/etiquettes/imprimer", data={
+        "csrf_token": _token(client), "kind": "shelf", f"count-{rice_id}": "1",
+        "layout": "3x8", "start": "1", "output": "pdf"})
+    assert pdf.mimetype == "application/pdf" and wrote_meanwhile == [True]
+    with committed.app_context(), Session(db.engine) as session:
+        assert session.scalar(select(func.count(ShelfLabelPrint.id))) == 1
