@@ -92,3 +92,27 @@ def test_an_upload_too_big_is_a_french_413(client, make_user, login):
     assert answer.get_json() == {"code": "too_large",
                                  "message": "Envoi trop gros : 10 Mo au plus. Découpez le "
                                             "fichier."}
+
+
+def test_sixteen_people_logging_in_at_once_all_get_in(committed):
+    """Sixteen logins at the same second on SQLite (each writes its audit line and its login
+    time): none fails, nobody sees an error page."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with committed.app_context(), Session(db.engine) as session:
+        for number in range(16):
+            create_user(session, None, utcnow(), NewUser(
+                f"Personne {number}", Role.REFERENT, username=f"p{number}",
+                password="motdepasse-sur"))
+        session.commit()
+
+    def log_in(number: int) -> int:
+        client = FlaskClient(committed, committed.response_class)
+        token = csrf_token_from(client.get("/login").get_data(as_text=True))
+        return client.post("/login", data={"username": f"p{number}",
+                                           "password": "motdepasse-sur",
+                                           "csrf_token": token}).status_code
+
+    with ThreadPoolExecutor(16) as pool:
+        statuses = list(pool.map(log_in, range(16)))
+    assert statuses == [302] * 16
