@@ -43,31 +43,16 @@ def register_serve_command(flask_app: Flask) -> None:
     @click.option("--threads", default=8, show_default=True, type=int)
     def serve_command(host: str, port: int, threads: int) -> None:
         """Sert l'application (serveur waitress, pour la boutique)."""
-        from waitress import serve
-
         from app.backup import BackupError, hold_serve_lock
-        from pos.services.journal import startup_checks
-        from pos.services.journal_head import configured_marker
-        from pos.worker import start_in_background
 
         try:  # held until the server stops: « caisse restore » refuses meanwhile
             serve_lock = hold_serve_lock(flask_app.instance_path)
         except BackupError as error:
             raise click.ClickException(str(error)) from None
-
-        try:  # a new software version or a restore is journaled: the first write
-            lines = startup_checks(db.session, configured_marker(), utcnow())
-        except OperationalError as error:
-            raise click.ClickException(
-                "La base ne peut pas être écrite (lecture seule, disque plein ou base "
-                f"injoignable) : la caisse ne pourrait rien enregistrer. Détail : {error.orig}"
-            ) from None
-        for line in lines:
-            click.echo(line)
-        start_in_background(flask_app)  # receipts and drawer kicks go out after each commit
-        click.echo(f"Caisse Solidaire : http://{host}:{port}/  (Ctrl+C pour arrêter)")
-        serve(flask_app, host=host, port=port, threads=threads)
-        serve_lock.close()
+        try:
+            _start_and_serve(flask_app, host, port, threads)
+        finally:
+            serve_lock.close()
 
     @flask_app.cli.command("print-worker")
     def print_worker_command() -> None:
@@ -118,3 +103,25 @@ def _create_app(*args, **kwargs) -> Flask:
 @click.group(cls=FlaskGroup, create_app=_create_app, add_version_option=False)
 def main() -> None:
     """Caisse Solidaire : caisse, stock et ateliers d'un CCAS."""
+
+
+def _start_and_serve(flask_app: Flask, host: str, port: int, threads: int) -> None:
+    """The checks of a start (journaled), the print worker, then the shop's web server."""
+    from waitress import serve
+
+    from pos.services.journal import startup_checks
+    from pos.services.journal_head import configured_marker
+    from pos.worker import start_in_background
+
+    try:  # a new software version or a restore is journaled: the first write
+        lines = startup_checks(db.session, configured_marker(), utcnow())
+    except OperationalError as error:
+        raise click.ClickException(
+            "La base ne peut pas être écrite (lecture seule, disque plein ou base "
+            f"injoignable) : la caisse ne pourrait rien enregistrer. Détail : {error.orig}"
+        ) from None
+    for line in lines:
+        click.echo(line)
+    start_in_background(flask_app)  # receipts and drawer kicks go out after each commit
+    click.echo(f"Caisse Solidaire : http://{host}:{port}/  (Ctrl+C pour arrêter)")
+    serve(flask_app, host=host, port=port, threads=threads)

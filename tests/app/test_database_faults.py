@@ -116,3 +116,54 @@ def test_sixteen_people_logging_in_at_once_all_get_in(committed):
     with ThreadPoolExecutor(16) as pool:
         statuses = list(pool.map(log_in, range(16)))
     assert statuses == [302] * 16
+
+
+def test_a_write_lock_held_too_long_is_a_503_json_for_the_till(committed):
+    """SQLite: another process holds the write lock longer than the wait (5 s): the till's
+    call gets 503 database_busy with Retry-After, never a 500, and keeps its request."""
+    with committed.app_context():
+        if db.engine.dialect.name != "sqlite":
+            pytest.skip("SQLite's single writer")
+    from tests.pos.api_fuzz import _logged_in_headers, seed_shop
+
+    seed_shop(committed)
+    headers, cookies = _logged_in_headers(committed)
+    client = FlaskClient(committed, committed.response_class)
+    for name, value in cookies.items():
+        client.set_cookie(name, value)
+    holding = threading.Event()
+    release = threading.Event()
+
+    def long_writer():
+        with committed.app_context(), Session(db.engine) as session:
+            session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
+            holding.set()
+            release.wait(10)
+            session.rollback()
+
+    writer = threading.Thread(target=long_writer)
+    writer.start()
+    holding.wait(5)
+    try:
+        answer = client.post("/api/pos/session/cash", headers=headers, json={
+            "uuid": "3f1c1f0e-6a59-4a37-9a5e-1d2b7e0c9a11", "till": "C1",
+            "amount_cents": 500, "reason": "Monnaie"})
+    finally:
+        release.set()
+        writer.join()
+    assert answer.status_code == 503 and answer.headers["Retry-After"] == "2"
+    assert answer.get_json()["code"] == "database_busy"
+
+
+def test_a_server_started_on_a_database_it_cannot_write_says_so(committed, monkeypatch):
+    from sqlalchemy.exc import OperationalError
+
+    import pos.services.journal
+
+    def read_only(*args, **kwargs):
+        raise OperationalError("INSERT …", {}, Exception("attempt to write a readonly database"))
+
+    monkeypatch.setattr(pos.services.journal, "startup_checks", read_only)
+    result = committed.test_cli_runner().invoke(args=["serve", "--port", "5998"])
+    assert result.exit_code != 0
+    assert "La base ne peut pas être écrite (lecture seule, disque plein" in result.output
