@@ -280,3 +280,13 @@ def another_till_writes(flask_app) -> bool:
     thread.start()
     thread.join()
     return done == [True]
+
+
+def browser_of(flask_app, username: str, password: str = "motdepasse-sur"):
+    """A browser of its own on a committed database (threads, locks), through the login form:
+    (the client, the status of the login answer)."""
+    client = FlaskClient(flask_app, flask_app.response_class)
+    token = csrf_token_from(client.get("/login").get_data(as_text=True))
+    answer = client.post("/login", data={"username": username, "password": password,
+                                         "csrf_token": token})
+    return client, answer.status_code

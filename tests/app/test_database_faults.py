@@ -17,7 +17,7 @@ from app.extensions import db
 from app.settings.services import set_setting
 from app.users.roles import Role
 from app.users.services import NewUser, create_user
-from tests.conftest import csrf_token_from, seed_household
+from tests.conftest import browser_of, csrf_token_from, seed_household
 
 
 def test_a_file_read_waits_for_another_writer_instead_of_failing(committed):
@@ -33,10 +33,7 @@ def test_a_file_read_waits_for_another_writer_instead_of_failing(committed):
         set_setting(session, "epicerie.referents_see_all", True, utcnow())
         session.commit()
         household_id = household.id
-    client = FlaskClient(committed, committed.response_class)
-    token = csrf_token_from(client.get("/login").get_data(as_text=True))
-    client.post("/login", data={"username": "sophie", "password": "motdepasse-sur",
-                                "csrf_token": token})
+    client, _ = browser_of(committed, "sophie")
 
     holding = threading.Event()
 
@@ -107,11 +104,7 @@ def test_sixteen_people_logging_in_at_once_all_get_in(committed):
         session.commit()
 
     def log_in(number: int) -> int:
-        client = FlaskClient(committed, committed.response_class)
-        token = csrf_token_from(client.get("/login").get_data(as_text=True))
-        return client.post("/login", data={"username": f"p{number}",
-                                           "password": "motdepasse-sur",
-                                           "csrf_token": token}).status_code
+        return browser_of(committed, f"p{number}")[1]
 
     with ThreadPoolExecutor(16) as pool:
         statuses = list(pool.map(log_in, range(16)))

@@ -143,7 +143,6 @@ def test_cashier_cannot_open_stock_pages(client, make_user):
 def test_a_long_import_lets_the_tills_write_while_it_checks_the_file(committed, monkeypatch):
     """SQLite: while the file is parsed and checked, another writer (a till's sale) is not
     kept waiting; the import takes the write lock only to write, and imports."""
-    from flask.testing import FlaskClient
     from sqlalchemy.orm import Session
 
     import inventory.services.product_csv as product_csv
@@ -151,7 +150,7 @@ def test_a_long_import_lets_the_tills_write_while_it_checks_the_file(committed, 
     from app.extensions import db
     from app.users.services import NewUser, create_user
     from inventory.services.products import get_or_create_category
-    from tests.conftest import another_till_writes
+    from tests.conftest import another_till_writes, browser_of
     from tests.inventory.test_products import GOOD_CSV
 
     with committed.app_context():
@@ -171,10 +170,7 @@ def test_a_long_import_lets_the_tills_write_while_it_checks_the_file(committed, 
         return checking(session, text_)
 
     monkeypatch.setattr(product_csv, "check_products_csv", check_while_a_till_sells)
-    client = FlaskClient(committed, committed.response_class)
-    token = csrf_token_from(client.get("/login").get_data(as_text=True))
-    client.post("/login", data={"username": "karim", "password": "motdepasse-sur",
-                                "csrf_token": token})
+    client, _ = browser_of(committed, "karim")
     token = csrf_token_from(client.get("/stock/products/import").get_data(as_text=True))
     response = client.post("/stock/products/import", data={
         "csrf_token": token, "file": (io.BytesIO(GOOD_CSV.encode()), "produits.csv")},

@@ -129,7 +129,6 @@ def test_a_social_worker_prints_a_card_but_not_shelf_labels(client, login, make_
 def test_rendering_a_sheet_lets_the_tills_write(committed, monkeypatch):
     """SQLite: while a sheet of labels is drawn, a till's sale is not kept waiting; the print
     is recorded afterwards (for the reprint queue)."""
-    from flask.testing import FlaskClient
     from sqlalchemy import func, select
     from sqlalchemy.orm import Session
 
@@ -140,7 +139,7 @@ def test_rendering_a_sheet_lets_the_tills_write(committed, monkeypatch):
     from inventory.models import StockUnit
     from inventory.services.products import create_product, get_or_create_category
     from labels.models import ShelfLabelPrint
-    from tests.conftest import another_till_writes
+    from tests.conftest import another_till_writes, browser_of
 
     with committed.app_context():
         if db.engine.dialect.name != "sqlite":
@@ -161,10 +160,7 @@ def test_rendering_a_sheet_lets_the_tills_write(committed, monkeypatch):
         return drawing(*args, **kwargs)
 
     monkeypatch.setattr(labels.views, "render_sheets", draw_while_a_till_sells)
-    client = FlaskClient(committed, committed.response_class)
-    token = csrf_token_from(client.get("/login").get_data(as_text=True))
-    client.post("/login", data={"username": "marc", "password": "motdepasse-sur",
-                                "csrf_token": token})
+    client, _ = browser_of(committed, "marc")
     pdf = client.post("/etiquettes/imprimer", data={
         "csrf_token": _token(client), "kind": "shelf", f"count-{rice_id}": "1",
         "layout": "3x8", "start": "1", "output": "pdf"})
