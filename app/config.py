@@ -30,6 +30,10 @@ DEFAULTS: dict[str, Any] = {
     "WTF_CSRF_TIME_LIMIT": 12 * 3600,
     "WTF_CSRF_SSL_STRICT": False,
     "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+    # A "file" printer writes to a printer device or inside this folder (instance/impressions
+    # when empty); the simulator printer (caisse printer-sim) listens on this port.
+    "PRINTER_FILE_FOLDER": "",
+    "PRINTER_SIM_PORT": 9100,
 }
 
 ENV_PREFIX = "CAISSE_"
@@ -93,6 +97,8 @@ def resolve_config(instance_path: Path, given: dict[str, Any] | None) -> dict[st
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         config["SQLALCHEMY_DATABASE_URI"] = default_sqlite_url(instance_path)
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
+    if not config.get("PRINTER_FILE_FOLDER"):
+        config["PRINTER_FILE_FOLDER"] = str(instance_path / "impressions")
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = persistent_secret_key(instance_path)
     return config

@@ -13,8 +13,8 @@ from inventory.models import Product
 
 def load_demo(session, context) -> list[str]:
     now = context.now
-    for key, value in (("labels.printer_kind", "network"),
-                       ("labels.printer_target", "127.0.0.1:9100"),
+    for key, value in (("labels.printer_kind", "simulator"),
+                       ("labels.printer_target", ""),
                        ("labels.printer_model", "pos-5890")):
         set_setting(session, key, value, now)
     changed = list(session.scalars(select(Product).where(Product.is_active)
@@ -22,4 +22,4 @@ def load_demo(session, context) -> list[str]:
     for product in changed:
         product.price_changed_at = now - timedelta(days=1)
     return [f"Étiquettes : {len(changed)} étiquettes de rayon à réimprimer (prix changés), "
-            "imprimante d'étiquettes simulée 127.0.0.1:9100 (58 mm)."]
+            "imprimante d'étiquettes : le simulateur (58 mm)."]

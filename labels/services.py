@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 from app.orm import lock_for_update
 from app.settings.services import get_setting
 from hardware.models import DEFAULT_MODEL, MODELS
-from hardware.transport import PrinterConnection, PrinterError, send
+from hardware.transport import PrinterConnection, PrinterError, configured_connection, send
 from inventory.errors import InvalidData
 from inventory.models import Lot, Product, RessourcerieItem, RuleKind, StockUnit
 from inventory.nomenclature import _value_digits, embed_value, load_rules
@@ -162,7 +162,10 @@ def item_labels(session: Session, item_ids) -> list[Label]:
 def thermal_connection(session: Session) -> tuple[PrinterConnection, object]:
     kind = get_setting(session, "labels.printer_kind")
     model = MODELS.get(get_setting(session, "labels.printer_model")) or MODELS[DEFAULT_MODEL]
-    return PrinterConnection(kind, get_setting(session, "labels.printer_target")), model
+    from flask import current_app
+
+    return configured_connection(kind, get_setting(session, "labels.printer_target"),
+                                 current_app.config), model
 
 
 def print_on_roll(session: Session, labels: list[Label]) -> int:

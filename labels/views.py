@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 from datetime import date, timedelta
+from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -20,6 +21,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.audit.services import record_audit
 from app.clock import shop_date, utcnow
 from app.extensions import db
 from app.forms import EmptyForm
@@ -28,6 +30,7 @@ from app.settings.services import get_setting, set_setting
 from app.users.auth import require_permission
 from app.users.roles import Permission
 from hardware.models import MODELS
+from hardware.targets import KINDS, InvalidPrinterTarget, check_target
 from inventory.models import Product, RessourcerieItem, StockUnit
 from labels import services
 from labels.content import card_label
@@ -37,8 +40,6 @@ from labels.pdf import LabelDoesNotFit, preview_png, render_sheets
 blueprint = Blueprint("labels", __name__, template_folder="templates")
 TEMPLATES = {"shelf": "Étiquette de rayon (prix, prix au kg ou au litre)",
              "sticker": "Code-barres du produit"}
-PRINTER_KINDS = (("none", "Aucune"), ("network", "Réseau (port 9100)"), ("usb", "USB"),
-                 ("serial", "Série"), ("file", "Fichier ou périphérique"), ("cups", "CUPS"))
 
 
 def _counts() -> dict[int, int]:
@@ -54,8 +55,9 @@ def _counts() -> dict[int, int]:
 
 def _labels_from_form():
     kind = request.form.get("kind", "shelf")
-    if kind != "card" and not current_user.can(Permission.LABELS_PRINT):
-        abort(403)  # a social worker prints cards only
+    needed = {"card": Permission.HOUSEHOLDS_MANAGE, "weighed": Permission.LABELS_WEIGHED}
+    if not current_user.can(needed.get(kind, Permission.LABELS_PRINT)):
+        abort(403)  # a social worker prints cards only, the jardin pesée labels only
     if kind in TEMPLATES:
         rate = int(get_setting(db.session, "epicerie.default_rate_bp")) \
             if request.form.get("participation") else None
@@ -67,8 +69,6 @@ def _labels_from_form():
         return services.item_labels(db.session, [int(v) for v in request.form.getlist("items")
                                                  if v.isdigit()]), kind
     if kind == "card":
-        if not current_user.can(Permission.HOUSEHOLDS_MANAGE):
-            abort(403)
         rows = current_app.extensions["caisse.card_labels"](
             db.session, current_user, [int(v) for v in request.form.getlist("households")
                                        if v.isdigit()], shop_date(utcnow()))
@@ -98,7 +98,8 @@ def _weighed_request() -> services.WeighedRequest:
 
 
 @blueprint.route("/imprimer", methods=["POST"])
-@require_permission(Permission.LABELS_PRINT, Permission.HOUSEHOLDS_MANAGE)
+@require_permission(Permission.LABELS_PRINT, Permission.LABELS_WEIGHED,
+                    Permission.HOUSEHOLDS_MANAGE)
 @takes_write_lock_late
 def render():
     """The one place labels leave: preview (PNG in the page), PDF, or thermal roll. Rendering
@@ -178,7 +179,7 @@ def reprint():
 
 
 @blueprint.route("/pesee")
-@require_permission(Permission.LABELS_PRINT)
+@require_permission(Permission.LABELS_WEIGHED)
 def weighed():
     products = db.session.scalars(select(Product).where(
         Product.unit == StockUnit.KILOGRAM, Product.is_active).order_by(Product.name)).all()
@@ -199,26 +200,33 @@ def items():
 
 
 @blueprint.route("/imprimante", methods=["GET", "POST"])
-@require_permission(Permission.LABELS_PRINT)
+@require_permission(Permission.PRINTERS_CONFIGURE)
 def printer():
     if request.method == "POST":
         if not EmptyForm().validate_on_submit():
             abort(400)
         kind = request.form.get("kind", "none")
         model = request.form.get("model", "")
-        if kind not in dict(PRINTER_KINDS) or model not in MODELS:
-            flash(_("Type d'imprimante ou modèle inconnu."), "error")
+        try:
+            if model not in MODELS:
+                raise InvalidPrinterTarget(_("Modèle d'imprimante inconnu."))
+            target = check_target(kind, request.form.get("target", ""),
+                                  Path(current_app.config["PRINTER_FILE_FOLDER"]))
+        except InvalidPrinterTarget as error:
+            flash(error.message, "error")
         else:
             now = utcnow()
             set_setting(db.session, "labels.printer_kind", kind, now)
-            set_setting(db.session, "labels.printer_target",
-                        request.form.get("target", "").strip()[:120], now)
+            set_setting(db.session, "labels.printer_target", target, now)
             set_setting(db.session, "labels.printer_model", model, now)
+            record_audit(db.session, actor_id=current_user.id, now=now,
+                         action="labels.printer_changed", target="labels:printer",
+                         details={"kind": kind, "model": model})
             db.session.commit()
             flash(_("Imprimante d'étiquettes enregistrée."), "success")
         return redirect(url_for(".printer"))
     return render_template(
-        "labels/printer.html", form=EmptyForm(), kinds=PRINTER_KINDS, models=MODELS.values(),
+        "labels/printer.html", form=EmptyForm(), kinds=KINDS, models=MODELS.values(),
         kind=get_setting(db.session, "labels.printer_kind"),
         target=get_setting(db.session, "labels.printer_target"),
         model=get_setting(db.session, "labels.printer_model"))

@@ -27,9 +27,10 @@ SALES_PER_DAY = 12
 
 
 def load_demo(session, context) -> list[str]:
-    # Both print to the simulated printer that scripts/demo.sh starts (caisse printer-sim).
-    tills = [Till(code=code, name=name, is_active=True, printer_kind="network",
-                  printer_target="127.0.0.1:9100", printer_model="epson-tm-t20ii")
+    # Both print to the simulated printer that scripts/demo.sh starts (caisse printer-sim), on
+    # whatever port CAISSE_PRINTER_SIM_PORT gives it.
+    tills = [Till(code=code, name=name, is_active=True, printer_kind="simulator",
+                  printer_target="", printer_model="epson-tm-t20ii")
              for code, name in (("C1", "Caisse 1 — entrée"), ("C2", "Caisse 2 — ressourcerie"))]
     session.add_all(tills)
     session.flush()
@@ -38,7 +39,8 @@ def load_demo(session, context) -> list[str]:
     session.execute(update(PrintJob).where(PrintJob.status == JobStatus.PENDING)
                     .values(status=JobStatus.DONE, sent_at=context.now))
     return ["Caisses : Caisse 1 — entrée, Caisse 2 — ressourcerie (imprimante simulée "
-            "127.0.0.1:9100, tickets dans instance/tickets/).",
+            "sur le port CAISSE_PRINTER_SIM_PORT, 9100 par défaut, tickets dans "
+            "instance/tickets/).",
             f"Ventes : {sales} tickets sur les {DAYS} derniers jours (journal et clôtures)."]
 
 

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import (
     Blueprint,
     abort,
+    current_app,
     flash,
     make_response,
     redirect,
@@ -23,6 +26,7 @@ from app.forms import EmptyForm
 from app.users.auth import require_permission
 from app.users.roles import Permission
 from hardware.models import DEFAULT_MODEL, MODELS
+from hardware.targets import KINDS, InvalidPrinterTarget, check_target
 from pos.models import Till
 from pos.services.printing import printer_state, queue_test_page
 from pos.services.sessions import DENOMINATIONS
@@ -59,12 +63,10 @@ def till():
     return response
 
 
-PRINTER_KINDS = (("none", "Aucune"), ("network", "Réseau (port 9100)"), ("usb", "USB"),
-                 ("serial", "Série"), ("file", "Fichier ou périphérique"), ("cups", "CUPS"))
 
 
 @blueprint.route("/admin/caisses", methods=["GET", "POST"])
-@require_permission(Permission.TILL_SUPERVISE)
+@require_permission(Permission.PRINTERS_CONFIGURE)
 def admin_tills():
     """Each till's receipt printer, with a test print."""
     tills = db.session.scalars(select(Till).order_by(Till.code)).all()
@@ -74,12 +76,15 @@ def admin_tills():
         till = db.get_or_404(Till, request.form.get("till_id", type=int))
         kind = request.form.get("printer_kind", "none")
         model = request.form.get("printer_model", DEFAULT_MODEL)
-        if kind not in dict(PRINTER_KINDS) or model not in MODELS:
-            flash(_("Type d'imprimante ou modèle inconnu."), "error")
+        try:
+            if model not in MODELS:
+                raise InvalidPrinterTarget(_("Modèle d'imprimante inconnu."))
+            target = check_target(kind, request.form.get("printer_target", ""),
+                                  Path(current_app.config["PRINTER_FILE_FOLDER"]))
+        except InvalidPrinterTarget as error:
+            flash(error.message, "error")
             return redirect(url_for(".admin_tills"))
-        till.printer_kind = kind
-        till.printer_target = request.form.get("printer_target", "").strip()[:120]
-        till.printer_model = model
+        till.printer_kind, till.printer_target, till.printer_model = kind, target, model
         record_audit(db.session, actor_id=current_user.id, now=utcnow(),
                      action="till.printer_changed", target=f"till:{till.code}",
                      details={"kind": kind, "target": till.printer_target, "model": model})
@@ -91,7 +96,7 @@ def admin_tills():
         db.session.commit()
         return redirect(url_for(".admin_tills"))
     return render_template(
-        "pos/admin_tills.html", tills=tills, kinds=PRINTER_KINDS, models=MODELS.values(),
+        "pos/admin_tills.html", tills=tills, kinds=KINDS, models=MODELS.values(),
         states={t.id: printer_state(db.session, t) for t in tills}, form=EmptyForm())
 
 

@@ -58,6 +58,8 @@ def app(database_url, tmp_path_factory):
             "TESTING": True,
             "SECRET_KEY": "test-secret-key",
             "JOURNAL_HEAD_FILE": str(tmp_path_factory.mktemp("instance") / "journal-head.json"),
+            # File printers of the tests write in their tmp_path, all under this folder.
+            "PRINTER_FILE_FOLDER": str(tmp_path_factory.getbasetemp()),
         }
     )
     reset_database(flask_app)  # an empty database brought to head by the migrations

@@ -38,6 +38,8 @@ def require_permission(permission: Permission, *alternatives: Permission) -> Cal
                 abort(403)
             return view(*args, **kwargs)
 
+        # Read by the route table test (README's « Rôles ») and the authorisation matrix.
+        wrapped.required_permissions = (permission, *alternatives)
         return wrapped
 
     return decorator

@@ -19,7 +19,9 @@ class Permission(enum.StrEnum):
     TILL_SELL = "till.sell"
     TILL_SUPERVISE = "till.supervise"  # overrides, refunds, closing with a difference
     STOCK_MANAGE = "stock.manage"
-    LABELS_PRINT = "labels.print"
+    LABELS_PRINT = "labels.print"  # shelf labels, stickers, ressourcerie tags
+    LABELS_WEIGHED = "labels.weighed"  # pesée labels (the jardin's only labels)
+    PRINTERS_CONFIGURE = "printers.configure"  # where tills and label printers print
     HARVEST_LOG = "harvest.log"
     ATELIERS_MANAGE = "ateliers.manage"
     HOUSEHOLDS_MANAGE = "households.manage"  # read and edit the files one follows
@@ -45,6 +47,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
         {
             Permission.STOCK_MANAGE,
             Permission.LABELS_PRINT,
+            Permission.LABELS_WEIGHED,
+            Permission.PRINTERS_CONFIGURE,
             Permission.REPORTS_VIEW,
             Permission.USERS_MANAGE,
             Permission.AUDIT_VIEW,
@@ -58,6 +62,8 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.TILL_SUPERVISE,
             Permission.STOCK_MANAGE,
             Permission.LABELS_PRINT,
+            Permission.LABELS_WEIGHED,
+            Permission.PRINTERS_CONFIGURE,
             Permission.HARVEST_LOG,
             Permission.ATELIERS_MANAGE,
             Permission.CONTRACTS_MANAGE,
@@ -66,7 +72,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
     ),
     Role.CAISSIER: frozenset({Permission.TILL_SELL}),
     Role.REFERENT: frozenset({Permission.HOUSEHOLDS_MANAGE, Permission.CONTRACTS_MANAGE}),
-    Role.JARDIN: frozenset({Permission.HARVEST_LOG, Permission.LABELS_PRINT}),
+    Role.JARDIN: frozenset({Permission.HARVEST_LOG, Permission.LABELS_WEIGHED}),
 }
 
 

@@ -29,7 +29,7 @@ from hardware.receipt import (
     render_receipt,
     render_test_page,
 )
-from hardware.transport import PrinterConnection, PrinterError, send
+from hardware.transport import PrinterError, configured_connection, send
 from inventory.models import Product, RessourcerieItem, StockUnit
 from inventory.services.ressourcerie import WARRANTY_MENTION
 from pos.models import (
@@ -205,7 +205,10 @@ def claim_next_job(session: Session, worker: str, now: datetime) -> PrintJob | N
 
 def send_job(session: Session, job: PrintJob, now: datetime, timeout: float = 5.0) -> bool:
     till = session.get(Till, job.till_id)
-    connection = PrinterConnection(till.printer_kind, till.printer_target, timeout)
+    from flask import current_app
+
+    connection = configured_connection(till.printer_kind, till.printer_target,
+                                       current_app.config, timeout)
     try:
         send(connection, job.data)  # no database lock is held while talking to the printer
     except PrinterError as error:

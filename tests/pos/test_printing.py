@@ -166,9 +166,9 @@ def test_till_printer_api_and_admin_page(client, session, till, cashier, supervi
     assert "Caisses et imprimantes" in page.get_data(as_text=True)
     client.post("/pos/admin/caisses", data={
         "csrf_token": csrf_token_from(page.get_data(as_text=True)), "till_id": till.id,
-        "printer_kind": "network", "printer_target": "127.0.0.1:9100",
+        "printer_kind": "network", "printer_target": "192.168.1.50:9100",
         "printer_model": "pos-5890", "action": "test"})
-    assert till.printer_model == "pos-5890"
+    assert (till.printer_target, till.printer_model) == ("192.168.1.50:9100", "pos-5890")
     test_job = session.scalars(select(PrintJob).order_by(PrintJob.id.desc())).first()
     assert test_job.kind == JobKind.TEST
     assert "Euro : 12,50 €" in decode(test_job.data).text
