@@ -12,7 +12,8 @@ from sqlalchemy import event
 
 from app.config import resolve_config
 from app.extensions import babel, csrf, db, login_manager, migrate
-from app.orm import tune_sqlite_engine
+from app.orm import register_text_length_guard, tune_sqlite_engine
+from app.values import BoundedIntegerConverter, BoundedRequest
 
 MIGRATIONS_DIRECTORY = str(Path(__file__).parent / "migrations")
 
@@ -22,6 +23,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     # where CAISSE_INSTANCE_PATH says (a server's /var/lib/caisse, a test's own folder).
     flask_app = Flask(__name__, instance_relative_config=True,
                       instance_path=os.environ.get("CAISSE_INSTANCE_PATH") or None)
+    # Numbers from URLs and parameters are bounded before any view sees them (app/values.py).
+    flask_app.request_class = BoundedRequest
+    flask_app.url_map.converters["int"] = BoundedIntegerConverter
     instance_path = Path(flask_app.instance_path)
     instance_path.mkdir(parents=True, exist_ok=True)
     flask_app.config.update(resolve_config(instance_path, config))
@@ -31,6 +35,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     _init_extensions(flask_app)
     _register_models()
+    register_text_length_guard()
     _register_blueprints(flask_app)
 
     from app import errors, templating

@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.api import error_payload
 from app.extensions import db, login_manager
+from app.values import InvalidValue
 
 logger = logging.getLogger(__name__)
 
@@ -86,6 +87,21 @@ def register_error_handlers(flask_app: Flask) -> None:
             return error
         return _error_response(status, _("Requête refusée"), _(
             "Cette requête ne peut pas être traitée (%(name)s).", name=error.name))
+
+    @flask_app.errorhandler(InvalidValue)
+    def value_refused(error: InvalidValue):
+        # A value a parser refused and the view did not catch: its French message, nothing
+        # written (a view parses before it writes).
+        db.session.rollback()
+        return _error_response(422, _("Valeur refusée"), error.message, "invalid")
+
+    @flask_app.errorhandler(OverflowError)
+    def number_beyond_the_database(error: OverflowError):
+        # SQLite cannot hold an integer beyond 2^63: the last guard behind the parsers.
+        db.session.rollback()
+        logger.warning("number out of range: %s", error)
+        return _error_response(422, _("Données refusées"), _(
+            "Un nombre envoyé est trop grand : rien n'a été enregistré."), "invalid")
 
     @flask_app.errorhandler(DataError)
     def value_refused_by_the_database(error: DataError):

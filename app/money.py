@@ -13,7 +13,10 @@ from decimal import Decimal
 from babel.numbers import format_currency, format_decimal
 
 BASIS_POINTS_PER_UNIT = 10_000
-_AMOUNT_PATTERN = re.compile(r"^(?P<sign>-?)(?P<units>\d+)(?:[.,](?P<decimals>\d{1,2}))?$")
+_AMOUNT_PATTERN = re.compile(
+    r"^(?P<sign>-?)(?P<units>[0-9]{1,12})(?:[.,](?P<decimals>[0-9]{1,2}))?$")
+# Far beyond any amount of the shop, well within a database integer.
+MAX_CENTS = 1_000_000_000
 
 
 class InvalidAmount(ValueError):
@@ -36,6 +39,8 @@ def parse_cents(text: str, *, allow_negative: bool = False) -> int:
         )
     decimals = (match["decimals"] or "").ljust(2, "0")
     cents = int(match["units"]) * 100 + int(decimals or "0")
+    if cents > MAX_CENTS:
+        raise InvalidAmount("Montant trop grand : 10 000 000 € au plus.")
     if match["sign"]:
         if not allow_negative:
             raise InvalidAmount("Le montant ne peut pas être négatif.")

@@ -37,7 +37,7 @@ NAV_SECTIONS: tuple[NavSection, ...] = (
     NavSection(_l("Étiquettes"), (
         NavEntry(_l("Étiquettes"), "labels.choose", Permission.LABELS_PRINT),
         NavEntry(_l("À réimprimer"), "labels.reprint", Permission.LABELS_PRINT),
-        NavEntry(_l("Pesée"), "labels.weighed", Permission.LABELS_PRINT),
+        NavEntry(_l("Pesée"), "labels.weighed", Permission.LABELS_WEIGHED),
         NavEntry(_l("Ressourcerie"), "labels.items", Permission.LABELS_PRINT),
     )),
     NavSection(_l("Jardin"), (
@@ -58,7 +58,8 @@ NAV_SECTIONS: tuple[NavSection, ...] = (
     )),
     NavSection(_l("Administration"), (
         NavEntry(_l("Utilisateurs"), "users.list_users", Permission.USERS_MANAGE),
-        NavEntry(_l("Caisses et imprimantes"), "pos.admin_tills", Permission.TILL_SUPERVISE),
+        NavEntry(_l("Caisses et imprimantes"), "pos.admin_tills",
+                 Permission.PRINTERS_CONFIGURE),
         NavEntry(_l("Journal des ventes"), "pos.admin_journal", Permission.AUDIT_VIEW),
         NavEntry(_l("Journal d'audit"), "audit.audit_log", Permission.AUDIT_VIEW),
     )),

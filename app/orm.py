@@ -146,3 +146,46 @@ def lock_key(session: Session, key: str) -> None:
                         {"key": key})
     else:
         lock_for_update(session)
+
+
+_FIELD_LABELS = {"name": "Nom", "display_name": "Nom", "first_name": "Prénom",
+                 "last_name": "Nom", "description": "Description", "notes": "Notes",
+                 "reason": "Motif", "label": "Nom", "supplier": "Fournisseur",
+                 "document_ref": "N° de bon", "title": "Titre", "comment": "Commentaire",
+                 "referrer_name": "Référent·e", "partner": "Partenaire", "project": "Projet",
+                 "serial_number": "N° de série", "parts": "Pièces", "tests": "Tests",
+                 "username": "Identifiant", "pattern": "Motif"}
+
+
+def text_too_long(target) -> tuple[str, int] | None:
+    """The first text attribute of ``target`` longer than its column allows."""
+    from sqlalchemy import String, inspect
+
+    for attribute in inspect(target).mapper.column_attrs:
+        column = attribute.columns[0]
+        length = getattr(column.type, "length", None)
+        if not isinstance(column.type, String) or not length:
+            continue
+        value = getattr(target, attribute.key, None)
+        if isinstance(value, str) and len(value) > length:
+            label = column.info.get("label") or _FIELD_LABELS.get(attribute.key, attribute.key)
+            return label, length
+    return None
+
+
+def register_text_length_guard() -> None:
+    """SQLite stores any length in a VARCHAR(160); PostgreSQL refuses it. Both refuse it here,
+    before anything is written, with the field's name: a 5 000-character name from a CSV file
+    or a form is a French 422, the same on both databases."""
+    if not event.contains(Session, "before_flush", _check_text_lengths):
+        event.listen(Session, "before_flush", _check_text_lengths)
+
+
+def _check_text_lengths(session, flush_context, instances) -> None:  # noqa: ARG001
+    from app.values import InvalidValue
+
+    for target in (*session.new, *session.dirty):
+        found = text_too_long(target)
+        if found:
+            label, length = found
+            raise InvalidValue(f"{label} : {length} caractères au plus.")

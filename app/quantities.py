@@ -7,7 +7,9 @@ from decimal import Decimal
 
 from babel.numbers import format_decimal
 
-_KG_PATTERN = re.compile(r"^(\d+)(?:[.,](\d{1,3}))?$")
+_KG_PATTERN = re.compile(r"^([0-9]{1,9})(?:[.,]([0-9]{1,3}))?$")
+MAX_GRAMS = 1_000_000_000  # a thousand tonnes
+MAX_PIECES = 1_000_000
 
 
 class InvalidQuantity(ValueError):
@@ -20,13 +22,18 @@ def parse_kilograms(text: str) -> int:
     match = _KG_PATTERN.match(cleaned)
     if not match:
         raise InvalidQuantity(f"« {text.strip()} » n'est pas un poids valide (exemple : 1,250).")
-    return int(match[1]) * 1000 + int((match[2] or "").ljust(3, "0") or 0)
+    grams = int(match[1]) * 1000 + int((match[2] or "").ljust(3, "0") or 0)
+    if grams > MAX_GRAMS:
+        raise InvalidQuantity("Poids trop grand : 1 000 tonnes au plus.")
+    return grams
 
 
 def parse_pieces(text: str) -> int:
     cleaned = text.strip()
-    if not cleaned.isdigit():
-        raise InvalidQuantity(f"« {cleaned} » n'est pas un nombre de pièces (exemple : 12).")
+    if not (cleaned.isascii() and cleaned.isdigit()) or len(cleaned) > 9:
+        raise InvalidQuantity(f"« {cleaned[:30]} » n'est pas un nombre de pièces (exemple : 12).")
+    if int(cleaned) > MAX_PIECES:
+        raise InvalidQuantity("Nombre de pièces trop grand : 1 000 000 au plus.")
     return int(cleaned)
 
 

@@ -7,9 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateField,
     HiddenField,
-    IntegerField,
     SelectField,
     SelectMultipleField,
     StringField,
@@ -17,7 +15,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.forms import MoneyField
+from app.forms import DateField, IntegerField, MoneyField
 from app.money import parse_percent_bp
 from inventory.models import LotOrigin, MovementKind, RuleKind, StockUnit
 
@@ -57,9 +55,9 @@ class ProductForm(FlaskForm):
     vat = SelectField(_l("TVA"), choices=[SelectChoice(v, v + " %") for v in
                                           ("5,5", "10", "20", "2,1", "0")])
     net_content = IntegerField(_l("Contenu net (g ou ml, pour le prix au kg ou au litre)"),
-                               validators=[Optional(), NumberRange(min=1)])
+                               validators=[Optional(), NumberRange(min=1)], maximum=1_000_000)
     per_visit_limit = IntegerField(_l("Limite par passage (bénéficiaires)"),
-                                   validators=[Optional(), NumberRange(min=1)])
+                                   validators=[Optional(), NumberRange(min=1)], maximum=1000)
     is_active = BooleanField(_l("En vente"), default=True)
     barcode = StringField(_l("Code-barres"), validators=[Optional(), Length(max=32)])
 
@@ -129,7 +127,7 @@ class CountForm(FlaskForm):
 
 
 class RuleForm(FlaskForm):
-    sequence = IntegerField(_l("Ordre"), validators=[DataRequired(REQUIRED)])
+    sequence = IntegerField(_l("Ordre"), validators=[DataRequired(REQUIRED)], maximum=10_000)
     name = StringField(_l("Nom"), validators=[DataRequired(REQUIRED), Length(max=80)])
     kind = SelectField(_l("Type"), choices=_choices(RULE_KIND_LABELS))
     pattern = StringField(_l("Motif"), validators=[DataRequired(REQUIRED), Length(max=40)])

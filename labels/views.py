@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from flask import (
@@ -26,9 +26,12 @@ from app.clock import shop_date, utcnow
 from app.extensions import db
 from app.forms import EmptyForm
 from app.orm import takes_write_lock_late
+from app.quantities import MAX_GRAMS
 from app.settings.services import get_setting, set_setting
+from app.urls import safe_local_path
 from app.users.auth import require_permission
 from app.users.roles import Permission
+from app.values import InvalidValue, form_date, form_ids, form_integer, parse_integer
 from hardware.models import MODELS
 from hardware.targets import KINDS, InvalidPrinterTarget, check_target
 from inventory.models import Product, RessourcerieItem, StockUnit
@@ -47,9 +50,11 @@ def _counts() -> dict[int, int]:
     for key, value in request.form.items():
         if key.startswith("count-") and value.strip():
             try:
-                counts[int(key[6:])] = max(0, min(int(value), services.MAX_LABELS))
-            except ValueError:
-                raise services.LabelError(_("Nombre d'étiquettes invalide.")) from None
+                product_id = parse_integer(key[6:], _("Produit"), minimum=1)
+                counts[product_id] = parse_integer(value, _("Nombre d'étiquettes"),
+                                                   maximum=services.MAX_LABELS)
+            except InvalidValue as error:
+                raise services.LabelError(error.message) from None
     return counts
 
 
@@ -66,12 +71,10 @@ def _labels_from_form():
         return services.weighed_labels(db.session, _weighed_request(),
                                        request.form.get("copies", 1, type=int) or 1), kind
     if kind == "item":
-        return services.item_labels(db.session, [int(v) for v in request.form.getlist("items")
-                                                 if v.isdigit()]), kind
+        return services.item_labels(db.session, form_ids("items")), kind
     if kind == "card":
         rows = current_app.extensions["caisse.card_labels"](
-            db.session, current_user, [int(v) for v in request.form.getlist("households")
-                                       if v.isdigit()], shop_date(utcnow()))
+            db.session, current_user, form_ids("households"), shop_date(utcnow()))
         if not rows:
             raise services.LabelError(_("Aucune carte à imprimer."))
         shop = get_setting(db.session, "shop.name")
@@ -80,21 +83,18 @@ def _labels_from_form():
 
 
 def _weighed_request() -> services.WeighedRequest:
-    def day(name):
-        raw = request.form.get(name, "").strip()
-        try:
-            return date.fromisoformat(raw) if raw else None
-        except ValueError:
-            raise services.LabelError(_("Date invalide.")) from None
-
-    grams_text = request.form.get("grams", "").strip()
-    if not grams_text.isdigit():
-        raise services.LabelError(_("Tapez le poids en grammes (ex. 1250), ou lisez la balance."))
-    packed = day("packed_on") or shop_date(utcnow())
-    keep = request.form.get("keep_days", type=int)
-    use_by = day("use_by") or (packed + timedelta(days=keep) if keep else None)
-    return services.WeighedRequest(request.form.get("product_id", 0, type=int),
-                                   int(grams_text), packed, use_by, day("best_before"))
+    try:
+        grams = form_integer("grams", _("Poids en grammes"), minimum=1, maximum=MAX_GRAMS)
+        packed = form_date("packed_on", _("Emballé le"), required=False) or shop_date(utcnow())
+        keep = form_integer("keep_days", _("À consommer dans (jours)"), default=0,
+                            maximum=365)
+        use_by = form_date("use_by", _("DLC"), required=False) or (
+            packed + timedelta(days=keep) if keep else None)
+        best_before = form_date("best_before", _("DDM"), required=False)
+    except InvalidValue as error:
+        raise services.LabelError(error.message) from None
+    return services.WeighedRequest(request.form.get("product_id", 0, type=int), grams, packed,
+                                   use_by, best_before)
 
 
 @blueprint.route("/imprimer", methods=["POST"])
@@ -106,9 +106,10 @@ def render():
     and printing hold no write lock (SQLite): the tills keep selling meanwhile."""
     if not EmptyForm().validate_on_submit():
         abort(400)
-    back = request.form.get("back") or url_for(".choose")
+    back = safe_local_path(request.form.get("back"), url_for(
+        ".choose" if current_user.can(Permission.LABELS_PRINT) else ".weighed"))
     layout = LAYOUTS.get(request.form.get("layout", DEFAULT_LAYOUT))
-    start = request.form.get("start", 1, type=int) or 1
+    start = request.form.get("start", 1, type=int)
     output = request.form.get("output", "preview")
     try:
         if layout is None or not 1 <= start <= layout.per_sheet:

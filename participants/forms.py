@@ -5,10 +5,8 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    DateField,
     FieldList,
     FormField,
-    IntegerField,
     SelectField,
     StringField,
     TextAreaField,
@@ -16,7 +14,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from app.forms import MoneyField
+from app.forms import DateField, IntegerField, MoneyField
 from participants.models import Kinship, ReferringBody, Sex
 
 REQUIRED = _l("Ce champ est obligatoire.")
@@ -39,7 +37,8 @@ class MemberForm(FlaskForm):
         csrf = False  # a part of the household form, which carries the token
 
     first_name = StringField(_l("Prénom"), validators=[Optional(), Length(max=80)])
-    birth_year = IntegerField(_l("Année de naissance"), validators=[Optional()])
+    birth_year = IntegerField(_l("Année de naissance"), validators=[Optional()],
+                              minimum=1900, maximum=2100)
     sex = SelectField(_l("Sexe"), choices=_choices(SEX_LABELS))
     kinship = SelectField(_l("Lien"), choices=_choices(KINSHIP_LABELS))
 

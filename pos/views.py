@@ -73,7 +73,7 @@ def admin_tills():
     if request.method == "POST":
         if not EmptyForm().validate_on_submit():
             abort(400)
-        till = db.get_or_404(Till, request.form.get("till_id", type=int))
+        till = db.get_or_404(Till, request.form.get("till_id", 0, type=int))
         kind = request.form.get("printer_kind", "none")
         model = request.form.get("printer_model", DEFAULT_MODEL)
         try:

@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, abort, render_template, request
+from flask_babel import gettext as _
 
 from app.clock import shop_date, utcnow
 from app.extensions import db
 from app.users.auth import require_permission
 from app.users.roles import Permission
+from app.values import arg_date
 from reports.food_aid import food_aid_report
 from reports.others import ateliers_report, ressourcerie_report
 from reports.periods import custom, period_of
@@ -28,16 +30,13 @@ KINDS = (("mois", "Mois"), ("trimestre", "Trimestre"), ("annee", "Année"))
 
 def _period():
     today = shop_date(utcnow())
-    try:
-        first, last = (date.fromisoformat(request.args.get(k, "")) for k in ("du", "au"))
-    except ValueError:
-        first = last = None
+    # Reports cover the shop's life: 2000 to 2100 (a 0001-01-01 or a 99999 is refused, 422).
+    bounds = {"earliest": date(2000, 1, 1), "latest": date(2100, 12, 31)}
+    first = arg_date("du", _("Du"), None, **bounds)
+    last = arg_date("au", _("Au"), None, **bounds)
     if first and last and first <= last:
         return custom(first, last), "libre", today
-    try:
-        day = date.fromisoformat(request.args.get("date", ""))
-    except ValueError:
-        day = today
+    day = arg_date("date", _("Date"), today, **bounds)
     kind = request.args.get("periode", "mois")
     return period_of(kind if kind in dict(KINDS) else "mois", day), kind, day
 

@@ -19,6 +19,7 @@ from app.money import (
     parse_percent_bp,
 )
 from app.orm import lock_for_update
+from app.values import InvalidValue, parse_optional_integer, parse_text
 from inventory.errors import InvalidData
 from inventory.models import Category, Product, ProductBarcode, StockUnit
 from inventory.services.products import (
@@ -68,21 +69,45 @@ class ImportResult:
     updated: int
 
 
+def decode_csv_upload(raw: bytes) -> tuple[str, str | None]:
+    """The text of an uploaded CSV: UTF-8 (with or without BOM), UTF-16 (with its BOM, as some
+    spreadsheets save "Unicode text"), else Windows-1252; a binary file is refused by name."""
+    try:
+        if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+            text = raw.decode("utf-16")
+        else:
+            try:
+                text = raw.decode("utf-8")
+            except UnicodeDecodeError:
+                text = raw.decode("cp1252")  # files saved by older spreadsheet software
+    except UnicodeDecodeError:
+        text = None
+    if text is None or "\x00" in text or any(ord(c) < 32 and c not in "\r\n\t"
+                                            for c in text[:4096]):
+        return "", _("Ce fichier n'est pas un fichier CSV (texte) : enregistrez le tableau "
+                     "au format « CSV UTF-8 (séparateur point-virgule) ».")
+    return text, None
+
+
 def _optional_int(value: str, label: str) -> int | None:
-    value = value.strip()
-    if not value:
-        return None
-    if not value.isdigit():
-        raise InvalidData(_("%(l)s « %(v)s » n'est pas un nombre entier positif.", l=label,
-                            v=value))
-    return int(value)
+    try:
+        return parse_optional_integer(value, label, minimum=1, maximum=1_000_000)
+    except InvalidValue as error:
+        raise InvalidData(error.message) from None
+
+
+def _text(value: str, label: str, max_length: int) -> str:
+    try:
+        return parse_text(value, label, max_length=max_length)
+    except InvalidValue as error:
+        raise InvalidData(error.message) from None
 
 
 def _parse_row(session: Session, categories: dict[str, int], row: dict[str, str]):
     codes = [normalise_barcode(c) for c in row["codes_barres"].replace("|", " ").split()]
     if not codes:
         raise InvalidData(_("au moins un code-barres est nécessaire."))
-    category_name = row["categorie"].strip()
+    category_name = _text(row["categorie"], _("Catégorie"), 80)
     if category_name not in categories:
         raise InvalidData(_("catégorie « %(c)s » inconnue.", c=category_name))
     unit = UNITS.get(row["unite"].strip().lower())
@@ -95,7 +120,7 @@ def _parse_row(session: Session, categories: dict[str, int], row: dict[str, str]
         raise InvalidData(str(error)) from None
     active = row.get("actif", "oui").strip().lower() not in ("non", "0", "false")
     data = ProductData(
-        name=row["nom"].strip(), category_id=categories[category_name], unit=unit,
+        name=_text(row["nom"], _("Nom"), 160), category_id=categories[category_name], unit=unit,
         reference_price_cents=price, vat_rate_bp=vat,
         net_content=_optional_int(row.get("contenu_net", ""), _("Contenu net")),
         per_visit_limit=_optional_int(row.get("limite_par_passage", ""), _("Limite")),
@@ -120,7 +145,7 @@ def check_products_csv(session: Session, text: str) -> tuple[list[ImportRow], li
     rows: list[ImportRow] = []
     errors: list[str] = []
     seen_codes: dict[str, int] = {}
-    for row in reader:
+    for row in _rows(reader, errors):
         line = reader.line_num
         if line > MAX_ROWS:
             errors.append(_("Fichier trop long (plus de %(n)d lignes).", n=MAX_ROWS))
@@ -140,6 +165,16 @@ def check_products_csv(session: Session, text: str) -> tuple[list[ImportRow], li
         rows.append(ImportRow(line, codes, data))
     errors.extend(_conflicts_with_catalogue(session, rows))
     return rows, errors
+
+
+def _rows(reader: csv.DictReader, errors: list[str]):
+    """The reader's rows; a line the csv module cannot read (a field beyond its 131 072
+    characters, a stray quote) ends the file with a message, never a crash."""
+    try:
+        yield from reader
+    except csv.Error as error:
+        errors.append(_("Ligne %(n)d illisible (%(e)s) : corrigez le fichier.",
+                        n=reader.line_num, e=str(error)[:80]))
 
 
 def _owners(session: Session, codes: list[str]) -> dict[str, int]:

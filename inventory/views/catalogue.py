@@ -21,7 +21,11 @@ from inventory.forms import BarcodeForm, ImportForm, ProductForm, RuleForm
 from inventory.models import BarcodeRule, Lot, Product, StockUnit
 from inventory.nomenclature import compile_rule, load_rules, parse_scan
 from inventory.services.ledger import movements_of_product, stock_by_product, stock_on_hand
-from inventory.services.product_csv import export_products_csv, import_products_csv
+from inventory.services.product_csv import (
+    decode_csv_upload,
+    export_products_csv,
+    import_products_csv,
+)
 from inventory.services.products import (
     ProductData,
     add_barcode,
@@ -144,12 +148,9 @@ def import_products():
     form = ImportForm()
     errors: list[str] = []
     if form.validate_on_submit():
-        raw = form.file.data.read()
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError:
-            text = raw.decode("cp1252")  # files saved by older spreadsheet software
-        errors, result = import_products_csv(db.session, current_user.id, utcnow(), text)
+        text, refused = decode_csv_upload(form.file.data.read())
+        errors, result = ([refused], None) if refused else import_products_csv(
+            db.session, current_user.id, utcnow(), text)
         if errors:
             db.session.rollback()
         else:

@@ -12,6 +12,7 @@ from app.forms import EmptyForm
 from app.quantities import InvalidQuantity
 from app.users.auth import require_permission
 from app.users.roles import Permission
+from app.values import form_ids
 from inventory.errors import InventoryError
 from inventory.forms import DisposeForm, ScanForm, StocktakeForm
 from inventory.models import Lot, MovementKind, Product, Stocktake, StocktakeStatus
@@ -34,7 +35,7 @@ from inventory.views import blueprint, parse_quantity
 def expiry():
     form = DisposeForm()
     if form.validate_on_submit():
-        lot_ids = [int(v) for v in request.form.getlist("lot_ids") if v.isdigit()]
+        lot_ids = form_ids("lot_ids")
         try:
             count = dispose_lots(db.session, current_user.id, utcnow(), lot_ids,
                                  MovementKind(form.action.data), form.reason.data or None)
@@ -66,9 +67,12 @@ def stocktakes():
 def stocktake(stocktake_id: int):
     """Each scan counts one more piece; a typed total corrects a line."""
     item = db.get_or_404(Stocktake, stocktake_id)
-    scan_form = ScanForm(request.args)
-    if request.method == "POST" and EmptyForm().validate_on_submit():
-        product = db.get_or_404(Product, request.form.get("product_id", type=int))
+    # A scan counts: it changes data, so it is a POST with its CSRF token, like a typed total.
+    if request.method == "POST" and not EmptyForm().validate_on_submit():
+        abort(400)
+    scan_form = ScanForm(request.form if request.method == "POST" else None)
+    if request.method == "POST" and "code" not in request.form:
+        product = db.get_or_404(Product, request.form.get("product_id", 0, type=int))
         try:
             set_count(db.session, item, product, parse_quantity(product,
                                                                 request.form.get("quantity", "")))
@@ -78,7 +82,8 @@ def stocktake(stocktake_id: int):
         else:
             db.session.commit()
         return redirect(url_for(".stocktake", stocktake_id=item.id))
-    if scan_form.code.data and item.status == StocktakeStatus.OPEN:
+    if request.method == "POST" and scan_form.code.data and \
+            item.status == StocktakeStatus.OPEN:
         try:
             result = parse_scan(db.session, scan_form.code.data)
             if result.product is None:

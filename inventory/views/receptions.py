@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from datetime import timedelta
+
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,6 +15,7 @@ from app.extensions import db
 from app.quantities import InvalidQuantity, parse_kilograms
 from app.users.auth import require_permission
 from app.users.roles import Permission
+from app.values import arg_year, parse_integer
 from inventory.errors import InventoryError, UnknownBarcode
 from inventory.forms import ORIGIN_LABELS, HarvestForm, LotForm, ReceptionForm, ScanForm
 from inventory.models import LotOrigin, Product, Reception, RuleKind, StockUnit
@@ -30,18 +34,23 @@ from inventory.services.receptions import (
 )
 from inventory.views import blueprint, parse_quantity
 
+_TEMPERATURE = re.compile(r"^([+-]?)([0-9]{1,2})(?:\.([0-9]))?$")
+
 
 def _optional_tenths(text: str | None) -> int | None:
-    if not text:
+    """"-18", "3,5 °C" → tenths of a degree, between -40 and +60 °C (a freezer, a hot day)."""
+    if not text or not text.strip():
         return None
-    cleaned = text.replace(",", ".").replace("°", "").replace("C", "").strip()
-    try:
-        whole, _dot, decimal = cleaned.partition(".")
-        sign = -1 if whole.startswith("-") else 1
-        return sign * (abs(int(whole)) * 10 + int((decimal or "0")[:1]))
-    except ValueError:
+    cleaned = text.replace(",", ".").replace("°", "").replace("C", "").replace(" ", "").strip()
+    match = _TEMPERATURE.match(cleaned)
+    if not match:
         raise InvalidQuantity(_("Température « %(t)s » illisible (exemple : -18 ou 3,5).",
-                                t=text)) from None
+                                t=text.strip()[:30]))
+    tenths = int(match[2]) * 10 + int(match[3] or 0)
+    tenths = -tenths if match[1] == "-" else tenths
+    if not -400 <= tenths <= 600:
+        raise InvalidQuantity(_("Température : entre -40 et 60 °C."))
+    return tenths
 
 
 @blueprint.route("/receptions", methods=["GET", "POST"])
@@ -78,7 +87,8 @@ def reception(reception_id: int):
     lot_form = LotForm()
     product = unknown_code = None
     if request.method == "POST" and lot_form.validate_on_submit():
-        product = db.get_or_404(Product, int(lot_form.product_id.data))
+        product = db.get_or_404(Product, parse_integer(lot_form.product_id.data, _("Produit"),
+                                                       minimum=1))
         try:
             quantity = parse_quantity(product, lot_form.quantity.data)
             data = LotData(
@@ -89,6 +99,12 @@ def reception(reception_id: int):
             )
             if lot_form.date_kind.data != "none" and lot_form.expiry.data is None:
                 raise InvalidQuantity(_("Donnez la date limite, ou choisissez « Sans date »."))
+            today = shop_date(utcnow())
+            if lot_form.expiry.data and not (today - timedelta(days=5 * 366)
+                                             <= lot_form.expiry.data
+                                             <= today + timedelta(days=10 * 366)):
+                raise InvalidQuantity(_("Date limite : dans les dix ans qui viennent (une "
+                                        "DLC ou DDM plus lointaine est une faute de frappe)."))
             receive_line(db.session, current_user.id, utcnow(), item, product, data)
         except (InventoryError, InvalidQuantity) as error:
             db.session.rollback()
@@ -97,6 +113,11 @@ def reception(reception_id: int):
             db.session.commit()
             flash(_("%(p)s : lot enregistré.", p=product.name), "success")
             return redirect(url_for(".reception", reception_id=item.id))
+    elif request.method == "POST":
+        # A refused field (a date in 9999, "²" as a quantity) is said, never silently dropped.
+        for errors in lot_form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
     elif scan_form.code.data:
         try:
             result = parse_scan(db.session, scan_form.code.data)
@@ -153,7 +174,7 @@ def harvests():
             flash(_("Livraison enregistrée : %(p)s, parcelle %(n)d.", p=harvest.product.name,
                     n=harvest.parcel_number), "success")
             return redirect(url_for(".harvests"))
-    year = request.args.get("annee", type=int) or today.year
+    year = arg_year("annee", today.year)
     names, table = harvest_table(db.session, year)
     return render_template("inventory/harvests.html", form=form, year=year, names=names,
                            table=table, recent=recent_harvests(db.session), parcels=range(1, 7))

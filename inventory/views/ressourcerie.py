@@ -17,6 +17,7 @@ from app.money import InvalidAmount, parse_cents
 from app.quantities import InvalidQuantity, parse_kilograms
 from app.users.auth import require_permission
 from app.users.roles import Permission
+from app.values import InvalidValue, arg_date, form_date, form_ids, form_integer
 from inventory.errors import InvalidData
 from inventory.models import (
     DataErasure,
@@ -63,11 +64,11 @@ def _tare() -> int:
         request.form.get("container", ""), 0)
 
 
-def _day(name: str) -> date:
+def _day(name: str, label: str = "Date") -> date:
     try:
-        return date.fromisoformat(request.form.get(name, ""))
-    except ValueError:
-        raise BadInput(_("Date invalide.")) from None
+        return form_date(name, label)
+    except InvalidValue as error:
+        raise BadInput(error.message) from None
 
 
 def _apply(change) -> bool:
@@ -154,7 +155,7 @@ def item(number: str):
                 erasure = request.form.get("data_erasure", "")
                 service.log_repair(db.session, current_user.id, now, found, service.RepairData(
                     _day("day"), _minutes(),
-                    tuple(int(v) for v in request.form.getlist("participants") if v.isdigit()),
+                    tuple(form_ids("participants")),
                     request.form.get("parts", ""), _cents("parts_cost"),
                     request.form.get("tests", ""), bool(request.form.get("all_tested")),
                     DataErasure(erasure) if erasure in {d.value for d in DataErasure} else None,
@@ -185,10 +186,10 @@ def item(number: str):
 
 
 def _minutes() -> int:
-    raw = request.form.get("minutes", "0").strip() or "0"
-    if not raw.isdigit() or int(raw) > 24 * 60:
-        raise BadInput(_("Durée en minutes (ex. 90)."))
-    return int(raw)
+    try:
+        return form_integer("minutes", _("Durée en minutes"), default=0, maximum=24 * 60)
+    except InvalidValue as error:
+        raise BadInput(error.message) from None
 
 
 def _cents(name: str) -> int:
@@ -236,9 +237,11 @@ def item_categories():
         require_csrf()
 
         def change() -> str:
-            category_id = request.form.get("category_id", type=int)
+            category_id = request.form.get("category_id", 0, type=int)
             category = db.session.get(ItemCategory, category_id) if category_id else \
                 ItemCategory()
+            if category is None:
+                raise BadInput(_("Cette catégorie n'existe plus : rechargez la page."))
             name = request.form.get("name", "").strip()
             if not name or len(name) > 60:
                 raise BadInput(_("Nom de catégorie : 1 à 60 caractères."))
@@ -263,15 +266,9 @@ def item_categories():
 @require_permission(Permission.STOCK_MANAGE, Permission.REPORTS_VIEW)
 def tonnage():
     today = shop_date(utcnow())
-    try:
-        first = date.fromisoformat(request.args.get("du", ""))
-    except ValueError:
-        first = today.replace(month=1, day=1)
-    try:
-        last = date.fromisoformat(request.args.get("au", ""))
-    except ValueError:
-        last = today
-    rows = service.tonnage(db.session, first, min(max(last, first), date(9999, 12, 31)))
+    first = arg_date("du", _("Du"), today.replace(month=1, day=1))
+    last = arg_date("au", _("Au"), today)
+    rows = service.tonnage(db.session, first, max(last, first))
     if request.args.get("format") == "csv":
         return Response(service.tonnage_csv(rows), mimetype="text/csv", headers={
             "Content-Disposition": f'attachment; filename="tonnage-{first}-{last}.csv"'})

@@ -60,7 +60,8 @@ def parse_clock(text: str) -> int | None:
     """"9:30", "9h30", "09 h", "14" → minutes after midnight; None when unreadable."""
     cleaned = (text or "").strip().lower().replace(" ", "").replace("h", ":").rstrip(":")
     hours, _sep, minutes = cleaned.partition(":")
-    if not hours.isdigit() or (minutes and not minutes.isdigit()):
+    if not (hours.isascii() and hours.isdigit() and len(hours) <= 2) or \
+            (minutes and not (minutes.isascii() and minutes.isdigit() and len(minutes) <= 2)):
         return None
     value = int(hours) * 60 + int(minutes or 0)
     return value if 0 <= int(hours) < 24 and int(minutes or 0) < 60 else None

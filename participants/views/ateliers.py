@@ -18,6 +18,14 @@ from app.settings.services import get_setting
 from app.users.auth import require_permission
 from app.users.models import User
 from app.users.roles import Permission, Role
+from app.values import (
+    InvalidValue,
+    arg_date,
+    arg_year,
+    form_date,
+    form_ids,
+    parse_integer,
+)
 from participants.errors import InvalidData
 from participants.forms import BODY_LABELS
 from participants.models import (
@@ -48,30 +56,30 @@ class BadInput(InvalidData):
 
 
 def _date(name: str, label: str, required: bool = True) -> date | None:
-    raw = (request.form.get(name) or "").strip()
-    if not raw and not required:
-        return None
     try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise BadInput(_("%(f)s : date invalide (jj/mm/aaaa).", f=label)) from None
+        return form_date(name, label, required=required)
+    except InvalidValue as error:
+        raise BadInput(error.message) from None
 
 
-def _int(raw: str | None, label: str) -> int:
+def _int(raw: str | None, label: str, maximum: int = 10_000) -> int:
     try:
-        return int((raw or "").strip())
-    except ValueError:
-        raise BadInput(_("%(f)s : nombre attendu.", f=label)) from None
+        return parse_integer(raw, label, maximum=maximum)
+    except InvalidValue as error:
+        raise BadInput(error.message) from None
 
 
 def _hours(raw: str | None, label: str) -> int:
-    """"9", "2,5", "9:30", "9 h 30" → minutes (integers only)."""
+    """"9", "2,5", "9:30", "9 h 30" → minutes (integers only), a day at most."""
     text = (raw or "").strip().replace(",", ".")
     whole, dot, fraction = text.partition(".")
-    if whole.isdigit() and dot and fraction.isdigit():
-        return int(whole) * 60 + (int(fraction) * 60) // 10 ** len(fraction)
-    minutes = service.parse_clock(text)
-    if minutes is None:
+    minutes = None
+    if whole.isascii() and whole.isdigit() and dot and fraction.isascii() and \
+            fraction.isdigit() and len(whole) <= 2 and len(fraction) <= 2:
+        minutes = int(whole) * 60 + (int(fraction) * 60) // 10 ** len(fraction)
+    elif len(text) <= 12:
+        minutes = service.parse_clock(text)
+    if minutes is None or not 0 <= minutes <= 24 * 60:
         raise BadInput(_("%(f)s : durée invalide (ex. 9, 9:30 ou 15 h).", f=label))
     return minutes
 
@@ -104,10 +112,7 @@ def _atelier_or_404(code: str) -> Atelier:
 
 
 def _day_arg(name: str, default: date) -> date:
-    try:
-        return date.fromisoformat(request.args.get(name, ""))
-    except ValueError:
-        return default
+    return arg_date(name, _("Date"), default)
 
 
 @blueprint.route("/ateliers/")
@@ -455,7 +460,7 @@ def actions():
                 db.session, current_user.id, utcnow(),
                 _choice(ActionKind, "kind", _("Choisissez le type d'action.")),
                 request.form.get("title", ""), _date("day", _("Date")),
-                [int(v) for v in request.form.getlist("participants") if v.isdigit()],
+                form_ids("participants"),
                 request.form.get("notes", ""))
             return _("Action enregistrée.")
 
@@ -472,7 +477,7 @@ def actions():
 @require_permission(Permission.REPORTS_VIEW, *PEOPLE)
 def exits():
     """The yearly table of exits: counts only, no names (management may read it)."""
-    year = request.args.get("annee", type=int) or shop_date(utcnow()).year
+    year = arg_year("annee", shop_date(utcnow()).year)
     return render_template("participants/ateliers/exits.html",
                            table=service.exits_table(db.session, year),
                            labels=service.EXIT_LABELS, positive=service.POSITIVE_EXITS)

@@ -102,7 +102,7 @@ def test_jardin_prints_weighed_labels_only_and_configures_no_printer(client, mak
         assert client.get(path).status_code == 403, path
     token = csrf_token_from(client.get("/etiquettes/pesee").get_data(as_text=True))
     answer = client.post("/etiquettes/imprimante", data={
-        "csrf_token": token, "kind": "file", "target": "/tmp/jardin.txt", "model": "pos-5890"})
+        "csrf_token": token, "kind": "file", "target": "/srv/jardin.txt", "model": "pos-5890"})
     assert answer.status_code == 403
     assert get_setting(session, "labels.printer_target") == ""
     for kind in ("shelf", "sticker", "item", "card"):

@@ -108,8 +108,12 @@ def test_stocktake_by_scanning_then_validate(as_staff, session, make_product, re
     response = as_staff.post("/stock/inventaires", data={"csrf_token": token,
                                                           "label": "Rayon pâtes"})
     url = response.headers["Location"]
+    # A GET changes nothing (a link, a prefetch, a crawler): counting is a POST with CSRF.
+    as_staff.get(url + "?code=3017620422003")
+    assert as_staff.post(url, data={"code": "3017620422003"}).status_code == 400
+    assert "Pâtes 5 1 -4" not in page_text(as_staff.get(url))
     for _ in range(3):
-        as_staff.get(url + "?code=3017620422003")
+        as_staff.post(url, data={"code": "3017620422003", "csrf_token": token})
     page = as_staff.get(url)
     assert "Pâtes 5 3 -2" in page_text(page)
     assert stock_on_hand(session, pasta.id) == 5
