@@ -14,7 +14,11 @@ DEFAULTS: dict[str, Any] = {
     "shop.address": "CCAS — 1 place de la Mairie",
     "shop.siret": "",
     "shop.vat_exempt": True,
+    # Lock-outs: 5 failures for one account (or badge) from one computer; 20 failures of any
+    # account from one computer; 50 failures of one account from everywhere (a spread attack).
     "security.max_failed_logins": 5,
+    "security.max_failed_logins_per_address": 20,
+    "security.max_failed_logins_account": 50,
     "security.lockout_minutes": 15,
     # Stock: lots within this many days of their DLC are flagged; past DDM may still be sold.
     "stock.expiry_warning_days": 3,

@@ -23,8 +23,15 @@ def configure_login_manager(manager: LoginManager) -> None:
 
     @manager.user_loader
     def load_user(user_id: str) -> User | None:
-        user = db.session.get(User, int(user_id))
-        return user if user is not None and user.is_enabled else None
+        # "id.version": a session opened before a logout or a credential change is over.
+        identifier, _dot, version = (user_id or "").partition(".")
+        if not (identifier.isascii() and identifier.isdigit() and version.isascii()
+                and version.isdigit()) or len(identifier) > 10:
+            return None
+        user = db.session.get(User, int(identifier))
+        if user is None or not user.is_enabled or (user.session_version or 0) != int(version):
+            return None
+        return user
 
 
 def require_permission(permission: Permission, *alternatives: Permission) -> Callable:

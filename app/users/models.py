@@ -30,10 +30,20 @@ class User(UserMixin, Base):
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Part of the session's user id: logging out or changing a password, PIN, role or state
+    # raises it, and every session opened before (a cookie copied, another device) ends.
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     @property
     def is_active(self) -> bool:  # Flask-Login refuses disabled accounts
         return self.is_enabled
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_version or 0}"
+
+    def end_sessions(self) -> None:
+        """Every session of this account, here or elsewhere, ends at its next request."""
+        self.session_version = (self.session_version or 0) + 1
 
     def can(self, permission: Permission) -> bool:
         return role_allows(self.role, permission)

@@ -73,6 +73,9 @@ def logout():
     from_till = request.form.get("from") == "till"
     record_audit(db.session, actor_id=current_user.id, now=utcnow(), action="logout",
                  target=f"user:{current_user.id}")
+    # A copy of this session's cookie (another tab, a captured cookie) dies with it: the
+    # account's session version moves on, so every session opened before is over.
+    current_user.end_sessions()
     db.session.commit()
     logout_user()
     session.clear()
