@@ -39,10 +39,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _register_blueprints(flask_app)
 
     from app import errors, templating
+    from app.headers import register_security_headers
     from app.input_guard import register_input_guard
 
     errors.register_error_handlers(flask_app)
     register_input_guard(flask_app)
+    register_security_headers(flask_app)
     templating.register_template_helpers(flask_app)
 
     from app.cli import register_commands

@@ -107,3 +107,52 @@ def test_a_value_the_database_refuses_is_a_422_not_a_500(client, make_user, logi
     monkeypatch.setattr(app.views, "render_template", refused)
     response = client.get("/accueil", headers={"Accept": "application/json"})
     assert (response.status_code, response.get_json()["code"]) == (422, "invalid")
+
+
+def test_every_page_carries_the_security_headers(client, make_user, login):
+    make_user(Role.ADMIN, username="claire")
+    for response in (client.get("/login"), client.get("/nulle-part")):
+        assert response.headers["X-Frame-Options"] == "DENY"
+        assert response.headers["X-Content-Type-Options"] == "nosniff"
+        assert response.headers["Referrer-Policy"] == "same-origin"
+        policy = response.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in policy and "frame-ancestors 'none'" in policy
+        assert "unsafe-inline" not in policy
+    login("claire")
+    assert client.get("/admin/audit").headers["Cache-Control"] == "no-store"
+    static = client.get("/static/css/caisse.css")
+    assert "no-store" not in static.headers.get("Cache-Control", "")
+    static.close()
+
+
+def test_household_and_participant_pages_are_never_cached(client, make_user, login, session,
+                                                         now):
+    from app.settings.services import set_setting
+    from tests.conftest import seed_household
+
+    household = seed_household(session, "0420000000017", now)
+    set_setting(session, "epicerie.referents_see_all", True, now)
+    make_user(Role.REFERENT, username="sophie")
+    login("sophie")
+    for path in (f"/foyers/{household.id}", "/foyers/", f"/foyers/{household.id}/export",
+                 f"/foyers/{household.id}/export.json", "/ateliers/participants"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert response.headers["Cache-Control"] == "no-store", path
+
+
+def test_no_template_has_inline_scripts_styles_or_handlers():
+    """The Content-Security-Policy forbids them: a page would silently lose its behaviour."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    offenders = []
+    for template in root.glob("*/**/templates/**/*.html"):
+        if ".venv" in template.parts:
+            continue
+        text = template.read_text(encoding="utf-8")
+        if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text) or "<style" in text or \
+                re.search(r"\son[a-z]+=", text) or re.search(r"\sstyle=", text):
+            offenders.append(str(template.relative_to(root)))
+    assert offenders == []
