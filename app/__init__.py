@@ -45,6 +45,16 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.register_error_handlers(flask_app)
     register_input_guard(flask_app)
     register_security_headers(flask_app)
+
+    @flask_app.teardown_request
+    def _write_the_reads(error):  # noqa: ARG001
+        from app.audit.services import write_pending_reads
+
+        try:
+            write_pending_reads(db.session)
+        except Exception:  # noqa: BLE001 — logged; the answer has already gone
+            db.session.rollback()
+            flask_app.logger.exception("read audit could not be written")
     templating.register_template_helpers(flask_app)
 
     from app.cli import register_commands

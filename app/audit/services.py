@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -39,6 +40,93 @@ def record_audit(
     return entry
 
 
+def record_read(
+    session: Session,
+    *,
+    actor_id: int | None,
+    now: datetime,
+    action: str,
+    target: str | None = None,
+    details: dict[str, Any] | None = None,
+    remote_addr: str | None = None,
+) -> None:
+    """A read of people's data (a file opened, a list shown, a card checked), logged in its own
+    short transaction once the request is over: a form refused on the same page rolls its
+    own changes back, never the line saying who read the file. Outside a request (a script),
+    it is written at once."""
+    from flask import g, has_request_context
+
+    line = {"actor_id": actor_id, "now": now, "action": action, "target": target,
+            "details": details, "remote_addr": remote_addr}
+    if not has_request_context():
+        record_audit(session, **line)
+        return
+    g.setdefault("pending_reads", []).append(line)
+
+
+def write_pending_reads(session: Session) -> None:
+    """Called when a request ends: whatever the page did (committed, rolled back, failed),
+    its reads are written and committed on their own."""
+    from flask import g
+
+    lines = g.pop("pending_reads", None)
+    if not lines:
+        return
+    session.rollback()  # anything the page left uncommitted is not kept
+    for line in lines:
+        record_audit(session, **line)
+    session.commit()
+
+
+def forget_audit_details(session: Session, target: str) -> None:
+    """Anonymisation: the audit lines about a person (``household:12``) keep who did what and
+    when, never what was written."""
+    from sqlalchemy import update
+
+    session.execute(update(AuditEntry).where(AuditEntry.target == target).values(details={}))
+
+
+PAGE_SIZE = 50
+
+
+@dataclass(frozen=True)
+class AuditQuery:
+    actor_id: int | None = None
+    action: str | None = None  # an action ("login.failed") or a family ("login")
+    first_day: date | None = None
+    last_day: date | None = None
+    page: int = 1
+
+
+def search_audit(session: Session, query: AuditQuery) -> tuple[list[AuditEntry], int]:
+    """One page of the audit log, newest first, and how many lines match."""
+    from sqlalchemy import func, or_
+
+    from app.clock import SHOP_TIMEZONE
+
+    conditions = []
+    if query.actor_id:
+        conditions.append(AuditEntry.actor_id == query.actor_id)
+    if query.action:
+        conditions.append(or_(AuditEntry.action == query.action,
+                              AuditEntry.action.startswith(query.action + ".", autoescape=True)))
+    if query.first_day:
+        conditions.append(AuditEntry.at >= datetime.combine(
+            query.first_day, time.min, SHOP_TIMEZONE))
+    if query.last_day:
+        conditions.append(AuditEntry.at < datetime.combine(
+            query.last_day + timedelta(days=1), time.min, SHOP_TIMEZONE))
+    total = session.scalar(select(func.count(AuditEntry.id)).where(*conditions))
+    entries = session.scalars(
+        select(AuditEntry).where(*conditions).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .offset((max(1, query.page) - 1) * PAGE_SIZE).limit(PAGE_SIZE))
+    return list(entries), total
+
+
+def audit_action_names(session: Session) -> list[str]:
+    return sorted(session.scalars(select(AuditEntry.action).distinct()))
+
+
 def list_recent_audit(session: Session, limit: int = 200) -> list[AuditEntry]:
     return list(
         session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit))
@@ -65,6 +153,17 @@ ACTION_LABELS = {
     "user.enabled": "Compte réactivé",
     "user.disabled": "Compte désactivé",
     "user.pin_reset": "Nouveau code PIN",
+    "login.throttled": "Connexion refusée (trop d'essais depuis ce poste)",
+    "household.viewed": "Dossier de foyer ouvert",
+    "household.list_viewed": "Liste des foyers affichée",
+    "household.card_checked": "Carte de foyer lue à la caisse",
+    "household.card_printed": "Carte de foyer imprimée",
+    "household.anonymised": "Dossier de foyer anonymisé",
+    "participant.viewed": "Dossier de participant·e ouvert",
+    "participant.list_viewed": "Liste des participant·es affichée",
+    "participant.anonymised": "Dossier de participant·e anonymisé",
+    "labels.printer_changed": "Imprimante d'étiquettes réglée",
+    "till.printer_changed": "Imprimante de caisse réglée",
 }
 
 

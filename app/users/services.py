@@ -105,7 +105,7 @@ def create_user(session: Session, actor_id: int | None, now: datetime, data: New
         now=now,
         action="user.created",
         target=f"user:{user.id}",
-        details={"role": user.role.value, "username": username, "has_badge": bool(badge)},
+        details={"role": user.role.value, "has_badge": bool(badge)},
     )
     return user
 

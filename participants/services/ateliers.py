@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from app.audit.services import record_audit
+from app.audit.services import forget_audit_details, record_audit, record_read
 from app.settings.services import get_setting
 from participants.errors import InvalidData
 from participants.models import (
@@ -276,7 +276,7 @@ def end_contract(session: Session, actor_id: int, now: datetime, contract: Contr
     contract.end_reason = reason.strip()[:200]
     record_audit(session, actor_id=actor_id, now=now, action="contract.ended",
                  target=f"participant:{contract.participant_id}",
-                 details={"contract": contract.id, "reason": contract.end_reason})
+                 details={"contract": contract.id})
 
 
 def current_contract(participant: Participant, day: date) -> Contract | None:
@@ -577,7 +577,7 @@ def record_exit(session: Session, actor_id: int, now: datetime, participant: Par
             contract.ended_on = day
             contract.end_reason = _("Sortie : %(t)s", t=EXIT_LABELS[exit_type])
     record_audit(session, actor_id=actor_id, now=now, action="participant.exit",
-                 target=f"participant:{participant.id}", details={"type": exit_type.value})
+                 target=f"participant:{participant.id}")
 
 
 @dataclass(frozen=True)
@@ -616,8 +616,8 @@ def open_participant_file(session: Session, user, participant_id: int, now: date
     participant = session.get(Participant, participant_id)
     if participant is None or participant.anonymised_at is not None:
         return None
-    record_audit(session, actor_id=user.id, now=now, action="participant.viewed",
-                 target=f"participant:{participant.id}", remote_addr=remote_addr)
+    record_read(session, actor_id=user.id, now=now, action="participant.viewed",
+                target=f"participant:{participant.id}", remote_addr=remote_addr)
     return participant
 
 
@@ -643,6 +643,16 @@ def anonymise_participant(session: Session, actor_id: int, now: datetime,
     for evaluation in session.scalars(select(Evaluation).where(
             Evaluation.participant_id == participant.id)):
         evaluation.comment = None
+    for contract in participant.contracts:
+        contract.referent_name = "—"
+        contract.end_reason = None
+    # Group actions keep their date, kind and the number present; what was written about them
+    # (a title or notes may name the person) goes.
+    for action in session.scalars(select(TransversalAction).where(
+            TransversalAction.participants.any(Participant.id == participant.id))):
+        action.title = ACTION_LABELS.get(action.kind, str(action.kind))
+        action.notes = None
+    forget_audit_details(session, f"participant:{participant.id}")
     record_audit(session, actor_id=actor_id, now=now, action="participant.anonymised",
                  target=f"participant:{participant.id}")
 

@@ -10,7 +10,7 @@ from sqlalchemy import Select, or_, select
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEntry
-from app.audit.services import record_audit
+from app.audit.services import forget_audit_details, record_audit, record_read
 from app.settings.services import get_setting
 from app.text import fold_for_search
 from app.users.models import User
@@ -46,8 +46,8 @@ def open_household_file(
     )
     if household is None:
         raise NotAllowed(_("Ce dossier n'est pas dans ceux que vous suivez."))
-    record_audit(session, actor_id=user.id, now=now, action="household.viewed",
-                 target=f"household:{household.id}", remote_addr=remote_addr)
+    record_read(session, actor_id=user.id, now=now, action="household.viewed",
+                target=f"household:{household.id}", remote_addr=remote_addr)
     return household
 
 
@@ -94,7 +94,10 @@ def anonymise_household(session: Session, actor_id: int, now: datetime,
     for right in household.rights:
         right.personal_project = "—"
         right.decision_note = None
+    for card in household.cards:
+        card.revoked_reason = None
     household.anonymised_at = now
+    forget_audit_details(session, f"household:{household.id}")
     record_audit(session, actor_id=actor_id, now=now, action="household.anonymised",
                  target=f"household:{household.id}")
     session.flush()
@@ -147,7 +150,9 @@ def committee_view(right_household: Household, year: int) -> dict:
 
 def card_label_rows(session: Session, user: User, household_ids: list[int],
                     today) -> list[tuple[str, str, object]]:
-    """(display name, card code, right's end or None) of the cards this user may print."""
+    """(display name, card code, right's end or None) of the cards this user may print; each
+    printed card is a logged read of its household."""
+    from app.clock import utcnow
     from participants.services.rights import right_on
 
     households = session.scalars(households_visible_to(session, user).where(
@@ -157,4 +162,6 @@ def card_label_rows(session: Session, user: User, household_ids: list[int],
         right = right_on(household, today)
         rows.append((household.display_name, household.card_code,
                      right.ends_on if right else None))
+        record_read(session, actor_id=user.id, now=utcnow(), action="household.card_printed",
+                    target=f"household:{household.id}")
     return rows

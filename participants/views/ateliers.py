@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from app.audit.services import record_read
 from app.charts import line_chart
 from app.clock import shop_date, utcnow
 from app.extensions import db
@@ -167,6 +168,9 @@ def participants():
     people = db.session.scalars(select(Participant).where(Participant.anonymised_at.is_(None))
                                 .order_by(Participant.exit_date.is_not(None),
                                           Participant.first_name)).all()
+    record_read(db.session, actor_id=current_user.id, now=utcnow(),
+                action="participant.list_viewed", details={"count": len(people)},
+                remote_addr=request.remote_addr)
     return render_template("participants/ateliers/participants.html", people=people,
                            contracts={p.id: service.current_contract(p, today) for p in people},
                            statuses=STATUS_LABELS, fmt=service.format_minutes)

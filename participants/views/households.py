@@ -22,6 +22,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.api import error_payload
+from app.audit.services import record_read
 from app.clock import shop_date, utcnow
 from app.extensions import db
 from app.money import format_cents_plain
@@ -89,10 +90,8 @@ def _file(household_id: int) -> Household:
 
 
 def _read_only_file(household_id: int) -> Household:
-    """For pages that only show the file: the logged read is committed at once."""
-    household = _file(household_id)
-    db.session.commit()
-    return household
+    """For pages that only show the file (its read is logged when the page is done)."""
+    return _file(household_id)
 
 
 @blueprint.route("/foyers/")
@@ -100,6 +99,9 @@ def _read_only_file(household_id: int) -> Household:
 def households():
     query = request.args.get("q", "")
     found = search_households(db.session, current_user, query)
+    record_read(db.session, actor_id=current_user.id, now=utcnow(),
+                action="household.list_viewed", details={"count": len(found)},
+                remote_addr=request.remote_addr)
     today = shop_date(utcnow())
     return render_template("participants/households.html", households=found, query=query,
                            rights={h.id: right_on(h, today) for h in found}, today=today)
@@ -276,6 +278,9 @@ def till_card(code: str):
             current_app.extensions.get("caisse.household_spending", nothing_spent))
     except CardRefused as error:
         return jsonify(error_payload(404, error.message, "card_refused")), 404
+    record_read(db.session, actor_id=current_user.id, now=utcnow(),
+                action="household.card_checked", target=f"card:{answer.card_code}",
+                remote_addr=request.remote_addr)
     return jsonify(TillCardOut(
         card_code=answer.card_code, display_name=answer.display_name,
         right_valid=answer.right_valid, message=answer.message,

@@ -150,7 +150,7 @@ def record_cash_movement(
         "approved_by": approver.display_name if approver else None}, cash_session.till.code)
     record_audit(session, actor_id=actor.id, now=now, action="till.cash_movement",
                  target=f"session:{cash_session.id}",
-                 details={"amount_cents": amount_cents, "reason": movement.reason,
+                 details={"amount_cents": amount_cents,
                           "approved_by": approver.id if approver else None})
     return movement
 

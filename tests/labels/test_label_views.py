@@ -43,7 +43,7 @@ def test_bad_choices_are_explained(client, shelver, make_product):
     answer = client.post("/etiquettes/imprimer", data={
         "csrf_token": _token(client), "kind": "shelf", f"count-{rice.id}": "deux",
         "layout": "3x8", "start": "1", "output": "pdf"}, follow_redirects=True)
-    assert "Nombre d'étiquettes invalide." in page_text(answer)
+    assert "Nombre d'étiquettes : « deux » n'est pas un nombre entier" in page_text(answer)
     answer = client.post("/etiquettes/imprimer", data={
         "csrf_token": _token(client), "kind": "shelf", f"count-{rice.id}": "1",
         "layout": "3x8", "start": "30", "output": "pdf"}, follow_redirects=True)
