@@ -3,13 +3,13 @@ the same tables give the page, the CSV, the XLSX and the print version."""
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from markupsafe import Markup
 
+from app.exports import csv_writer, text_only
 from app.money import format_cents
 
 
@@ -88,7 +88,7 @@ def is_number(cell: Cell) -> bool:
 def to_csv(report: Report) -> bytes:
     """One CSV for the whole report (semicolons, UTF-8 with BOM: Excel opens it in French)."""
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = csv_writer(out)
     writer.writerow([report.title, report.period])
     for table in report.tables:
         writer.writerow([])
@@ -123,11 +123,14 @@ def to_xlsx(report: Report) -> bytes:
         sheet = book.create_sheet(f"{index}. {table.title}"[:31].replace("/", "-"))
         sheet.append([report.title, report.period])
         sheet.append(table.headers)
+        text_only(sheet[1])
+        text_only(sheet[2])
         for cell in sheet[2]:
             cell.font = Font(bold=True)
         for row in table.rows + ([table.total] if table.total else []):
             values = [_xlsx_value(cell) for cell in row]
             sheet.append([value for value, _ in values])
+            text_only(sheet[sheet.max_row])
             for cell, (_, number_format) in zip(sheet[sheet.max_row], values, strict=True):
                 if number_format:
                     cell.number_format = number_format

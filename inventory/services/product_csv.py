@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from app.exports import csv_writer
 from app.money import (
     InvalidAmount,
     format_cents_plain,
@@ -44,7 +45,7 @@ def export_products_csv(session: Session) -> str:
         .order_by(Product.search_name)
     )
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = csv_writer(out)
     writer.writerow(COLUMNS)
     for product in products:
         writer.writerow([

@@ -9,7 +9,6 @@ conditional update (ready → sold), so two tills can never sell the same item.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
@@ -20,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.services import record_audit
 from app.clock import SHOP_TIMEZONE
+from app.exports import csv_writer
 from app.orm import lock_for_update
 from inventory.errors import InvalidData
 from inventory.models import (
@@ -354,7 +354,7 @@ def percent(tenths: int | None) -> str:
 
 def tonnage_csv(rows: list[TonnageRow]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = csv_writer(out)
     writer.writerow(["Catégorie", "Collecté (kg)", "Réemployé (kg)", "Recyclé (kg)",
                      "Jeté (kg)", "Taux de réemploi"])
     for row in rows:

@@ -13,7 +13,6 @@ entries run from the entry after the previous monthly closure up to its own.
 
 from __future__ import annotations
 
-import csv
 import hashlib
 import io
 import json
@@ -25,6 +24,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.clock import SHOP_TIMEZONE
+from app.exports import csv_writer
 from pos.models import JournalEntry
 from pos.services.journal import GENESIS_HASH, Verification, append_entry, chain_hash
 
@@ -58,7 +58,7 @@ def _sha256(data: bytes) -> str:
 
 def _csv(header: list[str], rows: list[list]) -> bytes:
     out = io.StringIO()
-    writer = csv.writer(out, delimiter=";", lineterminator="\r\n")
+    writer = csv_writer(out)
     writer.writerow(header)
     writer.writerows(rows)
     return out.getvalue().encode("utf-8-sig")
