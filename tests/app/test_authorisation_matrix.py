@@ -11,6 +11,7 @@ from app.settings.services import set_setting
 from app.users.roles import Role, role_allows
 from tests.app.route_table import rules
 from tests.app.site_walk import log_in
+from tests.app.test_bad_input import _row_counts
 from tests.conftest import csrf_token_from
 
 SAMPLE_ARGUMENTS = {"code": "jardinage", "number": "R00001", "key": "ventes",
@@ -60,8 +61,11 @@ def test_each_role_reaches_exactly_what_the_role_table_gives(app, client, sessio
     wrong = []
     for rule, method, url in _requests(app):
         needed = getattr(app.view_functions[rule.endpoint], "required_permissions", None)
+        before = _row_counts(session) if method == "GET" else None
         response = _send(client, method, url, token)
         status = response.status_code
+        if before is not None and _row_counts(session) != before:
+            wrong.append(f"GET {url} wrote something: every change is a POST")
         if status >= 500:
             wrong.append(f"{method} {url}: {status}")
         elif needed is None:
