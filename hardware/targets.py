@@ -111,3 +111,14 @@ def check_target(kind: str, target: str, file_folder: Path | None) -> str:
         raise InvalidPrinterTarget("Nom de file CUPS : lettres, chiffres, « . », « _ » ou "
                                    "« - ».")
     return target
+
+
+def check_printer(kind: str, target: str, model: str, config) -> str:
+    """A printer chosen on a settings page (a till's, the label printer): its model is known
+    and its target checked against the site's limits; the target to store."""
+    from hardware.models import MODELS
+
+    if model not in MODELS:
+        raise InvalidPrinterTarget("Modèle d'imprimante inconnu.")
+    folder = config.get("PRINTER_FILE_FOLDER")
+    return check_target(kind, target, Path(folder) if folder else None)

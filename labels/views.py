@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 from datetime import timedelta
-from pathlib import Path
 
 from flask import (
     Blueprint,
@@ -33,7 +32,7 @@ from app.users.auth import require_permission
 from app.users.roles import Permission
 from app.values import InvalidValue, form_date, form_ids, form_integer, parse_integer
 from hardware.models import MODELS
-from hardware.targets import KINDS, InvalidPrinterTarget, check_target
+from hardware.targets import KINDS, InvalidPrinterTarget, check_printer
 from inventory.models import Product, RessourcerieItem, StockUnit
 from labels import services
 from labels.content import card_label
@@ -209,10 +208,8 @@ def printer():
         kind = request.form.get("kind", "none")
         model = request.form.get("model", "")
         try:
-            if model not in MODELS:
-                raise InvalidPrinterTarget(_("Modèle d'imprimante inconnu."))
-            target = check_target(kind, request.form.get("target", ""),
-                                  Path(current_app.config["PRINTER_FILE_FOLDER"]))
+            target = check_printer(kind, request.form.get("target", ""), model,
+                                   current_app.config)
         except InvalidPrinterTarget as error:
             flash(error.message, "error")
         else:

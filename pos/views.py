@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from flask import (
     Blueprint,
     abort,
@@ -26,7 +24,7 @@ from app.forms import EmptyForm
 from app.users.auth import require_permission
 from app.users.roles import Permission
 from hardware.models import DEFAULT_MODEL, MODELS
-from hardware.targets import KINDS, InvalidPrinterTarget, check_target
+from hardware.targets import KINDS, InvalidPrinterTarget, check_printer
 from pos.models import Till
 from pos.services.printing import printer_state, queue_test_page
 from pos.services.sessions import DENOMINATIONS
@@ -77,10 +75,8 @@ def admin_tills():
         kind = request.form.get("printer_kind", "none")
         model = request.form.get("printer_model", DEFAULT_MODEL)
         try:
-            if model not in MODELS:
-                raise InvalidPrinterTarget(_("Modèle d'imprimante inconnu."))
-            target = check_target(kind, request.form.get("printer_target", ""),
-                                  Path(current_app.config["PRINTER_FILE_FOLDER"]))
+            target = check_printer(kind, request.form.get("printer_target", ""), model,
+                                   current_app.config)
         except InvalidPrinterTarget as error:
             flash(error.message, "error")
             return redirect(url_for(".admin_tills"))
