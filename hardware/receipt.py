@@ -122,8 +122,12 @@ def render_receipt(document: ReceiptDocument, model: PrinterModel) -> bytes:
     out.rule()
     for item in document.lines:
         out.line(item.label)
-        detail = f"  {item.quantity} x {euros(item.unit_price_cents)}"
-        out.columns(f"{detail}  TVA {rate(item.vat_rate_bp)} %", euros(item.amount_cents))
+        # A weighed line shows its price per kilogram; the VAT rate only when VAT applies
+        # (a shop in "franchise en base" prints the one mention at the bottom, nothing else).
+        per = " / kg" if item.quantity.endswith("kg") else ""
+        detail = f"  {item.quantity} x {euros(item.unit_price_cents)}{per}"
+        vat = "" if document.vat_exempt else f"  TVA {rate(item.vat_rate_bp)} %"
+        out.columns(f"{detail}{vat}", euros(item.amount_cents))
         if item.reference_amount_cents is not None:
             out.line(f"  valeur {euros(item.reference_amount_cents)} - vous payez "
                      f"{euros(item.amount_cents)}")

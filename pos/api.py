@@ -277,6 +277,21 @@ def ressourcerie_item(number: str):
     ).model_dump())
 
 
+@blueprint.get("/stock/<int:product_id>")
+@require_permission(Permission.TILL_SELL)
+def product_stock(product_id: int):
+    """What the till checks when a product is scanned: how much is sellable (in its dates) and
+    how much is past them, so an expired-only product is refused at the scan."""
+    from inventory.models import Product
+    from inventory.services.ledger import sellable_stock
+
+    if db.session.get(Product, product_id) is None:
+        raise NotFound(_("Produit inconnu."))
+    sellable, expired = sellable_stock(db.session, product_id, shop_date(utcnow()))
+    return jsonify(schemas.StockOut(product_id=product_id, sellable=sellable,
+                                    expired=expired).model_dump())
+
+
 @blueprint.get("/tickets/<reference>")
 @require_permission(Permission.TILL_SELL)
 def ticket(reference: str):
@@ -387,6 +402,10 @@ OPERATIONS = [
      "summary": "Objet de la ressourcerie scanné", "response": schemas.ItemOut,
      "parameters": [{"name": "number", "in": "path", "required": True,
                      "schema": {"type": "string"}}]},
+    {"path": "/api/pos/stock/{product_id}", "method": "get",
+     "summary": "Stock vendable et périmé d'un produit scanné", "response": schemas.StockOut,
+     "parameters": [{"name": "product_id", "in": "path", "required": True,
+                     "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647}}]},
     {"path": "/api/pos/tickets/{reference}", "method": "get", "summary": "Lignes d'un ticket",
      "response": schemas.TicketOut,
      "parameters": [{"name": "reference", "in": "path", "required": True,

@@ -69,6 +69,12 @@ class ItemOut(BaseModel):
     message: str
 
 
+class StockOut(BaseModel):
+    product_id: int
+    sellable: int = Field(description="en stock et dans ses dates (pièces ou grammes)")
+    expired: int = Field(description="en stock mais au-delà de sa DLC (ou DDM si interdit)")
+
+
 class SaleOut(BaseModel):
     uuid: str
     ticket: str
@@ -274,4 +280,4 @@ API_MODELS = [LineIn, PaymentIn, SaleIn, ItemOut, SaleOut, OpenSessionIn, CashMo
               CloseSessionIn, RefundLineIn, RefundIn, SessionOut, XReportOut, TillIn, ReprintIn,
               PrinterStateOut, ApprovalSubject, ApprovalIn, ApprovalOut, AbandonIn, AbandonOut,
               CatalogueOut, SessionOpenedOut, CashMovementOut, SessionClosedOut, TicketOut,
-              ScansOut, ReprintOut, QueuedOut]
+              ScansOut, ReprintOut, QueuedOut, StockOut]

@@ -21,6 +21,7 @@ from app.audit.services import record_audit
 from app.clock import utcnow
 from app.extensions import db
 from app.forms import EmptyForm
+from app.settings.services import get_setting
 from app.users.auth import require_permission
 from app.users.roles import Permission
 from hardware.models import DEFAULT_MODEL, MODELS
@@ -55,7 +56,8 @@ def till():
         "pos/till.html", till=codes[chosen], operator=current_user,
         denominations=DENOMINATIONS,
         can_create_products=current_user.can(Permission.STOCK_MANAGE),
-        can_supervise=current_user.can(Permission.TILL_SUPERVISE)))
+        can_supervise=current_user.can(Permission.TILL_SUPERVISE),
+        scan_gap_ms=get_setting(db.session, "till.scanner_mean_gap_ms")))
     response.set_cookie(TILL_COOKIE, chosen, max_age=3600 * 24 * 365, samesite="Lax",
                         httponly=True)
     return response
@@ -105,7 +107,6 @@ def admin_journal():
     """Verify the inalterable journal, see its closures and events, download monthly archives."""
     import json
 
-    from app.settings.services import get_setting
     from pos.models import JournalEntry, JournalHead
     from pos.services.journal import software_version, verify_and_record
     from pos.services.journal_archive import (

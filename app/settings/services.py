@@ -39,6 +39,9 @@ DEFAULTS: dict[str, Any] = {
     # for RSA engagement contracts), and what a jardin delivery counts when nobody planned it.
     "ateliers.min_weekly_minutes": 9 * 60,
     "ateliers.harvest_minutes": 3 * 60,
+    # Scanners: a burst of keys ending with Enter is a scan when its mean gap is under this
+    # (slow scanners and a busy browser's stalls pass, a person typing does not).
+    "till.scanner_mean_gap_ms": 50,
     # Till: a cash difference above this needs a staff badge at closing.
     "till.difference_badge_threshold_cents": 1000,
     # Till: cash put in or taken out beyond this needs an encadrant·e's badge and PIN.

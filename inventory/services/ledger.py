@@ -83,10 +83,30 @@ def _fefo_order():
     return (expiry.is_(None), expiry, Lot.received_at, Lot.id)
 
 
+def format_quantity(product: Product, quantity: int) -> str:
+    from app.quantities import format_grams
+
+    return format_grams(quantity) if product.unit.value == "kg" else str(quantity)
+
+
 def lot_is_sellable(lot: Lot, today: date, sell_past_ddm: bool) -> bool:
     if lot.use_by is not None and lot.use_by < today:
         return False
     return not (lot.best_before is not None and lot.best_before < today and not sell_past_ddm)
+
+
+def sellable_stock(session: Session, product_id: int, today: date) -> tuple[int, int]:
+    """(sellable, past its date) units of a product in stock: what the till checks at the scan
+    so that a product whose stock is past its DLC is refused there, not after payment."""
+    sell_past_ddm = bool(get_setting(session, "stock.sell_past_ddm"))
+    sellable = expired = 0
+    for lot in session.scalars(select(Lot).where(Lot.product_id == product_id,
+                                                 Lot.remaining_quantity > 0)):
+        if lot_is_sellable(lot, today, sell_past_ddm):
+            sellable += lot.remaining_quantity
+        else:
+            expired += lot.remaining_quantity
+    return sellable, expired
 
 
 def _locked_lots_with_stock(session: Session, product_ids: list[int]) -> dict[int, list[Lot]]:
@@ -159,6 +179,16 @@ def withdraw_many(
                 raise NotSellable(
                     _("« %(p)s » n'a aucun lot en stock : faites d'abord une réception.",
                       p=product.name)
+                )
+            in_date = sum(max(left_in_lot[lot.id], 0) for lot in sellable)
+            if quantity > in_date and len(sellable) < len(lots):
+                # Units past their date are still on the books: those in the basket may be
+                # them. The books never go negative on a good lot while that is possible.
+                raise NotSellable(
+                    _("« %(p)s » : %(n)s vendable(s) en stock, le reste a dépassé sa date "
+                      "limite. Vérifiez la date des articles du panier et retirez ceux qui "
+                      "sont périmés.", p=product.name,
+                      n=format_quantity(product, in_date))
                 )
             lots = sellable
         else:

@@ -156,3 +156,14 @@ def test_no_template_has_inline_scripts_styles_or_handlers():
                 re.search(r"\son[a-z]+=", text) or re.search(r"\sstyle=", text):
             offenders.append(str(template.relative_to(root)))
     assert offenders == []
+
+
+def test_no_page_tells_a_phone_to_hide_its_keyboard(client, make_user, login, session, now):
+    """inputmode="None" (the macro's empty default rendered as text) showed no keyboard on a
+    phone: the jardin could not even log in from the garden."""
+    assert 'inputmode="None"' not in client.get("/login").get_data(as_text=True)
+    make_user(Role.ENCADRANT, username="karim")
+    login("karim")
+    for path in ("/stock/jardin", "/stock/receptions", "/stock/products/new", "/accueil"):
+        html = client.get(path).get_data(as_text=True)
+        assert 'inputmode="None"' not in html and "=None" not in html, path

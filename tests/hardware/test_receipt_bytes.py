@@ -77,3 +77,18 @@ def test_refused_connection_is_an_offline_error():
     with pytest.raises(PrinterError) as error:
         send(PrinterConnection("network", f"127.0.0.1:{port}", timeout_seconds=1), b"x")
     assert error.value.state == "offline"
+
+
+def test_one_vat_regime_on_a_receipt_and_weighed_lines_per_kilogram():
+    import dataclasses
+
+    exempt = decode(render_receipt(DOCUMENT, MODELS["epson-tm-t20ii"])).text
+    assert "TVA non applicable, art. 293 B du CGI" in exempt
+    assert "TVA 5,5 %" not in exempt  # no rate on the lines of a shop that charges no VAT
+    assert "1,250 kg x 3,20 € / kg" in exempt
+    assert "2 x 2,29 €" in exempt and "2 x 2,29 € / kg" not in exempt
+    charged = decode(render_receipt(dataclasses.replace(
+        DOCUMENT, vat_exempt=False, vat_breakdown=((550, 163, 9),)),
+        MODELS["epson-tm-t20ii"])).text
+    assert "TVA non applicable" not in charged
+    assert "TVA 5,5 %" in charged and "TVA 5,5 % sur 1,63 €" in charged

@@ -150,6 +150,50 @@ def test_expired_lot_is_refused_at_the_till(session, open_till, cashier, now, ma
         sell(session, cashier, now, [sale_line(ham.id, 1)], [PaymentRequest(CASH, 299)], 299)
 
 
+def test_mixed_lots_never_go_negative_while_expired_units_are_on_the_books(
+        session, open_till, cashier, now, make_product, receive):
+    """Two in date, five past their DLC: three in the basket may be expired ones. The sale is
+    refused (saying how many are sellable) and no lot goes negative; the till asked first."""
+    from inventory.models import Lot
+    from inventory.services.ledger import sellable_stock
+
+    ham = make_product("Jambon", 299)
+    receive(ham, 5, use_by=TODAY - timedelta(days=1), at=now - timedelta(days=5))
+    receive(ham, 2, use_by=TODAY + timedelta(days=3))
+    assert sellable_stock(session, ham.id, TODAY) == (2, 5)
+    with pytest.raises(InvalidRequest, match="2 vendable"):
+        sell(session, cashier, now, [sale_line(ham.id, 3)], [PaymentRequest(CASH, 897)], 897)
+    assert all(lot.remaining_quantity >= 0 for lot in session.scalars(select(Lot)))
+    sell(session, cashier, now, [sale_line(ham.id, 2)], [PaymentRequest(CASH, 598)], 598)
+    assert sellable_stock(session, ham.id, TODAY) == (0, 5)
+    # Without expired units, the shelf is the truth: the sale goes through (stock negative).
+    pasta = make_product("Pâtes", 109)
+    receive(pasta, 1, best_before=TODAY + timedelta(days=200))
+    sell(session, cashier, now, [sale_line(pasta.id, 2)], [PaymentRequest(CASH, 218)], 218)
+    assert stock_on_hand(session, pasta.id) == -1
+
+
+def test_the_till_asks_the_stock_of_a_scanned_product(session, client, make_user, now,
+                                                      make_product, receive):
+    from tests.conftest import csrf_token_from
+
+    ham = make_product("Jambon", 299)
+    receive(ham, 4, use_by=TODAY - timedelta(days=1), at=now - timedelta(days=5))
+    make_user(cashier_role(), badge_code="0410000000014", pin="1234")
+    token = csrf_token_from(client.get("/login/badge").get_data(as_text=True))
+    client.post("/login/badge", data={"badge": "0410000000014", "pin": "1234",
+                                      "csrf_token": token})
+    answer = client.get(f"/api/pos/stock/{ham.id}").get_json()
+    assert answer == {"product_id": ham.id, "sellable": 0, "expired": 4}
+    assert client.get("/api/pos/stock/2147483647").get_json()["code"] == "not_found"
+
+
+def cashier_role():
+    from app.users.roles import Role
+
+    return Role.CAISSIER
+
+
 def test_absurd_quantities_and_unknown_products(session, open_till, cashier, now, pasta):
     with pytest.raises(InvalidRequest, match="quantité invalide"):
         sell(session, cashier, now, [sale_line(pasta.id, 1_000_001)],

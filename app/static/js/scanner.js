@@ -1,56 +1,72 @@
 // Keyboard-wedge scanners type a code in a burst and press Enter. Wherever the focus is, such a
-// burst is taken out of the field it fell into and handed to the page's scan field
-// (`data-scan-target`), whose form is submitted. AZERTY-shifted digits (&é"'(-è_çà) are
-// repaired by the server. One key delivered late by a busy machine does not break a burst, and
-// a person typing (slower) just before a scan is not mixed into it.
-const FAST_MS = 30;
-const PAUSE_MS = 150;
+// burst is taken out of the field it fell into and handed to the page (`onScan`), or to the
+// page's scan field (`data-scan-target`), whose form is submitted. AZERTY-shifted digits
+// (&é"'(-è_çà) are repaired by the server.
+//
+// Timing comes from the events' own timestamps (when the key was pressed, not when a busy page
+// got round to it). A burst is the run of keys ending at Enter with no stall longer than
+// STALL_MS; it is a scan when its mean gap is under the site's setting (50 ms by default:
+// slow scanners and stalls of a busy browser pass, a person typing does not). A scanner's Enter
+// never reaches a button: a burst that is too short or broken is refused aloud
+// (`onIncomplete`: "scan incomplet, recommencez"), never silently lost nor "clicked".
+const STALL_MS = 160;
 const MIN_LENGTH = 6;
+const DEFAULT_MEAN_GAP_MS = 50;
+const MIN_RUN = 3;  // keys at a scanner's pace before an Enter counts as a scanner's
+const PASSWORD_SCAN_LENGTH = 8;
 
-// The end of what was typed that came at a scanner's pace, or "": keys less than 30 ms apart,
-// allowing a late key (up to two) between fast ones, as a busy machine delivers them.
-function burstAtEnd(keys, times) {
+// The run of keys ending at the last one with no stall longer than STALL_MS.
+export function burstAtEnd(keys, times) {
   let start = keys.length - 1;
-  let lateKeys = 0;
-  while (start > 0) {
-    const gap = times[start] - times[start - 1];
-    const before = start > 1 ? times[start - 1] - times[start - 2] : Infinity;
-    if (gap < FAST_MS) {
-      start -= 1;
-    } else if (gap < PAUSE_MS && before < FAST_MS && lateKeys < 2) {
-      lateKeys += 1;
-      start -= 1;
-    } else {
-      break;
-    }
-  }
-  const code = keys.slice(start).join("");
-  return code.length >= MIN_LENGTH ? code : "";
+  while (start > 0 && times[start] - times[start - 1] <= STALL_MS) start -= 1;
+  const run = keys.slice(start);
+  const span = times[times.length - 1] - times[start];
+  return { code: run.join(""), meanGap: run.length > 1 ? span / (run.length - 1) : Infinity };
 }
 
-export function installScanner({ onScan, target } = {}) {
+function meanGapSetting() {
+  const holder = document.querySelector("[data-scan-gap-ms]");
+  const value = holder ? Number(holder.dataset.scanGapMs) : NaN;
+  return Number.isFinite(value) && value > 0 ? value : DEFAULT_MEAN_GAP_MS;
+}
+
+export function installScanner({ onScan, onIncomplete, target } = {}) {
   let keys = [];
   let times = [];
+  const maxMeanGap = meanGapSetting();
   document.addEventListener("keydown", (event) => {
-    const now = performance.now();
+    const now = event.timeStamp;
     const last = times.length ? times[times.length - 1] : -Infinity;
     if (event.key === "Enter") {
-      const code = now - last < PAUSE_MS ? burstAtEnd(keys, times) : "";
+      const burst = now - last <= STALL_MS && keys.length ? burstAtEnd(keys, times)
+        : { code: "", meanGap: Infinity };
       keys = [];
       times = [];
-      if (!code) return;
+      const scannerPaced = burst.code.length >= MIN_RUN && burst.meanGap < maxMeanGap;
+      if (!scannerPaced) return;  // a person pressing Enter: the page does what it does
       const field = document.activeElement;
-      // The scan field, and fields that take a scan themselves (a ticket, a badge), keep it.
-      if (field === target || (field && field.hasAttribute("data-scan-own"))) return;
-      event.preventDefault();
-      if (field && "value" in field && field.value.endsWith(code)) {
-        field.value = field.value.slice(0, -code.length);
+      // A PIN typed quickly (or by a password manager) in a password field is not a scan; a
+      // badge scanned into it (13 digits) still is.
+      if (field && field.type === "password" && burst.code.length < PASSWORD_SCAN_LENGTH) return;
+      const ownsScans = field === target || (field && field.hasAttribute("data-scan-own"));
+      if (field && "value" in field && !ownsScans && field.value.endsWith(burst.code)) {
+        field.value = field.value.slice(0, -burst.code.length);
       }
-      onScan(code);
+      if (burst.code.length < MIN_LENGTH) {
+        event.preventDefault();  // never presses the focused button
+        event.stopPropagation();
+        if (onIncomplete) onIncomplete(burst.code);
+        return;
+      }
+      // The scan field, and fields that take a scan themselves (a ticket, a badge), keep it.
+      if (ownsScans) return;
+      event.preventDefault();
+      event.stopPropagation();
+      onScan(burst.code);
       return;
     }
-    if (event.key.length !== 1) return;
-    if (now - last >= PAUSE_MS) {
+    if (event.key.length !== 1 || event.ctrlKey || event.altKey || event.metaKey) return;
+    if (now - last > STALL_MS) {
       keys = [];
       times = [];
     }
@@ -64,14 +80,29 @@ export function installScanner({ onScan, target } = {}) {
   document.documentElement.dataset.scanner = "ready";
 }
 
+export const INCOMPLETE_MESSAGE = "Scan incomplet : recommencez le scan.";
+
 // Pages with a `[data-scan-target]` input get the behaviour without more code.
 const scanField = document.querySelector("[data-scan-target]");
 if (scanField) {
+  let status = null;  // created when there is something to say
   installScanner({
     target: scanField,
     onScan(code) {
+      if (status) status.remove();
+      status = null;
       scanField.value = code;
       scanField.form.requestSubmit();
+    },
+    onIncomplete() {
+      if (!status) {
+        status = document.createElement("p");
+        status.className = "message message-error scan-status";
+        status.setAttribute("role", "alert");
+        scanField.insertAdjacentElement("afterend", status);
+      }
+      status.textContent = INCOMPLETE_MESSAGE;
+      scanField.focus();
     },
   });
 }

@@ -3,7 +3,7 @@ import { ApiError, call, isRefusal } from "./api.js";
 import { Cart } from "./cart.js";
 import { formatCents, formatGrams, parseCents, parseKilograms } from "./money.js";
 import { Nomenclature } from "./nomenclature.js";
-import { installScanner } from "../../../static/js/scanner.js";
+import { INCOMPLETE_MESSAGE, installScanner } from "../../../static/js/scanner.js";
 
 const $ = (selector) => document.querySelector(selector);
 const root = $("#till-app");
@@ -15,6 +15,7 @@ let catalogueTag = null;
 let products = [];
 let pad = "";
 let weighing = null; // a product waiting for its weight
+let justAdded = -1; // the line to scroll to and flash at the next render
 
 // ---- messages -------------------------------------------------------------------------------
 function say(text, kind = "info") {
@@ -57,7 +58,12 @@ function render() {
     row.querySelector(".line-name").textContent = line.name;
     row.addEventListener("click", () => { cart.selected = index; render(); });
     list.append(row);
+    if (index === justAdded) {
+      row.classList.add("just-added");
+      row.scrollIntoView({ block: "nearest" });
+    }
   });
+  justAdded = -1;
   $("#cart-empty").hidden = cart.lines.length > 0;
   const household = cart.household;
   const banner = $("#household");
@@ -165,11 +171,33 @@ async function handleScan(raw) {
     return;
   }
   if (result.product.unit !== "kg" && result.quantity === null) result.quantity = 1;
+  if (!(await stockAllows(result.product, result.quantity || 0))) return;
   // A weighed or priced label: the server reads the code again, it never takes our figures.
   const label = ["weight", "price", "price_to_weight"].includes(result.kind) ? result.code : null;
   cart.add(result.product, result.quantity, result.priceCents ?? null, label);
+  justAdded = cart.selected;
   say(`${result.product.name} ajouté.`, "ok");
   render();
+}
+
+// Refuse at the scan, not after payment: a product whose stock is past its date limit, or more
+// of it than is still in date while expired units are on the books. Without an answer (network)
+// the line is added: the server checks again when the sale is validated.
+async function stockAllows(product, quantity) {
+  let stock;
+  try {
+    stock = await call("GET", `/api/pos/stock/${product.id}`);
+  } catch {
+    return true;
+  }
+  const inCart = cart.lines.filter((l) => l.productId === product.id)
+    .reduce((sum, l) => sum + l.quantity, 0);
+  if (stock.expired <= 0 || inCart + quantity <= stock.sellable) return true;
+  const amount = (q) => (product.unit === "kg" ? formatGrams(q) : `${q}`);
+  say(stock.sellable > 0
+    ? `« ${product.name} » : plus que ${amount(stock.sellable)} dans ses dates ; le reste a dépassé sa date limite. Vérifiez la date de l'article : s'il est périmé, ne le vendez pas.`
+    : `« ${product.name} » : tout le stock a dépassé sa date limite. Ne le vendez pas : mettez l'article de côté pour un·e encadrant·e.`, "error");
+  return false;
 }
 
 async function addItem(number) {
@@ -177,6 +205,7 @@ async function addItem(number) {
     const item = await call("GET", `/api/pos/objets/${encodeURIComponent(number)}`);
     if (!item.sellable) { say(item.message, "error"); return; }
     if (!cart.addItem(item)) { say(`L'objet ${number} est déjà dans le panier.`, "error"); return; }
+    justAdded = cart.selected;
     say(`${item.label} ajouté — ticket imprimé avec la garantie.`, "ok");
   } catch (error) {
     report(error);
@@ -253,13 +282,15 @@ async function readScale() {
   }
 }
 
-function applyWeight() {
+async function applyWeight() {
   if (refuseWhileSending()) return;
   const product = weighing || null;
   const grams = parseKilograms(pad);
   if (!product) { applyQuantity(); return; }
   if (!grams || grams > 500000) { say("Tapez un poids en kg (ex. : 1,250).", "error"); return; }
+  if (!(await stockAllows(product, grams))) return;
   cart.add(product, grams);
+  justAdded = cart.selected;
   weighing = null;
   pad = "";
   say(`${product.name} : ${formatGrams(grams)}.`, "ok");
@@ -369,6 +400,7 @@ function addPayment(method) {
 function askReceipt() {
   if (cart.frozen || cart.due > 0 || !cart.lines.length) return;
   $("#receipt-question").hidden = false;
+  $("#receipt-yes").focus();
 }
 
 // The first "Valider" freezes the cart on one UUID; every later tap, reload or retry sends
@@ -792,7 +824,31 @@ on("#open-panel", "input", () => {
   $("#open-total").textContent = formatCents(sumDetail(countFrom($("#open-panel"))));
 });
 
-installScanner({ target: $("#manual-code"), onScan: handleScan });
+// The counting pads (opening float, closing): keys fill the count the cashier last touched.
+document.querySelectorAll("[data-count-pad]").forEach((keypad) => {
+  const panel = keypad.closest("section");
+  let field = null;
+  panel.addEventListener("focusin", (event) => {
+    if (event.target.matches("input[data-denomination]")) field = event.target;
+  });
+  keypad.addEventListener("click", (event) => {
+    const key = event.target.closest("[data-count-key]")?.dataset.countKey;
+    if (!key) return;
+    field = field || panel.querySelector("input[data-denomination]");
+    const value = field.value || "";
+    if (key === "clear") field.value = "";
+    else if (key === "back") field.value = value.slice(0, -1);
+    else if (value.length < 5) field.value = value === "0" ? key : value + key;
+    field.dispatchEvent(new Event("input", { bubbles: true }));
+    field.focus();
+  });
+});
+
+installScanner({
+  target: $("#manual-code"),
+  onScan: handleScan,
+  onIncomplete: () => say(INCOMPLETE_MESSAGE, "error"),
+});
 
 (async () => {
   render();
