@@ -14,6 +14,7 @@ const MIN_LENGTH = 6;
 const DEFAULT_MEAN_GAP_MS = 50;
 const MIN_RUN = 3;  // keys at a scanner's pace before an Enter counts as a scanner's
 const PASSWORD_SCAN_LENGTH = 8;
+const ALMOST = 2.5;  // up to 2.5 × the mean gap: a held-up scanner, not a person
 
 // The run of keys ending at the last one with no stall longer than STALL_MS.
 export function burstAtEnd(keys, times) {
@@ -30,10 +31,22 @@ function meanGapSetting() {
   return Number.isFinite(value) && value > 0 ? value : DEFAULT_MEAN_GAP_MS;
 }
 
+function isTextField(element) {
+  if (!element) return false;
+  if (element.tagName === "TEXTAREA") return true;
+  return element.tagName === "INPUT" &&
+    !["button", "submit", "reset", "checkbox", "radio", "image"].includes(element.type);
+}
+
 export function installScanner({ onScan, onIncomplete, target } = {}) {
   let keys = [];
   let times = [];
   const maxMeanGap = meanGapSetting();
+  const refuse = (event) => {  // never presses the focused button; says so aloud
+    event.preventDefault();
+    event.stopPropagation();
+    if (onIncomplete) onIncomplete();
+  };
   document.addEventListener("keydown", (event) => {
     const now = event.timeStamp;
     const last = times.length ? times[times.length - 1] : -Infinity;
@@ -42,24 +55,31 @@ export function installScanner({ onScan, onIncomplete, target } = {}) {
         : { code: "", meanGap: Infinity };
       keys = [];
       times = [];
-      const scannerPaced = burst.code.length >= MIN_RUN && burst.meanGap < maxMeanGap;
-      if (!scannerPaced) return;  // a person pressing Enter: the page does what it does
       const field = document.activeElement;
+      const textField = isTextField(field);
       // A PIN typed quickly (or by a password manager) in a password field is not a scan; a
       // badge scanned into it (13 digits) still is.
       if (field && field.type === "password" && burst.code.length < PASSWORD_SCAN_LENGTH) return;
+      const fast = burst.code.length >= MIN_RUN;
+      if (!fast || burst.meanGap >= maxMeanGap) {
+        // Too slow for a scanner, yet too fast for a person choosing a button: a scanner held
+        // up by a busy machine. Its Enter must not press the button that has the focus.
+        if (fast && !textField && burst.meanGap < maxMeanGap * ALMOST) refuse(event);
+        return;  // otherwise a person pressing Enter: the page does what it does
+      }
       const ownsScans = field === target || (field && field.hasAttribute("data-scan-own"));
-      if (field && "value" in field && !ownsScans && field.value.endsWith(burst.code)) {
+      if (ownsScans) {
+        // The field itself received every key: what it holds is the scan.
+        if ((field.value || "").trim().length < MIN_LENGTH) refuse(event);
+        return;
+      }
+      if (textField && field.value.endsWith(burst.code)) {
         field.value = field.value.slice(0, -burst.code.length);
       }
       if (burst.code.length < MIN_LENGTH) {
-        event.preventDefault();  // never presses the focused button
-        event.stopPropagation();
-        if (onIncomplete) onIncomplete(burst.code);
+        refuse(event);
         return;
       }
-      // The scan field, and fields that take a scan themselves (a ticket, a badge), keep it.
-      if (ownsScans) return;
       event.preventDefault();
       event.stopPropagation();
       onScan(burst.code);

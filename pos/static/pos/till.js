@@ -68,7 +68,10 @@ function render() {
   const household = cart.household;
   const banner = $("#household");
   banner.hidden = !household;
-  if (household) {
+  if (!household) {  // the next customer: no one's name, rate or allowance left in the page
+    ["#household-name", "#household-status", "#household-rate", "#household-remaining"]
+      .forEach((selector) => { $(selector).textContent = ""; });
+  } else {
     $("#household-name").textContent = household.display_name;
     $("#household-status").textContent = household.message;
     $("#household-rate").textContent = household.right_valid
