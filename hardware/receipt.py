@@ -42,6 +42,7 @@ class ReceiptDocument:
     hash_start: str | None = None
     duplicate_number: int | None = None
     is_refund: bool = False
+    refund_of: str | None = None  # an avoir: the ticket it gives money back on
     footer: tuple[str, ...] = field(default_factory=tuple)
 
 
@@ -115,7 +116,14 @@ def render_receipt(document: ReceiptDocument, model: PrinterModel) -> bytes:
         out.style(align="center", bold=True, double_height=True)
         out.line(f"DUPLICATA n° {document.duplicate_number}")
         out.style(align="center", bold=False, normal_textsize=True)
-    out.line("REMBOURSEMENT" if document.is_refund else "")
+    if document.is_refund:  # a credit note ("avoir"): what goes back, on which ticket
+        out.style(align="center", bold=True, double_height=True)
+        out.line("AVOIR")
+        out.style(align="center", bold=False, normal_textsize=True)
+        out.line(f"Remboursement du ticket {document.refund_of}" if document.refund_of
+                 else "Remboursement")
+    else:
+        out.line("")
     out.style(align="left")
     out.columns(f"Ticket {document.ticket}", document.printed_at)
     out.columns(document.till_name, document.operator)
@@ -139,7 +147,8 @@ def render_receipt(document: ReceiptDocument, model: PrinterModel) -> bytes:
         out.columns("Valeur des produits", euros(document.reference_total_cents))
         out.columns("Vous payez", euros(document.total_cents))
     for label, amount in document.payments:
-        out.columns(label, euros(amount))
+        out.columns(f"Rendu - {label.lower()}" if document.is_refund else label,
+                    euros(abs(amount) if document.is_refund else amount))
     if document.change_cents:
         out.columns("Rendu", euros(document.change_cents))
     out.rule()

@@ -295,15 +295,23 @@ def product_stock(product_id: int):
 @blueprint.get("/tickets/<reference>")
 @require_permission(Permission.TILL_SELL)
 def ticket(reference: str):
+    from inventory.models import Product
+    from pos.services.refunds import refundable_by_method
+
     sale = find_ticket(db.session, reference)
     already = refunded_quantities(db.session, sale)
+    units = dict(db.session.execute(select(Product.id, Product.unit).where(
+        Product.id.in_({line.product_id for line in sale.lines if line.product_id}))).all())
     return jsonify(schemas.TicketOut(
         ticket=ticket_reference(db.session.get(Till, sale.till_id).code, sale.number),
         total_cents=sale.total_cents, created_at=sale.created_at.isoformat(),
         lines=[schemas.TicketLineOut(
             line_id=line.id, label=line.label, quantity=line.quantity,
+            unit="item" if line.item_id else str(units.get(line.product_id, "piece")),
             refundable=line.quantity - already.get(line.id, 0),
-            amount_cents=line.amount_cents) for line in sale.lines]).model_dump())
+            amount_cents=line.amount_cents) for line in sale.lines],
+        refundable_by_method={method.value: amount for method, amount in
+                              refundable_by_method(db.session, sale).items()}).model_dump())
 
 
 @blueprint.post("/refunds")

@@ -245,6 +245,7 @@ class SessionClosedOut(BaseModel):
 class TicketLineOut(BaseModel):
     line_id: int
     label: str
+    unit: str = Field(description="piece, kg (quantités en grammes) ou item")
     quantity: int
     refundable: int
     amount_cents: int
@@ -255,6 +256,8 @@ class TicketOut(BaseModel):
     total_cents: int
     created_at: str
     lines: list[TicketLineOut]
+    refundable_by_method: dict[str, int] = Field(
+        description="ce qui peut encore être rendu par moyen de paiement (centimes)")
 
 
 class ScanOut(BaseModel):

@@ -60,6 +60,13 @@ def _quantity(quantity: int, unit: StockUnit) -> str:
     return str(quantity)
 
 
+def _ticket_of(session: Session, sale_id: int | None) -> str | None:
+    if sale_id is None:
+        return None
+    original = session.get(Sale, sale_id)
+    return f"{session.get(Till, original.till_id).code}-{original.number:06d}"
+
+
 def receipt_document(session: Session, sale: Sale, duplicate_number: int | None = None):
     till = session.get(Till, sale.till_id)
     operator = session.get(User, sale.operator_id)
@@ -94,6 +101,7 @@ def receipt_document(session: Session, sale: Sale, duplicate_number: int | None 
         vat_exempt=vat_exempt,
         vat_breakdown=tuple((rate, base, vat) for rate, (base, vat) in sorted(breakdown.items())),
         duplicate_number=duplicate_number, is_refund=sale.kind == SaleKind.REFUND,
+        refund_of=_ticket_of(session, sale.refund_of_id),
         hash_start=_hash_start(session, f"{till.code}-{sale.number:06d}"),
         warranty_mentions=_warranty_mentions(session, sale),
     )

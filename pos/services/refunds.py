@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.audit.services import record_audit
-from app.money import round_half_away
+from app.money import format_cents, round_half_away
 from app.orm import lock_key
 from app.users.models import User
 from inventory.models import Lot, MovementKind, StockMovement
@@ -45,6 +45,25 @@ def refunded_quantities(session: Session, sale: Sale) -> dict[int, int]:
         .join(Sale, Sale.id == SaleLine.sale_id)
         .where(Sale.refund_of_id == sale.id).group_by(SaleLine.refund_of_line_id))
     return {line_id: -int(total) for line_id, total in rows}
+
+
+def refundable_by_method(session: Session, sale: Sale) -> dict[PaymentMethod, int]:
+    """What can still go back to the customer each way: what the sale took that way (cash net
+    of change) less what refunds of it already gave back that way."""
+    left = dict.fromkeys(PaymentMethod, 0)
+    for payment in sale.payments:
+        left[payment.method] += payment.amount_cents
+    refunded = session.execute(
+        select(SalePayment.method, func.sum(SalePayment.amount_cents))
+        .join(Sale, Sale.id == SalePayment.sale_id)
+        .where(Sale.refund_of_id == sale.id).group_by(SalePayment.method))
+    for method, total in refunded:
+        left[method] += int(total)  # refund payments are negative
+    return {method: max(0, amount) for method, amount in left.items()}
+
+
+METHOD_NAMES = {PaymentMethod.CASH: "en espèces", PaymentMethod.CARD: "par carte",
+                PaymentMethod.CHEQUE: "par chèque"}
 
 
 @dataclass(frozen=True)
@@ -131,11 +150,21 @@ def record_refund(
                                   request.ticket.strip())
         elif request.restock:
             _restock(session, original, line, quantity, context)
+    allowed = refundable_by_method(session, original)[request.method]
+    if -refund.total_cents > allowed:
+        raise InvalidRequest(_(
+            "Ce ticket ne peut plus rendre que %(a)s %(m)s : choisissez un autre moyen de "
+            "remboursement (la carte ou le chèque ne rendent que ce qu'ils ont payé).",
+            a=format_cents(allowed), m=METHOD_NAMES[request.method]))
     refund.payments.append(SalePayment(method=request.method, amount_cents=refund.total_cents,
                                        tendered_cents=refund.total_cents))
+    refund.receipt_requested = True  # the avoir is the customer's proof: always printed
     session.add(refund)
     session.flush()
     journal_sale(session, refund)
+    from pos.services.printing import queue_sale_printing
+
+    queue_sale_printing(session, refund, now)  # the avoir, and the drawer for cash
     record_audit(session, actor_id=approver.id, now=now, action="till.refund",
                  target=f"sale:{refund.uuid}", details={"ticket": request.ticket.strip(),
                                                         "total_cents": refund.total_cents})

@@ -138,7 +138,7 @@ def test_a_day_at_the_till(page, app):
     page.get_by_role("button", name="Rembourser").click()
     _approve(page)
     expect(page.locator("#till-message")).to_have_text(
-        _money("Remboursement C1-000002 : rendez 0,38 €."))
+        _money("Remboursement C1-000002 : rendez 0,38 € (espèces) — avoir imprimé."))
     assert _stock(app, "Riz long grain 1 kg") == 40
 
     # Closing with a difference: 60 € float + 2,03 € cash − 0,38 € refund = 61,65 € expected.

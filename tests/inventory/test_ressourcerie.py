@@ -33,6 +33,7 @@ from inventory.services.ressourcerie import (
     tonnage,
     tonnage_csv,
 )
+from pos.models import PaymentMethod
 
 TODAY = date(2026, 11, 23)
 
@@ -196,7 +197,8 @@ def test_sold_once_with_the_guarantee_on_the_receipt(session, ready_washer, make
     # A return under warranty sends it back to the workshop, with a note in its log.
     record_refund(session, cashier, till_now, shop_date(till_now), RefundRequest(
         str(uuid.uuid4()), "C1", ready_washer.sold_ticket, ((sale.lines[0].id, 1),), False,
-        approve(cashier, "refund", at=till_now, ticket=ready_washer.sold_ticket)))
+        approve(cashier, "refund", at=till_now, ticket=ready_washer.sold_ticket),
+        PaymentMethod.CARD))
     assert ready_washer.state == ItemState.IN_REPAIR
     assert "Retour sous garantie" in ready_washer.repairs[-1].notes
 

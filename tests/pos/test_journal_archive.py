@@ -51,7 +51,7 @@ def two_months(session, till, cashier, supervisor, make_product, receive, approv
                 str(uuid.uuid4()), "C1", f"C1-{sales[0].number:06d}",
                 ((sales[0].lines[0].id, 1),), True,
                 approve(supervisor, "refund", at=moment,
-                        ticket=f"C1-{sales[0].number:06d}")))
+                        ticket=f"C1-{sales[0].number:06d}"), sales[0].payments[0].method))
         close_session(session, cash_session, cashier, moment,
                       {"cash": 10_000, "card": 10_000, "cheque": 0}, "compté",
                       approve(supervisor, "close", at=moment, counted={

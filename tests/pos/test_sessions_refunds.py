@@ -146,3 +146,53 @@ def test_cash_movements_have_bounds_an_approval_and_a_drawer(session, open_till,
                                  None, uuid=key)
     assert again.id == first.id
     assert x_report(session, open_till).expected["cash"] == 500
+
+
+def test_a_refund_goes_back_the_way_it_was_paid_and_prints_an_avoir(
+        session, open_till, cashier, supervisor, now, make_product, receive, approve):
+    """Paid 5,00 € by card and 2,50 € in cash: at most 5,00 € back by card, 2,50 € in cash.
+    The avoir is printed (negative lines, "Rendu - espèces", the original ticket, weighed
+    lines in kg) and the drawer opens for cash."""
+    from sqlalchemy import select
+
+    from inventory.models import StockUnit
+    from pos.models import JobKind, PrintJob
+    from pos.services.refunds import refundable_by_method
+    from tests.hardware.escpos_decoder import decode
+
+    open_till.till.printer_kind = "simulator"
+    oil = make_product("Huile", 250)
+    tomatoes = make_product("Tomates", 400, StockUnit.KILOGRAM)
+    receive(oil, 10)
+    receive(tomatoes, 5000)
+    sale, _ = record_sale(session, cashier, now, TODAY, SaleRequest(
+        str(uuid.uuid4()), "C1", (sale_line(oil.id, 1), sale_line(tomatoes.id, 1250)),
+        (PaymentRequest(CARD, 500), PaymentRequest(CASH, 250)), 750))
+    ticket = f"C1-{sale.number:06d}"
+    assert refundable_by_method(session, sale) == {CASH: 250, CARD: 500,
+                                                   PaymentMethod.CHEQUE: 0}
+    with pytest.raises(InvalidRequest, match="ne peut plus rendre que 2,50\xa0€ en espèces"):
+        record_refund(session, cashier, now, TODAY, RefundRequest(
+            str(uuid.uuid4()), "C1", ticket, ((sale.lines[1].id, 1250),), True,
+            approve(supervisor, "refund", ticket=ticket), CASH))
+    with pytest.raises(InvalidRequest, match="par chèque"):
+        record_refund(session, cashier, now, TODAY, RefundRequest(
+            str(uuid.uuid4()), "C1", ticket, ((sale.lines[0].id, 1),), True,
+            approve(supervisor, "refund", ticket=ticket), PaymentMethod.CHEQUE))
+    refund, _ = record_refund(session, cashier, now, TODAY, RefundRequest(
+        str(uuid.uuid4()), "C1", ticket, ((sale.lines[1].id, 1250),), True,
+        approve(supervisor, "refund", ticket=ticket), CARD))
+    assert refund.total_cents == -500
+    assert refundable_by_method(session, sale)[CARD] == 0
+    jobs = session.scalars(select(PrintJob).where(PrintJob.sale_id == refund.id)).all()
+    assert [job.kind for job in jobs] == [JobKind.RECEIPT]  # by card: no drawer
+    text = decode(jobs[0].data).text
+    assert "AVOIR" in text and f"Remboursement du ticket {ticket}" in text
+    assert "-1,250 kg x 4,00 € / kg" in text
+    assert "Rendu - carte bancaire" in text and "5,00 €" in text
+    cash_back, _ = record_refund(session, cashier, now, TODAY, RefundRequest(
+        str(uuid.uuid4()), "C1", ticket, ((sale.lines[0].id, 1),), True,
+        approve(supervisor, "refund", ticket=ticket), CASH))
+    kinds = {job.kind for job in session.scalars(select(PrintJob).where(
+        PrintJob.sale_id == cash_back.id))}
+    assert kinds == {JobKind.RECEIPT, JobKind.DRAWER}

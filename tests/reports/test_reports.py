@@ -95,8 +95,8 @@ def november(session, shop, approve):
     day_at_till(session, cashier, till, at(10), [
         ([sale_line(rice.id, 2), sale_line(tomatoes.id, 1500)], CASH, card)],
         counted_cash_delta=-100, reason="Erreur de rendu")
-    # 15/11: a public sale by card, refunded the same day (back on the shelf).
-    public = day_at_till(session, cashier, till, at(15), [([sale_line(rice.id, 1)], CARD,
+    # 15/11: a public sale in cash, refunded in cash the same day (back on the shelf).
+    public = day_at_till(session, cashier, till, at(15), [([sale_line(rice.id, 1)], CASH,
                                                             None)])[0]
     refund_session = open_session(session, till, cashier, at(15, hour=17), {"500": 1})
     record_refund(session, cashier, at(15, hour=17), date(2026, 11, 15), RefundRequest(
@@ -143,7 +143,7 @@ def test_sales_report(session, november):
         ["Ventes", "3", "4,96\xa0€"], ["Remboursements", "1", "-2,50\xa0€"],
         ["Total encaissé", "4", "2,46\xa0€"]]
     assert cells(report, "Par moyen de paiement") == [
-        ["Carte bancaire", "2,50\xa0€"], ["Espèces", "-0,04\xa0€"], ["Total", "2,46\xa0€"]]
+        ["Espèces", "2,46\xa0€"], ["Total", "2,46\xa0€"]]
     assert cells(report, "Par taux de TVA") == [["5,5 %", "2,46\xa0€"],
                                                 ["Total", "2,46\xa0€"]]
     assert cells(report, "Par catégorie") == [
