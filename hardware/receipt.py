@@ -168,6 +168,24 @@ def render_receipt(document: ReceiptDocument, model: PrinterModel) -> bytes:
     return out.finish(cut=True)
 
 
+def render_session_report(model: PrinterModel, title: str, header: tuple[str, ...],
+                          rows: tuple[tuple[str, int], ...], notes: tuple[str, ...] = ()) -> bytes:
+    """An X (during the day) or Z (at closing) report on the till's printer: amounts in cents."""
+    out = _Writer(model)
+    out.style(align="center", bold=True, double_height=True)
+    out.line(title)
+    out.style(align="left", bold=False, normal_textsize=True)
+    for text in header:
+        out.line(text)
+    out.rule()
+    for label, cents in rows:
+        out.columns(label, euros(cents))
+    out.rule()
+    for text in notes:
+        out.line(text)
+    return out.finish(cut=True)
+
+
 def render_test_page(model: PrinterModel, title: str) -> bytes:
     out = _Writer(model)
     out.style(align="center", bold=True)

@@ -29,7 +29,12 @@ from inventory.models import BarcodeRule, Product
 from pos import schemas
 from pos.errors import NotFound, TillError
 from pos.models import PaymentMethod, Sale, SaleKind, Till
-from pos.services.printing import printer_state, queue_drawer, queue_duplicate
+from pos.services.printing import (
+    printer_state,
+    queue_drawer,
+    queue_duplicate,
+    queue_session_report,
+)
 from pos.services.refunds import RefundRequest, find_ticket, record_refund, refunded_quantities
 from pos.services.sales import (
     AbandonRequest,
@@ -188,6 +193,19 @@ def session_x():
     return jsonify(schemas.XReportOut(**report.__dict__).model_dump())
 
 
+@blueprint.post("/session/x/print")
+@require_permission(Permission.TILL_SELL)
+def print_session_x():
+    """The X report on the till's printer (the day so far; nothing is closed)."""
+    till = till_by_code(db.session, parse_body(schemas.TillIn).till)
+    if till.printer_kind == "none":
+        raise ApiError(_("Aucune imprimante n'est réglée pour cette caisse."), 409, "no_printer")
+    queue_session_report(db.session, _current(till, allow_stale=True), utcnow(),
+                         current_user.display_name)
+    db.session.commit()
+    return jsonify({"queued": True})
+
+
 @blueprint.post("/session/close")
 @require_permission(Permission.TILL_SELL)
 def session_close():
@@ -196,6 +214,9 @@ def session_close():
                                                 allow_stale=True),
                            current_user, utcnow(), body.counted.model_dump(), body.reason,
                            body.approval_token)
+    till = db.session.get(Till, closed.till_id)
+    if till.printer_kind != "none":  # the Z report comes out with the closing
+        queue_session_report(db.session, closed, utcnow(), current_user.display_name)
     db.session.commit()
     return jsonify(schemas.SessionClosedOut(
         difference_cents=closed.difference_cents, expected=closed.expected,
@@ -399,6 +420,9 @@ OPERATIONS = [
      "body": schemas.CashMovementIn, "response": schemas.CashMovementOut},
     {"path": "/api/pos/session/x", "method": "get", "summary": "Rapport X",
      "response": schemas.XReportOut, "parameters": [TILL_QUERY]},
+    {"path": "/api/pos/session/x/print", "method": "post",
+     "summary": "Imprimer le rapport X sur l'imprimante de la caisse",
+     "body": schemas.TillIn, "response": schemas.QueuedOut},
     {"path": "/api/pos/session/close", "method": "post", "summary": "Clôture et comptage",
      "body": schemas.CloseSessionIn, "response": schemas.SessionClosedOut},
     {"path": "/api/pos/sales", "method": "post", "summary": "Valider une vente (une seule fois "

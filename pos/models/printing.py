@@ -16,6 +16,7 @@ class JobKind(enum.StrEnum):
     DUPLICATE = "duplicate"
     DRAWER = "drawer"
     TEST = "test"
+    REPORT = "report"  # an X or Z report
 
 
 class JobStatus(enum.StrEnum):

@@ -27,6 +27,7 @@ from hardware.receipt import (
     ReceiptLine,
     drawer_kick,
     render_receipt,
+    render_session_report,
     render_test_page,
 )
 from hardware.transport import PrinterError, configured_connection, send
@@ -167,6 +168,33 @@ def queue_duplicate(session: Session, sale: Sale, now: datetime) -> PrintJob:
 def queue_test_page(session: Session, till: Till, now: datetime) -> PrintJob:
     return _enqueue(session, till, JobKind.TEST,
                     render_test_page(_model(till), f"Test d'impression — {till.name}"), now)
+
+
+def queue_session_report(session: Session, cash_session, now: datetime, operator: str) -> PrintJob:
+    """The X report of an open session, or the Z report of a closed one, on its till's printer."""
+    from pos.models import SessionStatus
+    from pos.services.sessions import x_report
+
+    till = session.get(Till, cash_session.till_id)
+    report = x_report(session, cash_session)
+    closed = cash_session.status != SessionStatus.OPEN
+    rows = [("Ventes", report.total_cents), ("Espèces", report.by_method["cash"]),
+            ("Carte bancaire", report.by_method["card"]), ("Chèques", report.by_method["cheque"]),
+            ("Fond de caisse", report.float_cents),
+            ("Entrées/sorties d'espèces", report.cash_movements_cents),
+            ("Espèces attendues", report.expected["cash"])]
+    notes = [f"{report.sales_count} vente(s), {report.refunds_count} remboursement(s)"]
+    if closed and cash_session.counted is not None:
+        rows += [(f"Compté - {label}", cash_session.counted.get(key, 0)) for key, label in
+                 (("cash", "espèces"), ("card", "carte"), ("cheque", "chèques"))]
+        rows.append(("Écart", cash_session.difference_cents or 0))
+    moment = format_datetime(now.astimezone(SHOP_TIMEZONE), "dd/MM/yyyy HH:mm")
+    data = render_session_report(
+        _model(till), "RAPPORT Z (clôture)" if closed else "RAPPORT X",
+        (get_setting(session, "shop.name"), f"{till.name} - {operator}",
+         f"Journée du {cash_session.business_date:%d/%m/%Y}, imprimé le {moment}"),
+        tuple(rows), tuple(notes))
+    return _enqueue(session, till, JobKind.REPORT, data, now)
 
 
 def queue_drawer(session: Session, till: Till, now: datetime) -> PrintJob:

@@ -58,10 +58,11 @@ def test_a_first_beneficiary_sale_on_one_screen_and_the_household_gone_after(sma
     _scan(page, TILL_PRODUCTS[1][2])
     expect(page.locator("#cart-lines li")).to_have_count(2)
     _on_screen(page, "#pay-button")
-    page.get_by_role("button", name="Payer").click()
-    page.get_by_role("button", name="Espèces").click()
+    expect(page.locator("#pay-button kbd")).to_have_text("F2")  # shortcuts shown on buttons
+    page.keyboard.press("F2")  # Payer
+    page.keyboard.press("F7")  # Espèces (the amount due)
     _on_screen(page, "#validate-button")
-    page.get_by_role("button", name="Valider la vente").click()
+    page.keyboard.press("F2")  # Valider la vente
     expect(page.locator("#receipt-question")).to_be_visible()
     _on_screen(page, "#receipt-yes")
     _on_screen(page, "#receipt-no")
@@ -105,14 +106,28 @@ def test_slow_scanners_and_stalls_are_read_whole_or_refused_aloud(small_page):
     _at_open_till(page)
     _fresh_cart(page)
     _scan(page, TILL_PRODUCTS[2][2])  # one line the button could delete
+    # A slow scanner, 40 ms per key, timed by the browser itself (the test runner's own pace
+    # does not blur it): each scan read whole.
+    for code in [code for _name, _price, code in TILL_PRODUCTS][:4]:
+        before = page.locator("#cart-lines li").count()
+        page.evaluate("""async (code) => {
+            const press = (key) => document.activeElement.dispatchEvent(
+                new KeyboardEvent("keydown", {key, bubbles: true, cancelable: true}));
+            for (const key of code) { press(key); await new Promise((r) => setTimeout(r, 40)); }
+            press("Enter");
+        }""", code)
+        expect(page.locator("#till-message")).to_contain_text("ajouté")
+        assert page.locator("#cart-lines li").count() >= before
+        page.evaluate("document.querySelector('#till-message').textContent = ''")
+    # Real keys with random stalls of a busy browser, the focus on « Supprimer la ligne »:
+    # added whole or refused aloud, and the button never pressed by the scanner's Enter.
     rng = random.Random(2026)
     codes = [code for _name, _price, code in TILL_PRODUCTS]
     outcomes = []
-    for attempt in range(14):
-        stalls = 0.0 if attempt < 6 else 0.15  # six plain slow scans, then a busy browser
+    for attempt in range(10):
         before = page.locator("#cart-lines li").count()
         page.locator("#remove-line").focus()
-        _type_like_a_scanner(page, codes[attempt % len(codes)], rng, stalls)
+        _type_like_a_scanner(page, codes[attempt % len(codes)], rng, 0.15)
         message = page.locator("#till-message")
         expect(message).not_to_have_text("")
         text = message.inner_text()
@@ -122,7 +137,7 @@ def test_slow_scanners_and_stalls_are_read_whole_or_refused_aloud(small_page):
         assert INCOMPLETE in text or "ajouté" in text, text
         outcomes.append("refused" if INCOMPLETE in text else "added")
         page.evaluate("document.querySelector('#till-message').textContent = ''")
-    assert outcomes[:6] == ["added"] * 6  # 40 ms per key is a scan
+    assert "added" in outcomes
     # A burst broken by a long stall: the tail alone is refused aloud, not silently lost.
     page.locator("#remove-line").focus()
     page.keyboard.type(codes[0][:9], delay=10)

@@ -211,3 +211,36 @@ def test_an_interrupted_receipt_comes_again_as_a_copy_and_a_late_drawer_never(
     kick = queue_drawer(session, till, later)
     assert claim_next_job(session, "worker-2", later + timedelta(seconds=61)) is None
     assert kick.status == JobStatus.FAILED and "abandonné" in kick.last_error
+
+
+def test_x_and_z_reports_print_on_the_tills_printer(client, session, till, cashier, now, pasta):
+    from app.clock import utcnow
+    from pos.services.sessions import open_session
+    from tests.conftest import csrf_token_from
+
+    open_session(session, till, cashier, utcnow(), {"2000": 1})
+    token = csrf_token_from(client.get("/login/badge").get_data(as_text=True))
+    client.post("/login/badge", data={"badge": cashier.badge_code, "pin": "1234",
+                                      "csrf_token": token})
+    headers = {"X-CSRFToken": csrf_token_from(client.get("/pos/till?till=C1").get_data(
+        as_text=True))}
+    answer = client.post("/api/pos/session/x/print", json={"till": "C1"}, headers=headers)
+    assert (answer.status_code, answer.get_json()["code"]) == (409, "no_printer")
+    till.printer_kind = "simulator"
+    body = {"uuid": str(uuid.uuid4()), "till": "C1",
+            "lines": [{"product_id": pasta.id, "quantity": 2}],
+            "payments": [{"method": "cash", "amount_cents": 218}], "expected_total_cents": 218}
+    assert client.post("/api/pos/sales", json=body, headers=headers).status_code == 201
+    assert client.post("/api/pos/session/x/print", json={"till": "C1"},
+                       headers=headers).get_json() == {"queued": True}
+    report = session.scalars(select(PrintJob).where(PrintJob.kind == JobKind.REPORT)).one()
+    text = decode(report.data).text
+    assert "RAPPORT X" in text and "1 vente(s), 0 remboursement(s)" in text
+    assert "Espèces attendues" in text and "22,18 €" in text
+    closed = client.post("/api/pos/session/close", json={
+        "till": "C1", "counted": {"cash": 2218, "card": 0, "cheque": 0}}, headers=headers)
+    assert closed.status_code == 200, closed.get_json()
+    z = session.scalars(select(PrintJob).where(PrintJob.kind == JobKind.REPORT)
+                        .order_by(PrintJob.id.desc())).first()
+    text = decode(z.data).text
+    assert "RAPPORT Z (clôture)" in text and "Compté - espèces" in text and "Écart" in text

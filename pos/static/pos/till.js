@@ -824,6 +824,20 @@ on("#close-form", "submit", closeSession);
 on("#close-button", "click", showClose);
 on("#x-button", "click", showXReport);
 on("#x-close", "click", () => { $("#x-report").hidden = true; });
+on("#x-print", "click", () => printerAction("/api/pos/session/x/print",
+  () => "Rapport X envoyé à l'imprimante."));
+
+// Keyboard shortcuts, shown on the buttons (<kbd>F2</kbd>…): the visible, usable button with
+// that key is pressed. Several share a key when only one is on screen at a time (F2: Payer,
+// then Valider, then Oui).
+document.addEventListener("keydown", (event) => {
+  if (!/^F\d{1,2}$|^Escape$/.test(event.key) || event.ctrlKey || event.altKey) return;
+  const button = [...document.querySelectorAll(`#till-app [data-key="${event.key}"]`)]
+    .find((candidate) => !candidate.disabled && candidate.offsetParent !== null);
+  if (!button) return;
+  event.preventDefault();
+  button.click();
+});
 on("#cash-in", "click", () => cashMovement(1));
 on("#cash-out", "click", () => cashMovement(-1));
 on("#reprint-button", "click", () => printerAction("/api/pos/printer/reprint",
