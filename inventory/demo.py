@@ -150,6 +150,7 @@ def load_demo(session, context) -> list[str]:
         product = Product(
             name=name, category_id=categories["Fruits et légumes"].id, unit=StockUnit.KILOGRAM,
             reference_price_cents=price_per_kg, vat_rate_bp=550, is_active=True, created_at=now,
+            quick_key=True,  # loose vegetables: a big button at the till, then the scale
         )
         product.barcodes.append(ProductBarcode(code=complete_ean13(f"21{index:05d}00000")))
         session.add(product)

@@ -59,6 +59,8 @@ class ProductForm(FlaskForm):
     per_visit_limit = IntegerField(_l("Limite par passage (bénéficiaires)"),
                                    validators=[Optional(), NumberRange(min=1)], maximum=1000)
     is_active = BooleanField(_l("En vente"), default=True)
+    quick_key = BooleanField(_l("Touche rapide à la caisse (produit sans code-barres : légumes "
+                                "du jardin, pain, vrac)"))
     barcode = StringField(_l("Code-barres"), validators=[Optional(), Length(max=32)])
 
     def vat_bp(self) -> int:

@@ -17,6 +17,7 @@ from sqlalchemy import (
     UniqueConstraint,
     event,
 )
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.orm import Base, UTCDateTime, string_enum
@@ -100,6 +101,8 @@ class Product(Base):
     net_content: Mapped[int | None] = mapped_column(Integer)
     per_visit_limit: Mapped[int | None] = mapped_column(Integer)
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A big button at the till (loose goods without a barcode), in its category's group.
+    quick_key: Mapped[bool] = mapped_column(Boolean, default=False, server_default=sa_false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     # When the price last changed: shelf labels printed before it must be reprinted.
     price_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

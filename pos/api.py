@@ -98,14 +98,15 @@ def _sale_out(sale, created: bool) -> dict:
 @require_permission(Permission.TILL_SELL)
 def catalogue():
     products = db.session.scalars(
-        select(Product).options(selectinload(Product.barcodes)).where(Product.is_active)
-        .order_by(Product.id))
+        select(Product).options(selectinload(Product.barcodes), selectinload(Product.category))
+        .where(Product.is_active).order_by(Product.id))
     rules = db.session.scalars(select(BarcodeRule).order_by(BarcodeRule.sequence, BarcodeRule.id))
     payload = {
         "products": [{"id": p.id, "name": p.name, "unit": p.unit.value,
                       "price_cents": p.reference_price_cents, "vat_rate_bp": p.vat_rate_bp,
                       "per_visit_limit": p.per_visit_limit,
-                      "barcodes": [b.code for b in p.barcodes]} for p in products],
+                      "barcodes": [b.code for b in p.barcodes], "category": p.category.name,
+                      "search": p.search_name, "quick_key": p.quick_key} for p in products],
         "rules": [{"kind": r.kind.value, "pattern": r.pattern} for r in rules],
     }
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))

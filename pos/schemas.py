@@ -214,6 +214,9 @@ class CatalogueProduct(BaseModel):
     vat_rate_bp: int
     per_visit_limit: int | None
     barcodes: list[str]
+    category: str = Field(description="catégorie (groupe des touches rapides)")
+    search: str = Field(description="nom replié (minuscules, sans accents) pour la recherche")
+    quick_key: bool = Field(description="touche rapide à la caisse (produit sans code)")
 
 
 class CatalogueRule(BaseModel):

@@ -30,6 +30,7 @@ class ProductData:
     net_content: int | None = None
     per_visit_limit: int | None = None
     is_active: bool = True
+    quick_key: bool = False
 
 
 def normalise_barcode(code: str) -> str:

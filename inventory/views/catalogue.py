@@ -52,7 +52,7 @@ def _product_data(form: ProductForm) -> ProductData:
         name=form.name.data, category_id=form.category_id.data, unit=StockUnit(form.unit.data),
         reference_price_cents=form.price.cents, vat_rate_bp=form.vat_bp(),
         net_content=form.net_content.data, per_visit_limit=form.per_visit_limit.data,
-        is_active=form.is_active.data,
+        is_active=form.is_active.data, quick_key=form.quick_key.data,
     )
 
 

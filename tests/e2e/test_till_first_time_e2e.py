@@ -216,3 +216,47 @@ def test_axe_finds_no_serious_violation(page, app, who, paths):
         if violations:
             found["/foyers/<id>"] = violations
     assert found == {}
+
+
+def test_a_loose_vegetable_by_quick_key_and_a_product_found_by_name(small_page, app):
+    """Tomatoes from the jardin have no barcode: a big button, then the (simulated) scale; the
+    coffee is found by typing « cafe »."""
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from app.clock import utcnow
+    from app.extensions import db
+    from app.settings.services import set_setting
+    from hardware.scale import ScaleSimulator
+    from inventory.models import Product
+
+    scale = ScaleSimulator()
+    scale.next_frame = b"\x02 1.234\r"
+    try:
+        with app.app_context(), Session(db.engine) as session:
+            session.scalar(select(Product).where(Product.name == "Tomates du jardin")) \
+                .quick_key = True
+            set_setting(session, "hardware.scale_port", scale.port_name, utcnow())
+            session.commit()
+        page = small_page
+        _at_open_till(page)
+        _fresh_cart(page)
+        page.get_by_role("button", name="Sans code-barres").click()
+        dialog = page.get_by_role("dialog", name="Produits sans code-barres")
+        expect(dialog.get_by_role("heading", name="Épicerie")).to_be_visible()
+        dialog.get_by_role("button", name=_money("Tomates du jardin — 3,20 € / kg")).click()
+        expect(page.locator("#till-message")).to_contain_text("Pesez « Tomates du jardin »")
+        page.get_by_role("button", name="Lire la balance").click()
+        line = page.locator("#cart-lines li").first
+        expect(line).to_contain_text("Tomates du jardin")
+        expect(line).to_contain_text(_money("1,234 kg"))
+        expect(line).to_contain_text(_money("3,95 €"))  # 1,234 kg × 3,20 €, rounded
+
+        page.get_by_role("button", name="Sans code-barres").click()
+        page.get_by_label("Chercher par le nom").fill("cafe")
+        dialog.get_by_role("button", name=_money("Café moulu 250 g — 3,29 €")).click()
+        expect(page.locator("#cart-lines li")).to_have_count(2)
+        expect(page.locator("#till-message")).to_have_text("Café moulu 250 g ajouté.")
+        page.get_by_role("button", name="Annuler la vente").click()
+    finally:
+        scale.close()

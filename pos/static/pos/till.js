@@ -227,6 +227,78 @@ async function identifyHousehold(code) {
   render();
 }
 
+// ---- goods without a barcode: quick keys by category, and the name search ----------------------
+function fold(text) {  // as the server folds names: "Pâtes" and "pates" meet on "pates"
+  return text.replace(/[œŒ]/g, "oe").replace(/[æÆ]/g, "ae").normalize("NFKD")
+    .replace(/\p{M}/gu, "").toLowerCase().replace(/\s+/g, " ").trim();
+}
+
+function productButton(product) {
+  const item = document.createElement("li");
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "button";
+  button.textContent = `${product.name} — ${formatCents(product.price_cents)}${product.unit === "kg" ? " / kg" : ""}`;
+  button.addEventListener("click", () => chooseProduct(product));
+  item.append(button);
+  return item;
+}
+
+function openProducts() {
+  if (refuseWhileSending()) return;
+  const keys = $("#quick-keys");
+  keys.replaceChildren();
+  const groups = new Map();
+  products.filter((p) => p.quick_key).forEach((product) => {
+    if (!groups.has(product.category)) groups.set(product.category, []);
+    groups.get(product.category).push(product);
+  });
+  [...groups.keys()].sort((a, b) => a.localeCompare(b, "fr")).forEach((category) => {
+    const title = document.createElement("h3");
+    title.textContent = category;
+    const grid = document.createElement("ul");
+    grid.className = "quick-grid";
+    groups.get(category).sort((a, b) => a.name.localeCompare(b.name, "fr"))
+      .forEach((product) => grid.append(productButton(product)));
+    keys.append(title, grid);
+  });
+  $("#product-search").value = "";
+  $("#product-results").replaceChildren();
+  $("#products-panel").hidden = false;
+  $("#product-search").focus();
+}
+
+function searchProducts() {
+  const wanted = fold($("#product-search").value);
+  const results = $("#product-results");
+  results.replaceChildren();
+  if (wanted.length < 3) return;
+  const found = products.filter((p) => p.search.includes(wanted)).slice(0, 12);
+  found.forEach((product) => results.append(productButton(product)));
+  if (!found.length) {
+    const none = document.createElement("li");
+    none.textContent = `Aucun produit pour « ${$("#product-search").value.trim()} ».`;
+    results.append(none);
+  }
+}
+
+async function chooseProduct(product) {
+  $("#products-panel").hidden = true;
+  if (refuseWhileSending()) return;
+  if (product.unit === "kg") {  // weighed: the scale, or the weight typed on the pad
+    weighing = product;
+    pad = "";
+    say(`Pesez « ${product.name} » : « Lire la balance », ou tapez le poids en kg puis « Poids ».`, "info");
+    render();
+    return;
+  }
+  if (!(await stockAllows(product, 1))) return;
+  cart.add(product, 1);
+  justAdded = cart.selected;
+  say(`${product.name} ajouté.`, "ok");
+  render();
+}
+
 // ---- numeric pad ----------------------------------------------------------------------------
 function padKey(key) {
   if (key === "clear") pad = "";
@@ -277,7 +349,7 @@ async function changePrice() {
 async function readScale() {
   try {
     const reading = await call("GET", "/api/balance");
-    pad = String(reading.grams / 1000).replace(".", ",");
+    pad = `${Math.floor(reading.grams / 1000)},${String(reading.grams % 1000).padStart(3, "0")}`;
     render();
     applyWeight();
   } catch (error) {
@@ -824,6 +896,9 @@ on("#close-form", "submit", closeSession);
 on("#close-button", "click", showClose);
 on("#x-button", "click", showXReport);
 on("#x-close", "click", () => { $("#x-report").hidden = true; });
+on("#products-button", "click", openProducts);
+on("#products-close", "click", () => { $("#products-panel").hidden = true; });
+on("#product-search", "input", searchProducts);
 on("#x-print", "click", () => printerAction("/api/pos/session/x/print",
   () => "Rapport X envoyé à l'imprimante."));
 
