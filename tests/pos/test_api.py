@@ -109,7 +109,8 @@ def test_catalogue_with_etag(till_client, pasta):
     data = response.get_json()
     assert {"id": pasta.id, "name": "Pâtes", "unit": "piece", "price_cents": 109,
             "vat_rate_bp": 550, "per_visit_limit": None,
-            "barcodes": ["3017620422003"]} in data["products"]
+            "barcodes": ["3017620422003"], "category": pasta.category.name, "search": "pates",
+            "quick_key": False} in data["products"]
     assert data["rules"][0] == {"kind": "beneficiary_card", "pattern": "042*"}
     etag = response.headers["ETag"]
     assert till_client.get("/api/pos/catalogue", headers={"If-None-Match": etag}
