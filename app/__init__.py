@@ -137,6 +137,7 @@ def _register_blueprints(flask_app: Flask) -> None:
     from participants.views import blueprint as participants_blueprint
     from pos.api import blueprint as pos_api_blueprint
     from pos.api import openapi as pos_openapi
+    from pos.services.sales import tickets_by_uuid
     from pos.services.spending import spent_this_month, visits_by_month
     from pos.views import blueprint as pos_blueprint
     from reports.dashboard import dashboard_cards
@@ -165,3 +166,4 @@ def _register_blueprints(flask_app: Flask) -> None:
     flask_app.extensions["caisse.dashboard"] = dashboard_cards
     flask_app.extensions["caisse.household_spending"] = spent_this_month
     flask_app.extensions["caisse.household_visits"] = visits_by_month
+    flask_app.extensions["caisse.tickets_by_uuid"] = tickets_by_uuid

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 import serial
 
-WEIGHT_FRAME = re.compile(rb"^\x02\s*(\d+)\.(\d{1,3})\r$")
+# "\x02 1.250\r", or "\x02 1.250N\r" when a tare is set (N: the net weight, which is what
+# is sold).
+WEIGHT_FRAME = re.compile(rb"^\x02\s*([0-9]+)\.([0-9]{1,3})N?\r$")
 STATUS_FRAME = re.compile(rb"^\x02\?(.)\r$", re.S)
 IN_MOTION, OVER_CAPACITY, UNDER_ZERO = 0x01, 0x02, 0x04
 

@@ -145,7 +145,6 @@ def item_tag(item: RessourcerieItem) -> ItemTag:
                    WARRANTY_TEXT, Barcode("code128", item.number))
 
 
-def card_label(name: str, code: str, valid_until: date | None, shop: str) -> CardLabel:
-    validity = (f"Valable jusqu'au {valid_until.strftime('%d/%m/%Y')}" if valid_until
-                else "Droit à renouveler")
+def card_label(name: str, code: str, validity: str, shop: str) -> CardLabel:
+    """``validity`` comes from the households' own wording (one place for the card page too)."""
     return CardLabel(name, validity, Barcode("ean13", code), shop)

@@ -77,7 +77,7 @@ def _labels_from_form():
         if not rows:
             raise services.LabelError(_("Aucune carte à imprimer."))
         shop = get_setting(db.session, "shop.name")
-        return [card_label(name, code, until, shop) for name, code, until in rows], kind
+        return [card_label(name, code, validity, shop) for name, code, validity in rows], kind
     abort(400)
 
 

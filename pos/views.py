@@ -151,3 +151,31 @@ def admin_journal():
         head=db.session.get(JournalHead, 1),
         closures=latest(("closure_daily", "closure_monthly", "closure_yearly"), 40),
         events=latest(TECHNICAL_KINDS, 30), months=list(reversed(closed_months(db.session))))
+
+
+@blueprint.route("/tickets/<reference>")
+@require_permission(Permission.STOCK_MANAGE, Permission.TILL_SUPERVISE)
+def ticket_page(reference: str):
+    """A ticket as printed (lines, total, payments, its refunds), for a recall or a question at
+    the counter. Nothing of the household: a ticket only carries a pseudonymous card."""
+    from inventory.models import Product
+    from pos.errors import NotFound as TicketNotFound
+    from pos.models import Sale
+    from pos.services.refunds import find_ticket
+    from pos.services.sales import ticket_reference
+
+    try:
+        sale = find_ticket(db.session, reference[:40])
+    except TicketNotFound:
+        abort(404)
+    except Exception:  # noqa: BLE001 — an unreadable number is a page that does not exist
+        abort(404)
+    units = dict(db.session.execute(select(Product.id, Product.unit).where(
+        Product.id.in_({line.product_id for line in sale.lines if line.product_id}))).all())
+    refunds = db.session.scalars(select(Sale).where(Sale.refund_of_id == sale.id)
+                                 .order_by(Sale.number)).all()
+    till = db.session.get(Till, sale.till_id)
+    return render_template(
+        "pos/ticket.html", sale=sale, units=units, till=till,
+        ticket=ticket_reference(till.code, sale.number),
+        refunds=[ticket_reference(till.code, r.number) for r in refunds])

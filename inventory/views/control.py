@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -133,5 +133,9 @@ def recall(product_id: int):
         lot = db.get_or_404(Lot, request.args.get("lot", type=int))
         if lot.product_id != product.id:
             abort(404)
-    return render_template("inventory/recall.html", report=recall_report(db.session, product, lot),
-                           lot=lot)
+    report = recall_report(db.session, product, lot)
+    # Sales are named by their ticket number (and link to it), not by "sale:<uuid>".
+    uuids = {m.reference[5:] for m in report.outgoing if (m.reference or "").startswith("sale:")}
+    tickets = current_app.extensions["caisse.tickets_by_uuid"](db.session, uuids) if uuids \
+        else {}
+    return render_template("inventory/recall.html", report=report, lot=lot, tickets=tickets)

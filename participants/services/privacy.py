@@ -149,19 +149,18 @@ def committee_view(right_household: Household, year: int) -> dict:
 
 
 def card_label_rows(session: Session, user: User, household_ids: list[int],
-                    today) -> list[tuple[str, str, object]]:
-    """(display name, card code, right's end or None) of the cards this user may print; each
-    printed card is a logged read of its household."""
+                    today) -> list[tuple[str, str, str]]:
+    """(display name, card code, validity text) of the cards this user may print; each printed
+    card is a logged read of its household."""
     from app.clock import utcnow
-    from participants.services.rights import right_on
+    from participants.services.rights import card_validity
 
     households = session.scalars(households_visible_to(session, user).where(
         Household.id.in_(household_ids)).order_by(Household.display_name))
     rows = []
     for household in households:
-        right = right_on(household, today)
         rows.append((household.display_name, household.card_code,
-                     right.ends_on if right else None))
+                     card_validity(household, today)))
         record_read(session, actor_id=user.id, now=utcnow(), action="household.card_printed",
                     target=f"household:{household.id}")
     return rows

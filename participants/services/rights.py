@@ -142,6 +142,17 @@ def right_on(household: Household, day: date) -> AccessRight | None:
     return None
 
 
+def card_validity(household: Household, day: date) -> str:
+    """What a household's card says of its right, on the card page and the printed card alike:
+    valid until a date, a right that starts later, or one to renew."""
+    current = right_on(household, day)
+    if current is not None:
+        return _("Valable jusqu'au %(d)s", d=current.ends_on.strftime("%d/%m/%Y"))
+    if any(r.status == RightStatus.GRANTED and r.starts_on > day for r in household.rights):
+        return _("Droit à venir")
+    return _("Droit à renouveler")
+
+
 def pending_rights(session: Session) -> list[AccessRight]:
     return list(session.scalars(select(AccessRight).where(
         AccessRight.status == RightStatus.PENDING).order_by(AccessRight.requested_at)))

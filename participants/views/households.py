@@ -57,6 +57,7 @@ from participants.services.privacy import (
 )
 from participants.services.rights import (
     RightRequest,
+    card_validity,
     default_allowance_cents,
     end_right,
     household_for_till,
@@ -232,7 +233,7 @@ def card(household_id: int):
     today = shop_date(utcnow())
     return render_template("participants/card.html", household=item, reissue_form=ReissueForm(),
                            barcode=base64.b64encode(svg.getvalue()).decode(),
-                           current=right_on(item, today))
+                           current=right_on(item, today), validity=card_validity(item, today))
 
 
 @blueprint.route("/foyers/<int:household_id>/carte/remplacer", methods=["POST"])

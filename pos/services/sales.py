@@ -101,6 +101,14 @@ def ticket_reference(till_code: str, number: int) -> str:
     return f"{till_code}-{number:06d}"
 
 
+def tickets_by_uuid(session: Session, uuids) -> dict[str, str]:
+    """Sale UUIDs (the stock ledger's ``sale:<uuid>`` references) → their ticket numbers."""
+    rows = session.execute(select(Sale.uuid, Till.code, Sale.number)
+                           .join(Till, Till.id == Sale.till_id)
+                           .where(Sale.uuid.in_(list(uuids))))
+    return {uuid: ticket_reference(code, number) for uuid, code, number in rows}
+
+
 ITEM_VAT_BP = 2000  # second-hand goods: standard rate when VAT applies
 
 

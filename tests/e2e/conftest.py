@@ -123,9 +123,9 @@ def browser():
         chromium.close()
 
 
-@pytest.fixture
-def page(browser, live_server, request):
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="fr-FR",
+def page_of(browser, live_server, request, width: int = 1366, height: int = 768):
+    """A French page on the live server at this screen size; its screenshot kept at the end."""
+    context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR",
                                   base_url=live_server)
     page = context.new_page()
     page.set_default_timeout(10_000)
@@ -133,3 +133,8 @@ def page(browser, live_server, request):
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
     context.close()
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    yield from page_of(browser, live_server, request)

@@ -9,7 +9,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.barcodes import complete_ean13
-from tests.e2e.conftest import E2E_CARD, TILL_PRODUCTS
+from tests.e2e.conftest import E2E_CARD, TILL_PRODUCTS, page_of
 from tests.e2e.test_till_e2e import _at_open_till, _money, _scan
 
 pytestmark = pytest.mark.e2e
@@ -19,17 +19,7 @@ INCOMPLETE = "Scan incomplet : recommencez le scan."
 @pytest.fixture(params=[(1024, 768)])
 def small_page(browser, live_server, request):
     """The smallest till screen we support (and others, where a test asks)."""
-    width, height = request.param
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR",
-                                  base_url=live_server)
-    page = context.new_page()
-    page.set_default_timeout(10_000)
-    yield page
-    from tests.e2e.conftest import ARTIFACTS
-
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{request.node.name}.png"))
-    context.close()
+    yield from page_of(browser, live_server, request, *request.param)
 
 
 def _on_screen(page, selector: str) -> None:

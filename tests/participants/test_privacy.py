@@ -179,3 +179,40 @@ def test_admin_searches_the_audit_log_by_person_action_and_date(client, make_use
     assert "household:119" in client.get(
         f"/admin/audit?qui={other.id}&page=3").get_data(as_text=True)
     assert client.get("/admin/audit?du=0001-01-01").status_code == 422
+
+
+def test_the_card_page_and_the_printed_card_say_the_same_of_the_right(client, make_user,
+                                                                       login, session, now):
+    """« Droit à venir » on the page and « Droit à renouveler » on the PDF for one household:
+    now one wording, from one place, for each case."""
+    import pypdfium2
+
+    from participants.models import RightStatus
+    from tests.conftest import page_text
+
+    household = seed_household(session, "0420000000017", now)
+    set_setting(session, "epicerie.referents_see_all", True, now)
+    make_user(Role.REFERENT, username="sophie")
+    login("sophie")
+    right = household.rights[0]
+
+    def both() -> tuple[str, str]:
+        page = client.get(f"/foyers/{household.id}/carte")
+        pdf = client.post("/etiquettes/imprimer", data={
+            "csrf_token": csrf_token_from(page.get_data(as_text=True)), "kind": "card",
+            "households": household.id, "layout": "3x8", "start": "1", "output": "pdf"})
+        text = pypdfium2.PdfDocument(pdf.get_data())[0].get_textpage().get_text_range()
+        return page_text(page), " ".join(text.split())
+
+    cases = {"current": "Valable jusqu'au", "future": "Droit à venir",
+             "ended": "Droit à renouveler"}
+    for case, wording in cases.items():
+        if case == "future":
+            right.starts_on, right.ends_on = date.today() + timedelta(days=10), \
+                date.today() + timedelta(days=100)
+        elif case == "ended":
+            right.starts_on, right.ends_on = date.today() - timedelta(days=100), \
+                date.today() - timedelta(days=10)
+        assert right.status == RightStatus.GRANTED
+        page, pdf = both()
+        assert wording in page and wording in pdf, (case, page[-300:], pdf)

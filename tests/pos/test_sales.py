@@ -349,3 +349,23 @@ def test_an_approval_serves_once_on_its_till_for_its_action(session, open_till, 
     supervisor.is_enabled = False
     with pytest.raises(ApprovalRefused, match="n'en a plus le droit"):
         sell(session, cashier, now, line(late), [PaymentRequest(CASH, 50)], 50)
+
+
+def test_the_recall_page_names_sales_by_their_ticket_and_links_to_it(
+        session, open_till, cashier, now, make_product, receive, client, login, supervisor):
+    from tests.conftest import page_text
+
+    ham = make_product("Jambon", 299)
+    lot = receive(ham, 5, use_by=TODAY + timedelta(days=3))
+    sale, _ = sell(session, cashier, now, [sale_line(ham.id, 2)], [PaymentRequest(CASH, 598)],
+                   598)
+    ticket = f"C1-{sale.number:06d}"
+    login("karim2")
+    recall = client.get(f"/stock/rappel/{ham.id}?lot={lot.id}")
+    assert f"ticket {ticket}" in page_text(recall)
+    assert "sale:" not in page_text(recall)
+    assert f'href="/pos/tickets/{ticket}"' in recall.get_data(as_text=True)
+    page = page_text(client.get(f"/pos/tickets/{ticket}"))
+    assert f"Ticket {ticket}" in page and "Jambon" in page and "5,98" in page
+    assert client.get("/pos/tickets/C9-999999").status_code == 404
+    assert client.get("/pos/tickets/%C2%B2").status_code == 404
