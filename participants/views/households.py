@@ -263,8 +263,16 @@ def export_json(household_id: int):
 @require_permission(Permission.HOUSEHOLDS_MANAGE)
 def export_page(household_id: int):
     item = _read_only_file(household_id)
-    data = export_household(item, shop_date(utcnow()).year)
-    return render_template("participants/export.html", household=item, data=data)
+    year = shop_date(utcnow()).year
+    # The printable copy for the person: French words and amounts, nothing of the JSON's keys.
+    return render_template(
+        "participants/export.html", household=item, labels=(BODY_LABELS, SEX_LABELS,
+                                                            KINSHIP_LABELS),
+        statuses={"pending": "demande en attente", "granted": "accordé", "refused": "refusé",
+                  "ended": "clos avant terme"},
+        rav_cents=household_rav_cents(item),
+        units=consumption_units_tenths([p.birth_year for p in item.members], year),
+        today=shop_date(utcnow()))
 
 
 @blueprint.route("/api/caisse/carte/<code>")

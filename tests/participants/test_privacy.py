@@ -216,3 +216,22 @@ def test_the_card_page_and_the_printed_card_say_the_same_of_the_right(client, ma
         assert right.status == RightStatus.GRANTED
         page, pdf = both()
         assert wording in page and wording in pdf, (case, page[-300:], pdf)
+
+
+def test_the_printable_rgpd_export_is_a_french_document(client, make_user, login, session,
+                                                        now):
+    from tests.conftest import page_text
+
+    household = seed_household(session, "0420000000017", now)
+    set_setting(session, "epicerie.referents_see_all", True, now)
+    make_user(Role.REFERENT, username="sophie")
+    login("sophie")
+    text = page_text(client.get(f"/foyers/{household.id}/export"))
+    for raw in ("ressources_mensuelles_cents", "reste_a_vivre", "{'", "granted", "ccas",
+                "female", "reference", "None"):
+        assert raw not in text, raw
+    for shown in ("Ressources mensuelles", "Orienté par", "Claire", "Femme",
+                  "Personne de référence", "accordé", "20 %", "20,00 €", "Carte 0420000000017"):
+        assert shown in text, shown
+    data = client.get(f"/foyers/{household.id}/export.json").get_json()
+    assert data["foyer"]["carte"] == "0420000000017"  # the JSON export stays as it is
