@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from flask_babel import format_datetime
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import exists, func, select, update
+from sqlalchemy.orm import Session, aliased
 
 from app.clock import SHOP_TIMEZONE
 from app.money import round_half_away
@@ -225,8 +225,16 @@ def claim_next_job(session: Session, worker: str, now: datetime) -> PrintJob | N
     """Take one due job for this worker; no other worker can take it."""
     lock_for_update(session)
     _recover_interrupted_jobs(session, now)
+    # A till's receipts come out in ticket order, whatever the number of workers: a job waits
+    # while an earlier one of its till is waiting or being sent (drawer kicks excepted: they
+    # neither wait nor hold anything up, and expire after a minute).
+    earlier = aliased(PrintJob)
+    held_up = exists().where(earlier.till_id == PrintJob.till_id, earlier.id < PrintJob.id,
+                             earlier.kind != JobKind.DRAWER,
+                             earlier.status.in_((JobStatus.PENDING, JobStatus.SENDING)))
     candidate = (select(PrintJob.id).where(PrintJob.status == JobStatus.PENDING,
-                                           PrintJob.next_attempt_at <= now)
+                                           PrintJob.next_attempt_at <= now,
+                                           (PrintJob.kind == JobKind.DRAWER) | ~held_up)
                  .order_by(PrintJob.id).limit(1))
     if session.get_bind().dialect.name == "postgresql":
         candidate = candidate.with_for_update(skip_locked=True)

@@ -30,6 +30,7 @@ E2E_USERS = (
     NewUser("Sophie Référente", Role.REFERENT, username="sophie", password="referente-e2e"),
     NewUser("Paul Encadrant", Role.ENCADRANT, badge_code="0410000000021", pin="2468"),
     NewUser("Nadia Caissière", Role.CAISSIER, badge_code="0410000000014", pin="1234"),
+    NewUser("Jules Jardin", Role.JARDIN, username="jules", password="jardin-e2e"),
 )
 
 

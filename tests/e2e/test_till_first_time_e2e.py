@@ -257,3 +257,19 @@ def test_a_loose_vegetable_by_quick_key_and_a_product_found_by_name(small_page, 
         page.get_by_role("button", name="Annuler la vente").click()
     finally:
         scale.close()
+
+
+@pytest.mark.parametrize("small_page", [(360, 740)], indirect=True, ids=["phone"])
+def test_the_jardin_pages_fit_a_phone(small_page):
+    """The jardin logs deliveries and prints pesée labels from a phone in the garden."""
+    page = small_page
+    page.goto("/login")
+    page.get_by_label("Identifiant").fill("jules")
+    page.get_by_label("Mot de passe").fill("jardin-e2e")
+    page.get_by_role("button", name="Se connecter").click()
+    expect(page.get_by_role("heading").first).to_be_visible()
+    for path in ("/stock/jardin", "/stock/jardin?annee=2025", "/etiquettes/pesee", "/accueil"):
+        page.goto(path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 360, (path, width)
+        expect(page.get_by_role("heading").first).to_be_in_viewport()

@@ -7,7 +7,7 @@ import uuid
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from hardware.simulator import PrinterSimulator
 from pos.models import JobKind, JobStatus, PaymentMethod, PrintJob, Sale
@@ -102,25 +102,31 @@ def test_two_workers_never_send_the_same_job(committed):
 
     from app.clock import utcnow
     from app.extensions import db
+    from app.orm import lock_for_update
     from pos.models import Till
     from pos.services.printing import queue_test_page
 
     app = committed
     now = utcnow()
     with app.app_context(), Session(db.engine) as session:
-        till = Till(code="P1", name="Caisse P", is_active=True, printer_kind="network",
-                    printer_target="127.0.0.1:9")
-        session.add(till)
+        tills = [Till(code=f"P{n}", name=f"Caisse P{n}", is_active=True,
+                      printer_kind="network", printer_target="127.0.0.1:9") for n in (1, 2, 3)]
+        session.add_all(tills)
         session.flush()
-        for _ in range(30):
-            queue_test_page(session, till, now)
+        for index in range(30):
+            queue_test_page(session, tills[index % 3], now)
         session.commit()
     claimed: dict[str, list[int]] = {"a": [], "b": [], "c": []}
+    printed: list[tuple[int, int]] = []  # (till, job) in the order they were sent
 
     def worker(name: str) -> None:
         with app.app_context(), Session(db.engine) as session:
             while (job := claim_next_job(session, name, now)) is not None:
                 claimed[name].append(job.id)
+                printed.append((job.till_id, job.id))
+                lock_for_update(session)  # SQLite: the write lock first, as send_job does
+                job.status = JobStatus.DONE  # sent
+                session.commit()
 
     threads = [threading.Thread(target=worker, args=(name,)) for name in claimed]
     for thread in threads:
@@ -129,6 +135,9 @@ def test_two_workers_never_send_the_same_job(committed):
         thread.join(timeout=60)
     every = [job_id for ids in claimed.values() for job_id in ids]
     assert len(every) == 30 and len(set(every)) == 30
+    for till_id in {till for till, _ in printed}:  # each till's pages in their order
+        ids = [job for till, job in printed if till == till_id]
+        assert ids == sorted(ids)
 
 
 def test_till_printer_api_and_admin_page(client, session, till, cashier, supervisor, login, now,
@@ -244,3 +253,32 @@ def test_x_and_z_reports_print_on_the_tills_printer(client, session, till, cashi
                         .order_by(PrintJob.id.desc())).first()
     text = decode(z.data).text
     assert "RAPPORT Z (clôture)" in text and "Compté - espèces" in text and "Écart" in text
+
+
+def test_two_workers_print_a_tills_receipts_in_ticket_order(session, till, cashier, now,
+                                                            open_till, pasta):
+    """Worker A takes ticket 1's receipt; worker B finds ticket 2's held up until ticket 1 is
+    printed (drawer kicks do not wait), then prints it."""
+    till.printer_kind = "simulator"
+    first = _sell(session, cashier, now, pasta)
+    second = _sell(session, cashier, now, pasta)
+    queue_drawer(session, till, now)
+    session.commit()
+
+    def next_receipt(worker):
+        """Claim for ``worker``, sending the drawer kicks it meets; the receipt it gets."""
+        while (job := claim_next_job(session, worker, now)) is not None:
+            if job.kind != JobKind.DRAWER:
+                return job
+            job.status = JobStatus.DONE
+            session.commit()
+        return None
+
+    taken_by_a = next_receipt("A")
+    assert taken_by_a.sale_id == first.id
+    assert next_receipt("B") is None  # ticket 2 waits for ticket 1
+    assert session.scalar(select(func.count(PrintJob.id)).where(
+        PrintJob.kind == JobKind.DRAWER, PrintJob.status != JobStatus.DONE)) == 0
+    taken_by_a.status = JobStatus.DONE
+    session.commit()
+    assert next_receipt("B").sale_id == second.id
