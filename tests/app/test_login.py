@@ -92,6 +92,8 @@ def test_a_known_and_an_unknown_badge_answer_alike_until_locked(session, make_us
     assert answers["0410000000021"] == answers["0419999999999"]
     assert answers["0410000000021"][:5] == ["Badge ou code PIN incorrect."] * 5
     assert "bloqué pendant encore 15 minute" in answers["0410000000021"][5]
+    # Who can unlock it: an administrator (the only role with « Utilisateurs »).
+    assert "Un·e administrateur·rice peut le débloquer." in answers["0410000000021"][5]
     # The real owner waits like anyone else, then logs in.
     with pytest.raises(LoginRefused, match="bloqué"):
         authenticate_badge(session, "0410000000021", "2468", now + timedelta(minutes=5))
