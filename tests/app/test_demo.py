@@ -47,6 +47,11 @@ def test_demo_loads_a_realistic_shop_once(session, now):
     assert {"Quatre saisons (épicerie)", "Jardinage et bricolage"} <= set(atelier_names)
     assert _count(session, RessourcerieItem.id) >= 10
     assert _count(session, Till.id) == 2
+    # The demo prints to the simulator wherever CAISSE_PRINTER_SIM_PORT puts it.
+    from app.settings.services import get_setting
+
+    assert {t.printer_kind for t in session.scalars(select(Till))} == {"simulator"}
+    assert get_setting(session, "labels.printer_kind") == "simulator"
     roles = set(session.scalars(select(User.role)).all())
     assert roles == set(Role)
     with pytest.raises(DemoAlreadyLoaded):
