@@ -35,8 +35,10 @@ if ! pg_reachable && command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postg
   for _ in $(seq 1 20); do pg_reachable && break; sleep 1; done
 fi
 if pg_reachable; then
-  echo "== Tests sur PostgreSQL ($PG_URL)"
-  CAISSE_TEST_DATABASE_URL="$PG_URL" .venv/bin/pytest -q "$@"
+  # The browser tests (marker e2e) ran on SQLite above: what they check is the pages and the
+  # till's JavaScript; everything the database does is tested again here, on PostgreSQL.
+  echo "== Tests sur PostgreSQL ($PG_URL) — tests navigateur déjà passés sur SQLite"
+  CAISSE_TEST_DATABASE_URL="$PG_URL" .venv/bin/pytest -q -m "not e2e" "$@"
 else
   echo "!! PostgreSQL injoignable à $PG_URL : la suite PostgreSQL a été IGNORÉE (SQLite seule)."
 fi
