@@ -19,6 +19,53 @@ def register_commands(flask_app: Flask) -> None:
     register_stock_commands(flask_app)
     register_journal_commands(flask_app)
 
+    @flask_app.cli.command("init")
+    @click.option("--admin-name", help="Nom affiché de l'administrateur·rice")
+    @click.option("--admin-username", help="Identifiant de connexion")
+    @click.option("--admin-password", help="Mot de passe (8 caractères au moins)")
+    @click.option("--shop-name", help="Nom de la structure (imprimé sur les tickets)")
+    @click.option("--shop-address", default=None, help="Adresse (imprimée sur les tickets)")
+    @click.option("--siret", default=None, help="SIRET (14 chiffres), facultatif")
+    @click.option("--vat/--no-vat", "vat_applicable", default=None,
+                  help="TVA applicable (sinon : franchise en base, art. 293 B du CGI)")
+    def init_command(admin_name, admin_username, admin_password, shop_name, shop_address,
+                     siret, vat_applicable) -> None:
+        """Prépare une base vide pour un vrai site : le premier compte admin, la structure,
+        les catégories, ateliers et parcelles par défaut, une caisse. Sans données de démo."""
+        from app.setup import SiteAlreadyInitialised, SiteSetup, has_users, initialise_site
+        from app.users.errors import UserError
+        from app.values import InvalidValue
+
+        if has_users(db.session):
+            raise click.ClickException("Cette base a déjà des comptes : rien n'a été changé "
+                                       "(caisse init ne sert qu'une fois, sur une base vide).")
+        setup = SiteSetup(
+            admin_name=admin_name or click.prompt("Nom de l'administrateur·rice"),
+            admin_username=admin_username or click.prompt("Identifiant de connexion"),
+            admin_password=admin_password or click.prompt(
+                "Mot de passe (8 caractères au moins)", hide_input=True,
+                confirmation_prompt="Le même mot de passe, encore une fois"),
+            shop_name=shop_name or click.prompt("Nom de la structure"),
+            shop_address=shop_address if shop_address is not None else click.prompt(
+                "Adresse", default="", show_default=False),
+            siret=siret if siret is not None else click.prompt(
+                "SIRET (14 chiffres, facultatif)", default="", show_default=False),
+            vat_exempt=not (vat_applicable if vat_applicable is not None else click.confirm(
+                "La structure facture-t-elle la TVA ? (non : art. 293 B du CGI)",
+                default=False)))
+        try:
+            report = initialise_site(db.session, utcnow(), setup)
+        except SiteAlreadyInitialised:
+            db.session.rollback()
+            raise click.ClickException("Cette base a déjà des comptes : rien n'a été "
+                                       "changé.") from None
+        except (UserError, InvalidValue) as error:
+            db.session.rollback()
+            raise click.ClickException(error.message) from None
+        db.session.commit()
+        for line in report:
+            click.echo(line)
+
     @flask_app.cli.command("demo")
     def demo_command() -> None:
         """Charge les données de démonstration (base vide uniquement)."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import random
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -39,6 +39,14 @@ def load_demo_data(session: Session, now: datetime, seed: int = 2026) -> list[st
     if session.scalar(select(func.count(User.id))):
         raise DemoAlreadyLoaded
     context = DemoContext(now=now, rng=random.Random(seed))  # noqa: S311 (not security)
+    # A demo database says so on every page, and its journal opens with a "demo" entry: its
+    # fictitious sales can never be taken for a real shop's.
+    from app.settings.services import set_setting
+    from pos.services.journal import append_entry
+
+    set_setting(session, "site.demo", True, now)
+    append_entry(session, "demo", now - timedelta(days=30), {
+        "message": "Base de démonstration : ventes fictives, sans valeur comptable."})
     report: list[str] = []
     for module_name in DEMO_LOADERS:
         module = importlib.import_module(module_name)

@@ -27,5 +27,9 @@ def register_template_helpers(flask_app: Flask) -> None:
 
     @flask_app.context_processor
     def navigation():
+        from app.extensions import db
+        from app.settings.services import get_setting
+
         user = current_user if current_user.is_authenticated else None
-        return {"nav_sections": sections_for(user)}
+        return {"nav_sections": sections_for(user),
+                "demo_site": bool(get_setting(db.session, "site.demo"))}

@@ -7,6 +7,7 @@ from datetime import timedelta
 from app.barcodes import complete_ean13
 from app.clock import shop_date
 from app.users.roles import Role
+from participants.defaults import ATELIERS  # one list, for `caisse init` and the demo
 from participants.models import (
     AccessRight,
     Atelier,
@@ -23,18 +24,6 @@ from participants.models import (
 )
 from participants.services.rights import default_allowance_cents, right_end
 
-# The ateliers of the CCAS's own description (../shared/DOMAIN.md).
-ATELIERS = (
-    ("jardinage", "Jardinage et bricolage"),
-    ("alimentation", "Alimentation et santé"),
-    ("confection", "Confection et image de soi"),
-    ("bien_etre", "Bien-être chez soi"),
-    ("genealogie", "Généalogie"),
-    ("demarches", "Démarches en ligne"),
-    ("ressourcerie", "Ressourcerie solidaire"),
-    ("expressions", "Expressions"),
-    ("quatre_saisons", "Quatre saisons (épicerie)"),
-)
 FAMILY_NAMES = ("Martin", "Bernard", "Dubois", "Thomas", "Robert", "Richard", "Petit", "Durand",
                 "Leroy", "Moreau", "Simon", "Laurent", "Lefebvre", "Michel", "Garcia", "David",
                 "Bertrand", "Roux", "Vincent", "Fournier", "Morel", "Girard", "Andre", "Mercier",

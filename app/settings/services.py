@@ -14,6 +14,7 @@ DEFAULTS: dict[str, Any] = {
     "shop.address": "CCAS — 1 place de la Mairie",
     "shop.siret": "",
     "shop.vat_exempt": True,
+    "site.demo": False,  # set by `caisse demo`: a « DÉMO » band on every page
     # Lock-outs: 5 failures for one account (or badge) from one computer; 20 failures of any
     # account from one computer; 50 failures of one account from everywhere (a spread attack).
     "security.max_failed_logins": 5,

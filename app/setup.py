@@ -1,0 +1,84 @@
+"""First install: `caisse init` makes an empty database a site that can sell — its first
+administrator, the site's identity, default categories, the CCAS's ateliers and the jardin's
+parcels, and one till — with no demo data. Everything else is then done from the screens."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.audit.services import record_audit
+from app.settings.services import set_setting
+from app.users.models import User
+from app.users.roles import Role
+from app.users.services import NewUser, create_user
+from app.values import InvalidValue, parse_text
+
+DEFAULT_CATEGORIES = (
+    "Épicerie salée", "Épicerie sucrée", "Fruits et légumes", "Frais", "Produits laitiers",
+    "Surgelés", "Boissons", "Bébé", "Hygiène", "Entretien",
+)
+
+
+class SiteAlreadyInitialised(Exception):
+    """The database already has accounts: `caisse init` changes nothing."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class SiteSetup:
+    admin_name: str
+    admin_username: str
+    admin_password: str
+    shop_name: str
+    shop_address: str = ""
+    siret: str = ""
+    vat_exempt: bool = True  # "franchise en base de TVA" (art. 293 B du CGI)
+
+
+def has_users(session: Session) -> bool:
+    return bool(session.scalar(select(func.count(User.id))))
+
+
+def initialise_site(session: Session, now: datetime, setup: SiteSetup) -> list[str]:
+    """Create what a real site needs to start; refuse on a database that has users."""
+    from inventory.models import Category
+    from participants.defaults import ATELIER_CAPACITY, ATELIERS, PARCELS
+    from participants.models import Atelier, GardenParcel
+    from pos.models import Till
+
+    if has_users(session):
+        raise SiteAlreadyInitialised
+    shop_name = parse_text(setup.shop_name, "Nom de la structure", max_length=120,
+                           required=True)
+    address = parse_text(setup.shop_address, "Adresse", max_length=200, multiline=True)
+    siret = "".join(setup.siret.split())
+    if siret and not (siret.isascii() and siret.isdigit() and len(siret) == 14):
+        raise InvalidValue("SIRET : 14 chiffres.")
+    admin = create_user(session, None, now, NewUser(
+        display_name=setup.admin_name, role=Role.ADMIN, username=setup.admin_username,
+        password=setup.admin_password))
+    for key, value in (("shop.name", shop_name), ("shop.address", address),
+                       ("shop.siret", siret), ("shop.vat_exempt", setup.vat_exempt)):
+        set_setting(session, key, value, now)
+    session.add_all(Category(name=name) for name in DEFAULT_CATEGORIES)
+    session.add_all(Atelier(code=code, name=name, capacity=ATELIER_CAPACITY)
+                    for code, name in ATELIERS)
+    session.add_all(GardenParcel(number=number, name=f"Parcelle {number}", area_m2=500)
+                    for number in range(1, PARCELS + 1))  # > 3 000 m² in all: editable
+    session.add(Till(code="C1", name="Caisse 1", is_active=True))
+    session.flush()
+    record_audit(session, actor_id=admin.id, now=now, action="site.initialised",
+                 target=f"user:{admin.id}")
+    regime = "TVA non applicable, art. 293 B du CGI" if setup.vat_exempt else "TVA applicable"
+    return [
+        f"Structure : {shop_name} ({regime}).",
+        f"Administrateur·rice : {admin.display_name} (identifiant « {admin.username} »).",
+        f"Catégories : {len(DEFAULT_CATEGORIES)} ; ateliers : {len(ATELIERS)} ; parcelles du "
+        f"jardin : {PARCELS} ; caisse : C1 (à renommer et à relier à son imprimante dans "
+        "Administration → Caisses et imprimantes).",
+        "Connectez-vous avec ce compte pour créer les autres comptes, les produits et les "
+        "réceptions.",
+    ]
