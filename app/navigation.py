@@ -28,6 +28,7 @@ NAV_SECTIONS: tuple[NavSection, ...] = (
     NavSection(_l("Caisse"), (NavEntry(_l("Caisse"), "pos.till", Permission.TILL_SELL),)),
     NavSection(_l("Stock"), (
         NavEntry(_l("Produits"), "inventory.products", Permission.STOCK_MANAGE),
+        NavEntry(_l("Catégories"), "inventory.categories", Permission.STOCK_MANAGE),
         NavEntry(_l("Réceptions"), "inventory.receptions", Permission.STOCK_MANAGE),
         NavEntry(_l("Dates limites"), "inventory.expiry", Permission.STOCK_MANAGE),
         NavEntry(_l("Inventaires"), "inventory.stocktakes", Permission.STOCK_MANAGE),

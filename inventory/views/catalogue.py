@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.audit.services import record_audit
 from app.clock import utcnow
 from app.extensions import db
-from app.forms import EmptyForm
+from app.forms import EmptyForm, apply_change
 from app.money import format_cents_plain, format_percent_bp
 from app.orm import takes_write_lock_late
 from app.urls import safe_local_path
@@ -204,3 +204,39 @@ def delete_rule(rule_id: int):
     db.session.commit()
     flash(_("Règle supprimée."), "success")
     return redirect(url_for(".nomenclature"))
+
+
+@blueprint.route("/categories", methods=["GET", "POST"])
+@require_permission(Permission.STOCK_MANAGE)
+def categories():
+    """Create, rename and merge product categories."""
+    from inventory.models import Category
+    from inventory.services import categories as service
+
+    if request.method == "POST":
+        if not EmptyForm().validate_on_submit():
+            abort(400)
+        action = request.form.get("action", "")
+        now = utcnow()
+
+        def change() -> str:
+            if action == "create":
+                made = service.create_category(db.session, current_user.id, now,
+                                               request.form.get("name", ""))
+                return _("Catégorie « %(c)s » créée.", c=made.name)
+            category = db.get_or_404(Category, request.form.get("category_id", 0, type=int))
+            if action == "rename":
+                service.rename_category(db.session, current_user.id, now, category,
+                                        request.form.get("name", ""))
+                return _("Catégorie renommée : « %(c)s ».", c=category.name)
+            if action == "merge":
+                target = db.get_or_404(Category, request.form.get("into", 0, type=int))
+                moved = service.merge_categories(db.session, current_user.id, now, category,
+                                                 target)
+                return _("%(n)d produit(s) rangé(s) dans « %(c)s ».", n=moved, c=target.name)
+            abort(400)
+
+        apply_change(change, InventoryError)
+        return redirect(url_for(".categories"))
+    return render_template("inventory/categories.html", form=EmptyForm(),
+                           rows=service.category_counts(db.session))

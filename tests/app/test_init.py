@@ -59,11 +59,13 @@ def test_from_an_empty_database_to_the_first_real_sale(committed, database_url, 
         "pin": "1234"})
     assert answer.status_code == 302, answer.get_data(as_text=True)[-600:]
 
+    answer = _post(admin, "/stock/categories", {"action": "create", "name": "Légumes secs"})
+    assert answer.status_code == 302
     with app.app_context(), Session(db.engine) as session:
         from inventory.models import Category
 
         category_id = session.scalar(select(Category.id).where(
-            Category.name == "Épicerie salée"))
+            Category.name == "Légumes secs"))
     answer = _post(admin, "/stock/products/new", {
         "name": "Lentilles vertes 500 g", "category_id": category_id, "unit": "piece",
         "price": "1,40", "vat": "5,5", "is_active": "y", "barcode": "3560070048830"})

@@ -181,3 +181,29 @@ def test_a_long_import_lets_the_tills_write_while_it_checks_the_file(committed, 
         content_type="multipart/form-data")
     assert wrote_meanwhile == [True]
     assert response.status_code == 302
+
+
+def test_categories_are_created_renamed_and_merged_from_a_screen(as_staff, session,
+                                                                 make_product):
+    from inventory.models import Category, Product
+
+    pasta = make_product("Pâtes", category="Pâtes et riz")
+    token = _token(as_staff, "/stock/categories")
+    as_staff.post("/stock/categories", data={"csrf_token": token, "action": "create",
+                                             "name": "Épicerie salée"})
+    salted = session.scalar(select(Category).where(Category.name == "Épicerie salée"))
+    assert salted is not None
+    answer = as_staff.post("/stock/categories", data={
+        "csrf_token": token, "action": "create", "name": "épicerie SALÉE"},
+        follow_redirects=True)
+    assert "La catégorie « Épicerie salée » existe déjà." in page_text(answer)
+    source = session.get(Product, pasta.id).category
+    as_staff.post("/stock/categories", data={"csrf_token": token, "action": "rename",
+                                             "category_id": source.id, "name": "Féculents"})
+    assert source.name == "Féculents"
+    answer = as_staff.post("/stock/categories", data={
+        "csrf_token": token, "action": "merge", "category_id": source.id, "into": salted.id},
+        follow_redirects=True)
+    assert "1 produit(s) rangé(s) dans « Épicerie salée »" in page_text(answer)
+    assert session.get(Product, pasta.id).category_id == salted.id
+    assert session.scalar(select(Category).where(Category.name == "Féculents")) is None
