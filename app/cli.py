@@ -96,6 +96,10 @@ def register_serve_command(flask_app: Flask) -> None:
             serve_lock = hold_serve_lock(flask_app.instance_path)
         except BackupError as error:
             raise click.ClickException(str(error)) from None
+        from app.logs import configure_file_logging
+
+        application_log, access_log = configure_file_logging(flask_app)
+        click.echo(f"Journaux : {application_log} (application) et {access_log} (accès)")
         try:
             _start_and_serve(flask_app, host, port, threads)
         finally:

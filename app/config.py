@@ -34,6 +34,8 @@ DEFAULTS: dict[str, Any] = {
     # when empty); the simulator printer (caisse printer-sim) listens on this port.
     "PRINTER_FILE_FOLDER": "",
     "PRINTER_SIM_PORT": 9100,
+    # `caisse serve` writes instance/logs/caisse.log and access.log at this level.
+    "LOG_LEVEL": "INFO",
 }
 
 ENV_PREFIX = "CAISSE_"
