@@ -29,6 +29,15 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     instance_path = Path(flask_app.instance_path)
     instance_path.mkdir(parents=True, exist_ok=True)
     flask_app.config.update(resolve_config(instance_path, config))
+    if int(flask_app.config.get("PROXY_COUNT") or 0) > 0:
+        # Behind a reverse proxy (HTTPS): the client's address and scheme come from its
+        # X-Forwarded-* headers, trusted for that many proxies only (login throttling per
+        # address, the access log, secure cookies).
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = int(flask_app.config["PROXY_COUNT"])
+        flask_app.wsgi_app = ProxyFix(flask_app.wsgi_app, x_for=hops, x_proto=hops,
+                                      x_host=hops)
     lifetime = flask_app.config["PERMANENT_SESSION_LIFETIME"]
     if isinstance(lifetime, int):
         flask_app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=lifetime)

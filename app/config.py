@@ -36,6 +36,9 @@ DEFAULTS: dict[str, Any] = {
     "PRINTER_SIM_PORT": 9100,
     # `caisse serve` writes instance/logs/caisse.log and access.log at this level.
     "LOG_LEVEL": "INFO",
+    # Reverse proxies in front of the server (nginx for HTTPS: 1); 0 when clients connect
+    # directly. Only then are X-Forwarded-For/-Proto believed.
+    "PROXY_COUNT": 0,
 }
 
 ENV_PREFIX = "CAISSE_"
