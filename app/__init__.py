@@ -54,6 +54,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     errors.register_error_handlers(flask_app)
     register_input_guard(flask_app)
     register_security_headers(flask_app)
+    from app.logs import register_access_log
+
+    register_access_log(flask_app)
 
     @flask_app.teardown_request
     def _write_the_reads(error):  # noqa: ARG001

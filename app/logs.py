@@ -15,6 +15,7 @@ from flask import Flask, g, request
 MAX_BYTES = 5_000_000
 BACKUPS = 10
 FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+ACCESS_LOGGER = "caisse.access"
 
 
 def _handler(path: Path) -> RotatingFileHandler:
@@ -35,11 +36,17 @@ def configure_file_logging(flask_app: Flask) -> tuple[Path, Path]:
     root.setLevel(level)
     if not any(getattr(h, "baseFilename", None) == str(application) for h in root.handlers):
         root.addHandler(_handler(application))
-    access_logger = logging.getLogger("caisse.access")
+    access_logger = logging.getLogger(ACCESS_LOGGER)
     access_logger.propagate = False
     access_logger.setLevel(logging.INFO)
     if not access_logger.handlers:
         access_logger.addHandler(_handler(access))
+    return application, access
+
+
+def register_access_log(flask_app: Flask) -> None:
+    """One line per request once ``caisse serve`` has given the access log a file."""
+    access_logger = logging.getLogger(ACCESS_LOGGER)
 
     @flask_app.before_request
     def _start_clock():
@@ -47,10 +54,10 @@ def configure_file_logging(flask_app: Flask) -> tuple[Path, Path]:
 
     @flask_app.after_request
     def _log_access(response):
-        # The path only: a query may carry a name typed in a search box.
-        elapsed = (time.perf_counter() - g.get("request_started", time.perf_counter())) * 1000
-        access_logger.info("%s %s %s %.0fms %s", request.method, request.path[:200],
-                           response.status_code, elapsed, request.remote_addr or "-")
+        if access_logger.handlers:
+            # The path only: a query may carry a name typed in a search box.
+            elapsed = (time.perf_counter() - g.get("request_started", time.perf_counter()))
+            access_logger.info("%s %s %s %.0fms %s", request.method, request.path[:200],
+                               response.status_code, elapsed * 1000,
+                               request.remote_addr or "-")
         return response
-
-    return application, access

@@ -369,3 +369,49 @@ def reset_pin(session: Session, actor_id: int, now: datetime, user: User, pin: s
 
 def list_users(session: Session) -> list[User]:
     return list(session.scalars(select(User).order_by(User.role, User.display_name)))
+
+
+def set_role(session: Session, actor_id: int, now: datetime, user: User, role: Role) -> None:
+    """A new role: what the person may do changes at once (every session ends)."""
+    if user.id == actor_id and role != Role.ADMIN:
+        raise InvalidUserData(_("Vous ne pouvez pas retirer votre propre rôle d'admin."))
+    if role == Role.CAISSIER and user.password_hash:
+        raise InvalidUserData(_("Un·e caissier·ère se connecte avec son badge et son code "
+                                "PIN, sans mot de passe : créez-lui un compte à badge."))
+    if role != Role.CAISSIER and not user.username:
+        raise InvalidUserData(_("Ce rôle se connecte avec un identifiant et un mot de passe : "
+                                "ce compte n'a qu'un badge."))
+    user.role = role
+    user.end_sessions()
+    record_audit(session, actor_id=actor_id, now=now, action="user.role_changed",
+                 target=f"user:{user.id}", details={"role": role.value})
+    session.flush()
+
+
+def reset_password(session: Session, actor_id: int, now: datetime, user: User,
+                   password: str) -> None:
+    if not user.username:
+        raise InvalidUserData(_("Ce compte se connecte avec un badge, pas un mot de passe."))
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise InvalidUserData(_("Le mot de passe doit faire au moins %(n)d caractères.",
+                                n=MIN_PASSWORD_LENGTH))
+    user.password_hash = hash_secret(password)
+    user.failed_attempts, user.locked_until = 0, None
+    user.end_sessions()  # whoever knew the old password is logged out everywhere
+    record_audit(session, actor_id=actor_id, now=now, action="user.password_changed",
+                 target=f"user:{user.id}")
+    session.flush()
+
+
+def change_own_secret(session: Session, user: User, now: datetime, current: str, new: str,
+                      kind: str) -> None:
+    """A person changes their own password (or PIN), knowing the current one. Their other
+    sessions end; the caller opens this one again."""
+    stored = user.password_hash if kind == "password" else user.pin_hash
+    if not stored or not _secret_matches(stored, current):
+        raise InvalidUserData(_("Le mot de passe actuel est faux.") if kind == "password"
+                              else _("Le code PIN actuel est faux."))
+    if kind == "password":
+        reset_password(session, user.id, now, user, new)
+    else:
+        reset_pin(session, user.id, now, user, new)

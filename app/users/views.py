@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
@@ -16,7 +16,7 @@ from app.users.auth import require_permission
 from app.users.errors import UserError
 from app.users.forms import BadgeLoginForm, LoginForm, NewUserForm, PinResetForm
 from app.users.models import User
-from app.users.roles import ROLE_LABELS, Permission
+from app.users.roles import ROLE_LABELS, Permission, Role
 
 blueprint = Blueprint("users", __name__)
 
@@ -168,3 +168,65 @@ def reset_pin(user_id: int):
         flash(_("Nouveau code PIN enregistré pour %(name)s.", name=user.display_name), "success")
         return redirect(url_for("users.list_users"))
     return render_template("users/pin.html", form=form, user=user)
+
+
+@blueprint.route("/admin/users/<int:user_id>", methods=["GET", "POST"])
+@require_permission(Permission.USERS_MANAGE)
+def edit_user(user_id: int):
+    """Change a person's role, or give them a new password."""
+    user = _user_or_404(user_id)
+    if request.method == "POST":
+        if not EmptyForm().validate_on_submit():
+            abort(400)
+        now = utcnow()
+        try:
+            if request.form.get("action") == "role":
+                services.set_role(db.session, current_user.id, now, user,
+                                  Role(request.form.get("role", "")))
+                message = _("Rôle de %(n)s : %(r)s.", n=user.display_name,
+                            r=ROLE_LABELS[user.role])
+            elif request.form.get("action") == "password":
+                services.reset_password(db.session, current_user.id, now, user,
+                                        request.form.get("password", ""))
+                message = _("Nouveau mot de passe pour %(n)s (ses sessions sont fermées).",
+                            n=user.display_name)
+            else:
+                abort(400)
+        except (UserError, ValueError) as error:
+            db.session.rollback()
+            flash(getattr(error, "message", _("Rôle inconnu.")), "error")
+            return redirect(url_for("users.edit_user", user_id=user.id))
+        db.session.commit()
+        if user.id == current_user.id:
+            _start_session(user)  # one's own change keeps this session open
+        flash(message, "success")
+        return redirect(url_for("users.edit_user", user_id=user.id))
+    return render_template("users/edit.html", user=user, form=EmptyForm(),
+                           roles=ROLE_LABELS)
+
+
+@blueprint.route("/compte", methods=["GET", "POST"])
+@login_required
+def my_account():
+    """Each person changes their own password (staff) or PIN (badge)."""
+    user = current_user._get_current_object()
+    if request.method == "POST":
+        if not EmptyForm().validate_on_submit():
+            abort(400)
+        kind = "password" if request.form.get("action") == "password" else "pin"
+        new, again = request.form.get("new", ""), request.form.get("again", "")
+        try:
+            if new != again:
+                raise services.InvalidUserData(_("Les deux saisies ne sont pas identiques."))
+            services.change_own_secret(db.session, user, utcnow(),
+                                       request.form.get("current", ""), new, kind)
+        except UserError as error:
+            db.session.rollback()
+            flash(error.message, "error")
+            return redirect(url_for("users.my_account"))
+        db.session.commit()
+        _start_session(user)  # this session goes on; the others are closed
+        flash(_("Mot de passe changé.") if kind == "password" else _("Code PIN changé."),
+              "success")
+        return redirect(url_for("users.my_account"))
+    return render_template("users/account.html", user=user, form=EmptyForm())

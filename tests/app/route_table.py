@@ -9,7 +9,7 @@ ROLE_ORDER = (Role.ADMIN, Role.ENCADRANT, Role.CAISSIER, Role.REFERENT, Role.JAR
 # Views open without a permission: to anyone, or to anyone logged in.
 PUBLIC = {"main.index", "main.health", "users.login", "users.badge_login", "openapi", "static",
           "pos.static"}
-LOGGED_IN = {"main.home", "users.logout", "scale.read_scale"}
+LOGGED_IN = {"main.home", "users.logout", "scale.read_scale", "users.my_account"}
 
 
 def rules(app):

@@ -1,6 +1,9 @@
 """Sessions end when they should, and logins are throttled per computer, saying nothing about
 which accounts exist."""
 
+from sqlalchemy import select
+
+from app.users.models import User
 from app.users.roles import Role
 from app.users.services import refused_login
 from tests.conftest import csrf_token_from, page_text
@@ -86,3 +89,68 @@ def test_a_computer_trying_many_accounts_is_throttled(app, make_user, session, n
     throttled = _login_from(app, "203.0.113.7", "karim", "secret-de-karim")
     assert throttled.status_code == 401 and refused_login() in page_text(throttled)
     assert _login_from(app, "203.0.113.8", "karim", "secret-de-karim").status_code == 302
+
+
+def test_admin_changes_a_role_and_a_password_and_the_sessions_end(app, client, make_user,
+                                                                  login, session):
+    karim = make_user(Role.ENCADRANT, username="karim", password="ancien-secret")
+    office = app.test_client()
+    token = csrf_token_from(office.get("/login").get_data(as_text=True))
+    office.post("/login", data={"username": "karim", "password": "ancien-secret",
+                                "csrf_token": token})
+    assert office.get("/stock/").status_code == 200
+    make_user(Role.ADMIN, username="claire")
+    login("claire")
+    page = f"/admin/users/{karim.id}"
+    client.post(page, data={"csrf_token": _token(client, page), "action": "role",
+                            "role": "referent"})
+    session.refresh(karim)
+    assert karim.role == Role.REFERENT
+    assert office.get("/stock/").status_code == 302  # his session ended with the change
+    answer = client.post(page, data={"csrf_token": _token(client, page), "action": "password",
+                                     "password": "court"}, follow_redirects=True)
+    assert "au moins 8 caractères" in page_text(answer)
+    client.post(page, data={"csrf_token": _token(client, page), "action": "password",
+                            "password": "nouveau-secret"})
+    assert _login_from(app, "10.0.0.5", "karim", "nouveau-secret").status_code == 302
+    # An admin cannot take their own admin role away (nobody could manage accounts).
+    claire_id = session.scalar(select(User.id).where(User.username == "claire"))
+    answer = client.post(f"/admin/users/{claire_id}", data={
+        "csrf_token": _token(client, f"/admin/users/{claire_id}"), "action": "role",
+        "role": "encadrant"}, follow_redirects=True)
+    assert "propre rôle d'admin" in page_text(answer)
+
+
+def test_each_person_changes_their_own_password_and_pin(app, client, make_user, login,
+                                                       session):
+    make_user(Role.ENCADRANT, username="karim", password="ancien-secret", badge_code=None)
+    other = app.test_client()
+    token = csrf_token_from(other.get("/login").get_data(as_text=True))
+    other.post("/login", data={"username": "karim", "password": "ancien-secret",
+                               "csrf_token": token})
+    login("karim", "ancien-secret")
+    token = _token(client, "/compte")
+    answer = client.post("/compte", data={"csrf_token": token, "action": "password",
+                                          "current": "faux", "new": "nouveau-secret",
+                                          "again": "nouveau-secret"}, follow_redirects=True)
+    assert "Le mot de passe actuel est faux." in page_text(answer)
+    answer = client.post("/compte", data={"csrf_token": token, "action": "password",
+                                          "current": "ancien-secret", "new": "nouveau-secret",
+                                          "again": "nouveau-secret"}, follow_redirects=True)
+    assert "Mot de passe changé." in page_text(answer)
+    assert client.get("/stock/").status_code == 200  # this session goes on…
+    assert other.get("/stock/").status_code == 302  # …the other one is over
+
+    caissier = make_user(Role.CAISSIER, badge_code="0410000000014", pin="1234")
+    till = app.test_client()
+    token = csrf_token_from(till.get("/login/badge").get_data(as_text=True))
+    till.post("/login/badge", data={"badge": "0410000000014", "pin": "1234",
+                                    "csrf_token": token})
+    token = _token(till, "/compte")
+    answer = till.post("/compte", data={"csrf_token": token, "action": "pin", "current": "1234",
+                                        "new": "5678", "again": "5678"}, follow_redirects=True)
+    assert "Code PIN changé." in page_text(answer)
+    from app.users.services import authenticate_badge
+
+    session.refresh(caissier)
+    assert authenticate_badge(session, "0410000000014", "5678", caissier.created_at)
