@@ -66,6 +66,20 @@ def register_commands(flask_app: Flask) -> None:
         for line in report:
             click.echo(line)
 
+    @flask_app.cli.command("doctor")
+    def doctor_command() -> None:
+        """Vérifie ce qui empêcherait de vendre : base, schéma, journal, imprimantes, balance,
+        disque, horloge."""
+        from app.doctor import diagnose
+
+        findings = diagnose(flask_app, db.session, utcnow())
+        for finding in findings:
+            click.echo(finding.line())
+        problems = sum(not finding.ok for finding in findings)
+        click.echo(f"{problems} problème(s)." if problems else "Tout est en ordre.")
+        if problems:
+            raise SystemExit(1)
+
     @flask_app.cli.command("demo")
     def demo_command() -> None:
         """Charge les données de démonstration (base vide uniquement)."""
