@@ -34,13 +34,18 @@ def configure_file_logging(flask_app: Flask) -> tuple[Path, Path]:
     application, access = folder / "caisse.log", folder / "access.log"
     root = logging.getLogger()
     root.setLevel(level)
-    if not any(getattr(h, "baseFilename", None) == str(application) for h in root.handlers):
-        root.addHandler(_handler(application))
     access_logger = logging.getLogger(ACCESS_LOGGER)
     access_logger.propagate = False
     access_logger.setLevel(logging.INFO)
-    if not access_logger.handlers:
-        access_logger.addHandler(_handler(access))
+    # Ours only, and only once: a second configuration (another instance folder) replaces
+    # the files of the first.
+    for logger, path in ((root, application), (access_logger, access)):
+        for handler in [h for h in logger.handlers if getattr(h, "caisse_log", False)]:
+            logger.removeHandler(handler)
+            handler.close()
+        handler = _handler(path)
+        handler.caisse_log = True
+        logger.addHandler(handler)
     return application, access
 
 

@@ -292,3 +292,15 @@ def browser_of(flask_app, username: str, password: str = "motdepasse-sur"):
     answer = client.post("/login", data={"username": username, "password": password,
                                          "csrf_token": token})
     return client, answer.status_code
+
+
+@pytest.fixture(autouse=True)
+def _no_log_files_left_open():
+    """A test that starts `caisse serve` (its CLI) gives the logs files: closed after it."""
+    yield
+    import logging
+
+    for logger in (logging.getLogger(), logging.getLogger("caisse.access")):
+        for handler in [h for h in logger.handlers if getattr(h, "caisse_log", False)]:
+            logger.removeHandler(handler)
+            handler.close()
