@@ -158,6 +158,9 @@ def _register_blueprints(flask_app: Flask) -> None:
     flask_app.register_blueprint(main_blueprint)
     flask_app.register_blueprint(users_blueprint)
     flask_app.register_blueprint(audit_blueprint)
+    from app.site_views import blueprint as site_blueprint
+
+    flask_app.register_blueprint(site_blueprint)
     flask_app.register_blueprint(scale_blueprint)
     flask_app.register_blueprint(pos_blueprint, url_prefix="/pos")
     flask_app.register_blueprint(inventory_blueprint, url_prefix="/stock")

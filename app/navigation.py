@@ -59,6 +59,7 @@ NAV_SECTIONS: tuple[NavSection, ...] = (
     )),
     NavSection(_l("Administration"), (
         NavEntry(_l("Utilisateurs"), "users.list_users", Permission.USERS_MANAGE),
+        NavEntry(_l("Structure"), "site.identity", Permission.USERS_MANAGE),
         NavEntry(_l("Caisses et imprimantes"), "pos.admin_tills",
                  Permission.PRINTERS_CONFIGURE),
         NavEntry(_l("Journal des ventes"), "pos.admin_journal", Permission.AUDIT_VIEW),

@@ -14,6 +14,7 @@ DEFAULTS: dict[str, Any] = {
     "shop.address": "CCAS — 1 place de la Mairie",
     "shop.siret": "",
     "shop.vat_exempt": True,
+    "shop.receipt_footer": "",  # lines printed at the end of every receipt
     "site.demo": False,  # set by `caisse demo`: a « DÉMO » band on every page
     # Lock-outs: 5 failures for one account (or badge) from one computer; 20 failures of any
     # account from one computer; 50 failures of one account from everywhere (a spread attack).
@@ -73,3 +74,12 @@ def set_setting(session: Session, key: str, value: Any, now: datetime) -> None:
         stored.value = value
         stored.updated_at = now
     session.flush()
+
+
+FOOTER_LINES = 4
+
+
+def receipt_footer(session: Session) -> tuple[str, ...]:
+    """The lines printed at the end of every receipt (a thank-you, opening hours…)."""
+    return tuple(line for line in (get_setting(session, "shop.receipt_footer") or "")
+                 .splitlines() if line.strip())[:FOOTER_LINES]

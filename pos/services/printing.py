@@ -19,7 +19,7 @@ from sqlalchemy.orm import Session, aliased
 from app.clock import SHOP_TIMEZONE
 from app.money import round_half_away
 from app.orm import lock_for_update
-from app.settings.services import get_setting
+from app.settings.services import get_setting, receipt_footer
 from app.users.models import User
 from hardware.models import DEFAULT_MODEL, MODELS
 from hardware.receipt import (
@@ -104,6 +104,7 @@ def receipt_document(session: Session, sale: Sale, duplicate_number: int | None 
         duplicate_number=duplicate_number, is_refund=sale.kind == SaleKind.REFUND,
         refund_of=_ticket_of(session, sale.refund_of_id),
         hash_start=_hash_start(session, f"{till.code}-{sale.number:06d}"),
+        footer=receipt_footer(session),
         warranty_mentions=_warranty_mentions(session, sale),
     )
 

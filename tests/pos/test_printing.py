@@ -9,6 +9,9 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app.users.roles import Role
+from hardware.models import MODELS
+from hardware.receipt import render_receipt
 from hardware.simulator import PrinterSimulator
 from pos.models import JobKind, JobStatus, PaymentMethod, PrintJob, Sale
 from pos.services.printing import (
@@ -282,3 +285,30 @@ def test_two_workers_print_a_tills_receipts_in_ticket_order(session, till, cashi
     taken_by_a.status = JobStatus.DONE
     session.commit()
     assert next_receipt("B").sale_id == second.id
+
+
+def test_the_structure_page_changes_what_every_receipt_prints(client, session, till, cashier,
+                                                              now, open_till, pasta, make_user,
+                                                              login):
+    from pos.services.printing import receipt_document
+    from tests.conftest import csrf_token_from, page_text
+
+    make_user(Role.ADMIN, username="claire")
+    login("claire")
+    token = csrf_token_from(client.get("/admin/structure").get_data(as_text=True))
+    answer = client.post("/admin/structure", data={
+        "csrf_token": token, "name": "Épicerie du Lac", "address": "3 quai Nord\n33000 Bordeaux",
+        "siret": "123", "vat": "exempt", "footer": "Merci !"}, follow_redirects=True)
+    assert "SIRET : 14 chiffres." in page_text(answer)
+    client.post("/admin/structure", data={
+        "csrf_token": token, "name": "Épicerie du Lac", "address": "3 quai Nord\n33000 Bordeaux",
+        "siret": "213 300 635 00017", "vat": "exempt",
+        "footer": "Merci de votre visite !\nOuvert du mardi au samedi"})
+    sale = _sell(session, cashier, now, pasta)
+    text = decode(render_receipt(receipt_document(session, sale),
+                                 MODELS["epson-tm-t20ii"])).text
+    assert "Épicerie du Lac" in text and "3 quai Nord" in text and "SIRET 21330063500017" in text
+    assert "Merci de votre visite !" in text and "Ouvert du mardi au samedi" in text
+    assert client.get("/admin/structure").status_code == 200
+    login("karim")  # the encadrant who received the goods: not a site administrator
+    assert client.get("/admin/structure").status_code == 403
