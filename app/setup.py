@@ -15,7 +15,7 @@ from app.settings.services import set_setting
 from app.users.models import User
 from app.users.roles import Role
 from app.users.services import NewUser, create_user
-from app.values import InvalidValue, parse_text
+from app.values import parse_siret, parse_text
 
 DEFAULT_CATEGORIES = (
     "Épicerie salée", "Épicerie sucrée", "Fruits et légumes", "Frais", "Produits laitiers",
@@ -54,9 +54,7 @@ def initialise_site(session: Session, now: datetime, setup: SiteSetup) -> list[s
     shop_name = parse_text(setup.shop_name, "Nom de la structure", max_length=120,
                            required=True)
     address = parse_text(setup.shop_address, "Adresse", max_length=200, multiline=True)
-    siret = "".join(setup.siret.split())
-    if siret and not (siret.isascii() and siret.isdigit() and len(siret) == 14):
-        raise InvalidValue("SIRET : 14 chiffres.")
+    siret = parse_siret(setup.siret)
     admin = create_user(session, None, now, NewUser(
         display_name=setup.admin_name, role=Role.ADMIN, username=setup.admin_username,
         password=setup.admin_password))

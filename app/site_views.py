@@ -14,7 +14,7 @@ from app.forms import EmptyForm
 from app.settings.services import FOOTER_LINES, get_setting, set_setting
 from app.users.auth import require_permission
 from app.users.roles import Permission
-from app.values import InvalidValue, parse_text
+from app.values import InvalidValue, parse_siret, parse_text
 
 blueprint = Blueprint("site", __name__)
 
@@ -32,9 +32,7 @@ def identity():
                                  multiline=True)
             footer = parse_text(request.form.get("footer"), _("Bas du ticket"),
                                 max_length=300, multiline=True)
-            siret = "".join((request.form.get("siret") or "").split())
-            if siret and not (siret.isascii() and siret.isdigit() and len(siret) == 14):
-                raise InvalidValue(_("SIRET : 14 chiffres."))
+            siret = parse_siret(request.form.get("siret"))
             if len(footer.splitlines()) > FOOTER_LINES:
                 raise InvalidValue(_("Bas du ticket : %(n)d lignes au plus.", n=FOOTER_LINES))
         except InvalidValue as error:

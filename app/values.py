@@ -100,6 +100,14 @@ def parse_text(text: str | None, field: str, *, max_length: int, required: bool 
     return cleaned
 
 
+def parse_siret(text: str | None) -> str:
+    """A SIRET as printed on receipts: 14 digits (spaces allowed when typed), or empty."""
+    siret = "".join((text or "").split())
+    if siret and not (siret.isascii() and siret.isdigit() and len(siret) == 14):
+        raise InvalidValue("SIRET : 14 chiffres.")
+    return siret
+
+
 def _shown(text: str | None) -> str:
     shown = (text or "").strip()
     return shown if len(shown) <= 30 else shown[:30] + "…"

@@ -150,3 +150,14 @@ def crawl(app, client, start: str = "/accueil", per_endpoint: int = 2,
 
 def query_fields(url: str) -> dict[str, str]:
     return dict(parse_qsl(urlsplit(url).query, keep_blank_values=True))
+
+
+def row_counts(session) -> dict[str, int]:
+    """Rows per table, the audit log aside (reads and failed logins are logged on purpose):
+    equal before and after a refused request means nothing was half-written."""
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+
+    return {table.name: session.scalar(select(func.count()).select_from(table))
+            for table in db.metadata.sorted_tables if table.name != "audit_entries"}

@@ -11,7 +11,7 @@ from app.settings.services import set_setting
 from app.users.roles import Role, role_allows
 from tests.app.route_table import rules
 from tests.app.site_walk import log_in
-from tests.app.test_bad_input import _row_counts
+from tests.app.site_walk import row_counts as _row_counts
 from tests.conftest import csrf_token_from
 
 SAMPLE_ARGUMENTS = {"code": "jardinage", "number": "R00001", "key": "ventes",

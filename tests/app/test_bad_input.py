@@ -14,13 +14,12 @@ from contextlib import contextmanager
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import func, select
 
 from app.demo import load_demo_data
-from app.extensions import db
 from app.users.roles import Role, role_allows
 from app.values import BoundedParameters
 from tests.app.site_walk import Form, crawl, endpoint_of, log_in
+from tests.app.site_walk import row_counts as _row_counts
 from tests.conftest import csrf_token_from
 
 NASTY = ["", " ", "²", "٣", "-1", "0", "00", "1e9", "9" * 25, str(2**63), "-99999999999", "1,5",
@@ -66,12 +65,6 @@ def recording_query_reads(app):
         yield
     finally:
         app.request_class = original
-
-
-def _row_counts(session) -> dict[str, int]:
-    return {table.name: session.scalar(select(func.count()).select_from(table))
-            for table in db.metadata.sorted_tables
-            if table.name != "audit_entries"}  # reads and failed logins are logged on purpose
 
 
 def _value(original: list[str]):
