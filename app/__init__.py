@@ -44,6 +44,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     _init_extensions(flask_app)
     _register_models()
+    _register_settings()
     register_text_length_guard()
     _register_blueprints(flask_app)
 
@@ -135,6 +136,15 @@ def _register_models() -> None:
     import labels.models  # noqa: F401
     import participants.models  # noqa: F401
     import pos.models  # noqa: F401
+
+
+def _register_settings() -> None:
+    """Each package declares its settings (Administration → Paramètres lists them all)."""
+    import app.settings.core  # noqa: F401
+    import inventory.settings  # noqa: F401
+    import labels.settings  # noqa: F401
+    import participants.settings  # noqa: F401
+    import pos.settings  # noqa: F401
 
 
 def _register_blueprints(flask_app: Flask) -> None:

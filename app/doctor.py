@@ -98,9 +98,9 @@ def _printers(flask_app: Flask, session) -> list[Finding]:
 
 
 def _scale(session) -> list[Finding]:
-    from app.settings.services import get_setting
+    from app.settings.core import SCALE_PORT
 
-    port = get_setting(session, "hardware.scale_port")
+    port = SCALE_PORT.get(session)
     if not port:
         return [Finding(True, "Pas de balance réglée (le poids se tape).")]
     if port.startswith("/dev/") and not os.path.exists(port):

@@ -43,6 +43,7 @@ NAV_SECTIONS: tuple[NavSection, ...] = (
     )),
     NavSection(_l("Jardin"), (
         NavEntry(_l("Livraisons du jardin"), "inventory.harvests", Permission.HARVEST_LOG),
+        NavEntry(_l("Parcelles"), "inventory.parcels", Permission.STOCK_MANAGE),
     )),
     NavSection(_l("Foyers"), (
         NavEntry(_l("Foyers suivis"), "participants.households", Permission.HOUSEHOLDS_MANAGE),
@@ -59,7 +60,8 @@ NAV_SECTIONS: tuple[NavSection, ...] = (
     )),
     NavSection(_l("Administration"), (
         NavEntry(_l("Utilisateurs"), "users.list_users", Permission.USERS_MANAGE),
-        NavEntry(_l("Structure"), "site.identity", Permission.USERS_MANAGE),
+        NavEntry(_l("Structure"), "site.identity", Permission.SETTINGS_MANAGE),
+        NavEntry(_l("Paramètres"), "site.settings", Permission.SETTINGS_MANAGE),
         NavEntry(_l("Caisses et imprimantes"), "pos.admin_tills",
                  Permission.PRINTERS_CONFIGURE),
         NavEntry(_l("Journal des ventes"), "pos.admin_journal", Permission.AUDIT_VIEW),
@@ -94,6 +96,14 @@ def sections_for(user) -> list[VisibleSection]:
         if entries:
             visible.append(VisibleSection(section.label, entries[0].endpoint, entries))
     return visible
+
+
+def current_section(sections: list[VisibleSection], endpoint: str | None
+                    ) -> VisibleSection | None:
+    """The section a page belongs to: the one listing it, else the first one whose pages all
+    belong to the page's package (a product's page is in Stock, not in Jardin)."""
+    return next((s for s in sections if any(e.endpoint == endpoint for e in s.entries)),
+                next((s for s in sections if s.contains(endpoint)), None))
 
 
 def entries_for(user) -> list[NavEntry]:

@@ -10,7 +10,7 @@ from pydantic import BaseModel
 
 from app.api import error_payload
 from app.extensions import db
-from app.settings.services import get_setting
+from app.settings.core import SCALE_PORT
 from hardware.scale import ScaleError, ScaleSettings, open_scale_port, read_weight
 
 blueprint = Blueprint("scale", __name__)
@@ -46,7 +46,7 @@ def _refusal(status: int, code: str, message: str):
 @blueprint.get("/api/balance")
 @login_required
 def read_scale():
-    port_name = get_setting(db.session, "hardware.scale_port")
+    port_name = SCALE_PORT.get(db.session)
     if not port_name:
         return _refusal(404, "no_scale", "Pas de balance branchée : tapez le poids.")
     try:

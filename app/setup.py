@@ -11,11 +11,10 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.audit.services import record_audit
-from app.settings.services import set_setting
+from app.settings.core import SHOP_ADDRESS, SHOP_NAME, SHOP_SIRET, SHOP_VAT_EXEMPT
 from app.users.models import User
 from app.users.roles import Role
 from app.users.services import NewUser, create_user
-from app.values import parse_siret, parse_text
 
 DEFAULT_CATEGORIES = (
     "Épicerie salée", "Épicerie sucrée", "Fruits et légumes", "Frais", "Produits laitiers",
@@ -45,27 +44,26 @@ def has_users(session: Session) -> bool:
 def initialise_site(session: Session, now: datetime, setup: SiteSetup) -> list[str]:
     """Create what a real site needs to start; refuse on a database that has users."""
     from inventory.models import Category
-    from participants.defaults import ATELIER_CAPACITY, ATELIERS, PARCELS
-    from participants.models import Atelier, GardenParcel
+    from inventory.services.parcels import DEFAULT_PARCELS, default_parcels
+    from participants.defaults import ATELIER_CAPACITY, ATELIERS
+    from participants.models import Atelier
     from pos.models import Till
 
     if has_users(session):
         raise SiteAlreadyInitialised
-    shop_name = parse_text(setup.shop_name, "Nom de la structure", max_length=120,
-                           required=True)
-    address = parse_text(setup.shop_address, "Adresse", max_length=200, multiline=True)
-    siret = parse_siret(setup.siret)
+    shop_name = SHOP_NAME.parse(setup.shop_name)
+    address = SHOP_ADDRESS.parse(setup.shop_address)
+    siret = SHOP_SIRET.parse(setup.siret)
     admin = create_user(session, None, now, NewUser(
         display_name=setup.admin_name, role=Role.ADMIN, username=setup.admin_username,
         password=setup.admin_password))
-    for key, value in (("shop.name", shop_name), ("shop.address", address),
-                       ("shop.siret", siret), ("shop.vat_exempt", setup.vat_exempt)):
-        set_setting(session, key, value, now)
+    for spec, value in ((SHOP_NAME, shop_name), (SHOP_ADDRESS, address), (SHOP_SIRET, siret),
+                        (SHOP_VAT_EXEMPT, setup.vat_exempt)):
+        spec.set(session, value, now)
     session.add_all(Category(name=name) for name in DEFAULT_CATEGORIES)
     session.add_all(Atelier(code=code, name=name, capacity=ATELIER_CAPACITY)
                     for code, name in ATELIERS)
-    session.add_all(GardenParcel(number=number, name=f"Parcelle {number}", area_m2=500)
-                    for number in range(1, PARCELS + 1))  # > 3 000 m² in all: editable
+    session.add_all(default_parcels())  # editable: Jardin → Parcelles
     session.add(Till(code="C1", name="Caisse 1", is_active=True))
     session.flush()
     record_audit(session, actor_id=admin.id, now=now, action="site.initialised",
@@ -75,7 +73,7 @@ def initialise_site(session: Session, now: datetime, setup: SiteSetup) -> list[s
         f"Structure : {shop_name} ({regime}).",
         f"Administrateur·rice : {admin.display_name} (identifiant « {admin.username} »).",
         f"Catégories : {len(DEFAULT_CATEGORIES)} ; ateliers : {len(ATELIERS)} ; parcelles du "
-        f"jardin : {PARCELS} ; caisse : C1 (à renommer et à relier à son imprimante dans "
+        f"jardin : {DEFAULT_PARCELS} ; caisse : C1 (à renommer et à relier à son imprimante dans "
         "Administration → Caisses et imprimantes).",
         "Connectez-vous avec ce compte pour créer les autres comptes, les produits et les "
         "réceptions.",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask
+from flask import Flask, request
 from flask_babel import format_date, format_datetime
 from flask_login import current_user
 
 from app.money import format_cents
-from app.navigation import sections_for
+from app.navigation import current_section, sections_for
 
 
 def _format_day(value: date | datetime | None) -> str:
@@ -28,8 +28,10 @@ def register_template_helpers(flask_app: Flask) -> None:
     @flask_app.context_processor
     def navigation():
         from app.extensions import db
-        from app.settings.services import get_setting
+        from app.settings.core import SITE_DEMO
 
         user = current_user if current_user.is_authenticated else None
-        return {"nav_sections": sections_for(user),
-                "demo_site": bool(get_setting(db.session, "site.demo"))}
+        sections = sections_for(user)
+        return {"nav_sections": sections,
+                "nav_current": current_section(sections, request.endpoint),
+                "demo_site": SITE_DEMO.get(db.session)}

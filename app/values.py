@@ -100,6 +100,31 @@ def parse_text(text: str | None, field: str, *, max_length: int, required: bool 
     return cleaned
 
 
+_DURATION = re.compile(r"^([0-9]{1,3})(?:(?:h|:)([0-9]{2})?)?$")
+
+
+def parse_duration(text: str | None, field: str, *, minimum: int = 0,
+                   maximum: int = 24 * 60) -> int:
+    """Hours as people type them — "9", "9 h", "9h30", "9:30" — in minutes, within the bounds
+    (given in minutes)."""
+    cleaned = "".join((text or "").lower().split())
+    match = _DURATION.match(cleaned)
+    if not match or int(match[2] or 0) >= 60:
+        raise InvalidValue(f"{field} : « {_shown(text)} » n'est pas une durée (exemple : "
+                           f"9 h 30).")
+    minutes = int(match[1]) * 60 + int(match[2] or 0)
+    if not minimum <= minutes <= maximum:
+        raise InvalidValue(f"{field} : entre {format_duration(minimum)} et "
+                           f"{format_duration(maximum)}.")
+    return minutes
+
+
+def format_duration(minutes: int) -> str:
+    """540 → "9 h", 570 → "9 h 30" (what ``parse_duration`` reads back)."""
+    hours, rest = divmod(minutes, 60)
+    return f"{hours} h {rest:02d}" if rest else f"{hours} h"
+
+
 def parse_siret(text: str | None) -> str:
     """A SIRET as printed on receipts: 14 digits (spaces allowed when typed), or empty."""
     siret = "".join((text or "").split())

@@ -10,6 +10,7 @@ from app.barcodes import complete_ean13
 from app.clock import shop_date
 from inventory.models import (
     Category,
+    GardenParcel,
     Harvest,
     ItemState,
     Lot,
@@ -121,6 +122,8 @@ def _unique_ean13(rng, used: set[str]) -> str:
 def load_demo(session, context) -> list[str]:
     rng, now = context.rng, context.now
     today = shop_date(now)
+    session.add_all(GardenParcel(number=number, name=f"Parcelle {number}", area_m2=area)
+                    for number, area in enumerate((450, 500, 550, 600, 500, 550), start=1))
     categories = {}
     for name in sorted({row[0] for row in BASE_PRODUCTS} | {"Fruits et légumes"}):
         categories[name] = Category(name=name)

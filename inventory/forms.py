@@ -104,8 +104,7 @@ class LotForm(FlaskForm):
 
 
 class HarvestForm(FlaskForm):
-    parcel_number = SelectField(_l("Parcelle"), coerce=int,
-                                choices=[SelectChoice(n, f"Parcelle {n}") for n in range(1, 7)])
+    parcel_number = SelectField(_l("Parcelle"), coerce=int)  # the parcels grown (the view)
     product_id = SelectField(_l("Légume"), coerce=int)
     weight = StringField(_l("Poids (kg)"), validators=[DataRequired(REQUIRED)])
     harvested_on = DateField(_l("Date de récolte"), validators=[DataRequired(REQUIRED)])

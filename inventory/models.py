@@ -18,6 +18,7 @@ from sqlalchemy import (
     event,
 )
 from sqlalchemy import false as sa_false
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.orm import Base, UTCDateTime, string_enum
@@ -214,6 +215,19 @@ class BarcodeRule(Base):
     name: Mapped[str] = mapped_column(String(80))
     kind: Mapped[RuleKind] = mapped_column(string_enum(RuleKind, "rule_kind"))
     pattern: Mapped[str] = mapped_column(String(40))
+
+
+class GardenParcel(Base):
+    """A parcel of the jardin atelier: where a delivery comes from. Numbers are never reused;
+    a parcel no longer grown is retired (its deliveries stay in the figures)."""
+
+    __tablename__ = "garden_parcels"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    number: Mapped[int] = mapped_column(Integer, unique=True)
+    name: Mapped[str] = mapped_column(String(80))
+    area_m2: Mapped[int] = mapped_column(Integer)
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
 
 
 class Harvest(Base):

@@ -11,8 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from app.orm import lock_for_update
-from app.settings.services import get_setting
-from hardware.models import DEFAULT_MODEL, MODELS
+from hardware.models import MODELS
 from hardware.transport import PrinterConnection, PrinterError, configured_connection, send
 from inventory.errors import InvalidData
 from inventory.models import Lot, Product, RessourcerieItem, RuleKind, StockUnit
@@ -26,6 +25,7 @@ from labels.content import (
     weighed_label,
 )
 from labels.models import ShelfLabelPrint
+from labels.settings import PRINTER_KIND, PRINTER_MODEL, PRINTER_TARGET
 from labels.thermal import render_roll
 
 MAX_LABELS = 2000
@@ -160,11 +160,11 @@ def item_labels(session: Session, item_ids) -> list[Label]:
 
 
 def thermal_connection(session: Session) -> tuple[PrinterConnection, object]:
-    kind = get_setting(session, "labels.printer_kind")
-    model = MODELS.get(get_setting(session, "labels.printer_model")) or MODELS[DEFAULT_MODEL]
+    kind = PRINTER_KIND.get(session)
+    model = MODELS[PRINTER_MODEL.get(session)]
     from flask import current_app
 
-    return configured_connection(kind, get_setting(session, "labels.printer_target"),
+    return configured_connection(kind, PRINTER_TARGET.get(session),
                                  current_app.config), model
 
 

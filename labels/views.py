@@ -26,7 +26,8 @@ from app.extensions import db
 from app.forms import EmptyForm
 from app.orm import takes_write_lock_late
 from app.quantities import MAX_GRAMS
-from app.settings.services import get_setting, set_setting
+from app.settings.core import SHOP_NAME
+from app.settings.services import get_setting
 from app.urls import safe_local_path
 from app.users.auth import require_permission
 from app.users.roles import Permission
@@ -38,6 +39,7 @@ from labels import services
 from labels.content import card_label
 from labels.layouts import DEFAULT_LAYOUT, LAYOUTS
 from labels.pdf import LabelDoesNotFit, preview_png, render_sheets
+from labels.settings import PRINTER_KIND, PRINTER_MODEL, PRINTER_TARGET
 
 blueprint = Blueprint("labels", __name__, template_folder="templates")
 TEMPLATES = {"shelf": "Étiquette de rayon (prix, prix au kg ou au litre)",
@@ -63,7 +65,7 @@ def _labels_from_form():
     if not current_user.can(needed.get(kind, Permission.LABELS_PRINT)):
         abort(403)  # a social worker prints cards only, the jardin pesée labels only
     if kind in TEMPLATES:
-        rate = int(get_setting(db.session, "epicerie.default_rate_bp")) \
+        rate = get_setting(db.session, "epicerie.default_rate_bp") \
             if request.form.get("participation") else None
         return services.product_labels(db.session, _counts(), kind, rate), kind
     if kind == "weighed":
@@ -76,7 +78,7 @@ def _labels_from_form():
             db.session, current_user, form_ids("households"), shop_date(utcnow()))
         if not rows:
             raise services.LabelError(_("Aucune carte à imprimer."))
-        shop = get_setting(db.session, "shop.name")
+        shop = SHOP_NAME.get(db.session)
         return [card_label(name, code, validity, shop) for name, code, validity in rows], kind
     abort(400)
 
@@ -165,8 +167,8 @@ def choose():
         "labels/choose.html", form=EmptyForm(), products=products, preset=preset, query=query,
         layouts=LAYOUTS.values(), templates=TEMPLATES, default_layout=DEFAULT_LAYOUT,
         queue=len(services.reprint_queue(db.session)),
-        rate=int(get_setting(db.session, "epicerie.default_rate_bp")) // 100,
-        thermal=get_setting(db.session, "labels.printer_kind") != "none")
+        rate=get_setting(db.session, "epicerie.default_rate_bp") // 100,
+        thermal=PRINTER_KIND.get(db.session) != "none")
 
 
 @blueprint.route("/a-reimprimer")
@@ -175,7 +177,7 @@ def reprint():
     return render_template("labels/reprint.html", form=EmptyForm(),
                            products=services.reprint_queue(db.session),
                            layouts=LAYOUTS.values(), default_layout=DEFAULT_LAYOUT,
-                           thermal=get_setting(db.session, "labels.printer_kind") != "none")
+                           thermal=PRINTER_KIND.get(db.session) != "none")
 
 
 @blueprint.route("/pesee")
@@ -186,7 +188,7 @@ def weighed():
     return render_template("labels/weighed.html", form=EmptyForm(), products=products,
                            layouts=LAYOUTS.values(), default_layout=DEFAULT_LAYOUT,
                            today=shop_date(utcnow()),
-                           thermal=get_setting(db.session, "labels.printer_kind") != "none")
+                           thermal=PRINTER_KIND.get(db.session) != "none")
 
 
 @blueprint.route("/ressourcerie")
@@ -196,7 +198,7 @@ def items():
         RessourcerieItem.number.desc()).limit(200)).all()
     return render_template("labels/items.html", form=EmptyForm(), items=rows,
                            layouts=LAYOUTS.values(), default_layout=DEFAULT_LAYOUT,
-                           thermal=get_setting(db.session, "labels.printer_kind") != "none")
+                           thermal=PRINTER_KIND.get(db.session) != "none")
 
 
 @blueprint.route("/imprimante", methods=["GET", "POST"])
@@ -214,9 +216,9 @@ def printer():
             flash(error.message, "error")
         else:
             now = utcnow()
-            set_setting(db.session, "labels.printer_kind", kind, now)
-            set_setting(db.session, "labels.printer_target", target, now)
-            set_setting(db.session, "labels.printer_model", model, now)
+            PRINTER_KIND.set(db.session, kind, now)
+            PRINTER_TARGET.set(db.session, target, now)
+            PRINTER_MODEL.set(db.session, model, now)
             record_audit(db.session, actor_id=current_user.id, now=now,
                          action="labels.printer_changed", target="labels:printer",
                          details={"kind": kind, "model": model})
@@ -225,6 +227,6 @@ def printer():
         return redirect(url_for(".printer"))
     return render_template(
         "labels/printer.html", form=EmptyForm(), kinds=KINDS, models=MODELS.values(),
-        kind=get_setting(db.session, "labels.printer_kind"),
-        target=get_setting(db.session, "labels.printer_target"),
-        model=get_setting(db.session, "labels.printer_model"))
+        kind=PRINTER_KIND.get(db.session),
+        target=PRINTER_TARGET.get(db.session),
+        model=PRINTER_MODEL.get(db.session))

@@ -1,4 +1,4 @@
-"""The CCAS's ateliers and the jardin's parcels (../shared/DOMAIN.md): created by `caisse init`
+"""The CCAS's ateliers (../shared/DOMAIN.md): created by `caisse init`
 as editable defaults, and by the demo."""
 
 from __future__ import annotations
@@ -15,4 +15,3 @@ ATELIERS = (
     ("quatre_saisons", "Quatre saisons (épicerie)"),
 )
 ATELIER_CAPACITY = 6  # at most 6 people at once in each atelier
-PARCELS = 6  # the jardin's garden parcels

@@ -11,7 +11,6 @@ from participants.defaults import ATELIERS  # one list, for `caisse init` and th
 from participants.models import (
     AccessRight,
     Atelier,
-    GardenParcel,
     Household,
     HouseholdCard,
     Kinship,
@@ -91,9 +90,6 @@ def load_demo(session, context) -> list[str]:
     for code, name in ATELIERS:
         session.add(Atelier(code=code, name=name, capacity=6,
                             encadrant_id=encadrant.id if encadrant else None))
-    for number in range(1, 7):
-        session.add(GardenParcel(number=number, name=f"Parcelle {number}",
-                                 area_m2=rng.choice((450, 500, 550, 600))))
 
     caissier = users.get(Role.CAISSIER)
     referent_line = (f"Foyers : {rights} droits (accordés, en attente de la commission, "

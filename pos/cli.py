@@ -52,11 +52,11 @@ def close_command() -> None:
               help="Fichier ou dossier (par défaut : journal-AAAA-MM.zip ici)")
 def archive_command(period: str, output: Path | None) -> None:
     """Exporte un mois clôturé dans une archive vérifiable ailleurs (zip + manifeste)."""
-    from app.settings.services import get_setting
+    from app.settings.core import SHOP_NAME
 
     try:
         data = build_archive(db.session, period, utcnow(), software_version(),
-                             get_setting(db.session, "shop.name"))
+                             SHOP_NAME.get(db.session))
     except ArchiveRefused as refused:
         raise click.ClickException(refused.message) from None
     target = output or Path(archive_filename(period))

@@ -20,15 +20,18 @@ from sqlalchemy import select
 from app.audit.services import record_audit
 from app.clock import utcnow
 from app.extensions import db
-from app.forms import EmptyForm
-from app.settings.services import get_setting
+from app.forms import EmptyForm, apply_change
+from app.settings.core import SHOP_NAME
 from app.users.auth import require_permission
 from app.users.roles import Permission
 from hardware.models import DEFAULT_MODEL, MODELS
 from hardware.targets import KINDS, InvalidPrinterTarget, check_printer
+from pos.errors import TillError
 from pos.models import Till
 from pos.services.printing import printer_state, queue_test_page
 from pos.services.sessions import DENOMINATIONS
+from pos.services.tills import add_till, change_till
+from pos.settings import SCANNER_MEAN_GAP_MS
 
 blueprint = Blueprint("pos", __name__, template_folder="templates", static_folder="static/pos",
                       static_url_path="/static/pos")
@@ -57,7 +60,7 @@ def till():
         denominations=DENOMINATIONS,
         can_create_products=current_user.can(Permission.STOCK_MANAGE),
         can_supervise=current_user.can(Permission.TILL_SUPERVISE),
-        scan_gap_ms=get_setting(db.session, "till.scanner_mean_gap_ms")))
+        scan_gap_ms=SCANNER_MEAN_GAP_MS.get(db.session)))
     response.set_cookie(TILL_COOKIE, chosen, max_age=3600 * 24 * 365, samesite="Lax",
                         httponly=True)
     return response
@@ -69,10 +72,13 @@ def till():
 @require_permission(Permission.PRINTERS_CONFIGURE)
 def admin_tills():
     """Each till's receipt printer, with a test print."""
-    tills = db.session.scalars(select(Till).order_by(Till.code)).all()
+    tills = db.session.scalars(select(Till).order_by(Till.id)).all()
     if request.method == "POST":
         if not EmptyForm().validate_on_submit():
             abort(400)
+        action = request.form.get("action")
+        if action in ("add", "details"):
+            return _change_tills(action)
         till = db.get_or_404(Till, request.form.get("till_id", 0, type=int))
         kind = request.form.get("printer_kind", "none")
         model = request.form.get("printer_model", DEFAULT_MODEL)
@@ -96,6 +102,24 @@ def admin_tills():
     return render_template(
         "pos/admin_tills.html", tills=tills, kinds=KINDS, models=MODELS.values(),
         states={t.id: printer_state(db.session, t) for t in tills}, form=EmptyForm())
+
+
+def _change_tills(action: str):
+    """Add a till, or rename one and put it in or out of service."""
+    now = utcnow()
+
+    def change() -> str:
+        if action == "add":
+            till = add_till(db.session, current_user.id, now, request.form.get("name", ""))
+            return _("Caisse %(c)s « %(t)s » ajoutée : réglez son imprimante.", c=till.code,
+                     t=till.name)
+        till = db.get_or_404(Till, request.form.get("till_id", 0, type=int))
+        change_till(db.session, current_user.id, now, till, request.form.get("name", ""),
+                    in_service=request.form.get("in_service") == "1")
+        return _("%(t)s enregistrée.", t=till.name)
+
+    apply_change(change, TillError)
+    return redirect(url_for(".admin_tills"))
 
 
 TECHNICAL_KINDS = ("software_version", "restore", "verification_failed", "archive")
@@ -125,7 +149,7 @@ def admin_journal():
             period = request.form.get("period", "")
             try:
                 data = build_archive(db.session, period, utcnow(), software_version(),
-                                     get_setting(db.session, "shop.name"))
+                                     SHOP_NAME.get(db.session))
             except ArchiveRefused as refused:
                 flash(refused.message, "error")
                 return redirect(url_for(".admin_journal"))

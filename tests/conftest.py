@@ -167,6 +167,17 @@ def page_text(response) -> str:
 
 
 @pytest.fixture
+def parcels(session):
+    """The jardin's six parcels, as `caisse init` creates them."""
+    from inventory.services.parcels import default_parcels
+
+    rows = default_parcels()
+    session.add_all(rows)
+    session.flush()
+    return rows
+
+
+@pytest.fixture
 def staff(make_user):
     """An encadrant who receives goods and validates stocktakes."""
     return make_user(Role.ENCADRANT, username="karim", display_name="Karim")

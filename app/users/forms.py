@@ -38,7 +38,8 @@ class NewUserForm(FlaskForm):
     )
     username = StringField(_l("Identifiant (personnel)"), validators=[Optional(), Length(max=80)])
     password = PasswordField(_l("Mot de passe (8 caractères au moins)"), validators=[Optional()])
-    badge_code = StringField(_l("Numéro de badge"), validators=[Optional(), Length(max=32)])
+    badge_code = StringField(_l("Numéro de badge (vide : un numéro est créé, badge à imprimer)"),
+                             validators=[Optional(), Length(max=32)])
     pin = PasswordField(_l("Code PIN (4 à 6 chiffres)"), validators=[Optional()])
 
     def selected_role(self) -> Role:

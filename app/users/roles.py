@@ -29,6 +29,7 @@ class Permission(enum.StrEnum):
     CONTRACTS_MANAGE = "contracts.manage"
     REPORTS_VIEW = "reports.view"
     USERS_MANAGE = "users.manage"
+    SETTINGS_MANAGE = "settings.manage"  # the site's identity and every package's settings
     AUDIT_VIEW = "audit.view"
 
 
@@ -51,6 +52,7 @@ ROLE_PERMISSIONS: dict[Role, frozenset[Permission]] = {
             Permission.PRINTERS_CONFIGURE,
             Permission.REPORTS_VIEW,
             Permission.USERS_MANAGE,
+            Permission.SETTINGS_MANAGE,
             Permission.AUDIT_VIEW,
             Permission.HOUSEHOLDS_COMMITTEE,
             Permission.TILL_SUPERVISE,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -14,8 +15,13 @@ from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEntry
 from app.audit.services import record_audit
-from app.barcodes import repair_azerty_digits
-from app.settings.services import get_setting
+from app.barcodes import complete_ean13, is_valid_gs1, repair_azerty_digits
+from app.settings.core import (
+    LOCKOUT_MINUTES,
+    MAX_FAILED_LOGINS,
+    MAX_FAILED_LOGINS_ACCOUNT,
+    MAX_FAILED_LOGINS_PER_ADDRESS,
+)
 from app.users.errors import InvalidUserData, LoginRefused
 from app.users.models import User
 from app.users.roles import Role
@@ -54,6 +60,46 @@ def normalise_badge(badge: str) -> str:
     return repair_azerty_digits(badge)
 
 
+BADGE_PREFIX = "041"  # GS1 prefixes 040–049: codes for use inside one organisation
+
+
+def new_badge_code(session: Session) -> str:
+    """A badge number nobody has: an EAN-13 of internal use (every scanner reads it)."""
+    while True:
+        code = complete_ean13(BADGE_PREFIX + "".join(secrets.choice("0123456789")
+                                                     for _ in range(9)))
+        if session.scalar(select(User.id).where(User.badge_code == code)) is None:
+            return code
+
+
+def badge_barcode_svg(code: str) -> str:
+    """The badge's barcode as SVG: EAN-13 when the number is one, Code 128 otherwise (badges
+    bought pre-numbered)."""
+    import io
+
+    from barcode import EAN13, Code128
+    from barcode.writer import SVGWriter
+
+    out = io.BytesIO()
+    options = {"module_height": 12, "font_size": 8, "text_distance": 3, "quiet_zone": 6.5}
+    if len(code) == 13 and is_valid_gs1(code):
+        EAN13(code[:12], writer=SVGWriter()).write(out, options={**options,
+                                                                 "module_width": 0.33})
+    else:
+        Code128(code, writer=SVGWriter()).write(out, options={**options, "module_width": 0.25})
+    return out.getvalue().decode()
+
+
+def replace_badge(session: Session, actor_id: int, now: datetime, user: User) -> str:
+    """A lost badge: a new number, the old one no longer opens the till."""
+    user.badge_code = new_badge_code(session)
+    user.end_sessions()  # whoever found the old badge is logged out everywhere
+    session.flush()
+    record_audit(session, actor_id=actor_id, now=now, action="user.badge_replaced",
+                 target=f"user:{user.id}")
+    return user.badge_code
+
+
 def create_user(session: Session, actor_id: int | None, now: datetime, data: NewUser) -> User:
     """Validate and create a user; staff need a password, till operators a badge and PIN."""
     display_name = data.display_name.strip()
@@ -73,8 +119,10 @@ def create_user(session: Session, actor_id: int | None, now: datetime, data: New
         raise InvalidUserData(_("Le numéro de badge ne contient que des chiffres."))
     if data.pin is not None and not PIN_PATTERN.match(data.pin):
         raise InvalidUserData(_("Le code PIN compte 4 à 6 chiffres."))
-    if bool(badge) != bool(data.pin):
-        raise InvalidUserData(_("Un badge va toujours avec un code PIN (et inversement)."))
+    if badge and not data.pin:
+        raise InvalidUserData(_("Un badge va toujours avec un code PIN."))
+    if data.pin and not badge:
+        badge = new_badge_code(session)  # a badge to print from the person's page
     if not data.password and not badge:
         raise InvalidUserData(_("Donnez un mot de passe ou un badge avec son code PIN."))
     if data.role == Role.CAISSIER and data.password:
@@ -126,8 +174,8 @@ def refused_login() -> str:
 
 
 def _lockout(session: Session) -> tuple[int, timedelta]:
-    return (int(get_setting(session, "security.max_failed_logins")),
-            timedelta(minutes=int(get_setting(session, "security.lockout_minutes"))))
+    return (MAX_FAILED_LOGINS.get(session),
+            timedelta(minutes=LOCKOUT_MINUTES.get(session)))
 
 
 def _from_address(remote_addr: str | None):
@@ -169,7 +217,7 @@ def address_throttled(session: Session, remote_addr: str | None, now: datetime) 
     if remote_addr is None:
         return False
     _max_attempts, lockout = _lockout(session)
-    limit = int(get_setting(session, "security.max_failed_logins_per_address"))
+    limit = MAX_FAILED_LOGINS_PER_ADDRESS.get(session)
     failures = session.scalar(select(func.count(AuditEntry.id)).where(
         AuditEntry.action.in_(FAILED_LOGINS), AuditEntry.remote_addr == remote_addr,
         AuditEntry.at > now - lockout))
@@ -185,7 +233,7 @@ def _register_failure(session: Session, user: User, now: datetime, remote_addr: 
                  remote_addr=remote_addr)
     user.failed_attempts += 1
     _max_attempts, lockout = _lockout(session)
-    if user.failed_attempts >= int(get_setting(session, "security.max_failed_logins_account")):
+    if user.failed_attempts >= MAX_FAILED_LOGINS_ACCOUNT.get(session):
         user.locked_until, user.failed_attempts = now + lockout, 0
     if user.locked_until == now + lockout or \
             _locked_until(session, f"user:{user.id}", remote_addr, now):
@@ -357,7 +405,7 @@ def reset_pin(session: Session, actor_id: int, now: datetime, user: User, pin: s
     if not PIN_PATTERN.match(pin):
         raise InvalidUserData(_("Le code PIN compte 4 à 6 chiffres."))
     if not user.badge_code:
-        raise InvalidUserData(_("Ce compte n'a pas de badge."))
+        user.badge_code = new_badge_code(session)  # a first badge, printed from their page
     user.pin_hash = hash_secret(pin)
     user.failed_attempts = 0
     user.locked_until = None

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import base64
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from app.audit.services import record_audit
+from app.audit.services import record_audit, record_read
 from app.clock import utcnow
 from app.extensions import db
 from app.forms import EmptyForm
+from app.settings.core import SHOP_NAME
 from app.urls import safe_local_path
 from app.users import services
 from app.users.auth import require_permission
@@ -116,7 +119,7 @@ def new_user():
             return render_template("users/new.html", form=form), 422
         db.session.commit()
         flash(_("Compte créé pour %(name)s.", name=user.display_name), "success")
-        return redirect(url_for("users.list_users"))
+        return redirect(url_for("users.edit_user", user_id=user.id))  # its badge to print
     status = 422 if form.is_submitted() else 200
     return render_template("users/new.html", form=form), status
 
@@ -166,7 +169,7 @@ def reset_pin(user_id: int):
             return render_template("users/pin.html", form=form, user=user), 422
         db.session.commit()
         flash(_("Nouveau code PIN enregistré pour %(name)s.", name=user.display_name), "success")
-        return redirect(url_for("users.list_users"))
+        return redirect(url_for("users.edit_user", user_id=user.id))
     return render_template("users/pin.html", form=form, user=user)
 
 
@@ -185,6 +188,10 @@ def edit_user(user_id: int):
                                   Role(request.form.get("role", "")))
                 message = _("Rôle de %(n)s : %(r)s.", n=user.display_name,
                             r=ROLE_LABELS[user.role])
+            elif request.form.get("action") == "badge":
+                code = services.replace_badge(db.session, current_user.id, now, user)
+                message = _("Nouveau badge n° %(c)s pour %(n)s : l'ancien ne marche plus. "
+                            "Imprimez-le ci-dessous.", c=code, n=user.display_name)
             elif request.form.get("action") == "password":
                 services.reset_password(db.session, current_user.id, now, user,
                                         request.form.get("password", ""))
@@ -203,6 +210,23 @@ def edit_user(user_id: int):
         return redirect(url_for("users.edit_user", user_id=user.id))
     return render_template("users/edit.html", user=user, form=EmptyForm(),
                            roles=ROLE_LABELS)
+
+
+@blueprint.route("/admin/users/<int:user_id>/badge")
+@require_permission(Permission.USERS_MANAGE)
+def print_badge(user_id: int):
+    """The person's badge, card-sized, to print and slip into a badge holder (never the PIN)."""
+    user = _user_or_404(user_id)
+    if not user.badge_code:
+        flash(_("%(n)s n'a pas de badge : donnez-lui un code PIN, un numéro de badge est créé.",
+                n=user.display_name), "error")
+        return redirect(url_for("users.edit_user", user_id=user.id))
+    record_read(db.session, actor_id=current_user.id, now=utcnow(), action="user.badge_printed",
+                target=f"user:{user.id}", remote_addr=request.remote_addr)
+    return render_template("users/badge.html", user=user, role=ROLE_LABELS[user.role],
+                           shop=SHOP_NAME.get(db.session),
+                           barcode=base64.b64encode(
+                               services.badge_barcode_svg(user.badge_code).encode()).decode())
 
 
 @blueprint.route("/compte", methods=["GET", "POST"])

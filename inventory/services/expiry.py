@@ -11,10 +11,10 @@ from sqlalchemy.orm import Session
 
 from app.clock import shop_date
 from app.orm import lock_for_update
-from app.settings.services import get_setting
 from inventory.errors import InvalidData
 from inventory.models import Lot, LotOrigin, MovementKind, Product, StockUnit
 from inventory.services.ledger import MovementContext, append_movement
+from inventory.settings import EXPIRY_WARNING_DAYS
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class ExpiryReport:
 
 
 def expiry_report(session: Session, today: date) -> ExpiryReport:
-    warning_days = int(get_setting(session, "stock.expiry_warning_days"))
+    warning_days = EXPIRY_WARNING_DAYS.get(session)
     horizon = today + timedelta(days=warning_days)
     columns = (Lot.id, Lot.product_id, Product.name, Product.unit, Lot.use_by, Lot.best_before,
                Lot.remaining_quantity, Lot.origin)

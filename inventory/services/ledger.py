@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.orm import lock_for_update
-from app.settings.services import get_setting
 from inventory.errors import InsufficientStock, InvalidData, NotSellable
 from inventory.models import Lot, MovementKind, Product, StockMovement
+from inventory.settings import SELL_PAST_DDM
 
 OUTGOING_KINDS = frozenset(
     {MovementKind.SALE, MovementKind.LOSS, MovementKind.EXPIRED_DESTROYED,
@@ -98,7 +98,7 @@ def lot_is_sellable(lot: Lot, today: date, sell_past_ddm: bool) -> bool:
 def sellable_stock(session: Session, product_id: int, today: date) -> tuple[int, int]:
     """(sellable, past its date) units of a product in stock: what the till checks at the scan
     so that a product whose stock is past its DLC is refused there, not after payment."""
-    sell_past_ddm = bool(get_setting(session, "stock.sell_past_ddm"))
+    sell_past_ddm = SELL_PAST_DDM.get(session)
     sellable = expired = 0
     for lot in session.scalars(select(Lot).where(Lot.product_id == product_id,
                                                  Lot.remaining_quantity > 0)):
@@ -162,7 +162,7 @@ def withdraw_many(
         if quantity > 1_000_000:
             raise InvalidData(_("Quantité invraisemblable (plus d'un million)."))
     lots_by_product = _locked_lots_with_stock(session, sorted({p.id for p, _ in items}))
-    sell_past_ddm = kind == MovementKind.SALE and bool(get_setting(session, "stock.sell_past_ddm"))
+    sell_past_ddm = kind == MovementKind.SALE and SELL_PAST_DDM.get(session)
     left_in_lot = {lot.id: lot.remaining_quantity
                    for lots in lots_by_product.values() for lot in lots}
     movements = []

@@ -10,12 +10,12 @@ from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
 
 from app.clock import SHOP_TIMEZONE
-from app.settings.services import get_setting
 from inventory.errors import InvalidData
 from inventory.models import Harvest, Lot, LotOrigin, Product, Reception, StockUnit
 from inventory.services.ledger import MovementContext, receive_into_lot
+from inventory.services.parcels import grown_parcel
+from inventory.settings import DONATION_MIN_HOURS_BEFORE_DLC
 
-PARCEL_NUMBERS = range(1, 7)
 MAX_LINE_QUANTITY = 1_000_000
 DONATION_ORIGINS = (LotOrigin.DONATION, LotOrigin.RAMASSE)
 
@@ -72,7 +72,7 @@ def _check_lot(session: Session, product: Product, data: LotData, origin: LotOri
     if data.use_by and data.use_by < today:
         raise InvalidData(_("DLC déjà dépassée : ce lot ne peut pas entrer en stock."))
     if data.use_by and origin in DONATION_ORIGINS:
-        hours = int(get_setting(session, "stock.donation_min_hours_before_dlc"))
+        hours = DONATION_MIN_HOURS_BEFORE_DLC.get(session)
         # The DLC is the last day: the product is good until the end of that day.
         end_of_dlc = datetime.combine(data.use_by + timedelta(days=1), datetime.min.time(),
                                       tzinfo=SHOP_TIMEZONE)
@@ -123,8 +123,7 @@ def record_harvest(
     session: Session, actor_id: int, now: datetime, data: HarvestData
 ) -> Harvest:
     """A jardin delivery: a reception of origin jardin, one lot, and the harvest record."""
-    if data.parcel_number not in PARCEL_NUMBERS:
-        raise InvalidData(_("Parcelle de 1 à 6."))
+    grown_parcel(session, data.parcel_number)
     product = session.get(Product, data.product_id)
     if product is None or product.unit != StockUnit.KILOGRAM:
         raise InvalidData(_("Choisissez un légume vendu au poids."))

@@ -12,15 +12,17 @@ from sqlalchemy import select
 
 from app.clock import shop_date, utcnow
 from app.extensions import db
+from app.forms import EmptyForm, apply_change, require_csrf
 from app.quantities import InvalidQuantity, parse_kilograms
 from app.users.auth import require_permission
 from app.users.roles import Permission
 from app.values import arg_year, parse_integer
 from inventory.errors import InventoryError, UnknownBarcode
 from inventory.forms import ORIGIN_LABELS, HarvestForm, LotForm, ReceptionForm, ScanForm
-from inventory.models import LotOrigin, Product, Reception, RuleKind, StockUnit
+from inventory.models import GardenParcel, LotOrigin, Product, Reception, RuleKind, StockUnit
 from inventory.nomenclature import parse_scan
 from inventory.services.ledger import stock_by_product
+from inventory.services.parcels import active_parcels, add_parcel, all_parcels, edit_parcel
 from inventory.services.receptions import (
     HarvestData,
     LotData,
@@ -153,6 +155,7 @@ def harvests():
         .order_by(Product.search_name)
     ).all()
     form.product_id.choices = [(p.id, p.name) for p in vegetables]
+    form.parcel_number.choices = [(p.number, p.name) for p in active_parcels(db.session)]
     form.participant_ids.choices = _participant_choices()
     today = shop_date(utcnow())
     if not form.is_submitted():
@@ -176,5 +179,33 @@ def harvests():
             return redirect(url_for(".harvests"))
     year = arg_year("annee", today.year)
     names, table = harvest_table(db.session, year)
+    grown = {number for row in table.values() for number in row}
     return render_template("inventory/harvests.html", form=form, year=year, names=names,
-                           table=table, recent=recent_harvests(db.session), parcels=range(1, 7))
+                           table=table, recent=recent_harvests(db.session),
+                           parcels=[p for p in all_parcels(db.session)
+                                    if p.is_active or p.number in grown])
+
+
+@blueprint.route("/jardin/parcelles", methods=["GET", "POST"])
+@require_permission(Permission.STOCK_MANAGE)
+def parcels():
+    """The jardin's parcels: renamed, measured, added, retired (never deleted)."""
+    if request.method == "POST":
+        require_csrf()
+        now = utcnow()
+
+        def change() -> str:
+            number = request.form.get("number", 0, type=int)
+            if not number:
+                made = add_parcel(db.session, current_user.id, now, request.form.get("name", ""),
+                                  request.form.get("area", ""))
+                return _("Parcelle %(n)d « %(p)s » ajoutée.", n=made.number, p=made.name)
+            parcel = db.first_or_404(select(GardenParcel).where(GardenParcel.number == number))
+            edit_parcel(db.session, current_user.id, now, parcel, request.form.get("name", ""),
+                        request.form.get("area", ""), grown=request.form.get("grown") == "1")
+            return _("Parcelle %(n)d enregistrée.", n=parcel.number)
+
+        apply_change(change, InventoryError)
+        return redirect(url_for(".parcels"))
+    return render_template("inventory/parcels.html", form=EmptyForm(),
+                           parcels=all_parcels(db.session))

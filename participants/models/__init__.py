@@ -12,7 +12,6 @@ from participants.models.ateliers import (
     EvaluationCriterion,
     EvaluationScore,
     ExitType,
-    GardenParcel,
     Participant,
     TransversalAction,
 )
@@ -28,6 +27,6 @@ from participants.models.households import (
 __all__ = [
     "POSITIVE_EXITS", "AccessRight", "ActionKind", "Atelier", "Attendance", "AttendanceStatus",
     "Contract", "ContractSlot", "Evaluation", "EvaluationCriterion", "EvaluationScore",
-    "ExitType", "GardenParcel", "Household", "HouseholdCard", "Kinship", "Participant",
+    "ExitType", "Household", "HouseholdCard", "Kinship", "Participant",
     "ParticipantStatus", "Person", "ReferringBody", "RightStatus", "Sex", "TransversalAction",
 ]

@@ -1,4 +1,4 @@
-"""Ateliers d'insertion, the garden's parcels, the participants and their integration path:
+"""Ateliers d'insertion, the participants and their integration path:
 contracts with a weekly planning, attendance, evaluations, transversal actions and exits.
 
 Durations are integer minutes; a slot is a weekday (0 = Monday … 4 = Friday) and a start and an
@@ -38,15 +38,6 @@ class Atelier(Base):
     opens_at: Mapped[int] = mapped_column(Integer, default=9 * 60, server_default="540")
     closes_at: Mapped[int] = mapped_column(Integer, default=17 * 60, server_default="1020")
     weekly_minutes: Mapped[int] = mapped_column(Integer, default=35 * 60, server_default="2100")
-
-
-class GardenParcel(Base):
-    __tablename__ = "garden_parcels"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    number: Mapped[int] = mapped_column(Integer, unique=True)
-    name: Mapped[str] = mapped_column(String(80))
-    area_m2: Mapped[int] = mapped_column(Integer)
 
 
 class ExitType(enum.StrEnum):

@@ -19,7 +19,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit.services import forget_audit_details, record_audit, record_read
-from app.settings.services import get_setting
 from participants.errors import InvalidData
 from participants.models import (
     POSITIVE_EXITS,
@@ -38,6 +37,7 @@ from participants.models import (
     ReferringBody,
     TransversalAction,
 )
+from participants.settings import HARVEST_MINUTES, INACTIVE_YEARS, MIN_WEEKLY_MINUTES
 
 TILL_ATELIER = "quatre_saisons"
 GARDEN_ATELIER = "jardinage"
@@ -215,7 +215,7 @@ def _check_slots(session: Session, participant: Participant, data: ContractData,
 
 def create_contract(session: Session, actor_id: int, now: datetime, participant: Participant,
                     data: ContractData) -> Contract:
-    floor = int(get_setting(session, "ateliers.min_weekly_minutes"))
+    floor = MIN_WEEKLY_MINUTES.get(session)
     minimum = data.min_weekly_minutes if data.min_weekly_minutes is not None else floor
     if participant.exit_date is not None:
         raise InvalidData(_("%(p)s est sorti·e du dispositif : pas de nouveau contrat.",
@@ -402,7 +402,7 @@ def done_minutes(session: Session, participant: Participant, first: date,
         days = {h.harvested_on for h in session.scalars(select(Harvest).where(
             Harvest.harvested_on >= first, Harvest.harvested_on <= last))
             if participant.id in (h.participant_ids or [])}
-        default = int(get_setting(session, "ateliers.harvest_minutes"))
+        default = HARVEST_MINUTES.get(session)
         done["jardin"] = sum(_planned_in(participant.contracts, garden.id, day) or default
                              for day in days if (garden.id, day) not in called)
     return done
@@ -624,7 +624,7 @@ def open_participant_file(session: Session, user, participant_id: int, now: date
 def participants_to_anonymise(session: Session, today: date) -> list[Participant]:
     """Exited more than ``rgpd.inactive_years`` ago (DOMAIN.md: 2 years after the last
     contact)."""
-    years = int(get_setting(session, "rgpd.inactive_years"))
+    years = INACTIVE_YEARS.get(session)
     limit = today.replace(year=today.year - years)
     return list(session.scalars(select(Participant).where(
         Participant.anonymised_at.is_(None), Participant.exit_date.is_not(None),

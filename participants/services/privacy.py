@@ -11,13 +11,13 @@ from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEntry
 from app.audit.services import forget_audit_details, record_audit, record_read
-from app.settings.services import get_setting
 from app.text import fold_for_search
 from app.users.models import User
 from app.users.roles import Permission
 from participants.errors import NotAllowed
 from participants.models import Household
 from participants.services.households import consumption_units_tenths, household_rav_cents
+from participants.settings import INACTIVE_YEARS, REFERENTS_SEE_ALL
 
 
 def households_visible_to(session: Session, user: User) -> Select:
@@ -25,7 +25,7 @@ def households_visible_to(session: Session, user: User) -> Select:
     if not user.can(Permission.HOUSEHOLDS_MANAGE):
         raise NotAllowed(_("Votre rôle ne donne pas accès aux dossiers des foyers."))
     query = select(Household).where(Household.anonymised_at.is_(None))
-    if not get_setting(session, "epicerie.referents_see_all"):
+    if not REFERENTS_SEE_ALL.get(session):
         query = query.where(Household.referent_user_id == user.id)
     return query
 
@@ -67,7 +67,7 @@ class InactiveFile:
 
 
 def inactive_files(session: Session, now: datetime) -> list[InactiveFile]:
-    years = int(get_setting(session, "rgpd.inactive_years"))
+    years = INACTIVE_YEARS.get(session)
     limit = now.replace(year=now.year - years) if not (now.month == 2 and now.day == 29) \
         else now.replace(year=now.year - years, day=28)
     rows = session.scalars(

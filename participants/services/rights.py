@@ -12,11 +12,16 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit.services import record_audit
-from app.settings.services import get_setting
 from participants.errors import CardRefused, InvalidData
 from participants.models import AccessRight, Household, HouseholdCard, RightStatus
-
-MIN_RATE_BP, MAX_RATE_BP = 1000, 3000  # ANDES charter: 10 % to 30 % of the reference value
+from participants.settings import (
+    ALLOWANCE_BY_PERSONS_CENTS,
+    MAX_RATE_BP,
+    MAX_RENEWALS,
+    MIN_RATE_BP,
+    RENEWAL_GAP_MONTHS,
+    RIGHT_MAX_MONTHS,
+)
 
 
 def add_months(day: date, months: int) -> date:
@@ -31,9 +36,8 @@ def right_end(starts_on: date, months: int) -> date:
 
 
 def default_allowance_cents(session: Session, persons: int) -> int:
-    table = get_setting(session, "epicerie.allowance_by_persons_cents")
-    key = str(min(max(persons, 1), max(int(k) for k in table)))
-    return int(table[key])
+    table = ALLOWANCE_BY_PERSONS_CENTS.get(session)
+    return table[str(min(max(persons, 1), max(int(k) for k in table)))]
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,7 @@ def request_right(
     session: Session, actor_id: int, now: datetime, household: Household, data: RightRequest
 ) -> AccessRight:
     """A pending request for the committee; renewals are checked against the settings."""
-    max_months = int(get_setting(session, "epicerie.right_max_months"))
+    max_months = RIGHT_MAX_MONTHS.get(session)
     if not 1 <= data.months <= max_months:
         raise InvalidData(_("Durée d'un droit : de 1 à %(m)d mois.", m=max_months))
     if not MIN_RATE_BP <= data.participation_rate_bp <= MAX_RATE_BP:
@@ -81,10 +85,10 @@ def request_right(
         if data.starts_on <= last.ends_on:
             raise InvalidData(_("Le droit en cours court jusqu'au %(d)s : la nouvelle période "
                                 "commence après.", d=last.ends_on.strftime("%d/%m/%Y")))
-        gap = int(get_setting(session, "epicerie.renewal_gap_months"))
+        gap = RENEWAL_GAP_MONTHS.get(session)
         if data.starts_on <= add_months(last.ends_on, gap):
             depth = _renewal_depth(last, {r.id: r for r in household.rights}) + 1
-            allowed = int(get_setting(session, "epicerie.max_renewals"))
+            allowed = MAX_RENEWALS.get(session)
             if depth > allowed:
                 raise InvalidData(_(
                     "Renouvellement refusé : %(n)d renouvellement(s) au plus. Nouvelle demande "

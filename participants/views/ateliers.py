@@ -15,7 +15,7 @@ from app.charts import line_chart
 from app.clock import shop_date, utcnow
 from app.extensions import db
 from app.forms import EmptyForm, apply_change, require_csrf
-from app.settings.services import get_setting
+from app.settings.core import SHOP_ADDRESS, SHOP_NAME
 from app.users.auth import require_permission
 from app.users.models import User
 from app.users.roles import Permission, Role
@@ -41,6 +41,7 @@ from participants.models import (
     TransversalAction,
 )
 from participants.services import ateliers as service
+from participants.settings import MIN_WEEKLY_MINUTES
 from participants.views import blueprint
 
 PEOPLE = (Permission.CONTRACTS_MANAGE, Permission.ATELIERS_MANAGE)
@@ -280,8 +281,7 @@ def new_contract(participant_id: int):
         "participants/ateliers/contract_form.html", person=person, ateliers=rows,
         form=EmptyForm(), weekdays=service.WEEKDAYS, rows=SLOT_ROWS, values=request.form,
         start=today, end=today + timedelta(days=182),
-        minimum=service.format_minutes(int(get_setting(db.session,
-                                                       "ateliers.min_weekly_minutes"))))
+        minimum=service.format_minutes(MIN_WEEKLY_MINUTES.get(db.session)))
 
 
 def _contract_form_data() -> service.ContractData:
@@ -314,8 +314,7 @@ def print_contract(contract_id: int):
     db.session.commit()
     return render_template(
         "participants/ateliers/contract_print.html", contract=contract, person=person,
-        shop=get_setting(db.session, "shop.name"), address=get_setting(db.session,
-                                                                        "shop.address"),
+        shop=SHOP_NAME.get(db.session), address=SHOP_ADDRESS.get(db.session),
         fmt=service.format_minutes, clock=service.format_clock, weekdays=service.WEEKDAYS,
         statuses=STATUS_LABELS)
 

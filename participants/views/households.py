@@ -26,7 +26,6 @@ from app.audit.services import record_read
 from app.clock import shop_date, utcnow
 from app.extensions import db
 from app.money import format_cents_plain
-from app.settings.services import get_setting
 from app.users.auth import require_permission
 from app.users.roles import Permission
 from participants.errors import CardRefused, NotAllowed, ParticipantsError
@@ -66,6 +65,7 @@ from participants.services.rights import (
     request_right,
     right_on,
 )
+from participants.settings import DEFAULT_RATE_BP, RAV_THRESHOLD_CENTS, RIGHT_DEFAULT_MONTHS
 from participants.views import blueprint
 
 
@@ -170,8 +170,8 @@ def household(household_id: int):
     form = RightForm()
     if not form.is_submitted():
         form.starts_on.data = today
-        form.months.data = int(get_setting(db.session, "epicerie.right_default_months"))
-        form.rate.data = int(get_setting(db.session, "epicerie.default_rate_bp")) // 100
+        form.months.data = RIGHT_DEFAULT_MONTHS.get(db.session)
+        form.rate.data = DEFAULT_RATE_BP.get(db.session) // 100
         form.allowance.data = format_cents_plain(
             default_allowance_cents(db.session, len(item.members)))
     if form.validate_on_submit():
@@ -193,7 +193,7 @@ def household(household_id: int):
     return render_template(
         "participants/household.html", household=item, form=form, reissue_form=ReissueForm(),
         rav_cents=household_rav_cents(item),
-        rav_threshold=int(get_setting(db.session, "epicerie.rav_threshold_cents")),
+        rav_threshold=RAV_THRESHOLD_CENTS.get(db.session),
         units=consumption_units_tenths([p.birth_year for p in item.members], year),
         year=year, current=right_on(item, today), labels=(BODY_LABELS, SEX_LABELS,
                                                            KINSHIP_LABELS),

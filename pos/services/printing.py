@@ -19,7 +19,8 @@ from sqlalchemy.orm import Session, aliased
 from app.clock import SHOP_TIMEZONE
 from app.money import round_half_away
 from app.orm import lock_for_update
-from app.settings.services import get_setting, receipt_footer
+from app.settings.core import SHOP_ADDRESS, SHOP_NAME, SHOP_SIRET, SHOP_VAT_EXEMPT
+from app.settings.services import receipt_footer
 from app.users.models import User
 from hardware.models import DEFAULT_MODEL, MODELS
 from hardware.receipt import (
@@ -74,7 +75,7 @@ def receipt_document(session: Session, sale: Sale, duplicate_number: int | None 
     units = dict(session.execute(select(Product.id, Product.unit).where(
         Product.id.in_({line.product_id for line in sale.lines}))).all())
     beneficiary = sale.participation_rate_bp is not None
-    vat_exempt = bool(get_setting(session, "shop.vat_exempt"))
+    vat_exempt = SHOP_VAT_EXEMPT.get(session)
     breakdown: dict[int, list[int]] = {}
     for line in sale.lines:
         base = round_half_away(line.amount_cents * 10_000, 10_000 + line.vat_rate_bp)
@@ -82,9 +83,9 @@ def receipt_document(session: Session, sale: Sale, duplicate_number: int | None 
         figures[0] += base
         figures[1] += line.amount_cents - base
     return ReceiptDocument(
-        shop_name=get_setting(session, "shop.name"),
-        shop_address=get_setting(session, "shop.address"),
-        shop_siret=get_setting(session, "shop.siret"),
+        shop_name=SHOP_NAME.get(session),
+        shop_address=SHOP_ADDRESS.get(session),
+        shop_siret=SHOP_SIRET.get(session),
         ticket=f"{till.code}-{sale.number:06d}",
         printed_at=format_datetime(sale.created_at.astimezone(SHOP_TIMEZONE),
                                    "dd/MM/yyyy HH:mm"),
@@ -192,7 +193,7 @@ def queue_session_report(session: Session, cash_session, now: datetime, operator
     moment = format_datetime(now.astimezone(SHOP_TIMEZONE), "dd/MM/yyyy HH:mm")
     data = render_session_report(
         _model(till), "RAPPORT Z (clôture)" if closed else "RAPPORT X",
-        (get_setting(session, "shop.name"), f"{till.name} - {operator}",
+        (SHOP_NAME.get(session), f"{till.name} - {operator}",
          f"Journée du {cash_session.business_date:%d/%m/%Y}, imprimé le {moment}"),
         tuple(rows), tuple(notes))
     return _enqueue(session, till, JobKind.REPORT, data, now)

@@ -15,7 +15,6 @@ from app.audit.services import record_audit
 from app.clock import shop_date
 from app.money import format_cents
 from app.orm import lock_key
-from app.settings.services import get_setting
 from app.users.models import User
 from pos.errors import InvalidRequest, NotFound, SessionProblem, UuidConflict
 from pos.models import (
@@ -30,6 +29,7 @@ from pos.models import (
 )
 from pos.services.approvals import require_approval
 from pos.services.journal import append_entry, close_pending_periods
+from pos.settings import CASH_MOVEMENT_BADGE_THRESHOLD_CENTS, DIFFERENCE_BADGE_THRESHOLD_CENTS
 
 # Euro notes and coins, in cents, for counting the float and the drawer.
 DENOMINATIONS = (50000, 20000, 10000, 5000, 2000, 1000, 500, 200, 100, 50, 20, 10, 5, 2, 1)
@@ -131,7 +131,7 @@ def record_cash_movement(
     if amount_cents < 0 and -amount_cents > in_drawer:
         raise InvalidRequest(_("Sortie impossible : la caisse ne devrait contenir que %(c)s "
                                "en espèces.", c=format_cents(in_drawer)))
-    threshold = int(get_setting(session, "till.cash_movement_badge_threshold_cents"))
+    threshold = CASH_MOVEMENT_BADGE_THRESHOLD_CENTS.get(session)
     approver = None
     if abs(amount_cents) > threshold:
         approver = require_approval(
@@ -209,7 +209,7 @@ def close_session(
     if any(gaps.values()) and not (reason or "").strip():
         raise InvalidRequest(_("Écart de %(d)s : indiquez-en la raison.",
                                d=format_cents(difference)))
-    threshold = int(get_setting(session, "till.difference_badge_threshold_cents"))
+    threshold = DIFFERENCE_BADGE_THRESHOLD_CENTS.get(session)
     approver = None
     if any(abs(gap) > threshold for gap in gaps.values()):
         approver = require_approval(

@@ -9,9 +9,9 @@ from app.demo import DemoAlreadyLoaded, load_demo_data
 from app.users.models import User
 from app.users.roles import Role
 from app.users.services import authenticate_badge, authenticate_password
-from inventory.models import Lot, Product, ProductBarcode, RessourcerieItem
+from inventory.models import GardenParcel, Lot, Product, ProductBarcode, RessourcerieItem
 from inventory.services.ledger import ledger_discrepancies
-from participants.models import Atelier, GardenParcel, Household, Participant
+from participants.models import Atelier, Household, Participant
 from pos.models import Till
 
 

@@ -95,7 +95,8 @@ def test_from_an_empty_database_to_the_first_real_sale(committed, database_url, 
 
     with app.app_context(), Session(db.engine) as session:
         from app.settings.services import get_setting
-        from participants.models import Atelier, GardenParcel, Household
+        from inventory.models import GardenParcel
+        from participants.models import Atelier, Household
         from pos.models import Sale
         from pos.services.journal import verify_journal
 

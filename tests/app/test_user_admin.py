@@ -1,5 +1,6 @@
 """CCAS management creates accounts, resets PINs and unlocks users from the pages."""
 
+import pytest
 from sqlalchemy import select
 
 from app.audit.models import AuditEntry
@@ -61,3 +62,40 @@ def test_audit_page_lists_logins_in_french(client, make_user, login):
     text = page_text(client.get("/admin/audit"))
     assert "Échec de connexion" in text and "Connexion réussie" in text
     assert "Claire D." in text
+
+
+def test_a_badge_is_made_when_none_is_typed_printed_from_the_page_and_replaced_when_lost(
+        client, session, make_user, login):
+    from app.barcodes import is_valid_gs1
+    from app.users.errors import LoginRefused
+    from app.users.services import verify_badge_and_pin
+
+    make_user(Role.ADMIN, username="claire")
+    login("claire")
+    token = csrf_token_from(client.get("/admin/users/new").get_data(as_text=True))
+    page = client.post("/admin/users/new", data={
+        "display_name": "Awa", "role": "caissier", "pin": "4321", "csrf_token": token},
+        follow_redirects=True)
+    user = session.scalar(select(User).where(User.display_name == "Awa"))
+    first = user.badge_code
+    assert first.startswith("041") and len(first) == 13 and is_valid_gs1(first)
+    assert f"Badge n° {first}" in page_text(page) and "Imprimer le badge" in page_text(page)
+    badge = client.get(f"/admin/users/{user.id}/badge")
+    html = badge.get_data(as_text=True)
+    assert badge.status_code == 200 and "Awa" in html and "data:image/svg+xml;base64," in html
+    assert "4321" not in html  # never the PIN
+    assert session.scalar(select(AuditEntry.id).where(
+        AuditEntry.action == "user.badge_printed", AuditEntry.target == f"user:{user.id}"))
+    page = client.post(f"/admin/users/{user.id}", data={"csrf_token": token, "action": "badge"},
+                       follow_redirects=True)
+    session.refresh(user)
+    assert user.badge_code != first and is_valid_gs1(user.badge_code)
+    assert f"Nouveau badge n° {user.badge_code}" in page_text(page)
+    from app.clock import utcnow
+
+    assert verify_badge_and_pin(session, user.badge_code, "4321", utcnow()) is not None
+    with pytest.raises(LoginRefused):
+        verify_badge_and_pin(session, first, "4321", utcnow())
+    staff = make_user(Role.ENCADRANT, username="eric")
+    answer = client.get(f"/admin/users/{staff.id}/badge", follow_redirects=True)
+    assert "n'a pas de badge" in page_text(answer)

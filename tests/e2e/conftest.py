@@ -139,3 +139,15 @@ def page_of(browser, live_server, request, width: int = 1366, height: int = 768)
 @pytest.fixture
 def page(browser, live_server, request):
     yield from page_of(browser, live_server, request)
+
+
+AXE = Path(__import__("axe_playwright_python").__file__).parent / "axe.min.js"
+
+
+def serious_violations(page) -> list[str]:
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate("""async () => await axe.run(document, {
+        runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})""")
+    assert any(rule["id"] == "color-contrast" for rule in result["passes"]), "axe did not run"
+    return [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in result["violations"]
+            if v["impact"] in ("serious", "critical")]

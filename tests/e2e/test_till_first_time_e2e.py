@@ -3,13 +3,12 @@ one screen, the new line always in view, scans never lost nor applied to a butto
 pages pass axe-core with no serious violation."""
 
 import random
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import expect
 
 from app.barcodes import complete_ean13
-from tests.e2e.conftest import E2E_CARD, TILL_PRODUCTS, page_of
+from tests.e2e.conftest import E2E_CARD, TILL_PRODUCTS, page_of, serious_violations
 from tests.e2e.test_till_e2e import _at_open_till, _money, _scan
 
 pytestmark = pytest.mark.e2e
@@ -156,18 +155,6 @@ def test_the_float_is_counted_in_notes_and_coins_with_the_keypad(small_page):
     expect(page.locator("#close-counted-cash")).to_have_text(_money("60,00 €"))
 
 
-AXE = Path(__import__("axe_playwright_python").__file__).parent / "axe.min.js"
-
-
-def _serious_violations(page) -> list[str]:
-    page.evaluate(AXE.read_text(encoding="utf-8"))
-    result = page.evaluate("""async () => await axe.run(document, {
-        runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})""")
-    assert any(rule["id"] == "color-contrast" for rule in result["passes"]), "axe did not run"
-    return [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in result["violations"]
-            if v["impact"] in ("serious", "critical")]
-
-
 @pytest.mark.parametrize(("who", "paths"), [
     (None, ["/login", "/login/badge"]),
     ("caissier", ["/pos/till?till=C1"]),
@@ -202,14 +189,14 @@ def test_axe_finds_no_serious_violation(page, app, who, paths):
     for path in paths:
         page.goto(path)
         page.wait_for_load_state("networkidle")
-        violations = _serious_violations(page)
+        violations = serious_violations(page)
         if violations:
             found[path] = violations
     if who == "sophie":  # a household's own page
         page.goto("/foyers/")
         page.get_by_role("link", name="Foyer Martin").first.click()
         expect(page.get_by_role("heading", name="Foyer Martin")).to_be_visible()
-        violations = _serious_violations(page)
+        violations = serious_violations(page)
         if violations:
             found["/foyers/<id>"] = violations
     assert found == {}

@@ -57,7 +57,8 @@ def test_reception_line_checks(session, staff, now, make_product):
     assert stock_on_hand(session, milk.id) == 6
 
 
-def test_jardin_harvest_becomes_a_lot_and_a_yearly_table(session, staff, now, make_product):
+def test_jardin_harvest_becomes_a_lot_and_a_yearly_table(session, staff, now, make_product,
+                                                         parcels):
     tomatoes = make_product("Tomates", 320, StockUnit.KILOGRAM, category="Fruits et légumes")
     courgettes = make_product("Courgettes", 250, StockUnit.KILOGRAM,
                               category="Fruits et légumes")
@@ -71,8 +72,12 @@ def test_jardin_harvest_becomes_a_lot_and_a_yearly_table(session, staff, now, ma
     assert names == ["Courgettes", "Tomates"]
     assert table == {"Tomates": {1: 5000}, "Courgettes": {3: 2500}}
     assert harvest_table(session, 2025) == ([], {})
-    with pytest.raises(InvalidData, match="Parcelle"):
+    with pytest.raises(InvalidData, match="parcelle cultivée"):
         record_harvest(session, staff.id, now, HarvestData(7, tomatoes.id, 100, TODAY))
+    parcels[2].is_active = False  # parcel 3, no longer grown: refused, its harvest stays
+    with pytest.raises(InvalidData, match="parcelle cultivée"):
+        record_harvest(session, staff.id, now, HarvestData(3, tomatoes.id, 100, TODAY))
+    assert harvest_table(session, 2026)[1]["Courgettes"] == {3: 2500}
     with pytest.raises(InvalidData, match="au poids"):
         record_harvest(session, staff.id, now, HarvestData(1, make_product("Boîte").id, 100,
                                                             TODAY))

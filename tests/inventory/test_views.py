@@ -75,7 +75,7 @@ def test_wrong_check_digit_scan_is_refused(as_staff, session, staff, now):
     assert "chiffre de contrôle faux" in page_text(page)
 
 
-def test_jardin_logs_a_harvest(client, session, make_user, login, make_product):
+def test_jardin_logs_a_harvest(client, session, make_user, login, make_product, parcels):
     make_user(Role.JARDIN, username="julien")
     courgettes = make_product("Courgettes", 250, StockUnit.KILOGRAM)
     login("julien")
@@ -87,6 +87,61 @@ def test_jardin_logs_a_harvest(client, session, make_user, login, make_product):
     assert "Livraison enregistrée : Courgettes, parcelle 2." in page_text(response)
     assert session.scalar(select(Harvest.weight_grams)) == 3750
     assert "3,75 kg" in page_text(client.get("/stock/jardin?annee=2026"))
+
+
+def test_the_jardin_parcels_are_edited_added_and_retired(client, session, make_user, login,
+                                                        make_product, parcels):
+    from inventory.models import GardenParcel
+
+    make_user(Role.ENCADRANT, username="elise")
+    make_user(Role.JARDIN, username="julien")
+    courgettes = make_product("Courgettes", 250, StockUnit.KILOGRAM)
+    login("elise")
+    token = _token(client, "/stock/jardin/parcelles")
+    answer = client.post("/stock/jardin/parcelles", data={
+        "csrf_token": token, "number": "2", "name": "Les Fraisiers", "area": "620",
+        "grown": "1"}, follow_redirects=True)
+    assert "Parcelle 2 enregistrée." in page_text(answer)
+    client.post("/stock/jardin/parcelles", data={
+        "csrf_token": token, "number": "6", "name": "Parcelle 6", "area": "500"})
+    answer = client.post("/stock/jardin/parcelles", data={
+        "csrf_token": token, "name": "Serre", "area": "80"}, follow_redirects=True)
+    assert "Parcelle 7 « Serre » ajoutée." in page_text(answer)
+    answer = client.post("/stock/jardin/parcelles", data={
+        "csrf_token": token, "name": "Serre froide", "area": "beaucoup"},
+        follow_redirects=True)
+    assert "Surface (m²) : « beaucoup » n'est pas un nombre entier" in page_text(answer)
+    assert session.scalar(select(GardenParcel.name).where(GardenParcel.number == 2)) == \
+        "Les Fraisiers"
+    assert session.scalar(select(GardenParcel.is_active).where(GardenParcel.number == 6)) \
+        is False
+    assert len(session.scalars(select(GardenParcel)).all()) == 7
+    client.post("/logout", data={"csrf_token": token})
+
+    login("julien")
+    assert client.get("/stock/jardin/parcelles").status_code == 403
+    form = client.get("/stock/jardin").get_data(as_text=True)
+    assert ">Les Fraisiers<" in form and ">Serre<" in form and ">Parcelle 6<" not in form
+    token = _token(client, "/stock/jardin")
+    answer = client.post("/stock/jardin", data={
+        "csrf_token": token, "parcel_number": "6", "product_id": courgettes.id,
+        "weight": "1", "harvested_on": "2026-11-20"}, follow_redirects=True)
+    assert "Livraison enregistrée" not in page_text(answer)
+    assert session.scalar(select(Harvest.id)) is None
+    answer = client.post("/stock/jardin", data={
+        "csrf_token": token, "parcel_number": "7", "product_id": courgettes.id,
+        "weight": "1,2", "harvested_on": "2026-11-20"}, follow_redirects=True)
+    assert "Livraison enregistrée : Courgettes, parcelle 7." in page_text(answer)
+
+
+def test_the_last_grown_parcel_cannot_be_retired(session, staff, now, parcels):
+    from inventory.errors import InvalidData
+    from inventory.services.parcels import edit_parcel
+
+    for parcel in parcels[1:]:
+        edit_parcel(session, staff.id, now, parcel, parcel.name, "500", grown=False)
+    with pytest.raises(InvalidData, match="au moins une parcelle"):
+        edit_parcel(session, staff.id, now, parcels[0], "Parcelle 1", "500", grown=False)
 
 
 def test_expiry_page_destroys_checked_lots(as_staff, session, make_product, receive, now):

@@ -175,7 +175,7 @@ def test_minimum_hours_rule(session, staff, now, ateliers, person):
 
 
 def test_automatic_hours_from_the_till_and_the_jardin(session, staff, now, ateliers, person,
-                                                      make_user, make_product):
+                                                      make_user, make_product, parcels):
     from inventory.models import StockUnit
     from inventory.services.receptions import HarvestData, record_harvest
     from pos.models import Till
