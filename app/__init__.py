@@ -45,6 +45,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     _init_extensions(flask_app)
     _register_models()
     _register_settings()
+    _register_menus()
     register_text_length_guard()
     _register_blueprints(flask_app)
 
@@ -60,12 +61,12 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     register_access_log(flask_app)
 
     @flask_app.teardown_request
-    def _write_the_reads(error):  # noqa: ARG001
+    def _write_the_reads(error):
         from app.audit.services import write_pending_reads
 
         try:
             write_pending_reads(db.session)
-        except Exception:  # noqa: BLE001 — logged; the answer has already gone
+        except Exception:
             db.session.rollback()
             flask_app.logger.exception("read audit could not be written")
     templating.register_template_helpers(flask_app)
@@ -86,7 +87,7 @@ def _init_extensions(flask_app: Flask) -> None:
         elif engine.dialect.name == "postgresql":
 
             @event.listens_for(engine, "connect")
-            def _set_timezone(dbapi_connection, connection_record):  # noqa: ARG001
+            def _set_timezone(dbapi_connection, connection_record):
                 with dbapi_connection.cursor() as cursor:
                     cursor.execute("SET TIME ZONE 'UTC'")
                 dbapi_connection.commit()
@@ -129,13 +130,22 @@ def _init_extensions(flask_app: Flask) -> None:
 
 def _register_models() -> None:
     """Import every package's models so the metadata (and Alembic) sees all tables."""
-    import app.audit.models  # noqa: F401
-    import app.settings.models  # noqa: F401
+    import app.audit.models
+    import app.settings.models
     import app.users.models  # noqa: F401
     import inventory.models  # noqa: F401
     import labels.models  # noqa: F401
     import participants.models  # noqa: F401
     import pos.models  # noqa: F401
+
+
+def _register_menus() -> None:
+    """Each package declares its pages in the menu (app/navigation.py only names sections)."""
+    import inventory.menu  # noqa: F401
+    import labels.menu  # noqa: F401
+    import participants.menu  # noqa: F401
+    import pos.menu  # noqa: F401
+    import reports.menu  # noqa: F401
 
 
 def _register_settings() -> None:
@@ -147,6 +157,32 @@ def _register_settings() -> None:
     import pos.settings  # noqa: F401
 
 
+def _answer_ports() -> None:
+    """Each question a lower package asks (its ports.py) gets its answer from the package
+    above it (DESIGN.md's dependency table); a port left unanswered stops the start."""
+    from app.ports import DASHBOARD_CARDS, check_ports
+    from inventory import ports as inventory_ports
+    from inventory.services.receptions import harvest_days
+    from labels import ports as labels_ports
+    from participants import ports as participants_ports
+    from participants.services.ateliers import participant_choices
+    from participants.services.privacy import card_label_rows
+    from pos.services.sales import tickets_by_uuid
+    from pos.services.sessions import till_minutes_by_day
+    from pos.services.spending import spent_this_month, visits_by_month
+    from reports.dashboard import dashboard_cards
+
+    DASHBOARD_CARDS.answer(dashboard_cards)
+    inventory_ports.JARDIN_PARTICIPANTS.answer(participant_choices)
+    inventory_ports.TICKETS_BY_UUID.answer(tickets_by_uuid)
+    labels_ports.CARD_LABELS.answer(card_label_rows)
+    participants_ports.HOUSEHOLD_SPENDING.answer(spent_this_month)
+    participants_ports.HOUSEHOLD_VISITS.answer(visits_by_month)
+    participants_ports.TILL_MINUTES.answer(till_minutes_by_day)
+    participants_ports.HARVEST_DAYS.answer(harvest_days)
+    check_ports()
+
+
 def _register_blueprints(flask_app: Flask) -> None:
     from app.audit.views import blueprint as audit_blueprint
     from app.scale import blueprint as scale_blueprint
@@ -154,15 +190,10 @@ def _register_blueprints(flask_app: Flask) -> None:
     from app.views import blueprint as main_blueprint
     from inventory.views import blueprint as inventory_blueprint
     from labels.views import blueprint as labels_blueprint
-    from participants.services.ateliers import participant_choices
-    from participants.services.privacy import card_label_rows
     from participants.views import blueprint as participants_blueprint
     from pos.api import blueprint as pos_api_blueprint
     from pos.api import openapi as pos_openapi
-    from pos.services.sales import tickets_by_uuid
-    from pos.services.spending import spent_this_month, visits_by_month
     from pos.views import blueprint as pos_blueprint
-    from reports.dashboard import dashboard_cards
     from reports.views import blueprint as reports_blueprint
 
     flask_app.register_blueprint(main_blueprint)
@@ -185,10 +216,4 @@ def _register_blueprints(flask_app: Flask) -> None:
     configure_head_marker(None if head_file == "off" else HeadMarker(
         Path(head_file or Path(flask_app.instance_path) / "journal-head.json"),
         flask_app.config["SECRET_KEY"]))
-    # Ports between packages that may not import each other (DESIGN.md's dependency table).
-    flask_app.extensions["caisse.participant_choices"] = participant_choices
-    flask_app.extensions["caisse.card_labels"] = card_label_rows
-    flask_app.extensions["caisse.dashboard"] = dashboard_cards
-    flask_app.extensions["caisse.household_spending"] = spent_this_month
-    flask_app.extensions["caisse.household_visits"] = visits_by_month
-    flask_app.extensions["caisse.tickets_by_uuid"] = tickets_by_uuid
+    _answer_ports()

@@ -8,6 +8,8 @@ from flask import jsonify, request
 from pydantic import BaseModel, ValidationError
 from pydantic.json_schema import models_json_schema
 
+from app.domain import DomainError
+
 Model = TypeVar("Model", bound=BaseModel)
 
 _MESSAGES = {
@@ -38,12 +40,12 @@ STATUS_CODES = {
 }
 
 
-class ApiError(Exception):
+class ApiError(DomainError):
+    """A refusal of the API's plumbing (body, parameters): the status first, the code from it."""
+
     def __init__(self, message: str, status: int = 422, code: str | None = None,
                  **details: Any) -> None:
-        super().__init__(message)
-        self.message, self.status, self.details = message, status, details
-        self.code = code or STATUS_CODES.get(status, "error")
+        super().__init__(message, code or STATUS_CODES.get(status, "error"), status, **details)
 
 
 def _path(location: tuple) -> str:
@@ -102,7 +104,7 @@ def error_payload(status: int, message: str, code: str | None = None,
     return payload
 
 
-def error_response(error: ApiError):
+def error_response(error: DomainError):
     return jsonify(error_payload(error.status, error.message, error.code, error.details)), \
         error.status
 

@@ -28,7 +28,7 @@ class BackupError(Exception):
 
 def hold_serve_lock(instance_path: str) -> IO:
     """Taken by ``caisse serve`` for its whole life (the handle must stay open)."""
-    handle = open(Path(instance_path) / SERVE_LOCK, "w")  # noqa: SIM115 — held until exit
+    handle = open(Path(instance_path) / SERVE_LOCK, "w")
     try:
         fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except BlockingIOError:

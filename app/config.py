@@ -8,6 +8,8 @@ import secrets
 from pathlib import Path
 from typing import Any
 
+from flask import Config
+
 DEFAULTS: dict[str, Any] = {
     "SQLALCHEMY_DATABASE_URI": None,  # computed: DATABASE_URL or a SQLite file in the instance
     "SQLITE_BUSY_TIMEOUT_MS": 5000,
@@ -41,26 +43,7 @@ DEFAULTS: dict[str, Any] = {
     "PROXY_COUNT": 0,
 }
 
-ENV_PREFIX = "CAISSE_"
-
-
-def _coerce(raw: str) -> Any:
-    """Environment values are strings; accept JSON literals (1, true, "x", {...})."""
-    try:
-        return json.loads(raw)
-    except ValueError:
-        return raw
-
-
-def environment_overrides(environ: dict[str, str]) -> dict[str, Any]:
-    overrides = {}
-    for name, raw in environ.items():
-        if name.startswith(ENV_PREFIX) and len(name) > len(ENV_PREFIX):
-            key = name[len(ENV_PREFIX):]
-            overrides[key] = _coerce(raw)
-    if environ.get("DATABASE_URL"):
-        overrides["SQLALCHEMY_DATABASE_URI"] = environ["DATABASE_URL"]
-    return overrides
+ENV_PREFIX = "CAISSE"  # CAISSE_LOG_LEVEL=DEBUG, CAISSE_SESSION_COOKIE_SECURE=true…
 
 
 def normalise_database_url(url: str) -> str:
@@ -82,23 +65,21 @@ def persistent_secret_key(instance_path: Path) -> str:
     return key
 
 
-def instance_overrides(instance_path: Path) -> dict[str, Any]:
-    """``instance/caisse.json`` holds site-specific values (printer names, database…)."""
-    config_file = instance_path / "caisse.json"
-    if not config_file.exists():
-        return {}
-    return json.loads(config_file.read_text(encoding="utf-8"))
-
-
 def default_sqlite_url(instance_path: Path) -> str:
     return f"sqlite:///{instance_path / 'caisse.sqlite3'}"
 
 
 def resolve_config(instance_path: Path, given: dict[str, Any] | None) -> dict[str, Any]:
-    config = dict(DEFAULTS)
-    config.update(environment_overrides(dict(os.environ)))
-    config.update(instance_overrides(instance_path))
-    config.update(given or {})
+    """Defaults, then ``CAISSE_*`` variables (values read as JSON: ``1``, ``true``, ``"x"``;
+    Flask's ``from_prefixed_env``), then ``DATABASE_URL``, then the site's
+    ``instance/caisse.json`` (printer folder, database…), then what the caller gives (tests)."""
+    config = Config(str(instance_path))
+    config.from_mapping(DEFAULTS)
+    config.from_prefixed_env(ENV_PREFIX)
+    if os.environ.get("DATABASE_URL"):
+        config["SQLALCHEMY_DATABASE_URI"] = os.environ["DATABASE_URL"]
+    config.from_file("caisse.json", load=json.load, silent=True)
+    config.from_mapping(given or {})
     if not config.get("SQLALCHEMY_DATABASE_URI"):
         config["SQLALCHEMY_DATABASE_URI"] = default_sqlite_url(instance_path)
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(config["SQLALCHEMY_DATABASE_URI"])
@@ -106,4 +87,4 @@ def resolve_config(instance_path: Path, given: dict[str, Any] | None) -> dict[st
         config["PRINTER_FILE_FOLDER"] = str(instance_path / "impressions")
     if not config.get("SECRET_KEY"):
         config["SECRET_KEY"] = persistent_secret_key(instance_path)
-    return config
+    return dict(config)

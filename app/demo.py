@@ -38,7 +38,7 @@ class DemoAlreadyLoaded(Exception):
 def load_demo_data(session: Session, now: datetime, seed: int = 2026) -> list[str]:
     if session.scalar(select(func.count(User.id))):
         raise DemoAlreadyLoaded
-    context = DemoContext(now=now, rng=random.Random(seed))  # noqa: S311 (not security)
+    context = DemoContext(now=now, rng=random.Random(seed))
     # A demo database says so on every page, and its journal opens with a "demo" entry: its
     # fictitious sales can never be taken for a real shop's.
     from app.settings.services import set_setting

@@ -12,8 +12,8 @@ from sqlalchemy.exc import DataError, OperationalError
 from werkzeug.exceptions import HTTPException
 
 from app.api import error_payload
+from app.domain import DomainError
 from app.extensions import db, login_manager
-from app.values import InvalidValue
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +39,13 @@ def _error_response(status: int, title: str, message: str, code: str | None = No
 
 
 def register_error_handlers(flask_app: Flask) -> None:
+    """French answers for every refusal: HTTP errors, the packages' refusals, the database."""
+    _http_handlers(flask_app)
+    _refusal_handlers(flask_app)
+    _server_handlers(flask_app)
+
+
+def _http_handlers(flask_app: Flask) -> None:
     @login_manager.unauthorized_handler
     def unauthorized():
         # A till whose session ended (expired, account disabled) keeps its cart: it needs a
@@ -88,12 +95,20 @@ def register_error_handlers(flask_app: Flask) -> None:
         return _error_response(status, _("Requête refusée"), _(
             "Cette requête ne peut pas être traitée (%(name)s).", name=error.name))
 
-    @flask_app.errorhandler(InvalidValue)
-    def value_refused(error: InvalidValue):
-        # A value a parser refused and the view did not catch: its French message, nothing
-        # written (a view parses before it writes).
+
+
+def _refusal_handlers(flask_app: Flask) -> None:
+    @flask_app.errorhandler(DomainError)
+    def domain_refusal(error: DomainError):
+        # Every refusal of every package a view did not turn into a message on its page: a
+        # value a parser refused, a rule of the till, a stock that is short… Nothing half
+        # written stays; the API answers {code, message, details}, a page the error page.
         db.session.rollback()
-        return _error_response(422, _("Valeur refusée"), error.message, "invalid")
+        if _wants_json():
+            return jsonify(error_payload(error.status, error.message, error.code,
+                                         error.details)), error.status
+        return render_template("errors/error.html", status=error.status,
+                               title=_("Refusé"), message=error.message), error.status
 
     @flask_app.errorhandler(OverflowError)
     def number_beyond_the_database(error: OverflowError):
@@ -113,6 +128,9 @@ def register_error_handlers(flask_app: Flask) -> None:
             "Une valeur envoyée est hors des limites permises : rien n'a été enregistré."),
             "invalid")
 
+
+
+def _server_handlers(flask_app: Flask) -> None:
     @flask_app.errorhandler(OperationalError)
     def database_unavailable(error: OperationalError):
         # A lock held too long (SQLite busy), a lost connection, a full disk, a read-only

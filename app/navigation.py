@@ -1,4 +1,5 @@
-"""The menu: sections in the top bar, their pages as tabs; each entry needs a permission."""
+"""The menu: sections in the top bar, their pages as tabs; each entry needs a permission and is
+declared by the package that owns the page."""
 
 from __future__ import annotations
 
@@ -22,52 +23,36 @@ class NavSection:
     entries: tuple[NavEntry, ...]
 
 
-# Only pages that exist are listed; each issue adds its own entries here.
-NAV_SECTIONS: tuple[NavSection, ...] = (
-    NavSection(_l("Accueil"), (NavEntry(_l("Accueil"), "main.home", None),)),
-    NavSection(_l("Caisse"), (NavEntry(_l("Caisse"), "pos.till", Permission.TILL_SELL),)),
-    NavSection(_l("Stock"), (
-        NavEntry(_l("Produits"), "inventory.products", Permission.STOCK_MANAGE),
-        NavEntry(_l("Catégories"), "inventory.categories", Permission.STOCK_MANAGE),
-        NavEntry(_l("Réceptions"), "inventory.receptions", Permission.STOCK_MANAGE),
-        NavEntry(_l("Dates limites"), "inventory.expiry", Permission.STOCK_MANAGE),
-        NavEntry(_l("Inventaires"), "inventory.stocktakes", Permission.STOCK_MANAGE),
-        NavEntry(_l("Codes-barres"), "inventory.nomenclature", Permission.STOCK_MANAGE),
-        NavEntry(_l("Ressourcerie"), "inventory.ressourcerie", Permission.STOCK_MANAGE),
-    )),
-    NavSection(_l("Étiquettes"), (
-        NavEntry(_l("Étiquettes"), "labels.choose", Permission.LABELS_PRINT),
-        NavEntry(_l("À réimprimer"), "labels.reprint", Permission.LABELS_PRINT),
-        NavEntry(_l("Pesée"), "labels.weighed", Permission.LABELS_WEIGHED),
-        NavEntry(_l("Ressourcerie"), "labels.items", Permission.LABELS_PRINT),
-    )),
-    NavSection(_l("Jardin"), (
-        NavEntry(_l("Livraisons du jardin"), "inventory.harvests", Permission.HARVEST_LOG),
-        NavEntry(_l("Parcelles"), "inventory.parcels", Permission.STOCK_MANAGE),
-    )),
-    NavSection(_l("Foyers"), (
-        NavEntry(_l("Foyers suivis"), "participants.households", Permission.HOUSEHOLDS_MANAGE),
-        NavEntry(_l("Commission"), "participants.committee", Permission.HOUSEHOLDS_COMMITTEE),
-        NavEntry(_l("Archives RGPD"), "participants.archives", Permission.HOUSEHOLDS_COMMITTEE),
-    )),
-    NavSection(_l("Ateliers"), (
-        NavEntry(_l("Ateliers"), "participants.ateliers", Permission.ATELIERS_MANAGE),
-        NavEntry(_l("Participant·es"), "participants.participants", Permission.CONTRACTS_MANAGE),
-        NavEntry(_l("Sorties"), "participants.exits", Permission.REPORTS_VIEW),
-    )),
-    NavSection(_l("Rapports"), (
-        NavEntry(_l("Rapports"), "reports.index", Permission.REPORTS_VIEW),
-    )),
-    NavSection(_l("Administration"), (
-        NavEntry(_l("Utilisateurs"), "users.list_users", Permission.USERS_MANAGE),
-        NavEntry(_l("Structure"), "site.identity", Permission.SETTINGS_MANAGE),
-        NavEntry(_l("Paramètres"), "site.settings", Permission.SETTINGS_MANAGE),
-        NavEntry(_l("Caisses et imprimantes"), "pos.admin_tills",
-                 Permission.PRINTERS_CONFIGURE),
-        NavEntry(_l("Journal des ventes"), "pos.admin_journal", Permission.AUDIT_VIEW),
-        NavEntry(_l("Journal d'audit"), "audit.audit_log", Permission.AUDIT_VIEW),
-    )),
+# The sections of the top bar, in order. Each package declares its own pages in them (its
+# menu.py, imported by create_app); only pages that exist are listed.
+SECTIONS: tuple[tuple[str, object], ...] = (
+    ("home", _l("Accueil")), ("till", _l("Caisse")), ("stock", _l("Stock")),
+    ("labels", _l("Étiquettes")), ("jardin", _l("Jardin")), ("households", _l("Foyers")),
+    ("ateliers", _l("Ateliers")), ("reports", _l("Rapports")), ("admin", _l("Administration")),
 )
+_DECLARED: dict[str, list[tuple[int, NavEntry]]] = {key: [] for key, _label in SECTIONS}
+
+
+def declare_menu(section: str, *entries: tuple[int, NavEntry]) -> None:
+    """A package's pages in a section, each with its place (10, 20…) among the section's."""
+    if section not in _DECLARED:
+        raise KeyError(f"unknown menu section {section!r}")
+    known = {entry.endpoint for _position, entry in _DECLARED[section]}
+    _DECLARED[section].extend(item for item in entries if item[1].endpoint not in known)
+
+
+def nav_sections() -> tuple[NavSection, ...]:
+    return tuple(NavSection(label, tuple(entry for _position, entry in
+                                         sorted(_DECLARED[key], key=lambda item: item[0])))
+                 for key, label in SECTIONS if _DECLARED[key])
+
+
+declare_menu("home", (10, NavEntry(_l("Accueil"), "main.home", None)))
+declare_menu("admin",
+             (10, NavEntry(_l("Utilisateurs"), "users.list_users", Permission.USERS_MANAGE)),
+             (20, NavEntry(_l("Structure"), "site.identity", Permission.SETTINGS_MANAGE)),
+             (30, NavEntry(_l("Paramètres"), "site.settings", Permission.SETTINGS_MANAGE)),
+             (60, NavEntry(_l("Journal d'audit"), "audit.audit_log", Permission.AUDIT_VIEW)))
 
 
 @dataclass(frozen=True)
@@ -91,7 +76,7 @@ def sections_for(user) -> list[VisibleSection]:
     if user is None:
         return []
     visible = []
-    for section in NAV_SECTIONS:
+    for section in nav_sections():
         entries = tuple(e for e in section.entries if _allowed(user, e))
         if entries:
             visible.append(VisibleSection(section.label, entries[0].endpoint, entries))

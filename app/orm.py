@@ -52,7 +52,7 @@ def tune_sqlite_engine(engine: Engine, busy_timeout_ms: int, synchronous: str = 
     """
 
     @event.listens_for(engine, "connect")
-    def _on_connect(dbapi_connection, connection_record):  # noqa: ARG001
+    def _on_connect(dbapi_connection, connection_record):
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
@@ -181,7 +181,7 @@ def register_text_length_guard() -> None:
         event.listen(Session, "before_flush", _check_text_lengths)
 
 
-def _check_text_lengths(session, flush_context, instances) -> None:  # noqa: ARG001
+def _check_text_lengths(session, flush_context, instances) -> None:
     from app.values import InvalidValue
 
     for target in (*session.new, *session.dirty):

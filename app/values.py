@@ -17,6 +17,8 @@ from flask import Request
 from werkzeug.datastructures import ImmutableMultiDict
 from werkzeug.routing import IntegerConverter
 
+from app.domain import DomainError
+
 # Every integer column fits a PostgreSQL INTEGER; ids, quantities and cents alike.
 MAX_INTEGER = 2**31 - 1
 EARLIEST_DATE = date(1900, 1, 1)
@@ -30,12 +32,8 @@ _INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", *map(chr, range(
               *map(chr, range(0x2066, 0x206A))}
 
 
-class InvalidValue(ValueError):
+class InvalidValue(DomainError, ValueError):
     """A refused value: ``message`` is French and names the field."""
-
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
 
 
 def parse_integer(text: str | None, field: str, *, minimum: int = 0,
@@ -150,10 +148,10 @@ class BoundedParameters(ImmutableMultiDict):
     """Query and form parameters whose ``type=int`` goes through ``parse_integer``: "²" and
     2^70 give the default, as any other non-number does, instead of a crash further on."""
 
-    def get(self, key, default=None, type=None):  # noqa: A002 (werkzeug's signature)
+    def get(self, key, default=None, type=None):
         return super().get(key, default, _lenient_integer if type is int else type)
 
-    def getlist(self, key, type=None):  # noqa: A002
+    def getlist(self, key, type=None):
         return super().getlist(key, _lenient_integer if type is int else type)
 
 
@@ -164,7 +162,7 @@ class BoundedRequest(Request):
 class BoundedIntegerConverter(IntegerConverter):
     """``<int:id>`` in a URL: beyond what a column holds, the page does not exist (404)."""
 
-    def __init__(self, map, *args, **kwargs):  # noqa: A002
+    def __init__(self, map, *args, **kwargs):
         kwargs.setdefault("max", MAX_INTEGER)
         super().__init__(map, *args, **kwargs)
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, redirect, render_template, url_for
+from flask import Blueprint, redirect, render_template, url_for
 from flask_login import current_user, login_required
 
 from app.clock import utcnow
 from app.extensions import db
 from app.navigation import entries_for
+from app.ports import DASHBOARD_CARDS
 from app.users.roles import ROLE_LABELS
 
 blueprint = Blueprint("main", __name__)
@@ -24,8 +25,7 @@ def index():
 @login_required
 def home():
     tiles = [e for e in entries_for(current_user) if e.endpoint != "main.home"]
-    provider = current_app.extensions.get("caisse.dashboard")
-    cards = provider(db.session, current_user, utcnow()) if provider else []
+    cards = DASHBOARD_CARDS(db.session, current_user, utcnow())
     return render_template(
         "home.html", tiles=tiles, role_label=ROLE_LABELS[current_user.role], cards=cards
     )

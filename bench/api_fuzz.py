@@ -17,9 +17,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from app import create_app  # noqa: E402
-from tests.conftest import reset_database  # noqa: E402
-from tests.pos.api_fuzz import fuzz_api, seed_shop  # noqa: E402
+from app import create_app
+from tests.conftest import reset_database
+from tests.pos.api_fuzz import fuzz_api, seed_shop
 
 
 def main() -> int:

@@ -17,18 +17,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import sqlalchemy as sa  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
+import sqlalchemy as sa
+from flask_migrate import upgrade
 
-from app import MIGRATIONS_DIRECTORY, create_app  # noqa: E402
-from app.barcodes import complete_ean13  # noqa: E402
-from app.extensions import db  # noqa: E402
-from app.orm import drop_all_tables  # noqa: E402
-from inventory.models import Category, Lot, Product, ProductBarcode, StockMovement  # noqa: E402
-from inventory.nomenclature import load_rules, parse_scan  # noqa: E402
-from inventory.services.expiry import expiry_report  # noqa: E402
-from inventory.services.ledger import stock_on_hand  # noqa: E402
-from inventory.services.products import search_products  # noqa: E402
+from app import MIGRATIONS_DIRECTORY, create_app
+from app.barcodes import complete_ean13
+from app.extensions import db
+from app.orm import drop_all_tables
+from inventory.models import Category, Lot, Product, ProductBarcode, StockMovement
+from inventory.nomenclature import load_rules, parse_scan
+from inventory.services.expiry import expiry_report
+from inventory.services.ledger import stock_on_hand
+from inventory.services.products import search_products
 
 PRODUCTS = 50_000
 LOTS_PER_PRODUCT = 3

@@ -15,13 +15,13 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flask_migrate import upgrade  # noqa: E402
+from flask_migrate import upgrade
 
-from app import MIGRATIONS_DIRECTORY, create_app  # noqa: E402
-from app.clock import utcnow  # noqa: E402
-from app.extensions import db  # noqa: E402
-from app.orm import drop_all_tables  # noqa: E402
-from pos.services.journal import append_entry, verify_journal  # noqa: E402
+from app import MIGRATIONS_DIRECTORY, create_app
+from app.clock import utcnow
+from app.extensions import db
+from app.orm import drop_all_tables
+from pos.services.journal import append_entry, verify_journal
 
 ENTRIES = int(os.environ.get("BENCH_ENTRIES", "1000000"))
 

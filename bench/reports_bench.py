@@ -21,15 +21,15 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from flask_migrate import upgrade  # noqa: E402
-from sqlalchemy import insert, text  # noqa: E402
+from flask_migrate import upgrade
+from sqlalchemy import insert, text
 
-from app import MIGRATIONS_DIRECTORY, create_app  # noqa: E402
-from app.extensions import db  # noqa: E402
-from app.orm import drop_all_tables  # noqa: E402
-from app.users.roles import Role  # noqa: E402
-from app.users.services import NewUser, create_user  # noqa: E402
-from inventory.models import (  # noqa: E402
+from app import MIGRATIONS_DIRECTORY, create_app
+from app.extensions import db
+from app.orm import drop_all_tables
+from app.users.roles import Role
+from app.users.services import NewUser, create_user
+from inventory.models import (
     Category,
     Intake,
     ItemCategory,
@@ -40,12 +40,12 @@ from inventory.models import (  # noqa: E402
     StockMovement,
     StockUnit,
 )
-from participants.models import Household, HouseholdCard, Person  # noqa: E402
-from pos.models import CashSession, Sale, SaleLine, SalePayment, Till  # noqa: E402
-from reports.food_aid import food_aid_report  # noqa: E402
-from reports.others import ateliers_report, ressourcerie_report  # noqa: E402
-from reports.periods import period_of  # noqa: E402
-from reports.sales import sales_report  # noqa: E402
+from participants.models import Household, HouseholdCard, Person
+from pos.models import CashSession, Sale, SaleLine, SalePayment, Till
+from reports.food_aid import food_aid_report
+from reports.others import ateliers_report, ressourcerie_report
+from reports.periods import period_of
+from reports.sales import sales_report
 
 LAST_DAY = date(2026, 10, 31)
 FIRST_DAY = date(2023, 11, 1)

@@ -23,21 +23,21 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import sqlalchemy as sa  # noqa: E402
-from flask_migrate import upgrade  # noqa: E402
-from werkzeug.serving import make_server  # noqa: E402
+import sqlalchemy as sa
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
 
-from app import MIGRATIONS_DIRECTORY, create_app  # noqa: E402
-from app.barcodes import complete_ean13  # noqa: E402
-from app.clock import shop_date, utcnow  # noqa: E402
-from app.extensions import db  # noqa: E402
-from app.orm import drop_all_tables  # noqa: E402
-from app.users.roles import Role  # noqa: E402
-from app.users.services import NewUser, create_user  # noqa: E402
-from inventory.models import Category, Lot, Product, ProductBarcode, StockMovement  # noqa: E402
-from pos.models import Till  # noqa: E402
-from pos.services.sessions import open_session  # noqa: E402
-from tests.pos.http_till import HttpTill  # noqa: E402
+from app import MIGRATIONS_DIRECTORY, create_app
+from app.barcodes import complete_ean13
+from app.clock import shop_date, utcnow
+from app.extensions import db
+from app.orm import drop_all_tables
+from app.users.roles import Role
+from app.users.services import NewUser, create_user
+from inventory.models import Category, Lot, Product, ProductBarcode, StockMovement
+from pos.models import Till
+from pos.services.sessions import open_session
+from tests.pos.http_till import HttpTill
 
 PRODUCTS = 20_000
 TILLS = 8

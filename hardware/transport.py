@@ -59,7 +59,7 @@ def send(connection: PrinterConnection, data: bytes) -> None:
         raise
     except (ConnectionRefusedError, TimeoutError, OSError) as error:
         raise PrinterError("offline", f"Imprimante injoignable : {error}") from error
-    except Exception as error:  # noqa: BLE001  (any device failure stops at this boundary)
+    except Exception as error:
         raise PrinterError("failing", f"Erreur de l'imprimante : {error}") from error
 
 

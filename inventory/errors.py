@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from app.domain import DomainError
 
-class InventoryError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+
+class InventoryError(DomainError):
+    pass
 
 
 class InvalidData(InventoryError):
@@ -14,22 +14,32 @@ class InvalidData(InventoryError):
 
 
 class UnknownBarcode(InventoryError):
-    def __init__(self, message: str, code: str) -> None:
+    status = 404
+    code = "unknown_barcode"
+
+    def __init__(self, message: str, barcode: str) -> None:
         super().__init__(message)
-        self.code = code
+        self.barcode = barcode
 
 
 class UnreadableBarcode(InventoryError):
     """Wrong check digit or malformed code: scan again."""
 
+    code = "unreadable_barcode"
+
 
 class NotSellable(InventoryError):
     """Past its DLC (or DDM when the setting blocks it), or no stock to take it from."""
 
+    status = 409
+    code = "not_sellable"
+
 
 class InsufficientStock(InventoryError):
-    pass
+    status = 409
+    code = "insufficient_stock"
 
 
 class StocktakeClosed(InventoryError):
-    pass
+    status = 409
+    code = "stocktake_closed"

@@ -39,6 +39,7 @@ from labels import services
 from labels.content import card_label
 from labels.layouts import DEFAULT_LAYOUT, LAYOUTS
 from labels.pdf import LabelDoesNotFit, preview_png, render_sheets
+from labels.ports import CARD_LABELS
 from labels.settings import PRINTER_KIND, PRINTER_MODEL, PRINTER_TARGET
 
 blueprint = Blueprint("labels", __name__, template_folder="templates")
@@ -74,7 +75,7 @@ def _labels_from_form():
     if kind == "item":
         return services.item_labels(db.session, form_ids("items")), kind
     if kind == "card":
-        rows = current_app.extensions["caisse.card_labels"](
+        rows = CARD_LABELS(
             db.session, current_user, form_ids("households"), shop_date(utcnow()))
         if not rows:
             raise services.LabelError(_("Aucune carte à imprimer."))

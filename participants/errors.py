@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from app.domain import DomainError
 
-class ParticipantsError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+
+class ParticipantsError(DomainError):
+    pass
 
 
 class InvalidData(ParticipantsError):
@@ -16,6 +16,12 @@ class InvalidData(ParticipantsError):
 class NotAllowed(ParticipantsError):
     """The acting user may not see or change this file."""
 
+    status = 403
+    code = "forbidden"
+
 
 class CardRefused(ParticipantsError):
     """Unknown or replaced card at the till."""
+
+    status = 404
+    code = "card_refused"

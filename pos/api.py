@@ -27,7 +27,7 @@ from app.users.models import User
 from app.users.roles import Permission
 from inventory.models import BarcodeRule, Product
 from pos import schemas
-from pos.errors import NotFound, TillError
+from pos.errors import NotFound
 from pos.models import PaymentMethod, Sale, SaleKind, Till
 from pos.services.printing import (
     printer_state,
@@ -59,24 +59,6 @@ from pos.services.sessions import (
 
 blueprint = Blueprint("pos_api", __name__)
 MAX_ID = 2_147_483_647
-
-
-@blueprint.errorhandler(ApiError)
-def _api_error(error: ApiError):
-    db.session.rollback()
-    return error_response(error)
-
-
-@blueprint.errorhandler(TillError)
-def _till_error(error: TillError):
-    db.session.rollback()
-    return error_response(ApiError(error.message, error.status, error.code, **error.details))
-
-
-@blueprint.errorhandler(ApprovalRefused)
-def _approval_refused(error: ApprovalRefused):
-    db.session.rollback()
-    return error_response(ApiError(error.message, error.status, error.code, **error.details))
 
 
 def _till_param() -> Till:

@@ -64,7 +64,7 @@ def _history(session, context, till: Till) -> int:
             card = rng.choice(cards) if cards and number % 3 else None
             rate = None
             if card:
-                answer = household_for_till(session, card, day, spent_this_month)
+                answer = household_for_till(session, card, day, spent=spent_this_month)
                 rate = answer.participation_rate_bp if answer.right_valid else None
             lines = []
             for product in rng.sample(products, rng.randint(2, 6)):

@@ -3,17 +3,12 @@ stable ``code`` the till's page acts on."""
 
 from __future__ import annotations
 
+from app.domain import DomainError
 
-class TillError(Exception):
+
+class TillError(DomainError):
     status = 422
     code = "invalid_request"
-
-    def __init__(self, message: str, code: str | None = None, **details) -> None:
-        super().__init__(message)
-        self.message = message
-        self.details = details
-        if code:
-            self.code = code
 
 
 class InvalidRequest(TillError):

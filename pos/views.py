@@ -27,7 +27,7 @@ from app.users.roles import Permission
 from hardware.models import DEFAULT_MODEL, MODELS
 from hardware.targets import KINDS, InvalidPrinterTarget, check_printer
 from pos.errors import TillError
-from pos.models import Till
+from pos.models import PaymentMethod, Till
 from pos.services.printing import printer_state, queue_test_page
 from pos.services.sessions import DENOMINATIONS
 from pos.services.tills import add_till, change_till
@@ -60,7 +60,8 @@ def till():
         denominations=DENOMINATIONS,
         can_create_products=current_user.can(Permission.STOCK_MANAGE),
         can_supervise=current_user.can(Permission.TILL_SUPERVISE),
-        scan_gap_ms=SCANNER_MEAN_GAP_MS.get(db.session)))
+        scan_gap_ms=SCANNER_MEAN_GAP_MS.get(db.session),
+        payment_methods=tuple(zip(PaymentMethod, ("F7", "F8", "F9"), strict=True))))
     response.set_cookie(TILL_COOKIE, chosen, max_age=3600 * 24 * 365, samesite="Lax",
                         httponly=True)
     return response

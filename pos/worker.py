@@ -29,7 +29,7 @@ def run_forever(flask_app, stop: threading.Event, interval_seconds: float = 1.0)
             try:
                 with Session(db.engine) as session:
                     run_due_jobs(session, name, utcnow())
-            except Exception:  # noqa: BLE001 — the worker must survive a bad moment
+            except Exception:
                 logger.exception("print worker")
             stop.wait(interval_seconds)
 

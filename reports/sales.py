@@ -15,9 +15,6 @@ from pos.models import CashSession, PaymentMethod, Sale, SaleKind, SaleLine, Sal
 from reports.periods import SHORT_MONTHS, Period
 from reports.tables import Money, Report, Table
 
-METHOD_LABELS = {PaymentMethod.CASH: "Espèces", PaymentMethod.CARD: "Carte bancaire",
-                 PaymentMethod.CHEQUE: "Chèque"}
-
 
 def _rate(bp: int) -> str:
     whole, rest = divmod(bp, 100)
@@ -43,7 +40,7 @@ def sales_report(session: Session, period: Period) -> Report:
             select(SalePayment.method, func.sum(SalePayment.amount_cents))
             .join(Sale, Sale.id == SalePayment.sale_id).where(*in_period)
             .group_by(SalePayment.method).order_by(SalePayment.method)):
-        methods.rows.append([METHOD_LABELS[method], Money(amount)])
+        methods.rows.append([PaymentMethod(method).label, Money(amount)])
     methods.total = ["Total", Money(sum(row[1].cents for row in methods.rows))]
 
     rates = Table("Par taux de TVA", ["Taux", "Montant TTC"])

@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# Installs everything (Python packages, Debian's Chromium) and runs lint plus the whole suite on
-# SQLite, then on PostgreSQL (started here if it is installed but down; skipped, and said so,
-# when no PostgreSQL can be reached).
+# Installs everything (Python packages, Debian's Chromium) and runs lint (ruff, import-linter)
+# plus the whole suite on SQLite and on PostgreSQL at once, then the browser tests (PostgreSQL is
+# started here if it is installed but down; skipped, and said so, when none can be reached).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/_venv.sh
-ensure_venv "[test]"
+ensure_venv "test"
 
 if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
   echo "== Installation de Chromium (paquet Debian) pour les tests navigateur"
@@ -14,11 +14,14 @@ if ! command -v chromium >/dev/null 2>&1 && [ ! -x /usr/bin/chromium ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium >/dev/null
 fi
 
+# pytest exits 5 when a selection holds no test (a path without browser tests, say): not a failure.
+run_pytest() { .venv/bin/pytest "$@" || { local status=$?; [ "$status" -eq 5 ] || return "$status"; }; }
+
 echo "== ruff"
 .venv/bin/ruff check .
 
-echo "== Tests sur SQLite"
-.venv/bin/pytest -q "$@"
+echo "== import-linter (le tableau des dépendances de DESIGN.md)"
+.venv/bin/lint-imports
 
 PG_URL="${CAISSE_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}"
 pg_reachable() {
@@ -34,11 +37,36 @@ if ! pg_reachable && command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postg
   done
   for _ in $(seq 1 20); do pg_reachable && break; sleep 1; done
 fi
-if pg_reachable; then
-  # The browser tests (marker e2e) ran on SQLite above: what they check is the pages and the
-  # till's JavaScript; everything the database does is tested again here, on PostgreSQL.
-  echo "== Tests sur PostgreSQL ($PG_URL) — tests navigateur déjà passés sur SQLite"
-  CAISSE_TEST_DATABASE_URL="$PG_URL" .venv/bin/pytest -q -m "not e2e" "$@"
-else
+
+if ! pg_reachable; then
+  echo "== Tests sur SQLite (tests navigateur compris)"
+  run_pytest -q "$@"
   echo "!! PostgreSQL injoignable à $PG_URL : la suite PostgreSQL a été IGNORÉE (SQLite seule)."
+  exit 0
 fi
+
+# Both databases at once (two processes, one per core): the suite on PostgreSQL runs in the
+# background while the same tests run on SQLite; then the browser tests (marker e2e), alone
+# because they time key presses, on SQLite: what they check is the pages and the till's
+# JavaScript; everything the database does has been tested on both.
+mkdir -p test-artifacts
+pg_log="test-artifacts/postgresql.log"
+echo "== Tests sur PostgreSQL ($PG_URL), en parallèle (journal : $pg_log)"
+CAISSE_TEST_DATABASE_URL="$PG_URL" run_pytest -q -p no:cacheprovider -m "not e2e" "$@" \
+  >"$pg_log" 2>&1 &
+pg_pid=$!
+trap 'kill "$pg_pid" 2>/dev/null || true' EXIT
+echo "== Tests sur SQLite"
+sqlite_status=0
+run_pytest -q -m "not e2e" "$@" || sqlite_status=$?
+pg_status=0
+wait "$pg_pid" || pg_status=$?
+trap - EXIT
+echo "== Résultat sur PostgreSQL"
+tail -n 25 "$pg_log"
+if [ "$sqlite_status" -ne 0 ] || [ "$pg_status" -ne 0 ]; then
+  [ "$pg_status" -ne 0 ] && echo "!! Échecs sur PostgreSQL : voir $pg_log"
+  exit 1
+fi
+echo "== Tests navigateur (Chromium, sur SQLite)"
+run_pytest -q -m e2e "$@"

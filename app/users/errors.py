@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from app.domain import DomainError
 
-class UserError(Exception):
-    def __init__(self, message: str) -> None:
-        super().__init__(message)
-        self.message = message
+
+class UserError(DomainError):
+    pass
 
 
 class LoginRefused(UserError):
     """Wrong credentials, unknown badge, disabled account or lock-out (an unknown badge and a
     wrong PIN get the same message)."""
+
+    status = 401
+    code = "login_refused"
 
 
 class InvalidUserData(UserError):
@@ -22,7 +25,5 @@ class ApprovalRefused(UserError):
     """An encadrant·e's validation was refused: wrong badge or PIN, locked, not allowed, or a
     token that is unknown, used, expired or for another operation."""
 
-    def __init__(self, message: str, code: str = "approval_refused", status: int = 403,
-                 **details) -> None:
-        super().__init__(message)
-        self.code, self.status, self.details = code, status, details
+    status = 403
+    code = "approval_refused"

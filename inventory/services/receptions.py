@@ -159,6 +159,13 @@ def harvest_table(session: Session, year: int) -> tuple[list[str], dict[str, dic
     return sorted(table), table
 
 
+def harvest_days(session: Session, participant_id: int, first: date, last: date) -> set[date]:
+    """Days of the deliveries this atelier participant took part in (their jardin hours)."""
+    return {harvest.harvested_on for harvest in session.scalars(select(Harvest).where(
+        Harvest.harvested_on >= first, Harvest.harvested_on <= last))
+        if participant_id in (harvest.participant_ids or [])}
+
+
 def recent_harvests(session: Session, limit: int = 30) -> list[Harvest]:
     return list(session.scalars(
         select(Harvest).order_by(Harvest.harvested_on.desc(), Harvest.id.desc()).limit(limit)

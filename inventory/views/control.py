@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -17,6 +17,7 @@ from inventory.errors import InventoryError
 from inventory.forms import DisposeForm, ScanForm, StocktakeForm
 from inventory.models import Lot, MovementKind, Product, Stocktake, StocktakeStatus
 from inventory.nomenclature import parse_scan
+from inventory.ports import TICKETS_BY_UUID
 from inventory.services.expiry import dispose_lots, expiry_report
 from inventory.services.recall import recall_report
 from inventory.services.stocktakes import (
@@ -136,6 +137,5 @@ def recall(product_id: int):
     report = recall_report(db.session, product, lot)
     # Sales are named by their ticket number (and link to it), not by "sale:<uuid>".
     uuids = {m.reference[5:] for m in report.outgoing if (m.reference or "").startswith("sale:")}
-    tickets = current_app.extensions["caisse.tickets_by_uuid"](db.session, uuids) if uuids \
-        else {}
+    tickets = TICKETS_BY_UUID(db.session, uuids) if uuids else {}
     return render_template("inventory/recall.html", report=report, lot=lot, tickets=tickets)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -21,6 +21,7 @@ from inventory.errors import InventoryError, UnknownBarcode
 from inventory.forms import ORIGIN_LABELS, HarvestForm, LotForm, ReceptionForm, ScanForm
 from inventory.models import GardenParcel, LotOrigin, Product, Reception, RuleKind, StockUnit
 from inventory.nomenclature import parse_scan
+from inventory.ports import JARDIN_PARTICIPANTS
 from inventory.services.ledger import stock_by_product
 from inventory.services.parcels import active_parcels, add_parcel, all_parcels, edit_parcel
 from inventory.services.receptions import (
@@ -128,7 +129,7 @@ def reception(reception_id: int):
             product = result.product
             lot_form = LotForm(formdata=None, product_id=product.id)
         except UnknownBarcode as error:
-            unknown_code = error.code
+            unknown_code = error.barcode
         except InventoryError as error:
             flash(error.message, "error")
     products = [lot.product for lot in item.lots]
@@ -142,8 +143,7 @@ def reception(reception_id: int):
 
 def _participant_choices() -> list[tuple[int, str]]:
     """The participants of the jardin atelier, from the participants package (wired in app)."""
-    provider = current_app.extensions.get("caisse.participant_choices")
-    return provider(db.session) if provider else []
+    return JARDIN_PARTICIPANTS(db.session)
 
 
 @blueprint.route("/jardin", methods=["GET", "POST"])

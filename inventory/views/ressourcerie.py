@@ -41,10 +41,6 @@ STATE_ACTIONS = {ItemState.IN_REPAIR: "Mettre en réparation",
                  ItemState.RECYCLED: "Recyclé", ItemState.DISCARDED: "Jeté (déchèterie)"}
 
 
-class BadInput(InvalidData):
-    pass
-
-
 
 def _kilograms(name: str, label: str, required: bool = True) -> int:
     raw = request.form.get(name, "").strip()
@@ -53,7 +49,7 @@ def _kilograms(name: str, label: str, required: bool = True) -> int:
     try:
         return parse_kilograms(raw)
     except InvalidQuantity as error:
-        raise BadInput(f"{label} : {error}") from None
+        raise InvalidData(f"{label} : {error}") from None
 
 
 def _tare() -> int:
@@ -68,7 +64,7 @@ def _day(name: str, label: str = "Date") -> date:
     try:
         return form_date(name, label)
     except InvalidValue as error:
-        raise BadInput(error.message) from None
+        raise InvalidData(error.message) from None
 
 
 def _apply(change) -> bool:
@@ -95,7 +91,7 @@ def ressourcerie():
             try:
                 source = IntakeSource(request.form.get("source", ""))
             except ValueError:
-                raise BadInput(_("Choisissez la provenance.")) from None
+                raise InvalidData(_("Choisissez la provenance.")) from None
             _intake, created = service.record_intake(
                 db.session, current_user.id, utcnow(), today, service.IntakeData(
                     request.form.get("category_id", 0, type=int), source, _day("collected_on"),
@@ -148,7 +144,7 @@ def item(number: str):
                 try:
                     cents = parse_cents(request.form.get("price", ""))
                 except InvalidAmount as error:
-                    raise BadInput(str(error)) from None
+                    raise InvalidData(str(error)) from None
                 service.set_price(db.session, current_user.id, now, found, cents)
                 return _("Prix enregistré.")
             if action == "repair":
@@ -167,7 +163,7 @@ def item(number: str):
                     channel_text = request.form.get("channel", "")
                     channel = OutflowChannel(channel_text) if channel_text else None
                 except ValueError:
-                    raise BadInput(_("Choix invalide.")) from None
+                    raise InvalidData(_("Choix invalide.")) from None
                 service.change_state(db.session, current_user.id, now, found, target, channel)
                 return _("%(n)s : %(s)s.", n=found.number, s=service.STATE_LABELS[target])
             abort(400)
@@ -189,7 +185,7 @@ def _minutes() -> int:
     try:
         return form_integer("minutes", _("Durée en minutes"), default=0, maximum=24 * 60)
     except InvalidValue as error:
-        raise BadInput(error.message) from None
+        raise InvalidData(error.message) from None
 
 
 def _cents(name: str) -> int:
@@ -199,7 +195,7 @@ def _cents(name: str) -> int:
     try:
         return parse_cents(raw)
     except InvalidAmount as error:
-        raise BadInput(str(error)) from None
+        raise InvalidData(str(error)) from None
 
 
 @blueprint.route("/ressourcerie/sorties", methods=["GET", "POST"])
@@ -213,7 +209,7 @@ def outflows():
             try:
                 channel = OutflowChannel(request.form.get("channel", ""))
             except ValueError:
-                raise BadInput(_("Choisissez la filière.")) from None
+                raise InvalidData(_("Choisissez la filière.")) from None
             outflow = service.record_outflow(db.session, current_user.id, utcnow(), today,
                                              service.OutflowData(
                 request.form.get("category_id", 0, type=int), channel, _day("day"),
@@ -241,13 +237,13 @@ def item_categories():
             category = db.session.get(ItemCategory, category_id) if category_id else \
                 ItemCategory()
             if category is None:
-                raise BadInput(_("Cette catégorie n'existe plus : rechargez la page."))
+                raise InvalidData(_("Cette catégorie n'existe plus : rechargez la page."))
             name = request.form.get("name", "").strip()
             if not name or len(name) > 60:
-                raise BadInput(_("Nom de catégorie : 1 à 60 caractères."))
+                raise InvalidData(_("Nom de catégorie : 1 à 60 caractères."))
             clash = db.session.scalar(select(ItemCategory.id).where(ItemCategory.name == name))
             if clash is not None and clash != category.id:
-                raise BadInput(_("Cette catégorie existe déjà."))
+                raise InvalidData(_("Cette catégorie existe déjà."))
             category.name = name
             price = request.form.get("suggested_price", "").strip()
             category.suggested_price_cents = _cents("suggested_price") if price else None

@@ -37,6 +37,7 @@ from participants.models import (
     ReferringBody,
     TransversalAction,
 )
+from participants.ports import HARVEST_DAYS, TILL_MINUTES
 from participants.settings import HARVEST_MINUTES, INACTIVE_YEARS, MIN_WEEKLY_MINUTES
 
 TILL_ATELIER = "quatre_saisons"
@@ -375,9 +376,6 @@ def _planned_in(contracts: list[Contract], atelier_id: int, day: date) -> int:
 def done_minutes(session: Session, participant: Participant, first: date,
                  last: date) -> dict[str, int]:
     """Minutes done in [first, last], by source: roll calls, the till, the jardin."""
-    from inventory.models import Harvest
-    from pos.models import CashSession
-
     ateliers = {a.code: a for a in session.scalars(select(Atelier).where(
         Atelier.code.in_((TILL_ATELIER, GARDEN_ATELIER))))}
     calls = session.scalars(select(Attendance).where(
@@ -388,20 +386,12 @@ def done_minutes(session: Session, participant: Participant, first: date,
             "caisse": 0, "jardin": 0}
     till = ateliers.get(TILL_ATELIER)
     if till is not None and participant.user_id is not None:
-        by_day: dict[date, int] = defaultdict(int)
-        for cash_session in session.scalars(select(CashSession).where(
-                CashSession.opened_by_id == participant.user_id,
-                CashSession.closed_at.is_not(None),
-                CashSession.business_date >= first, CashSession.business_date <= last)):
-            length = (cash_session.closed_at - cash_session.opened_at).total_seconds() // 60
-            by_day[cash_session.business_date] += int(max(length, 0))
+        by_day = TILL_MINUTES(session, participant.user_id, first, last)
         done["caisse"] = sum(min(minutes, MAX_DAY_MINUTES) for day, minutes in by_day.items()
                              if (till.id, day) not in called)
     garden = ateliers.get(GARDEN_ATELIER)
     if garden is not None:
-        days = {h.harvested_on for h in session.scalars(select(Harvest).where(
-            Harvest.harvested_on >= first, Harvest.harvested_on <= last))
-            if participant.id in (h.participant_ids or [])}
+        days = HARVEST_DAYS(session, participant.id, first, last)
         default = HARVEST_MINUTES.get(session)
         done["jardin"] = sum(_planned_in(participant.contracts, garden.id, day) or default
                              for day in days if (garden.id, day) not in called)

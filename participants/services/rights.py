@@ -189,21 +189,12 @@ class MonthVisits:
 VisitsLookup = Callable[[Session, str], list[MonthVisits]]
 
 
-def no_visits(session: Session, card_code: str) -> list[MonthVisits]:
-    return []
-
-
-# The till issue provides the real figure (sum of what the household paid this month);
-# until then nothing has been spent.
+# What the household paid this calendar month: the till knows (participants.ports).
 SpendingLookup = Callable[[Session, str, date], int]
 
 
-def nothing_spent(session: Session, card_code: str, day: date) -> int:
-    return 0
-
-
 def household_for_till(
-    session: Session, card_code: str, today: date, spent: SpendingLookup = nothing_spent
+    session: Session, card_code: str, today: date, *, spent: SpendingLookup
 ) -> TillHousehold:
     household = session.scalar(select(Household).where(Household.card_code == card_code))
     if household is None:

@@ -53,22 +53,18 @@ SOURCE_LABELS = {"appel": "appel", "caisse": "caisse", "jardin": "jardin"}
 SLOT_ROWS = 8
 
 
-class BadInput(InvalidData):
-    pass
-
-
 def _date(name: str, label: str, required: bool = True) -> date | None:
     try:
         return form_date(name, label, required=required)
     except InvalidValue as error:
-        raise BadInput(error.message) from None
+        raise InvalidData(error.message) from None
 
 
 def _int(raw: str | None, label: str, maximum: int = 10_000) -> int:
     try:
         return parse_integer(raw, label, maximum=maximum)
     except InvalidValue as error:
-        raise BadInput(error.message) from None
+        raise InvalidData(error.message) from None
 
 
 def _hours(raw: str | None, label: str) -> int:
@@ -82,7 +78,7 @@ def _hours(raw: str | None, label: str) -> int:
     elif len(text) <= 12:
         minutes = service.parse_clock(text)
     if minutes is None or not 0 <= minutes <= 24 * 60:
-        raise BadInput(_("%(f)s : durée invalide (ex. 9, 9:30 ou 15 h).", f=label))
+        raise InvalidData(_("%(f)s : durée invalide (ex. 9, 9:30 ou 15 h).", f=label))
     return minutes
 
 
@@ -90,7 +86,7 @@ def _choice(enum, name: str, message: str):
     try:
         return enum(request.form.get(name, ""))
     except ValueError:
-        raise BadInput(message) from None
+        raise InvalidData(message) from None
 
 
 def _apply(change) -> bool:
@@ -143,13 +139,13 @@ def edit_atelier(code: str):
         opens = service.parse_clock(request.form.get("opens_at", ""))
         closes = service.parse_clock(request.form.get("closes_at", ""))
         if not 1 <= capacity <= 30:
-            raise BadInput(_("Capacité : de 1 à 30 personnes en même temps."))
+            raise InvalidData(_("Capacité : de 1 à 30 personnes en même temps."))
         if opens is None or closes is None or opens >= closes:
-            raise BadInput(_("Horaires invalides (ex. 9:00 et 17:00)."))
+            raise InvalidData(_("Horaires invalides (ex. 9:00 et 17:00)."))
         encadrant_id = request.form.get("encadrant_id", type=int)
         encadrant = db.session.get(User, encadrant_id) if encadrant_id else None
         if encadrant_id and (encadrant is None or encadrant.role != Role.ENCADRANT):
-            raise BadInput(_("Choisissez un·e encadrant·e."))
+            raise InvalidData(_("Choisissez un·e encadrant·e."))
     except InvalidData as error:
         flash(error.message, "error")
         return redirect(url_for(".ateliers"))
@@ -182,12 +178,12 @@ def _participant_form_data() -> service.ParticipantData:
         status = ParticipantStatus(request.form.get("status", ""))
         body = ReferringBody(request.form.get("referring_body", ""))
     except ValueError:
-        raise BadInput(_("Choisissez un statut et un organisme prescripteur.")) from None
+        raise InvalidData(_("Choisissez un statut et un organisme prescripteur.")) from None
     user_id = request.form.get("user_id", type=int)
     if user_id:
         user = db.session.get(User, user_id)
         if user is None or user.role != Role.CAISSIER:
-            raise BadInput(_("Le compte lié doit être un compte de caisse (badge)."))
+            raise InvalidData(_("Le compte lié doit être un compte de caisse (badge)."))
     return service.ParticipantData(
         request.form.get("first_name", ""), request.form.get("last_name", ""), status, body,
         request.form.get("referrer_name", ""), _date("entry_date", _("Date d'entrée")),
@@ -293,7 +289,7 @@ def _contract_form_data() -> service.ContractData:
         start = service.parse_clock(request.form.get(f"slot-{index}-start", ""))
         end = service.parse_clock(request.form.get(f"slot-{index}-end", ""))
         if start is None or end is None:
-            raise BadInput(_("Créneau %(n)d : heures de début et de fin (ex. 9:00, 12:00).",
+            raise InvalidData(_("Créneau %(n)d : heures de début et de fin (ex. 9:00, 12:00).",
                              n=index + 1))
         slots.append(service.SlotData(_int(atelier, _("Atelier")),
                                       _int(request.form.get(f"slot-{index}-day"), _("Jour")),
@@ -405,7 +401,7 @@ def roll_call(code: str):
             for row in expected:
                 status = request.form.get(f"status-{row.participant.id}", "")
                 if not status:
-                    raise BadInput(_("Indiquez présent·e ou absent·e pour %(p)s.",
+                    raise InvalidData(_("Indiquez présent·e ou absent·e pour %(p)s.",
                                      p=row.participant.display_name))
                 minutes = _hours(request.form.get(f"hours-{row.participant.id}") or "0",
                                  row.participant.display_name)

@@ -10,7 +10,6 @@ from barcode import EAN13
 from flask import (
     Response,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -39,6 +38,7 @@ from participants.forms import (
     RightForm,
 )
 from participants.models import Household, Kinship, ReferringBody, Sex
+from participants.ports import HOUSEHOLD_SPENDING, HOUSEHOLD_VISITS
 from participants.schemas import TillCardOut
 from participants.services.households import (
     HouseholdData,
@@ -60,8 +60,6 @@ from participants.services.rights import (
     default_allowance_cents,
     end_right,
     household_for_till,
-    no_visits,
-    nothing_spent,
     request_right,
     right_on,
 )
@@ -188,8 +186,8 @@ def household(household_id: int):
             return redirect(url_for(".household", household_id=item.id))
     db.session.commit()  # keep the logged read even when the form is refused
     year = today.year
-    visits_lookup = current_app.extensions.get("caisse.household_visits", no_visits)
-    visits = [v for code in {c.code for c in item.cards} for v in visits_lookup(db.session, code)]
+    visits = [v for code in {c.code for c in item.cards}
+              for v in HOUSEHOLD_VISITS(db.session, code)]
     return render_template(
         "participants/household.html", household=item, form=form, reissue_form=ReissueForm(),
         rav_cents=household_rav_cents(item),
@@ -284,7 +282,7 @@ def till_card(code: str):
     try:
         answer = household_for_till(
             db.session, repair_azerty_digits(code)[:32], shop_date(utcnow()),
-            current_app.extensions.get("caisse.household_spending", nothing_spent))
+            spent=HOUSEHOLD_SPENDING)
     except CardRefused as error:
         return jsonify(error_payload(404, error.message, "card_refused")), 404
     record_read(db.session, actor_id=current_user.id, now=utcnow(),

@@ -21,6 +21,15 @@ class PaymentMethod(enum.StrEnum):
     CARD = "card"
     CHEQUE = "cheque"
 
+    @property
+    def label(self) -> str:
+        """The one French name of the method: receipts, reports, the till's buttons."""
+        return PAYMENT_METHOD_LABELS[self]
+
+
+PAYMENT_METHOD_LABELS = {PaymentMethod.CASH: "Espèces", PaymentMethod.CARD: "Carte bancaire",
+                         PaymentMethod.CHEQUE: "Chèque"}
+
 
 class Sale(Base):
     __tablename__ = "sales"

@@ -175,7 +175,8 @@ def verify_archive(data: bytes) -> Verification:
             if sorted(names) != sorted(MEMBERS):
                 return _fail(0, f"Archive incomplète ou inattendue : {', '.join(names)}.")
             members = {name: archive.read(name) for name in MEMBERS}
-    except Exception as error:  # an untrusted file: whatever zipfile trips on means altered
+    except Exception as error:  # noqa: BLE001 — an untrusted file: whatever zipfile trips on
+        # means altered
         return _fail(0, f"Fichier d'archive illisible ou altéré ({error}).")
     try:
         manifest = json.loads(members["manifest.json"])

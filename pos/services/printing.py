@@ -47,8 +47,6 @@ from pos.models import (
 from pos.services.journal import append_entry
 
 logger = logging.getLogger(__name__)
-METHOD_LABELS = {PaymentMethod.CASH: "Espèces", PaymentMethod.CARD: "Carte bancaire",
-                 PaymentMethod.CHEQUE: "Chèque"}
 MAX_BACKOFF_SECONDS = 300
 MAX_ATTEMPTS = 20  # with the backoff capped at 5 minutes: about an hour and a half
 STALE_CLAIM = timedelta(minutes=2)
@@ -97,7 +95,7 @@ def receipt_document(session: Session, sale: Sale, duplicate_number: int | None 
             reference_amount_cents=line.reference_amount_cents if beneficiary else None)
             for line in sale.lines),
         total_cents=sale.total_cents,
-        payments=tuple((METHOD_LABELS[p.method], p.tendered_cents) for p in sale.payments),
+        payments=tuple((PaymentMethod(p.method).label, p.tendered_cents) for p in sale.payments),
         change_cents=sale.change_cents,
         reference_total_cents=sale.reference_total_cents if beneficiary else None,
         vat_exempt=vat_exempt,

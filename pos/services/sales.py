@@ -260,7 +260,7 @@ def record_sale(
     rate_bp = remaining = None
     if request.card_code:
         try:
-            answer = household_for_till(session, request.card_code, today, spent_this_month)
+            answer = household_for_till(session, request.card_code, today, spent=spent_this_month)
         except CardRefused as error:
             raise InvalidRequest(error.message) from None
         if answer.right_valid:

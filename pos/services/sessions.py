@@ -244,3 +244,17 @@ def session_by_id(session: Session, session_id: int) -> CashSession:
     if found is None:
         raise NotFound(_("Session de caisse inconnue."))
     return found
+
+
+def till_minutes_by_day(session: Session, user_id: int, first: date, last: date
+                        ) -> dict[date, int]:
+    """Minutes of the closed cash sessions this user opened, by business day (the atelier
+    « quatre saisons » counts them as hours done)."""
+    by_day: dict[date, int] = {}
+    for cash_session in session.scalars(select(CashSession).where(
+            CashSession.opened_by_id == user_id, CashSession.closed_at.is_not(None),
+            CashSession.business_date >= first, CashSession.business_date <= last)):
+        length = int(max((cash_session.closed_at - cash_session.opened_at).total_seconds()
+                         // 60, 0))
+        by_day[cash_session.business_date] = by_day.get(cash_session.business_date, 0) + length
+    return by_day

@@ -155,9 +155,12 @@ def query_fields(url: str) -> dict[str, str]:
 def row_counts(session) -> dict[str, int]:
     """Rows per table, the audit log aside (reads and failed logins are logged on purpose):
     equal before and after a refused request means nothing was half-written."""
-    from sqlalchemy import func, select
+    from sqlalchemy import func, literal, select, union_all
 
     from app.extensions import db
 
-    return {table.name: session.scalar(select(func.count()).select_from(table))
-            for table in db.metadata.sorted_tables if table.name != "audit_entries"}
+    counts = union_all(*(select(literal(table.name).label("name"),
+                                func.count().label("rows")).select_from(table)
+                         for table in db.metadata.sorted_tables
+                         if table.name != "audit_entries"))
+    return {name: rows for name, rows in session.execute(counts)}  # one round trip

@@ -58,7 +58,8 @@ def test_wrong_check_digit_is_refused(session, make_product):
 def test_unknown_code_says_so_in_french(session):
     with pytest.raises(UnknownBarcode, match="inconnu") as error:
         parse_scan(session, "3017620422003")
-    assert error.value.code == "3017620422003"
+    assert error.value.barcode == "3017620422003"
+    assert error.value.code == "unknown_barcode"
 
 
 def test_cards_and_badges(session):

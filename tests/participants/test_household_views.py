@@ -129,13 +129,11 @@ def test_file_shows_visits_from_the_till_port(app, client, session, referent, lo
         return [MonthVisits(date(2026, 10, 1), 3, 2480, 12400),
                 MonthVisits(date(2026, 11, 1), 1, 500, 2500)]
 
-    original = app.extensions["caisse.household_visits"]
-    app.extensions["caisse.household_visits"] = visits
-    try:
+    from participants.ports import HOUSEHOLD_VISITS
+
+    with HOUSEHOLD_VISITS.answered_by(visits):
         login("sophie")
         text = page_text(client.get(f"/foyers/{household.id}"))
-    finally:
-        app.extensions["caisse.household_visits"] = original
     assert "11/2026 1 5,00 € 25,00 €" in text
     assert text.index("11/2026") < text.index("10/2026 3 24,80 € 124,00 €")
 

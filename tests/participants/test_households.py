@@ -33,10 +33,16 @@ from participants.services.rights import (
     request_right,
     right_end,
 )
+from pos.services.spending import spent_this_month
 
 ADULT = MemberData("Amina", 1985, Sex.FEMALE, Kinship.REFERENCE)
 TEEN = MemberData("Yanis", 2010, Sex.MALE, Kinship.CHILD)
 CHILD = MemberData("Léa", 2019, Sex.FEMALE, Kinship.CHILD)
+
+
+def _at_till(session, card_code, day):
+    """The till's answer for a card on ``day``, with what the household paid this month."""
+    return household_for_till(session, card_code, day, spent=spent_this_month)
 
 
 def household_data(*members, resources=120_000, charges=60_000, name="Foyer Benali"):
@@ -85,10 +91,10 @@ def test_card_is_pseudonymous_and_reissued(session, household, referent, now):
     new = reissue_card(session, referent.id, now, household, "perdue")
     assert new != old and household.card_code == new
     with pytest.raises(CardRefused, match="Carte remplacée"):
-        household_for_till(session, old, date(2026, 11, 23))
-    assert household_for_till(session, new, date(2026, 11, 23)).display_name == "Foyer Benali"
+        _at_till(session, old, date(2026, 11, 23))
+    assert _at_till(session, new, date(2026, 11, 23)).display_name == "Foyer Benali"
     with pytest.raises(CardRefused, match="Carte inconnue"):
-        household_for_till(session, "0429999999990", date(2026, 11, 23))
+        _at_till(session, "0429999999990", date(2026, 11, 23))
 
 
 def _grant(session, household, actor, now, starts_on, months=3):
@@ -102,18 +108,18 @@ def test_right_validity_at_its_boundaries(session, household, referent, now):
     right = _grant(session, household, referent, now, date(2026, 1, 15))
     assert right.ends_on == date(2026, 4, 14) == right_end(date(2026, 1, 15), 3)
     card = household.card_code
-    assert not household_for_till(session, card, date(2026, 1, 14)).right_valid  # not started
-    first = household_for_till(session, card, date(2026, 1, 15))
+    assert not _at_till(session, card, date(2026, 1, 14)).right_valid  # not started
+    first = _at_till(session, card, date(2026, 1, 15))
     assert first.right_valid and first.participation_rate_bp == 2000
-    assert household_for_till(session, card, date(2026, 4, 14)).right_valid  # last day
-    expired = household_for_till(session, card, date(2026, 4, 15))
+    assert _at_till(session, card, date(2026, 4, 14)).right_valid  # last day
+    expired = _at_till(session, card, date(2026, 4, 15))
     assert not expired.right_valid and expired.message == "Pas de droit en cours : prix public."
 
 
 def test_pending_request_is_not_a_right(session, household, referent, now):
     request_right(session, referent.id, now, household, RightRequest(
         date(2026, 12, 1), 3, 2000, 4000, "Permis"))
-    answer = household_for_till(session, household.card_code, date(2026, 12, 2))
+    answer = _at_till(session, household.card_code, date(2026, 12, 2))
     assert not answer.right_valid
     with pytest.raises(InvalidData, match="attend déjà la commission"):
         request_right(session, referent.id, now, household, RightRequest(
@@ -149,20 +155,20 @@ def test_monthly_allowance_across_month_ends(session, household, referent, now):
     _grant(session, household, referent, now, date(2026, 11, 1))
     paid = {date(2026, 11, 10): 2500, date(2026, 11, 30): 1000, date(2026, 12, 1): 700}
 
-    def spent_this_month(session, card_code, day):
+    def paid_this_month(session, card_code, day):
         return sum(v for d, v in paid.items() if (d.year, d.month) == (day.year, day.month)
                    and d <= day)
 
     card = household.card_code
-    answer = household_for_till(session, card, date(2026, 11, 30), spent_this_month)
+    answer = household_for_till(session, card, date(2026, 11, 30), spent=paid_this_month)
     assert (answer.spent_this_month_cents, answer.remaining_this_month_cents) == (3500, 500)
-    december = household_for_till(session, card, date(2026, 12, 1), spent_this_month)
+    december = household_for_till(session, card, date(2026, 12, 1), spent=paid_this_month)
     assert (december.spent_this_month_cents, december.remaining_this_month_cents) == (700, 3300)
 
 
 def test_till_answer_holds_no_social_data(session, household, referent, now):
     _grant(session, household, referent, now, date(2026, 11, 1))
-    answer = household_for_till(session, household.card_code, date(2026, 11, 23))
+    answer = _at_till(session, household.card_code, date(2026, 11, 23))
     fields = set(answer.__dataclass_fields__)
     assert fields == {"card_code", "display_name", "right_valid", "message", "right_ends_on",
                       "participation_rate_bp", "monthly_allowance_cents",
@@ -201,7 +207,7 @@ def test_inactive_files_and_anonymisation_keep_the_aggregates(session, household
     assert [r.status for r in household.rights] == [RightStatus.GRANTED]
     assert inactive_files(session, later) == []
     with pytest.raises(CardRefused, match="clos"):
-        household_for_till(session, card, date(2026, 11, 23))
+        _at_till(session, card, date(2026, 11, 23))
 
 
 def test_export_has_the_whole_file(session, household, referent, now):

@@ -9,7 +9,9 @@ const $ = (selector) => document.querySelector(selector);
 const root = $("#till-app");
 const tillCode = root.dataset.till;
 const cart = new Cart(`caisse.cart.${tillCode}`);
-const METHOD_LABELS = { cash: "Espèces", card: "Carte bancaire", cheque: "Chèque" };
+// The payment methods' names come from the page (pos.models.PaymentMethod.label).
+const METHOD_LABELS = Object.fromEntries(
+  [...document.querySelectorAll("button[data-method]")].map((b) => [b.dataset.method, b.dataset.label]));
 let nomenclature = null;
 let catalogueTag = null;
 let products = [];
