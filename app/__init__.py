@@ -21,8 +21,11 @@ MIGRATIONS_DIRECTORY = str(Path(__file__).parent / "migrations")
 def create_app(config: dict[str, Any] | None = None) -> Flask:
     # The instance folder (database, secret key, journal head, backups): next to the code, or
     # where CAISSE_INSTANCE_PATH says (a server's /var/lib/caisse, a test's own folder).
-    flask_app = Flask(__name__, instance_relative_config=True,
-                      instance_path=os.environ.get("CAISSE_INSTANCE_PATH") or None)
+    flask_app = Flask(
+        __name__,
+        instance_relative_config=True,
+        instance_path=os.environ.get("CAISSE_INSTANCE_PATH") or None,
+    )
     # Numbers from URLs and parameters are bounded before any view sees them (app/values.py).
     flask_app.request_class = BoundedRequest
     flask_app.url_map.converters["int"] = BoundedIntegerConverter
@@ -36,8 +39,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         from werkzeug.middleware.proxy_fix import ProxyFix
 
         hops = int(flask_app.config["PROXY_COUNT"])
-        flask_app.wsgi_app = ProxyFix(flask_app.wsgi_app, x_for=hops, x_proto=hops,
-                                      x_host=hops)
+        flask_app.wsgi_app = ProxyFix(flask_app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     lifetime = flask_app.config["PERMANENT_SESSION_LIFETIME"]
     if isinstance(lifetime, int):
         flask_app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=lifetime)
@@ -69,6 +71,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         except Exception:
             db.session.rollback()
             flask_app.logger.exception("read audit could not be written")
+
     templating.register_template_helpers(flask_app)
 
     from app.cli import register_commands
@@ -82,8 +85,11 @@ def _init_extensions(flask_app: Flask) -> None:
     with flask_app.app_context():
         engine = db.engine
         if engine.dialect.name == "sqlite":
-            tune_sqlite_engine(engine, flask_app.config["SQLITE_BUSY_TIMEOUT_MS"],
-                               flask_app.config["SQLITE_SYNCHRONOUS"])
+            tune_sqlite_engine(
+                engine,
+                flask_app.config["SQLITE_BUSY_TIMEOUT_MS"],
+                flask_app.config["SQLITE_SYNCHRONOUS"],
+            )
         elif engine.dialect.name == "postgresql":
 
             @event.listens_for(engine, "connect")
@@ -92,8 +98,10 @@ def _init_extensions(flask_app: Flask) -> None:
                     cursor.execute("SET TIME ZONE 'UTC'")
                 dbapi_connection.commit()
 
-    migrate.init_app(flask_app, db, directory=MIGRATIONS_DIRECTORY, render_as_batch=True,
-                     compare_type=True)
+    migrate.init_app(
+        flask_app, db, directory=MIGRATIONS_DIRECTORY, render_as_batch=True, compare_type=True
+    )
+
     @flask_app.before_request
     def _sqlite_writes_take_the_lock_first():
         # SQLite has one writer: a request that will write takes the lock before it reads
@@ -102,9 +110,12 @@ def _init_extensions(flask_app: Flask) -> None:
         # A view marked ``takes_write_lock_late`` (a long import) reads and checks first and
         # takes the lock itself just before writing, so the tills keep selling meanwhile.
         view = flask_app.view_functions.get(request.endpoint or "")
-        if request.method not in ("GET", "HEAD", "OPTIONS") and \
-                db.engine.dialect.name == "sqlite" and not db.session().in_transaction() and \
-                not getattr(view, "takes_write_lock_late", False):
+        if (
+            request.method not in ("GET", "HEAD", "OPTIONS")
+            and db.engine.dialect.name == "sqlite"
+            and not db.session().in_transaction()
+            and not getattr(view, "takes_write_lock_late", False)
+        ):
             db.session.connection(execution_options={"sqlite_begin": "IMMEDIATE"})
 
     @flask_app.before_request
@@ -115,8 +126,11 @@ def _init_extensions(flask_app: Flask) -> None:
 
         from app.errors import is_api_request
 
-        if is_api_request() and request.method not in ("GET", "HEAD", "OPTIONS") \
-                and not current_user.is_authenticated:
+        if (
+            is_api_request()
+            and request.method not in ("GET", "HEAD", "OPTIONS")
+            and not current_user.is_authenticated
+        ):
             return login_manager.unauthorized()
 
     babel.init_app(flask_app)
@@ -213,7 +227,12 @@ def _register_blueprints(flask_app: Flask) -> None:
     from pos.services.journal_head import HeadMarker, configure_head_marker
 
     head_file = flask_app.config["JOURNAL_HEAD_FILE"]
-    configure_head_marker(None if head_file == "off" else HeadMarker(
-        Path(head_file or Path(flask_app.instance_path) / "journal-head.json"),
-        flask_app.config["SECRET_KEY"]))
+    configure_head_marker(
+        None
+        if head_file == "off"
+        else HeadMarker(
+            Path(head_file or Path(flask_app.instance_path) / "journal-head.json"),
+            flask_app.config["SECRET_KEY"],
+        )
+    )
     _answer_ports()

@@ -34,17 +34,27 @@ _MESSAGES = {
 # The stable, machine-readable ``code`` of an answer for each HTTP status, when the refusal has
 # no more precise one. Clients act on ``code``; ``message`` is for the person in front.
 STATUS_CODES = {
-    400: "bad_request", 401: "auth_required", 403: "forbidden", 404: "not_found",
-    405: "method_not_allowed", 409: "conflict", 413: "too_large", 415: "json_expected",
-    422: "invalid", 429: "too_many_requests", 500: "server_error", 503: "unavailable",
+    400: "bad_request",
+    401: "auth_required",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    409: "conflict",
+    413: "too_large",
+    415: "json_expected",
+    422: "invalid",
+    429: "too_many_requests",
+    500: "server_error",
+    503: "unavailable",
 }
 
 
 class ApiError(DomainError):
     """A refusal of the API's plumbing (body, parameters): the status first, the code from it."""
 
-    def __init__(self, message: str, status: int = 422, code: str | None = None,
-                 **details: Any) -> None:
+    def __init__(
+        self, message: str, status: int = 422, code: str | None = None, **details: Any
+    ) -> None:
         super().__init__(message, code or STATUS_CODES.get(status, "error"), status, **details)
 
 
@@ -95,18 +105,22 @@ def parse_body(model: type[Model]) -> Model:
         raise ApiError(french_validation_message(error), 422) from None
 
 
-def error_payload(status: int, message: str, code: str | None = None,
-                  details: dict | None = None) -> dict:
-    payload: dict[str, Any] = {"code": code or STATUS_CODES.get(status, "error"),
-                               "message": message}
+def error_payload(
+    status: int, message: str, code: str | None = None, details: dict | None = None
+) -> dict:
+    payload: dict[str, Any] = {
+        "code": code or STATUS_CODES.get(status, "error"),
+        "message": message,
+    }
     if details:
         payload["details"] = details
     return payload
 
 
 def error_response(error: DomainError):
-    return jsonify(error_payload(error.status, error.message, error.code, error.details)), \
-        error.status
+    return jsonify(
+        error_payload(error.status, error.message, error.code, error.details)
+    ), error.status
 
 
 ERROR_DESCRIPTIONS = {
@@ -135,17 +149,19 @@ def openapi_document(title: str, operations: list[dict], models: list[type[BaseM
     200, with the ``response`` model) and its refusals (``errors``, by default every refusal
     a read or a write can meet), all in the ``Error`` shape ``{code, message, details}``.
     """
-    _, schemas = models_json_schema([(m, "validation") for m in models],
-                                    ref_template="#/components/schemas/{model}")
+    _, schemas = models_json_schema(
+        [(m, "validation") for m in models], ref_template="#/components/schemas/{model}"
+    )
     paths: dict[str, dict] = {}
     for op in operations:
-        entry: dict[str, Any] = {"summary": op["summary"], "responses": {},
-                                 "operationId": op.get("id") or (
-                                     op["method"] + op["path"].replace("/", "_")
-                                     .replace("{", "").replace("}", ""))}
+        entry: dict[str, Any] = {
+            "summary": op["summary"],
+            "responses": {},
+            "operationId": op.get("id")
+            or (op["method"] + op["path"].replace("/", "_").replace("{", "").replace("}", "")),
+        }
         if op.get("body"):
-            entry["requestBody"] = {"required": True, "content": _json_content(
-                op["body"].__name__)}
+            entry["requestBody"] = {"required": True, "content": _json_content(op["body"].__name__)}
         for status, description in op.get("success", {"200": "OK"}).items():
             answer: dict[str, Any] = {"description": description}
             if op.get("response") and status != "304":
@@ -153,21 +169,34 @@ def openapi_document(title: str, operations: list[dict], models: list[type[BaseM
             entry["responses"][status] = answer
         errors = op.get("errors") or (WRITE_ERRORS if op["method"] == "post" else READ_ERRORS)
         for status in errors:
-            entry["responses"][str(status)] = {"description": ERROR_DESCRIPTIONS[status],
-                                               "content": _json_content("Error")}
+            entry["responses"][str(status)] = {
+                "description": ERROR_DESCRIPTIONS[status],
+                "content": _json_content("Error"),
+            }
         if op.get("parameters"):
             entry["parameters"] = op["parameters"]
         paths.setdefault(op["path"], {})[op["method"]] = entry
     components = schemas.get("$defs", {})
     components["Error"] = {
-        "type": "object", "required": ["code", "message"], "additionalProperties": False,
-        "properties": {"code": {"type": "string", "description": "stable, pour les programmes"},
-                       "message": {"type": "string", "description": "en français, à afficher"},
-                       "details": {"type": "object"}}}
-    return {"openapi": "3.1.0", "info": {"title": title, "version": "2"}, "paths": paths,
-            "components": {"schemas": components,
-                           "securitySchemes": {"session": {"type": "apiKey", "in": "cookie",
-                                                           "name": "caisse_session"},
-                                               "csrf": {"type": "apiKey", "in": "header",
-                                                        "name": "X-CSRFToken"}}},
-            "security": [{"session": [], "csrf": []}]}
+        "type": "object",
+        "required": ["code", "message"],
+        "additionalProperties": False,
+        "properties": {
+            "code": {"type": "string", "description": "stable, pour les programmes"},
+            "message": {"type": "string", "description": "en français, à afficher"},
+            "details": {"type": "object"},
+        },
+    }
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": title, "version": "2"},
+        "paths": paths,
+        "components": {
+            "schemas": components,
+            "securitySchemes": {
+                "session": {"type": "apiKey", "in": "cookie", "name": "caisse_session"},
+                "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRFToken"},
+            },
+        },
+        "security": [{"session": [], "csrf": []}],
+    }

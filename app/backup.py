@@ -52,23 +52,21 @@ def _sha256(path: Path) -> str:
 
 
 def _journal_head(connection) -> dict:
-    sequence, digest = connection.execute(text(
-        "SELECT last_sequence, last_hash FROM journal_heads WHERE id = 1")).one()
-    first = connection.execute(text(
-        "SELECT hash FROM journal_entries WHERE sequence = 1")).scalar()
+    sequence, digest = connection.execute(
+        text("SELECT last_sequence, last_hash FROM journal_heads WHERE id = 1")
+    ).one()
+    first = connection.execute(text("SELECT hash FROM journal_entries WHERE sequence = 1")).scalar()
     return {"sequence": sequence, "hash": digest, "first_hash": first}
 
 
 def _pg_url(engine: Engine) -> str:
-    return make_url(engine.url).set(drivername="postgresql").render_as_string(
-        hide_password=False)
+    return make_url(engine.url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 def _pg_tool(name: str) -> str:
     tool = shutil.which(name)
     if tool is None:
-        raise BackupError(f"« {name} » est introuvable : installez le paquet "
-                          "postgresql-client.")
+        raise BackupError(f"« {name} » est introuvable : installez le paquet postgresql-client.")
     return tool
 
 
@@ -97,16 +95,30 @@ def backup_database(engine: Engine, folder: Path, now: datetime) -> Backup:
             snapshot = connection.execute(text("SELECT pg_export_snapshot()")).scalar()
             head = _journal_head(connection)
             result = subprocess.run(  # noqa: S603 — fixed arguments, no shell
-                [_pg_tool("pg_dump"), "--format=custom", f"--snapshot={snapshot}",
-                 f"--file={target}", _pg_url(engine)], capture_output=True, text=True,
-                check=False)
+                [
+                    _pg_tool("pg_dump"),
+                    "--format=custom",
+                    f"--snapshot={snapshot}",
+                    f"--file={target}",
+                    _pg_url(engine),
+                ],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
             connection.rollback()
         if result.returncode != 0:
             raise BackupError(f"pg_dump a échoué : {result.stderr.strip()[:300]}")
-    manifest = {"database": engine.dialect.name, "file": target.name,
-                "created_at": now.isoformat(), "journal": head, "sha256": _sha256(target)}
+    manifest = {
+        "database": engine.dialect.name,
+        "file": target.name,
+        "created_at": now.isoformat(),
+        "journal": head,
+        "sha256": _sha256(target),
+    }
     target.with_name(target.name + ".json").write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=2))
+        json.dumps(manifest, ensure_ascii=False, indent=2)
+    )
     return Backup(target, manifest)
 
 
@@ -115,12 +127,16 @@ def read_backup(path: Path) -> Backup:
     if not path.is_file():
         raise BackupError(f"Sauvegarde introuvable : {path}")
     if not manifest_path.is_file():
-        raise BackupError(f"Le fichier {manifest_path.name} (ce que contient la sauvegarde) "
-                          "manque à côté de la sauvegarde.")
+        raise BackupError(
+            f"Le fichier {manifest_path.name} (ce que contient la sauvegarde) "
+            "manque à côté de la sauvegarde."
+        )
     manifest = json.loads(manifest_path.read_text())
     if manifest.get("sha256") != _sha256(path):
-        raise BackupError("La sauvegarde ne correspond plus à son empreinte SHA-256 : "
-                          "fichier abîmé ou modifié, restauration refusée.")
+        raise BackupError(
+            "La sauvegarde ne correspond plus à son empreinte SHA-256 : "
+            "fichier abîmé ou modifié, restauration refusée."
+        )
     return Backup(path, manifest)
 
 
@@ -128,8 +144,10 @@ def restore_database(engine: Engine, backup: Backup) -> None:
     """Put the copy back in place of the current database (the server must be stopped)."""
     kind = backup.manifest.get("database")
     if kind != engine.dialect.name:
-        raise BackupError(f"Cette sauvegarde vient d'une base {kind}, la base configurée est "
-                          f"{engine.dialect.name}.")
+        raise BackupError(
+            f"Cette sauvegarde vient d'une base {kind}, la base configurée est "
+            f"{engine.dialect.name}."
+        )
     engine.dispose()
     if kind == "sqlite":
         source = sqlite3.connect(backup.path)
@@ -142,8 +160,18 @@ def restore_database(engine: Engine, backup: Backup) -> None:
             source.close()
     else:
         result = subprocess.run(  # noqa: S603 — fixed arguments, no shell
-            [_pg_tool("pg_restore"), "--clean", "--if-exists", "--no-owner",
-             "--single-transaction", f"--dbname={_pg_url(engine)}", str(backup.path)],
-            capture_output=True, text=True, check=False)
+            [
+                _pg_tool("pg_restore"),
+                "--clean",
+                "--if-exists",
+                "--no-owner",
+                "--single-transaction",
+                f"--dbname={_pg_url(engine)}",
+                str(backup.path),
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
         if result.returncode != 0:
             raise BackupError(f"pg_restore a échoué : {result.stderr.strip()[:300]}")

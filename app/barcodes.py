@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 # A scanner configured for QWERTY on an AZERTY keyboard types the unshifted symbols.
-_AZERTY_DIGITS = str.maketrans('&é"\'(-è_çà', "1234567890")
+_AZERTY_DIGITS = str.maketrans("&é\"'(-è_çà", "1234567890")
 
 
 def repair_azerty_digits(scanned: str) -> str:

@@ -17,15 +17,25 @@ def _marker(kind: str, x: float, y: float, colour: str) -> str:
     if kind == "square":
         return f'<rect x="{x - 4:.1f}" y="{y - 4:.1f}" width="8" height="8" fill="{colour}"/>'
     if kind == "diamond":
-        return (f'<polygon points="{x:.1f},{y - 5:.1f} {x + 5:.1f},{y:.1f} {x:.1f},{y + 5:.1f} '
-                f'{x - 5:.1f},{y:.1f}" fill="{colour}"/>')
-    return (f'<polygon points="{x:.1f},{y - 5:.1f} {x + 5:.1f},{y + 4:.1f} {x - 5:.1f},'
-            f'{y + 4:.1f}" fill="{colour}"/>')
+        return (
+            f'<polygon points="{x:.1f},{y - 5:.1f} {x + 5:.1f},{y:.1f} {x:.1f},{y + 5:.1f} '
+            f'{x - 5:.1f},{y:.1f}" fill="{colour}"/>'
+        )
+    return (
+        f'<polygon points="{x:.1f},{y - 5:.1f} {x + 5:.1f},{y + 4:.1f} {x - 5:.1f},'
+        f'{y + 4:.1f}" fill="{colour}"/>'
+    )
 
 
-def line_chart(series: dict[str, list[tuple[str, int]]], y_min: int, y_max: int,
-               y_labels: dict[int, str] | None = None, title: str = "",
-               width: int = 640, height: int = 260) -> Markup:
+def line_chart(
+    series: dict[str, list[tuple[str, int]]],
+    y_min: int,
+    y_max: int,
+    y_labels: dict[int, str] | None = None,
+    title: str = "",
+    width: int = 640,
+    height: int = 260,
+) -> Markup:
     """One line per series over shared x labels (in first-seen order)."""
     x_labels: list[str] = []
     for points in series.values():
@@ -46,54 +56,72 @@ def line_chart(series: dict[str, list[tuple[str, int]]], y_min: int, y_max: int,
     def y_of(value: int) -> float:
         return top + inner_h * (y_max - value) / span
 
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} '
-             f'{height + legend_height}" role="img" aria-label="{escape(title)}" '
-             f'class="chart">', f"<title>{escape(title)}</title>"]
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} '
+        f'{height + legend_height}" role="img" aria-label="{escape(title)}" '
+        f'class="chart">',
+        f"<title>{escape(title)}</title>",
+    ]
     for value in range(y_min, y_max + 1):
         y = y_of(value)
-        parts.append(f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" '
-                     'stroke="#ccd" stroke-width="1"/>')
+        parts.append(
+            f'<line x1="{left}" x2="{width - right}" y1="{y:.1f}" y2="{y:.1f}" '
+            'stroke="#ccd" stroke-width="1"/>'
+        )
         text = escape((y_labels or {}).get(value, str(value)))
-        parts.append(f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end" '
-                     f'font-size="12">{text}</text>')
+        parts.append(
+            f'<text x="{left - 8}" y="{y + 4:.1f}" text-anchor="end" font-size="12">{text}</text>'
+        )
     for label in x_labels:
-        parts.append(f'<text x="{x_of(label):.1f}" y="{height - bottom + 20}" '
-                     f'text-anchor="middle" font-size="12">{escape(label)}</text>')
+        parts.append(
+            f'<text x="{x_of(label):.1f}" y="{height - bottom + 20}" '
+            f'text-anchor="middle" font-size="12">{escape(label)}</text>'
+        )
     for index, (name, points) in enumerate(series.items()):
         colour, marker = PALETTE[index % len(PALETTE)], MARKERS[index % len(MARKERS)]
         coordinates = [(x_of(label), y_of(value)) for label, value in points]
         if len(coordinates) > 1:
             path = " ".join(f"{x:.1f},{y:.1f}" for x, y in coordinates)
-            parts.append(f'<polyline points="{path}" fill="none" stroke="{colour}" '
-                         'stroke-width="2"/>')
+            parts.append(
+                f'<polyline points="{path}" fill="none" stroke="{colour}" stroke-width="2"/>'
+            )
         parts.extend(_marker(marker, x, y, colour) for x, y in coordinates)
         legend_y = height + 18 * index + 4
         parts.append(_marker(marker, left, legend_y, colour))
-        parts.append(f'<text x="{left + 12}" y="{legend_y + 4}" font-size="12">'
-                     f'{escape(name)}</text>')
+        parts.append(
+            f'<text x="{left + 12}" y="{legend_y + 4}" font-size="12">{escape(name)}</text>'
+        )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704  every text above is escaped
 
 
-def bar_chart(bars: list[tuple[str, int]], title: str, suffix: str = "",
-              width: int = 640) -> Markup:
+def bar_chart(
+    bars: list[tuple[str, int]], title: str, suffix: str = "", width: int = 640
+) -> Markup:
     """Horizontal bars with their value written at the end (the value is the text a screen
     reader and a black-and-white printout keep)."""
     row_height, left, right = 22, 190, 110
     height = row_height * len(bars) + 10
     peak = max((value for _, value in bars), default=0) or 1
     inner = width - left - right
-    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
-             f'role="img" aria-label="{escape(title)}" class="chart">',
-             f"<title>{escape(title)}</title>"]
+    parts = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width} {height}" '
+        f'role="img" aria-label="{escape(title)}" class="chart">',
+        f"<title>{escape(title)}</title>",
+    ]
     for index, (label, value) in enumerate(bars):
         y = 5 + index * row_height
         length = inner * max(value, 0) / peak
-        parts.append(f'<text x="{left - 8}" y="{y + 15}" text-anchor="end" font-size="12">'
-                     f"{escape(label)}</text>")
-        parts.append(f'<rect x="{left}" y="{y + 3}" width="{length:.1f}" height="15" '
-                     f'fill="{PALETTE[0]}"/>')
-        parts.append(f'<text x="{left + length + 6:.1f}" y="{y + 15}" font-size="12">'
-                     f"{escape(f'{value}{suffix}')}</text>")
+        parts.append(
+            f'<text x="{left - 8}" y="{y + 15}" text-anchor="end" font-size="12">'
+            f"{escape(label)}</text>"
+        )
+        parts.append(
+            f'<rect x="{left}" y="{y + 3}" width="{length:.1f}" height="15" fill="{PALETTE[0]}"/>'
+        )
+        parts.append(
+            f'<text x="{left + length + 6:.1f}" y="{y + 15}" font-size="12">'
+            f"{escape(f'{value}{suffix}')}</text>"
+        )
     parts.append("</svg>")
     return Markup("".join(parts))  # noqa: S704  every text above is escaped

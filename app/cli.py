@@ -26,10 +26,15 @@ def register_commands(flask_app: Flask) -> None:
     @click.option("--shop-name", help="Nom de la structure (imprimé sur les tickets)")
     @click.option("--shop-address", default=None, help="Adresse (imprimée sur les tickets)")
     @click.option("--siret", default=None, help="SIRET (14 chiffres), facultatif")
-    @click.option("--vat/--no-vat", "vat_applicable", default=None,
-                  help="TVA applicable (sinon : franchise en base, art. 293 B du CGI)")
-    def init_command(admin_name, admin_username, admin_password, shop_name, shop_address,
-                     siret, vat_applicable) -> None:
+    @click.option(
+        "--vat/--no-vat",
+        "vat_applicable",
+        default=None,
+        help="TVA applicable (sinon : franchise en base, art. 293 B du CGI)",
+    )
+    def init_command(
+        admin_name, admin_username, admin_password, shop_name, shop_address, siret, vat_applicable
+    ) -> None:
         """Prépare une base vide pour un vrai site : le premier compte admin, la structure,
         les catégories, ateliers et parcelles par défaut, une caisse. Sans données de démo."""
         from app.setup import SiteAlreadyInitialised, SiteSetup, has_users, initialise_site
@@ -37,28 +42,41 @@ def register_commands(flask_app: Flask) -> None:
         from app.values import InvalidValue
 
         if has_users(db.session):
-            raise click.ClickException("Cette base a déjà des comptes : rien n'a été changé "
-                                       "(caisse init ne sert qu'une fois, sur une base vide).")
+            raise click.ClickException(
+                "Cette base a déjà des comptes : rien n'a été changé "
+                "(caisse init ne sert qu'une fois, sur une base vide)."
+            )
         setup = SiteSetup(
             admin_name=admin_name or click.prompt("Nom de l'administrateur·rice"),
             admin_username=admin_username or click.prompt("Identifiant de connexion"),
-            admin_password=admin_password or click.prompt(
-                "Mot de passe (8 caractères au moins)", hide_input=True,
-                confirmation_prompt="Le même mot de passe, encore une fois"),
+            admin_password=admin_password
+            or click.prompt(
+                "Mot de passe (8 caractères au moins)",
+                hide_input=True,
+                confirmation_prompt="Le même mot de passe, encore une fois",
+            ),
             shop_name=shop_name or click.prompt("Nom de la structure"),
-            shop_address=shop_address if shop_address is not None else click.prompt(
-                "Adresse", default="", show_default=False),
-            siret=siret if siret is not None else click.prompt(
-                "SIRET (14 chiffres, facultatif)", default="", show_default=False),
-            vat_exempt=not (vat_applicable if vat_applicable is not None else click.confirm(
-                "La structure facture-t-elle la TVA ? (non : art. 293 B du CGI)",
-                default=False)))
+            shop_address=shop_address
+            if shop_address is not None
+            else click.prompt("Adresse", default="", show_default=False),
+            siret=siret
+            if siret is not None
+            else click.prompt("SIRET (14 chiffres, facultatif)", default="", show_default=False),
+            vat_exempt=not (
+                vat_applicable
+                if vat_applicable is not None
+                else click.confirm(
+                    "La structure facture-t-elle la TVA ? (non : art. 293 B du CGI)", default=False
+                )
+            ),
+        )
         try:
             report = initialise_site(db.session, utcnow(), setup)
         except SiteAlreadyInitialised:
             db.session.rollback()
-            raise click.ClickException("Cette base a déjà des comptes : rien n'a été "
-                                       "changé.") from None
+            raise click.ClickException(
+                "Cette base a déjà des comptes : rien n'a été changé."
+            ) from None
         except (UserError, InvalidValue) as error:
             db.session.rollback()
             raise click.ClickException(error.message) from None
@@ -89,8 +107,9 @@ def register_commands(flask_app: Flask) -> None:
             report = load_demo_data(db.session, utcnow())
         except DemoAlreadyLoaded:
             db.session.rollback()
-            click.echo("La base contient déjà des comptes : données de démonstration non "
-                       "rechargées.")
+            click.echo(
+                "La base contient déjà des comptes : données de démonstration non rechargées."
+            )
             return
         db.session.commit()
         for line in report:

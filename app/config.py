@@ -50,7 +50,7 @@ def normalise_database_url(url: str) -> str:
     """``postgres://`` and ``postgresql://`` both mean psycopg 3 here."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
-            return "postgresql+psycopg://" + url[len(prefix):]
+            return "postgresql+psycopg://" + url[len(prefix) :]
     return url
 
 

@@ -45,8 +45,12 @@ def load_demo_data(session: Session, now: datetime, seed: int = 2026) -> list[st
     from pos.services.journal import append_entry
 
     set_setting(session, "site.demo", True, now)
-    append_entry(session, "demo", now - timedelta(days=30), {
-        "message": "Base de démonstration : ventes fictives, sans valeur comptable."})
+    append_entry(
+        session,
+        "demo",
+        now - timedelta(days=30),
+        {"message": "Base de démonstration : ventes fictives, sans valeur comptable."},
+    )
     report: list[str] = []
     for module_name in DEMO_LOADERS:
         module = importlib.import_module(module_name)

@@ -43,8 +43,13 @@ def _database(flask_app: Flask, session) -> list[Finding]:
     dialect = session.get_bind().dialect.name
     found = [Finding(True, f"Base de données joignable ({dialect}).")]
     if current != head:
-        found.append(Finding(False, f"Schéma en retard ({current or 'vide'} au lieu de {head}) :"
-                                    " lancez « caisse db upgrade » (après « caisse backup »)."))
+        found.append(
+            Finding(
+                False,
+                f"Schéma en retard ({current or 'vide'} au lieu de {head}) :"
+                " lancez « caisse db upgrade » (après « caisse backup »).",
+            )
+        )
     else:
         found.append(Finding(True, f"Schéma à jour ({head})."))
     return found
@@ -55,8 +60,14 @@ def _journal(session, now: datetime) -> list[Finding]:
     from pos.services.journal_head import configured_marker
 
     result = verify_journal(session)
-    found = [Finding(result.ok, "Journal des ventes intègre." if result.ok
-                     else f"Journal des ventes : {result.message}")]
+    found = [
+        Finding(
+            result.ok,
+            "Journal des ventes intègre."
+            if result.ok
+            else f"Journal des ventes : {result.message}",
+        )
+    ]
     marker = configured_marker()
     if marker is not None:
         seen, valid = marker.read()
@@ -65,8 +76,13 @@ def _journal(session, now: datetime) -> list[Finding]:
         elif valid:
             found.append(Finding(True, "Tête du journal présente et signée."))
         else:
-            found.append(Finding(False, "Tête du journal modifiée hors de la caisse : « caisse "
-                                        "serve » le journalisera au démarrage."))
+            found.append(
+                Finding(
+                    False,
+                    "Tête du journal modifiée hors de la caisse : « caisse "
+                    "serve » le journalisera au démarrage.",
+                )
+            )
     return found
 
 
@@ -82,18 +98,26 @@ def _printers(flask_app: Flask, session) -> list[Finding]:
             found.append(Finding(True, f"{till.name} : pas d'imprimante (tickets non imprimés)."))
             continue
         try:
-            check_target(till.printer_kind, till.printer_target or "",
-                         Path(folder) if folder else None)
+            check_target(
+                till.printer_kind, till.printer_target or "", Path(folder) if folder else None
+            )
         except InvalidPrinterTarget as error:
             if till.printer_kind != "network" or "127.0.0.1" not in till.printer_target:
-                found.append(Finding(False, f"{till.name} : imprimante mal réglée — "
-                                            f"{error.message}"))
+                found.append(
+                    Finding(False, f"{till.name} : imprimante mal réglée — {error.message}")
+                )
                 continue
-        online = printer_online(configured_connection(till.printer_kind, till.printer_target,
-                                                      flask_app.config, 1.0))
-        found.append(Finding(online, f"{till.name} : imprimante "
-                                     f"{'joignable' if online else 'injoignable'} "
-                                     f"({till.printer_kind} {till.printer_target})."))
+        online = printer_online(
+            configured_connection(till.printer_kind, till.printer_target, flask_app.config, 1.0)
+        )
+        found.append(
+            Finding(
+                online,
+                f"{till.name} : imprimante "
+                f"{'joignable' if online else 'injoignable'} "
+                f"({till.printer_kind} {till.printer_target}).",
+            )
+        )
     return found
 
 
@@ -110,12 +134,21 @@ def _scale(session) -> list[Finding]:
 
 def _disk_and_clock(flask_app: Flask, now: datetime) -> list[Finding]:
     free = shutil.disk_usage(flask_app.instance_path).free
-    found = [Finding(free >= MIN_FREE_BYTES,
-                     f"Disque : {free // 1_000_000} Mo libres dans {flask_app.instance_path}"
-                     + ("." if free >= MIN_FREE_BYTES else " — libérez de la place."))]
+    found = [
+        Finding(
+            free >= MIN_FREE_BYTES,
+            f"Disque : {free // 1_000_000} Mo libres dans {flask_app.instance_path}"
+            + ("." if free >= MIN_FREE_BYTES else " — libérez de la place."),
+        )
+    ]
     zone = time.tzname[0]
-    found.append(Finding(True, f"Heure du serveur : {now:%d/%m/%Y %H:%M} UTC (fuseau système "
-                               f"{zone} ; la caisse compte en Europe/Paris)."))
+    found.append(
+        Finding(
+            True,
+            f"Heure du serveur : {now:%d/%m/%Y %H:%M} UTC (fuseau système "
+            f"{zone} ; la caisse compte en Europe/Paris).",
+        )
+    )
     return found
 
 
@@ -125,12 +158,20 @@ def diagnose(flask_app: Flask, session, now: datetime) -> list[Finding]:
         return found + _disk_and_clock(flask_app, now)
     from pos.models import JournalEntry
 
-    last = session.scalar(select(JournalEntry.at).order_by(JournalEntry.sequence.desc())
-                          .limit(1))
+    last = session.scalar(select(JournalEntry.at).order_by(JournalEntry.sequence.desc()).limit(1))
     if last is not None and last > now:
-        found.append(Finding(False, "L'horloge du serveur retarde : la dernière écriture du "
-                                    "journal est dans le futur. Réglez l'heure (NTP)."))
-    for part in (_journal(session, now), _printers(flask_app, session), _scale(session),
-                 _disk_and_clock(flask_app, now)):
+        found.append(
+            Finding(
+                False,
+                "L'horloge du serveur retarde : la dernière écriture du "
+                "journal est dans le futur. Réglez l'heure (NTP).",
+            )
+        )
+    for part in (
+        _journal(session, now),
+        _printers(flask_app, session),
+        _scale(session),
+        _disk_and_clock(flask_app, now),
+    ):
         found.extend(part)
     return found

@@ -51,9 +51,15 @@ def _http_handlers(flask_app: Flask) -> None:
         # A till whose session ended (expired, account disabled) keeps its cart: it needs a
         # machine-readable refusal, not the login page.
         if _wants_json():
-            return _error_response(401, _("Session terminée"), _(
-                "Votre session est terminée : badgez-vous de nouveau. Le panier et la vente "
-                "en cours sont conservés."), "auth_required")
+            return _error_response(
+                401,
+                _("Session terminée"),
+                _(
+                    "Votre session est terminée : badgez-vous de nouveau. Le panier et la vente "
+                    "en cours sont conservés."
+                ),
+                "auth_required",
+            )
         flash(login_manager.login_message, login_manager.login_message_category)
         return redirect(login_url(login_manager.login_view, request.url))
 
@@ -92,9 +98,11 @@ def _http_handlers(flask_app: Flask) -> None:
         status = error.code or 500
         if status < 400:  # a redirect raised by a view stays a redirect
             return error
-        return _error_response(status, _("Requête refusée"), _(
-            "Cette requête ne peut pas être traitée (%(name)s).", name=error.name))
-
+        return _error_response(
+            status,
+            _("Requête refusée"),
+            _("Cette requête ne peut pas être traitée (%(name)s).", name=error.name),
+        )
 
 
 def _refusal_handlers(flask_app: Flask) -> None:
@@ -105,18 +113,24 @@ def _refusal_handlers(flask_app: Flask) -> None:
         # written stays; the API answers {code, message, details}, a page the error page.
         db.session.rollback()
         if _wants_json():
-            return jsonify(error_payload(error.status, error.message, error.code,
-                                         error.details)), error.status
-        return render_template("errors/error.html", status=error.status,
-                               title=_("Refusé"), message=error.message), error.status
+            return jsonify(
+                error_payload(error.status, error.message, error.code, error.details)
+            ), error.status
+        return render_template(
+            "errors/error.html", status=error.status, title=_("Refusé"), message=error.message
+        ), error.status
 
     @flask_app.errorhandler(OverflowError)
     def number_beyond_the_database(error: OverflowError):
         # SQLite cannot hold an integer beyond 2^63: the last guard behind the parsers.
         db.session.rollback()
         logger.warning("number out of range: %s", error)
-        return _error_response(422, _("Données refusées"), _(
-            "Un nombre envoyé est trop grand : rien n'a été enregistré."), "invalid")
+        return _error_response(
+            422,
+            _("Données refusées"),
+            _("Un nombre envoyé est trop grand : rien n'a été enregistré."),
+            "invalid",
+        )
 
     @flask_app.errorhandler(DataError)
     def value_refused_by_the_database(error: DataError):
@@ -124,10 +138,12 @@ def _refusal_handlers(flask_app: Flask) -> None:
         # out of its range, text it cannot store) is the client's input, never a 500.
         db.session.rollback()
         logger.warning("value refused by the database: %s", error.orig)
-        return _error_response(422, _("Données refusées"), _(
-            "Une valeur envoyée est hors des limites permises : rien n'a été enregistré."),
-            "invalid")
-
+        return _error_response(
+            422,
+            _("Données refusées"),
+            _("Une valeur envoyée est hors des limites permises : rien n'a été enregistré."),
+            "invalid",
+        )
 
 
 def _server_handlers(flask_app: Flask) -> None:
@@ -139,26 +155,50 @@ def _server_handlers(flask_app: Flask) -> None:
         logger.warning("database unavailable: %s", error.orig)
         cause = str(error.orig).lower()
         if ("disk" in cause and "full" in cause) or "no space" in cause:
-            response = _error_response(503, _("Disque plein"), _(
-                "Disque plein sur le serveur : rien n'a été enregistré. La caisse garde la "
-                "vente ; prévenez un·e encadrant·e pour libérer de la place."), "disk_full")
+            response = _error_response(
+                503,
+                _("Disque plein"),
+                _(
+                    "Disque plein sur le serveur : rien n'a été enregistré. La caisse garde la "
+                    "vente ; prévenez un·e encadrant·e pour libérer de la place."
+                ),
+                "disk_full",
+            )
         elif "readonly" in cause or "read-only" in cause or "read only" in cause:
-            response = _error_response(503, _("Base en lecture seule"), _(
-                "Base en lecture seule : rien ne peut être enregistré. La caisse garde la "
-                "vente ; prévenez un·e encadrant·e."), "database_read_only")
+            response = _error_response(
+                503,
+                _("Base en lecture seule"),
+                _(
+                    "Base en lecture seule : rien ne peut être enregistré. La caisse garde la "
+                    "vente ; prévenez un·e encadrant·e."
+                ),
+                "database_read_only",
+            )
         else:
-            response = _error_response(503, _("Serveur occupé"), _(
-                "La base de données est occupée ou injoignable : rien n'a été enregistré. "
-                "Réessayez dans un instant."), "database_busy")
+            response = _error_response(
+                503,
+                _("Serveur occupé"),
+                _(
+                    "La base de données est occupée ou injoignable : rien n'a été enregistré. "
+                    "Réessayez dans un instant."
+                ),
+                "database_busy",
+            )
         body, status = response
         return body, status, {"Retry-After": "2"}
 
     @flask_app.errorhandler(413)
     def too_large(error: HTTPException):
         limit = flask_app.config.get("MAX_CONTENT_LENGTH") or 0
-        return _error_response(413, _("Fichier trop gros"), _(
-            "Envoi trop gros : %(mb)d Mo au plus. Découpez le fichier.",
-            mb=max(1, limit // 1_000_000)), "too_large")
+        return _error_response(
+            413,
+            _("Fichier trop gros"),
+            _(
+                "Envoi trop gros : %(mb)d Mo au plus. Découpez le fichier.",
+                mb=max(1, limit // 1_000_000),
+            ),
+            "too_large",
+        )
 
     @flask_app.errorhandler(500)
     def server_error(error: Exception):
@@ -167,6 +207,8 @@ def _server_handlers(flask_app: Flask) -> None:
         return _error_response(
             500,
             _("Erreur inattendue"),
-            _("Un problème est survenu. Rien n'a été enregistré ; réessayez ou appelez un·e "
-              "encadrant·e."),
+            _(
+                "Un problème est survenu. Rien n'a été enregistré ; réessayez ou appelez un·e "
+                "encadrant·e."
+            ),
         )

@@ -13,14 +13,19 @@ import csv
 import re
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n")
-_PLAIN_NUMBER = re.compile(r"^[+-]?(?:[0-9]+|[0-9]{1,3}(?:[\u00a0\u202f ][0-9]{3})+)(?:[.,][0-9]+)?"
-                           r"(?:[\u00a0\u202f ]?(?:€|kg|%|h))?$")
+_PLAIN_NUMBER = re.compile(
+    r"^[+-]?(?:[0-9]+|[0-9]{1,3}(?:[\u00a0\u202f ][0-9]{3})+)(?:[.,][0-9]+)?"
+    r"(?:[\u00a0\u202f ]?(?:€|kg|%|h))?$"
+)
 
 
 def neutralise(value):
     """The cell as a spreadsheet must show it: text that would start a formula is quoted."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and \
-            not _PLAIN_NUMBER.match(value):
+    if (
+        isinstance(value, str)
+        and value.startswith(FORMULA_STARTS)
+        and not _PLAIN_NUMBER.match(value)
+    ):
         return "'" + value
     return value
 

@@ -37,8 +37,9 @@ class IntegerField(_IntegerField):
     """WTForms' integer through ``parse_integer``: ASCII digits, within ``minimum``–``maximum``
     (a database integer at most), a French message naming the field."""
 
-    def __init__(self, label=None, validators=None, *, minimum: int = 0,
-                 maximum: int = MAX_INTEGER, **kwargs) -> None:
+    def __init__(
+        self, label=None, validators=None, *, minimum: int = 0, maximum: int = MAX_INTEGER, **kwargs
+    ) -> None:
         super().__init__(label, validators, **kwargs)
         self.minimum, self.maximum = minimum, maximum
 
@@ -47,8 +48,9 @@ class IntegerField(_IntegerField):
             self.data = None
             return
         try:
-            self.data = parse_integer(valuelist[0], str(self.label.text),
-                                      minimum=self.minimum, maximum=self.maximum)
+            self.data = parse_integer(
+                valuelist[0], str(self.label.text), minimum=self.minimum, maximum=self.maximum
+            )
         except InvalidValue as error:
             self.data = None
             raise ValueError(error.message) from None
@@ -57,8 +59,9 @@ class IntegerField(_IntegerField):
 class DateField(_DateField):
     """WTForms' date through ``parse_date``: between 1900 and 2199 unless told."""
 
-    def __init__(self, label=None, validators=None, *, earliest=EARLIEST_DATE,
-                 latest=LATEST_DATE, **kwargs) -> None:
+    def __init__(
+        self, label=None, validators=None, *, earliest=EARLIEST_DATE, latest=LATEST_DATE, **kwargs
+    ) -> None:
         super().__init__(label, validators, **kwargs)
         self.earliest, self.latest = earliest, latest
 
@@ -67,8 +70,9 @@ class DateField(_DateField):
             self.data = None
             return
         try:
-            self.data = parse_date(valuelist[0], str(self.label.text), earliest=self.earliest,
-                                   latest=self.latest)
+            self.data = parse_date(
+                valuelist[0], str(self.label.text), earliest=self.earliest, latest=self.latest
+            )
         except InvalidValue as error:
             self.data = None
             raise ValueError(error.message) from None

@@ -9,9 +9,19 @@ from flask import Flask, request
 from flask_babel import gettext as _
 
 # GS (U+001D) stays: GS1 barcodes separate their fields with it.
-_REFUSED = frozenset([*map(chr, range(0, 9)), "\x0b", "\x0c", *map(chr, range(14, 29)),
-                      "\x1e", "\x1f", "\x7f",
-                      *map(chr, range(0x202A, 0x202F)), *map(chr, range(0x2066, 0x206A))])
+_REFUSED = frozenset(
+    [
+        *map(chr, range(0, 9)),
+        "\x0b",
+        "\x0c",
+        *map(chr, range(14, 29)),
+        "\x1e",
+        "\x1f",
+        "\x7f",
+        *map(chr, range(0x202A, 0x202F)),
+        *map(chr, range(0x2066, 0x206A)),
+    ]
+)
 
 
 def _has_nul(value) -> bool:
@@ -25,8 +35,9 @@ def _has_nul(value) -> bool:
 
 
 def _carries_nul() -> bool:
-    if _has_nul(request.path) or any(_has_nul(value) for _, values in request.args.lists()
-                                      for value in values):
+    if _has_nul(request.path) or any(
+        _has_nul(value) for _, values in request.args.lists() for value in values
+    ):
         return True
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return False
@@ -43,8 +54,13 @@ def register_input_guard(flask_app: Flask) -> None:
         if _carries_nul():
             from app.errors import refusal
 
-            return refusal(422, _("Requête refusée"), _(
-                "Un caractère invisible (caractère nul, de contrôle ou d'inversion du sens "
-                "du texte) a été envoyé : rien n'a été enregistré. Retapez le texte."),
-                "invalid")
+            return refusal(
+                422,
+                _("Requête refusée"),
+                _(
+                    "Un caractère invisible (caractère nul, de contrôle ou d'inversion du sens "
+                    "du texte) a été envoyé : rien n'a été enregistré. Retapez le texte."
+                ),
+                "invalid",
+            )
         return None

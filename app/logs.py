@@ -19,8 +19,7 @@ ACCESS_LOGGER = "caisse.access"
 
 
 def _handler(path: Path) -> RotatingFileHandler:
-    handler = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS,
-                                  encoding="utf-8")
+    handler = RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8")
     handler.setFormatter(logging.Formatter(FORMAT))
     return handler
 
@@ -29,8 +28,7 @@ def configure_file_logging(flask_app: Flask) -> tuple[Path, Path]:
     """Called by ``caisse serve`` (not by tests or commands): the two files' paths."""
     folder = Path(flask_app.instance_path) / "logs"
     folder.mkdir(parents=True, exist_ok=True)
-    level = getattr(logging, str(flask_app.config.get("LOG_LEVEL", "INFO")).upper(),
-                    logging.INFO)
+    level = getattr(logging, str(flask_app.config.get("LOG_LEVEL", "INFO")).upper(), logging.INFO)
     application, access = folder / "caisse.log", folder / "access.log"
     root = logging.getLogger()
     root.setLevel(level)
@@ -61,8 +59,13 @@ def register_access_log(flask_app: Flask) -> None:
     def _log_access(response):
         if access_logger.handlers:
             # The path only: a query may carry a name typed in a search box.
-            elapsed = (time.perf_counter() - g.get("request_started", time.perf_counter()))
-            access_logger.info("%s %s %s %.0fms %s", request.method, request.path[:200],
-                               response.status_code, elapsed * 1000,
-                               request.remote_addr or "-")
+            elapsed = time.perf_counter() - g.get("request_started", time.perf_counter())
+            access_logger.info(
+                "%s %s %s %.0fms %s",
+                request.method,
+                request.path[:200],
+                response.status_code,
+                elapsed * 1000,
+                request.remote_addr or "-",
+            )
         return response

@@ -14,7 +14,8 @@ from babel.numbers import format_currency, format_decimal
 
 BASIS_POINTS_PER_UNIT = 10_000
 _AMOUNT_PATTERN = re.compile(
-    r"^(?P<sign>-?)(?P<units>[0-9]{1,12})(?:[.,](?P<decimals>[0-9]{1,2}))?$")
+    r"^(?P<sign>-?)(?P<units>[0-9]{1,12})(?:[.,](?P<decimals>[0-9]{1,2}))?$"
+)
 # Far beyond any amount of the shop, well within a database integer.
 MAX_CENTS = 1_000_000_000
 
@@ -26,17 +27,11 @@ class InvalidAmount(ValueError):
 def parse_cents(text: str, *, allow_negative: bool = False) -> int:
     """Turn ``"12,50"``, ``"12.5"``, ``"1 234,56 €"`` or ``"3"`` into cents."""
     cleaned = (
-        text.strip()
-        .replace("€", "")
-        .replace("\u00a0", "")
-        .replace("\u202f", "")
-        .replace(" ", "")
+        text.strip().replace("€", "").replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
     )
     match = _AMOUNT_PATTERN.match(cleaned)
     if not match:
-        raise InvalidAmount(
-            f"« {text.strip()} » n'est pas un montant valide (exemple : 12,50)."
-        )
+        raise InvalidAmount(f"« {text.strip()} » n'est pas un montant valide (exemple : 12,50).")
     decimals = (match["decimals"] or "").ljust(2, "0")
     cents = int(match["units"]) * 100 + int(decimals or "0")
     if cents > MAX_CENTS:

@@ -26,9 +26,15 @@ class NavSection:
 # The sections of the top bar, in order. Each package declares its own pages in them (its
 # menu.py, imported by create_app); only pages that exist are listed.
 SECTIONS: tuple[tuple[str, object], ...] = (
-    ("home", _l("Accueil")), ("till", _l("Caisse")), ("stock", _l("Stock")),
-    ("labels", _l("Étiquettes")), ("jardin", _l("Jardin")), ("households", _l("Foyers")),
-    ("ateliers", _l("Ateliers")), ("reports", _l("Rapports")), ("admin", _l("Administration")),
+    ("home", _l("Accueil")),
+    ("till", _l("Caisse")),
+    ("stock", _l("Stock")),
+    ("labels", _l("Étiquettes")),
+    ("jardin", _l("Jardin")),
+    ("households", _l("Foyers")),
+    ("ateliers", _l("Ateliers")),
+    ("reports", _l("Rapports")),
+    ("admin", _l("Administration")),
 )
 _DECLARED: dict[str, list[tuple[int, NavEntry]]] = {key: [] for key, _label in SECTIONS}
 
@@ -42,17 +48,24 @@ def declare_menu(section: str, *entries: tuple[int, NavEntry]) -> None:
 
 
 def nav_sections() -> tuple[NavSection, ...]:
-    return tuple(NavSection(label, tuple(entry for _position, entry in
-                                         sorted(_DECLARED[key], key=lambda item: item[0])))
-                 for key, label in SECTIONS if _DECLARED[key])
+    return tuple(
+        NavSection(
+            label,
+            tuple(entry for _position, entry in sorted(_DECLARED[key], key=lambda item: item[0])),
+        )
+        for key, label in SECTIONS
+        if _DECLARED[key]
+    )
 
 
 declare_menu("home", (10, NavEntry(_l("Accueil"), "main.home", None)))
-declare_menu("admin",
-             (10, NavEntry(_l("Utilisateurs"), "users.list_users", Permission.USERS_MANAGE)),
-             (20, NavEntry(_l("Structure"), "site.identity", Permission.SETTINGS_MANAGE)),
-             (30, NavEntry(_l("Paramètres"), "site.settings", Permission.SETTINGS_MANAGE)),
-             (60, NavEntry(_l("Journal d'audit"), "audit.audit_log", Permission.AUDIT_VIEW)))
+declare_menu(
+    "admin",
+    (10, NavEntry(_l("Utilisateurs"), "users.list_users", Permission.USERS_MANAGE)),
+    (20, NavEntry(_l("Structure"), "site.identity", Permission.SETTINGS_MANAGE)),
+    (30, NavEntry(_l("Paramètres"), "site.settings", Permission.SETTINGS_MANAGE)),
+    (60, NavEntry(_l("Journal d'audit"), "audit.audit_log", Permission.AUDIT_VIEW)),
+)
 
 
 @dataclass(frozen=True)
@@ -64,8 +77,8 @@ class VisibleSection:
     def contains(self, endpoint: str | None) -> bool:
         prefix = (endpoint or "").split(".")[0]
         return any(e.endpoint == endpoint for e in self.entries) or (
-            len(self.entries) > 1 and all(e.endpoint.startswith(prefix + ".")
-                                          for e in self.entries))
+            len(self.entries) > 1 and all(e.endpoint.startswith(prefix + ".") for e in self.entries)
+        )
 
 
 def _allowed(user, entry: NavEntry) -> bool:
@@ -83,12 +96,13 @@ def sections_for(user) -> list[VisibleSection]:
     return visible
 
 
-def current_section(sections: list[VisibleSection], endpoint: str | None
-                    ) -> VisibleSection | None:
+def current_section(sections: list[VisibleSection], endpoint: str | None) -> VisibleSection | None:
     """The section a page belongs to: the one listing it, else the first one whose pages all
     belong to the page's package (a product's page is in Stock, not in Jardin)."""
-    return next((s for s in sections if any(e.endpoint == endpoint for e in s.entries)),
-                next((s for s in sections if s.contains(endpoint)), None))
+    return next(
+        (s for s in sections if any(e.endpoint == endpoint for e in s.entries)),
+        next((s for s in sections if s.contains(endpoint)), None),
+    )
 
 
 def entries_for(user) -> list[NavEntry]:

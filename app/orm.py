@@ -142,19 +142,35 @@ def lock_key(session: Session, key: str) -> None:
     row that does not exist yet). SQLite: the database write lock (``lock_for_update``)."""
     connection = session.connection()
     if connection.dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-                        {"key": key})
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key}
+        )
     else:
         lock_for_update(session)
 
 
-_FIELD_LABELS = {"name": "Nom", "display_name": "Nom", "first_name": "Prénom",
-                 "last_name": "Nom", "description": "Description", "notes": "Notes",
-                 "reason": "Motif", "label": "Nom", "supplier": "Fournisseur",
-                 "document_ref": "N° de bon", "title": "Titre", "comment": "Commentaire",
-                 "referrer_name": "Référent·e", "partner": "Partenaire", "project": "Projet",
-                 "serial_number": "N° de série", "parts": "Pièces", "tests": "Tests",
-                 "username": "Identifiant", "pattern": "Motif"}
+_FIELD_LABELS = {
+    "name": "Nom",
+    "display_name": "Nom",
+    "first_name": "Prénom",
+    "last_name": "Nom",
+    "description": "Description",
+    "notes": "Notes",
+    "reason": "Motif",
+    "label": "Nom",
+    "supplier": "Fournisseur",
+    "document_ref": "N° de bon",
+    "title": "Titre",
+    "comment": "Commentaire",
+    "referrer_name": "Référent·e",
+    "partner": "Partenaire",
+    "project": "Projet",
+    "serial_number": "N° de série",
+    "parts": "Pièces",
+    "tests": "Tests",
+    "username": "Identifiant",
+    "pattern": "Motif",
+}
 
 
 def text_too_long(target) -> tuple[str, int] | None:

@@ -49,8 +49,9 @@ class Port(Generic[P, R]):
 
     def __call__(self, *args: P.args, **kwargs: P.kwargs) -> R:
         if self._answer is None:
-            raise PortNotAnswered(f"port {self.name!r} has no answer ({self.question}); "
-                                  "create_app wires every port")
+            raise PortNotAnswered(
+                f"port {self.name!r} has no answer ({self.question}); create_app wires every port"
+            )
         return self._answer(*args, **kwargs)
 
     def __repr__(self) -> str:

@@ -54,13 +54,17 @@ def read_scale():
     except ScaleError as error:
         return _refusal(409, "scale_unstable", str(error))
     except Exception:  # noqa: BLE001 — a missing device is reported, never a 500
-        return _refusal(503, "scale_unreachable",
-                        "Balance injoignable : tapez le poids à la main.")
+        return _refusal(503, "scale_unreachable", "Balance injoignable : tapez le poids à la main.")
     return jsonify(ScaleReadingOut(grams=grams).model_dump())
 
 
 SCHEMAS = [ScaleReadingOut]
 OPERATIONS = [
-    {"path": "/api/balance", "method": "get", "summary": "Poids lu sur la balance série",
-     "response": ScaleReadingOut, "errors": (401, 404, 409, 500, 503)},
+    {
+        "path": "/api/balance",
+        "method": "get",
+        "summary": "Poids lu sur la balance série",
+        "response": ScaleReadingOut,
+        "errors": (401, 404, 409, 500, 503),
+    },
 ]

@@ -17,8 +17,16 @@ from app.users.roles import Role
 from app.users.services import NewUser, create_user
 
 DEFAULT_CATEGORIES = (
-    "Épicerie salée", "Épicerie sucrée", "Fruits et légumes", "Frais", "Produits laitiers",
-    "Surgelés", "Boissons", "Bébé", "Hygiène", "Entretien",
+    "Épicerie salée",
+    "Épicerie sucrée",
+    "Fruits et légumes",
+    "Frais",
+    "Produits laitiers",
+    "Surgelés",
+    "Boissons",
+    "Bébé",
+    "Hygiène",
+    "Entretien",
 )
 
 
@@ -54,20 +62,34 @@ def initialise_site(session: Session, now: datetime, setup: SiteSetup) -> list[s
     shop_name = SHOP_NAME.parse(setup.shop_name)
     address = SHOP_ADDRESS.parse(setup.shop_address)
     siret = SHOP_SIRET.parse(setup.siret)
-    admin = create_user(session, None, now, NewUser(
-        display_name=setup.admin_name, role=Role.ADMIN, username=setup.admin_username,
-        password=setup.admin_password))
-    for spec, value in ((SHOP_NAME, shop_name), (SHOP_ADDRESS, address), (SHOP_SIRET, siret),
-                        (SHOP_VAT_EXEMPT, setup.vat_exempt)):
+    admin = create_user(
+        session,
+        None,
+        now,
+        NewUser(
+            display_name=setup.admin_name,
+            role=Role.ADMIN,
+            username=setup.admin_username,
+            password=setup.admin_password,
+        ),
+    )
+    for spec, value in (
+        (SHOP_NAME, shop_name),
+        (SHOP_ADDRESS, address),
+        (SHOP_SIRET, siret),
+        (SHOP_VAT_EXEMPT, setup.vat_exempt),
+    ):
         spec.set(session, value, now)
     session.add_all(Category(name=name) for name in DEFAULT_CATEGORIES)
-    session.add_all(Atelier(code=code, name=name, capacity=ATELIER_CAPACITY)
-                    for code, name in ATELIERS)
+    session.add_all(
+        Atelier(code=code, name=name, capacity=ATELIER_CAPACITY) for code, name in ATELIERS
+    )
     session.add_all(default_parcels())  # editable: Jardin → Parcelles
     session.add(Till(code="C1", name="Caisse 1", is_active=True))
     session.flush()
-    record_audit(session, actor_id=admin.id, now=now, action="site.initialised",
-                 target=f"user:{admin.id}")
+    record_audit(
+        session, actor_id=admin.id, now=now, action="site.initialised", target=f"user:{admin.id}"
+    )
     regime = "TVA non applicable, art. 293 B du CGI" if setup.vat_exempt else "TVA applicable"
     return [
         f"Structure : {shop_name} ({regime}).",

@@ -26,13 +26,18 @@ from app.users.roles import Permission
 blueprint = Blueprint("site", __name__)
 
 # The Structure page's fields and the settings they hold.
-IDENTITY_FIELDS = {"name": SHOP_NAME, "address": SHOP_ADDRESS, "siret": SHOP_SIRET,
-                   "footer": SHOP_RECEIPT_FOOTER}
+IDENTITY_FIELDS = {
+    "name": SHOP_NAME,
+    "address": SHOP_ADDRESS,
+    "siret": SHOP_SIRET,
+    "footer": SHOP_RECEIPT_FOOTER,
+}
 
 
 def _saved(values) -> int:
-    changed = save_settings(db.session, values, actor_id=current_user.id, now=utcnow(),
-                            remote_addr=request.remote_addr)
+    changed = save_settings(
+        db.session, values, actor_id=current_user.id, now=utcnow(), remote_addr=request.remote_addr
+    )
     db.session.commit()
     return len(changed)
 
@@ -53,9 +58,11 @@ def identity():
         flash(_("Structure enregistrée : les prochains tickets l'imprimeront."), "success")
         return redirect(url_for(".identity"))
     return render_template(
-        "admin/structure.html", form=EmptyForm(),
+        "admin/structure.html",
+        form=EmptyForm(),
         values={name: spec.get(db.session) for name, spec in IDENTITY_FIELDS.items()},
-        vat_exempt=SHOP_VAT_EXEMPT.get(db.session))
+        vat_exempt=SHOP_VAT_EXEMPT.get(db.session),
+    )
 
 
 @blueprint.route("/admin/parametres", methods=["GET", "POST"])
@@ -70,11 +77,16 @@ def settings():
             errors = group_refusals(db.session, values)
         if not errors:
             count = _saved(values)
-            flash(_("%(n)d paramètre(s) modifié(s).", n=count) if count
-                  else _("Rien n'a changé."), "success")
+            flash(
+                _("%(n)d paramètre(s) modifié(s).", n=count) if count else _("Rien n'a changé."),
+                "success",
+            )
             return redirect(url_for(".settings"))
     return render_template(
-        "admin/settings.html", form=EmptyForm(), groups=groups(), errors=errors,
+        "admin/settings.html",
+        form=EmptyForm(),
+        groups=groups(),
+        errors=errors,
         posted=request.form if errors else None,
-        current={spec.key: spec.get(db.session) for group in groups()
-                 for spec in group.settings}), 422 if errors else 200
+        current={spec.key: spec.get(db.session) for group in groups() for spec in group.settings},
+    ), 422 if errors else 200

@@ -32,6 +32,8 @@ def register_template_helpers(flask_app: Flask) -> None:
 
         user = current_user if current_user.is_authenticated else None
         sections = sections_for(user)
-        return {"nav_sections": sections,
-                "nav_current": current_section(sections, request.endpoint),
-                "demo_site": SITE_DEMO.get(db.session)}
+        return {
+            "nav_sections": sections,
+            "nav_current": current_section(sections, request.endpoint),
+            "demo_site": SITE_DEMO.get(db.session),
+        }

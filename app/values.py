@@ -28,21 +28,30 @@ _INTEGER = re.compile(r"^[+-]?[0-9]{1,12}$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 # Bidirectional overrides and isolates reorder what is shown (an invoice "exe.pdf" read as
 # "fdp.exe"); zero-width characters hide text. Text fields refuse them.
-_INVISIBLE = {"\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", *map(chr, range(0x202A, 0x202F)),
-              *map(chr, range(0x2066, 0x206A))}
+_INVISIBLE = {
+    "\u200b",
+    "\u200c",
+    "\u200d",
+    "\u2060",
+    "\ufeff",
+    *map(chr, range(0x202A, 0x202F)),
+    *map(chr, range(0x2066, 0x206A)),
+}
 
 
 class InvalidValue(DomainError, ValueError):
     """A refused value: ``message`` is French and names the field."""
 
 
-def parse_integer(text: str | None, field: str, *, minimum: int = 0,
-                  maximum: int = MAX_INTEGER) -> int:
+def parse_integer(
+    text: str | None, field: str, *, minimum: int = 0, maximum: int = MAX_INTEGER
+) -> int:
     """ASCII digits only ("²", "١٢" and "1e9" are not numbers here), within the bounds."""
     cleaned = (text or "").strip().replace("\u00a0", "").replace("\u202f", "").replace(" ", "")
     if not _INTEGER.match(cleaned):
-        raise InvalidValue(f"{field} : « {_shown(text)} » n'est pas un nombre entier "
-                           f"(exemple : 12).")
+        raise InvalidValue(
+            f"{field} : « {_shown(text)} » n'est pas un nombre entier (exemple : 12)."
+        )
     value = int(cleaned)
     if not minimum <= value <= maximum:
         raise InvalidValue(f"{field} : entre {minimum} et {maximum}.")
@@ -53,8 +62,9 @@ def parse_optional_integer(text: str | None, field: str, **bounds) -> int | None
     return None if not (text or "").strip() else parse_integer(text, field, **bounds)
 
 
-def parse_date(text: str | None, field: str, *, earliest: date = EARLIEST_DATE,
-               latest: date = LATEST_DATE) -> date:
+def parse_date(
+    text: str | None, field: str, *, earliest: date = EARLIEST_DATE, latest: date = LATEST_DATE
+) -> date:
     """``AAAA-MM-JJ`` (the browsers' date fields), within the bounds."""
     cleaned = (text or "").strip()
     try:
@@ -62,11 +72,13 @@ def parse_date(text: str | None, field: str, *, earliest: date = EARLIEST_DATE,
             raise ValueError
         value = date.fromisoformat(cleaned)
     except ValueError:
-        raise InvalidValue(f"{field} : « {_shown(text)} » n'est pas une date "
-                           f"(AAAA-MM-JJ).") from None
+        raise InvalidValue(
+            f"{field} : « {_shown(text)} » n'est pas une date (AAAA-MM-JJ)."
+        ) from None
     if not earliest <= value <= latest:
-        raise InvalidValue(f"{field} : une date entre le {earliest:%d/%m/%Y} et le "
-                           f"{latest:%d/%m/%Y}.")
+        raise InvalidValue(
+            f"{field} : une date entre le {earliest:%d/%m/%Y} et le {latest:%d/%m/%Y}."
+        )
     return value
 
 
@@ -78,8 +90,14 @@ def parse_year(text: str | None, field: str = "Année") -> int:
     return parse_integer(text, field, minimum=EARLIEST_YEAR, maximum=LATEST_YEAR)
 
 
-def parse_text(text: str | None, field: str, *, max_length: int, required: bool = False,
-               multiline: bool = False) -> str:
+def parse_text(
+    text: str | None,
+    field: str,
+    *,
+    max_length: int,
+    required: bool = False,
+    multiline: bool = False,
+) -> str:
     """Trimmed text of at most ``max_length`` characters, without control or invisible
     characters (line breaks only where ``multiline``)."""
     cleaned = (text or "").strip()
@@ -88,32 +106,36 @@ def parse_text(text: str | None, field: str, *, max_length: int, required: bool 
     if required and not cleaned:
         raise InvalidValue(f"{field} : à remplir.")
     if len(cleaned) > max_length:
-        raise InvalidValue(f"{field} : {max_length} caractères au plus "
-                           f"({len(cleaned)} tapés).")
+        raise InvalidValue(f"{field} : {max_length} caractères au plus ({len(cleaned)} tapés).")
     for character in cleaned:
-        if character in _INVISIBLE or (unicodedata.category(character) in ("Cc", "Cs", "Co")
-                                       and not (multiline and character in "\n\t")):
-            raise InvalidValue(f"{field} : un caractère invisible ou de contrôle a été "
-                               f"tapé (U+{ord(character):04X}) ; retapez le texte.")
+        if character in _INVISIBLE or (
+            unicodedata.category(character) in ("Cc", "Cs", "Co")
+            and not (multiline and character in "\n\t")
+        ):
+            raise InvalidValue(
+                f"{field} : un caractère invisible ou de contrôle a été "
+                f"tapé (U+{ord(character):04X}) ; retapez le texte."
+            )
     return cleaned
 
 
 _DURATION = re.compile(r"^([0-9]{1,3})(?:(?:h|:)([0-9]{2})?)?$")
 
 
-def parse_duration(text: str | None, field: str, *, minimum: int = 0,
-                   maximum: int = 24 * 60) -> int:
+def parse_duration(
+    text: str | None, field: str, *, minimum: int = 0, maximum: int = 24 * 60
+) -> int:
     """Hours as people type them — "9", "9 h", "9h30", "9:30" — in minutes, within the bounds
     (given in minutes)."""
     cleaned = "".join((text or "").lower().split())
     match = _DURATION.match(cleaned)
     if not match or int(match[2] or 0) >= 60:
-        raise InvalidValue(f"{field} : « {_shown(text)} » n'est pas une durée (exemple : "
-                           f"9 h 30).")
+        raise InvalidValue(f"{field} : « {_shown(text)} » n'est pas une durée (exemple : 9 h 30).")
     minutes = int(match[1]) * 60 + int(match[2] or 0)
     if not minimum <= minutes <= maximum:
-        raise InvalidValue(f"{field} : entre {format_duration(minimum)} et "
-                           f"{format_duration(maximum)}.")
+        raise InvalidValue(
+            f"{field} : entre {format_duration(minimum)} et {format_duration(maximum)}."
+        )
     return minutes
 
 
@@ -168,6 +190,7 @@ class BoundedIntegerConverter(IntegerConverter):
 
 
 # ---- From the request: the same parsers, reading a form field or a query parameter. ----------
+
 
 def form_integer(name: str, field: str, *, default: int | None = None, **bounds) -> int:
     from flask import request

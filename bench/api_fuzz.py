@@ -25,24 +25,36 @@ from tests.pos.api_fuzz import fuzz_api, seed_shop
 def main() -> int:
     logging.disable(logging.WARNING)  # the app logs each refusal it expected
     examples = int(sys.argv[1]) if len(sys.argv) > 1 else 400
-    url = os.environ.get("BENCH_DATABASE_URL") or \
-        f"sqlite:///{tempfile.mkdtemp(prefix='caisse-fuzz-')}/fuzz.sqlite3"
-    flask_app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "fuzz",
-                            "JOURNAL_HEAD_FILE": "off",
-                            "PROPAGATE_EXCEPTIONS": False})
+    url = (
+        os.environ.get("BENCH_DATABASE_URL")
+        or f"sqlite:///{tempfile.mkdtemp(prefix='caisse-fuzz-')}/fuzz.sqlite3"
+    )
+    flask_app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "fuzz",
+            "JOURNAL_HEAD_FILE": "off",
+            "PROPAGATE_EXCEPTIONS": False,
+        }
+    )
     reset_database(flask_app)
     seed_shop(flask_app)
     report = fuzz_api(flask_app, max_examples=examples)
     server_errors = sum(n for status, n in report.statuses.items() if status >= 500)
     database = "postgresql" if url.startswith("postgres") else "sqlite"
-    print(f"api_fuzz_calls_{database}: {report.calls} calls ({examples} examples per "
-          f"operation and mode, {len(report.by_operation)} operation×answer pairs)")
+    print(
+        f"api_fuzz_calls_{database}: {report.calls} calls ({examples} examples per "
+        f"operation and mode, {len(report.by_operation)} operation×answer pairs)"
+    )
     print(f"api_fuzz_duration_{database}: {report.seconds:.0f} s (target: a few minutes)")
     print(f"api_fuzz_server_errors_{database}: {server_errors} answers (target 0)")
-    print(f"api_fuzz_failures_{database}: {len(report.failures)} operations (target 0: every "
-          f"answer documented, JSON, in its schema)")
-    print("statuses: " + ", ".join(f"{status}×{n}" for status, n in
-                                   sorted(report.statuses.items())))
+    print(
+        f"api_fuzz_failures_{database}: {len(report.failures)} operations (target 0: every "
+        f"answer documented, JSON, in its schema)"
+    )
+    print(
+        "statuses: " + ", ".join(f"{status}×{n}" for status, n in sorted(report.statuses.items()))
+    )
     for failure in report.failures:
         print("\n" + failure)
     return 1 if report.failures or server_errors else 0

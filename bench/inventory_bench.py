@@ -36,14 +36,40 @@ MOVEMENTS = 2_000_000
 SAMPLES = 500
 NOW = datetime(2026, 11, 23, 10, 0, tzinfo=UTC)
 TODAY = date(2026, 11, 23)
-WORDS = ("pâtes", "riz", "lait", "café", "thé", "sucre", "farine", "huile", "sauce", "tomate",
-         "biscuits", "confiture", "yaourt", "fromage", "jambon", "savon", "lessive", "couches",
-         "compote", "céréales", "chocolat", "jus", "eau", "sel", "poivre", "lentilles")
+WORDS = (
+    "pâtes",
+    "riz",
+    "lait",
+    "café",
+    "thé",
+    "sucre",
+    "farine",
+    "huile",
+    "sauce",
+    "tomate",
+    "biscuits",
+    "confiture",
+    "yaourt",
+    "fromage",
+    "jambon",
+    "savon",
+    "lessive",
+    "couches",
+    "compote",
+    "céréales",
+    "chocolat",
+    "jus",
+    "eau",
+    "sel",
+    "poivre",
+    "lentilles",
+)
 
 
 def _reset(url: str):
-    flask_app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
-                            "JOURNAL_HEAD_FILE": "off"})
+    flask_app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "JOURNAL_HEAD_FILE": "off"}
+    )
     with flask_app.app_context():
         drop_all_tables(db.engine)
         upgrade(directory=MIGRATIONS_DIRECTORY)
@@ -56,10 +82,19 @@ def _build(rng: random.Random) -> list[str]:
     products, barcodes, codes = [], [], []
     for pid in range(1, PRODUCTS + 1):
         name = f"{rng.choice(WORDS).capitalize()} {rng.choice(WORDS)} n°{pid}"
-        products.append({"id": pid, "name": name, "search_name": name.lower()
-                         .replace("â", "a").replace("é", "e"), "category_id": pid % 40 + 1,
-                         "unit": "piece", "reference_price_cents": rng.randint(50, 1500),
-                         "vat_rate_bp": 550, "is_active": True, "created_at": NOW})
+        products.append(
+            {
+                "id": pid,
+                "name": name,
+                "search_name": name.lower().replace("â", "a").replace("é", "e"),
+                "category_id": pid % 40 + 1,
+                "unit": "piece",
+                "reference_price_cents": rng.randint(50, 1500),
+                "vat_rate_bp": 550,
+                "is_active": True,
+                "created_at": NOW,
+            }
+        )
         code = complete_ean13(f"3{pid:011d}")
         barcodes.append({"product_id": pid, "code": code})
         codes.append(code)
@@ -71,23 +106,46 @@ def _build(rng: random.Random) -> list[str]:
         for _ in range(LOTS_PER_PRODUCT):
             lot_id += 1
             dated = rng.random()
-            lots.append({"id": lot_id, "product_id": pid, "quantity": 1000, "origin": "purchase",
-                         "reference_value_cents": 1000, "received_at": NOW,
-                         "use_by": TODAY + timedelta(days=rng.randint(-10, 60))
-                         if dated < 0.3 else None,
-                         "best_before": TODAY + timedelta(days=rng.randint(-30, 400))
-                         if dated >= 0.3 else None})
+            lots.append(
+                {
+                    "id": lot_id,
+                    "product_id": pid,
+                    "quantity": 1000,
+                    "origin": "purchase",
+                    "reference_value_cents": 1000,
+                    "received_at": NOW,
+                    "use_by": TODAY + timedelta(days=rng.randint(-10, 60)) if dated < 0.3 else None,
+                    "best_before": TODAY + timedelta(days=rng.randint(-30, 400))
+                    if dated >= 0.3
+                    else None,
+                }
+            )
     connection.execute(sa.insert(Lot), lots)
-    movements = [{"product_id": lot["product_id"], "lot_id": lot["id"], "kind": "receive",
-                  "quantity": 1000, "at": NOW - timedelta(days=30)} for lot in lots]
+    movements = [
+        {
+            "product_id": lot["product_id"],
+            "lot_id": lot["id"],
+            "kind": "receive",
+            "quantity": 1000,
+            "at": NOW - timedelta(days=30),
+        }
+        for lot in lots
+    ]
     connection.execute(sa.insert(StockMovement), movements)
     sales = MOVEMENTS - len(movements)
     for start in range(0, sales, 50_000):
         batch = []
         for index in range(start, min(start + 50_000, sales)):
             lot = lots[rng.randrange(len(lots))]
-            batch.append({"product_id": lot["product_id"], "lot_id": lot["id"], "kind": "sale",
-                          "quantity": -1, "at": NOW - timedelta(minutes=index % 40_000)})
+            batch.append(
+                {
+                    "product_id": lot["product_id"],
+                    "lot_id": lot["id"],
+                    "kind": "sale",
+                    "quantity": -1,
+                    "at": NOW - timedelta(minutes=index % 40_000),
+                }
+            )
         connection.execute(sa.insert(StockMovement), batch)
     db.session.commit()
     with db.engine.begin() as fresh:
@@ -128,8 +186,10 @@ def main() -> None:
             sa.event.remove(db.engine, "connect", _fast)
             db.engine.dispose()
         print(f"database: {db.engine.dialect.name}")
-        print(f"build_{PRODUCTS}_products_{MOVEMENTS}_movements: "
-              f"{time.perf_counter() - started:.1f} s (no target)")
+        print(
+            f"build_{PRODUCTS}_products_{MOVEMENTS}_movements: "
+            f"{time.perf_counter() - started:.1f} s (no target)"
+        )
         session = db.session
         rules = load_rules(session)
         sample_codes = [rng.choice(codes) for _ in range(SAMPLES)]
@@ -138,8 +198,10 @@ def main() -> None:
         sample_ids = [rng.randint(1, PRODUCTS) for _ in range(SAMPLES)]
         stock = _time(lambda pid: stock_on_hand(session, pid), sample_ids)
         print(f"stock_on_hand_p95: {_p95_ms(stock):.2f} ms (target < 5 ms)")
-        terms = [rng.choice(WORDS) + (" " + rng.choice(WORDS) if rng.random() < 0.5 else "")
-                 for _ in range(200)]
+        terms = [
+            rng.choice(WORDS) + (" " + rng.choice(WORDS) if rng.random() < 0.5 else "")
+            for _ in range(200)
+        ]
         searches = _time(lambda term: search_products(session, term), terms)
         print(f"name_search_p95: {_p95_ms(searches):.2f} ms (target < 30 ms)")
         session.expunge_all()

@@ -33,8 +33,9 @@ def _count(value: float) -> str:
 def main() -> None:
     folder = tempfile.mkdtemp(prefix="caisse-journal-bench-")
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3"
-    flask_app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
-                            "JOURNAL_HEAD_FILE": "off"})
+    flask_app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "JOURNAL_HEAD_FILE": "off"}
+    )
     with flask_app.app_context():
         drop_all_tables(db.engine)
         upgrade(directory=MIGRATIONS_DIRECTORY)
@@ -42,22 +43,35 @@ def main() -> None:
         now = utcnow()
         started = time.perf_counter()
         for index in range(ENTRIES):
-            append_entry(db.session, "cash_movement", now, {
-                "till": "C1", "operator": "Nadia", "amount_cents": index % 5000 - 2500,
-                "reason": "Monnaie"}, "C1")
+            append_entry(
+                db.session,
+                "cash_movement",
+                now,
+                {
+                    "till": "C1",
+                    "operator": "Nadia",
+                    "amount_cents": index % 5000 - 2500,
+                    "reason": "Monnaie",
+                },
+                "C1",
+            )
             if index % 1_000 == 999:  # the till commits after each ticket; a request is short
                 db.session.commit()
                 db.session.expunge_all()
         db.session.commit()
         elapsed = time.perf_counter() - started
-        print(f"append_{ENTRIES}_entries: {_count(ENTRIES / elapsed)} entries/s "
-              f"({elapsed:.1f} s, no target)")
+        print(
+            f"append_{ENTRIES}_entries: {_count(ENTRIES / elapsed)} entries/s "
+            f"({elapsed:.1f} s, no target)"
+        )
         started = time.perf_counter()
         result = verify_journal(db.session)
         elapsed = time.perf_counter() - started
         assert result.ok and result.count == ENTRIES, result.message
-        print(f"verify_{ENTRIES}_entries: {_count(ENTRIES / elapsed)} entries/s "
-              f"({elapsed:.1f} s, target >= 50 000 entries/s)")
+        print(
+            f"verify_{ENTRIES}_entries: {_count(ENTRIES / elapsed)} entries/s "
+            f"({elapsed:.1f} s, target >= 50 000 entries/s)"
+        )
 
 
 if __name__ == "__main__":

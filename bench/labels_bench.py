@@ -33,25 +33,57 @@ def mixed_labels(count: int) -> list:
     for n in range(count):
         kind = n % 5
         if kind == 0:
-            labels.append(ShelfLabel(f"Produit d'épicerie n° {n}", "1,89 €", "3,78 € / kg",
-                                     "Adhérent·es (20 %) : 0,38 €", "Banque Alimentaire",
-                                     Barcode("ean13", ean13(f"356007{n:06d}"))))
+            labels.append(
+                ShelfLabel(
+                    f"Produit d'épicerie n° {n}",
+                    "1,89 €",
+                    "3,78 € / kg",
+                    "Adhérent·es (20 %) : 0,38 €",
+                    "Banque Alimentaire",
+                    Barcode("ean13", ean13(f"356007{n:06d}")),
+                )
+            )
         elif kind == 1:
-            labels.append(BarcodeSticker(f"Article {n}", "1,05 €",
-                                         Barcode("ean13", ean13(f"342827{n:06d}"))))
+            labels.append(
+                BarcodeSticker(f"Article {n}", "1,05 €", Barcode("ean13", ean13(f"342827{n:06d}")))
+            )
         elif kind == 2:
             grams = 100 + n
-            labels.append(WeighedLabel(
-                "Tomates du jardin", f"{grams} g", "4,00 €", "3,20 € / kg", "24/11/2026",
-                "À consommer jusqu'au", "28/11/2026",
-                Barcode("ean13", ean13(f"2100005{grams:05d}")), 400, grams, "Jardin du CCAS"))
+            labels.append(
+                WeighedLabel(
+                    "Tomates du jardin",
+                    f"{grams} g",
+                    "4,00 €",
+                    "3,20 € / kg",
+                    "24/11/2026",
+                    "À consommer jusqu'au",
+                    "28/11/2026",
+                    Barcode("ean13", ean13(f"2100005{grams:05d}")),
+                    400,
+                    grams,
+                    "Jardin du CCAS",
+                )
+            )
         elif kind == 3:
-            labels.append(ItemTag(f"R{n:06d}", "Petit électroménager", "Bouilloire 1,7 l",
-                                  "8,00 €", WARRANTY_TEXT, Barcode("code128", f"R{n:06d}")))
+            labels.append(
+                ItemTag(
+                    f"R{n:06d}",
+                    "Petit électroménager",
+                    "Bouilloire 1,7 l",
+                    "8,00 €",
+                    WARRANTY_TEXT,
+                    Barcode("code128", f"R{n:06d}"),
+                )
+            )
         else:
-            labels.append(CardLabel(f"Foyer n° {n}", "Valable jusqu'au 28/02/2027",
-                                    Barcode("ean13", ean13(f"042{n:09d}")),
-                                    "Épicerie solidaire Les Quatre Saisons"))
+            labels.append(
+                CardLabel(
+                    f"Foyer n° {n}",
+                    "Valable jusqu'au 28/02/2027",
+                    Barcode("ean13", ean13(f"042{n:09d}")),
+                    "Épicerie solidaire Les Quatre Saisons",
+                )
+            )
     return labels
 
 
@@ -62,8 +94,10 @@ def main() -> None:
         started = time.perf_counter()
         pdf = render_sheets(labels, layout)
         elapsed = time.perf_counter() - started
-        print(f"render_1000_labels_{key}: {elapsed:.2f} s (target < {TARGET_SECONDS:.0f} s; "
-              f"{len(pdf) // 1024} KiB)")
+        print(
+            f"render_1000_labels_{key}: {elapsed:.2f} s (target < {TARGET_SECONDS:.0f} s; "
+            f"{len(pdf) // 1024} KiB)"
+        )
 
 
 if __name__ == "__main__":

@@ -41,8 +41,15 @@ from tests.pos.http_till import HttpTill
 
 PRODUCTS = 20_000
 TILLS = 8
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 def _p(values: list[float], percent: int) -> float:
@@ -58,27 +65,70 @@ def _build(flask_app) -> list[str]:
         connection = session.connection()
         connection.execute(sa.insert(Category), [{"id": 1, "name": "Épicerie"}])
         codes = [complete_ean13(f"3{pid:011d}") for pid in range(1, PRODUCTS + 1)]
-        connection.execute(sa.insert(Product), [
-            {"id": pid, "name": f"Produit {pid}", "search_name": f"produit {pid}",
-             "category_id": 1, "unit": "piece", "reference_price_cents": 100 + pid % 900,
-             "vat_rate_bp": 550, "is_active": True, "created_at": now}
-            for pid in range(1, PRODUCTS + 1)])
-        connection.execute(sa.insert(ProductBarcode), [
-            {"product_id": pid, "code": codes[pid - 1]} for pid in range(1, PRODUCTS + 1)])
+        connection.execute(
+            sa.insert(Product),
+            [
+                {
+                    "id": pid,
+                    "name": f"Produit {pid}",
+                    "search_name": f"produit {pid}",
+                    "category_id": 1,
+                    "unit": "piece",
+                    "reference_price_cents": 100 + pid % 900,
+                    "vat_rate_bp": 550,
+                    "is_active": True,
+                    "created_at": now,
+                }
+                for pid in range(1, PRODUCTS + 1)
+            ],
+        )
+        connection.execute(
+            sa.insert(ProductBarcode),
+            [{"product_id": pid, "code": codes[pid - 1]} for pid in range(1, PRODUCTS + 1)],
+        )
         best_before = shop_date(now) + timedelta(days=300)
-        connection.execute(sa.insert(Lot), [
-            {"id": pid, "product_id": pid, "quantity": 100_000, "origin": "purchase",
-             "reference_value_cents": 0, "received_at": now, "best_before": best_before}
-            for pid in range(1, PRODUCTS + 1)])
-        connection.execute(sa.insert(StockMovement), [
-            {"product_id": pid, "lot_id": pid, "kind": "receive", "quantity": 100_000, "at": now}
-            for pid in range(1, PRODUCTS + 1)])
+        connection.execute(
+            sa.insert(Lot),
+            [
+                {
+                    "id": pid,
+                    "product_id": pid,
+                    "quantity": 100_000,
+                    "origin": "purchase",
+                    "reference_value_cents": 0,
+                    "received_at": now,
+                    "best_before": best_before,
+                }
+                for pid in range(1, PRODUCTS + 1)
+            ],
+        )
+        connection.execute(
+            sa.insert(StockMovement),
+            [
+                {
+                    "product_id": pid,
+                    "lot_id": pid,
+                    "kind": "receive",
+                    "quantity": 100_000,
+                    "at": now,
+                }
+                for pid in range(1, PRODUCTS + 1)
+            ],
+        )
         for number in range(1, TILLS + 1):
             till = Till(code=f"T{number}", name=f"Caisse {number}", is_active=True)
             session.add(till)
-            cashier = create_user(session, None, now, NewUser(
-                f"Caissier {number}", Role.CAISSIER,
-                badge_code=complete_ean13(f"04100000{number:04d}"), pin="1234"))
+            cashier = create_user(
+                session,
+                None,
+                now,
+                NewUser(
+                    f"Caissier {number}",
+                    Role.CAISSIER,
+                    badge_code=complete_ean13(f"04100000{number:04d}"),
+                    pin="1234",
+                ),
+            )
             session.flush()
             open_session(session, till, cashier, now, {"2000": 5})
         session.commit()
@@ -88,10 +138,13 @@ def _build(flask_app) -> list[str]:
 def _sale(till_code: str, rng: random.Random, lines: int) -> dict:
     chosen = rng.sample(range(1, PRODUCTS + 1), lines)
     total = sum(100 + pid % 900 for pid in chosen)
-    return {"uuid": str(uuid.uuid4()), "till": till_code,
-            "lines": [{"product_id": pid, "quantity": 1} for pid in chosen],
-            "payments": [{"method": "card", "amount_cents": total}],
-            "expected_total_cents": total}
+    return {
+        "uuid": str(uuid.uuid4()),
+        "till": till_code,
+        "lines": [{"product_id": pid, "quantity": 1} for pid in chosen],
+        "payments": [{"method": "card", "amount_cents": total}],
+        "expected_total_cents": total,
+    }
 
 
 def measure_validation(base_url: str, rng: random.Random) -> list[float]:
@@ -129,8 +182,9 @@ def measure_scan(base_url: str, codes: list[str], rng: random.Random) -> list[fl
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium",
-                                             args=CHROMIUM_FLAGS)
+        browser = playwright.chromium.launch(
+            executable_path="/usr/bin/chromium", args=CHROMIUM_FLAGS
+        )
         page = browser.new_page(viewport={"width": 1366, "height": 768})
         page.goto(base_url + "/login/badge")
         page.wait_for_selector("#badge-form[data-ready]")
@@ -170,23 +224,29 @@ def measure_throughput(base_url: str, seconds: float = 10.0) -> float:
 def main() -> None:
     folder = tempfile.mkdtemp(prefix="caisse-till-bench-")
     url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3"
-    flask_app = create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench",
-                            "JOURNAL_HEAD_FILE": "off"})
+    flask_app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "JOURNAL_HEAD_FILE": "off"}
+    )
     codes = _build(flask_app)
     server = make_server("127.0.0.1", 0, flask_app, threaded=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base_url = f"http://127.0.0.1:{server.server_port}"
     rng = random.Random(3)
     with flask_app.app_context():
-        mode = f" (synchronous={flask_app.config['SQLITE_SYNCHRONOUS']})" \
-            if db.engine.dialect.name == "sqlite" else ""
+        mode = (
+            f" (synchronous={flask_app.config['SQLITE_SYNCHRONOUS']})"
+            if db.engine.dialect.name == "sqlite"
+            else ""
+        )
         print(f"database: {db.engine.dialect.name}{mode}")
     validation = measure_validation(base_url, rng)
     print(f"validate_30_line_sale_p50: {_p(validation, 50):.1f} ms (no target)")
     print(f"validate_30_line_sale_p95: {_p(validation, 95):.1f} ms (target < 50 ms on SQLite)")
     scans = measure_scan(base_url, codes, rng)
-    print(f"scan_to_line_p95_{PRODUCTS}_products: {_p(scans, 95):.2f} ms (target < 16 ms, "
-          "measured in Chromium)")
+    print(
+        f"scan_to_line_p95_{PRODUCTS}_products: {_p(scans, 95):.2f} ms (target < 16 ms, "
+        "measured in Chromium)"
+    )
     rate = measure_throughput(base_url)
     print(f"sales_per_second_{TILLS}_tills: {rate:.1f} sales/s (5-line sales, no target)")
     server.shutdown()

@@ -48,11 +48,13 @@ def render_label_roll(labels: list[RollLabel], model: PrinterModel) -> bytes:
                 if symbology == "ean13":
                     if not _ean13_ok(code):  # the library does not check it
                         raise ValueError(f"EAN-13 {code}: wrong check digit")
-                    out.printer.barcode(code, "EAN13", function_type="B", height=64, width=3,
-                                        pos="BELOW")
+                    out.printer.barcode(
+                        code, "EAN13", function_type="B", height=64, width=3, pos="BELOW"
+                    )
                 else:
-                    out.printer.barcode("{B" + code, "CODE128", function_type="B",
-                                        pos="BELOW", height=64, width=2)
+                    out.printer.barcode(
+                        "{B" + code, "CODE128", function_type="B", pos="BELOW", height=64, width=2
+                    )
         if index < len(labels) - 1:
             out.printer._raw(b"\n\n")
             if model.can_cut:

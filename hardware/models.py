@@ -24,22 +24,41 @@ class PrinterModel:
 MODELS = {
     model.key: model
     for model in (
-        PrinterModel("epson-tm-t20ii", "Epson TM-T20II (80 mm)", "TM-T20II", 48, "cp858", 19,
-                     True),
+        PrinterModel("epson-tm-t20ii", "Epson TM-T20II (80 mm)", "TM-T20II", 48, "cp858", 19, True),
         PrinterModel("epson-tm-t88v", "Epson TM-T88V (80 mm)", "TM-T88V", 48, "cp858", 19, True),
-        PrinterModel("generic-80mm-42", "Imprimante 80 mm, 42 colonnes", "TM-T20II-42col", 42,
-                     "cp858", 19, True),
-        PrinterModel("pos-5890", "POS-5890 et clones (58 mm)", "POS-5890", 32, "cp858", 53,
-                     False),
+        PrinterModel(
+            "generic-80mm-42",
+            "Imprimante 80 mm, 42 colonnes",
+            "TM-T20II-42col",
+            42,
+            "cp858",
+            19,
+            True,
+        ),
+        PrinterModel("pos-5890", "POS-5890 et clones (58 mm)", "POS-5890", 32, "cp858", 53, False),
     )
 }
 DEFAULT_MODEL = "epson-tm-t20ii"
 
 # No common code page has these: documented replacements.
-FALLBACKS = str.maketrans({
-    "œ": "oe", "Œ": "Oe", "’": "'", "‘": "'", "“": '"', "”": '"', "«": '"', "»": '"',
-    "–": "-", "—": "-", "…": "...", "\u00a0": " ", "\u202f": " ", "·": ".",
-})
+FALLBACKS = str.maketrans(
+    {
+        "œ": "oe",
+        "Œ": "Oe",
+        "’": "'",
+        "‘": "'",
+        "“": '"',
+        "”": '"',
+        "«": '"',
+        "»": '"',
+        "–": "-",
+        "—": "-",
+        "…": "...",
+        "\u00a0": " ",
+        "\u202f": " ",
+        "·": ".",
+    }
+)
 
 
 def printable(text: str, codec: str) -> str:

@@ -92,8 +92,9 @@ class _Writer:
     def barcode(self, data: str) -> None:
         # python-escpos prints a line on stdout here; keep it off the server's output.
         with contextlib.redirect_stdout(io.StringIO()):
-            self.printer.barcode("{B" + data, "CODE128", function_type="B", pos="BELOW",
-                                 height=60, width=2)
+            self.printer.barcode(
+                "{B" + data, "CODE128", function_type="B", pos="BELOW", height=60, width=2
+            )
 
     def finish(self, cut: bool) -> bytes:
         self.printer._raw(b"\n" * 3)
@@ -120,8 +121,11 @@ def render_receipt(document: ReceiptDocument, model: PrinterModel) -> bytes:
         out.style(align="center", bold=True, double_height=True)
         out.line("AVOIR")
         out.style(align="center", bold=False, normal_textsize=True)
-        out.line(f"Remboursement du ticket {document.refund_of}" if document.refund_of
-                 else "Remboursement")
+        out.line(
+            f"Remboursement du ticket {document.refund_of}"
+            if document.refund_of
+            else "Remboursement"
+        )
     else:
         out.line("")
     out.style(align="left")
@@ -137,8 +141,10 @@ def render_receipt(document: ReceiptDocument, model: PrinterModel) -> bytes:
         vat = "" if document.vat_exempt else f"  TVA {rate(item.vat_rate_bp)} %"
         out.columns(f"{detail}{vat}", euros(item.amount_cents))
         if item.reference_amount_cents is not None:
-            out.line(f"  valeur {euros(item.reference_amount_cents)} - vous payez "
-                     f"{euros(item.amount_cents)}")
+            out.line(
+                f"  valeur {euros(item.reference_amount_cents)} - vous payez "
+                f"{euros(item.amount_cents)}"
+            )
     out.rule()
     out.style(bold=True, double_height=True)
     out.columns("TOTAL", euros(document.total_cents))
@@ -147,8 +153,10 @@ def render_receipt(document: ReceiptDocument, model: PrinterModel) -> bytes:
         out.columns("Valeur des produits", euros(document.reference_total_cents))
         out.columns("Vous payez", euros(document.total_cents))
     for label, amount in document.payments:
-        out.columns(f"Rendu - {label.lower()}" if document.is_refund else label,
-                    euros(abs(amount) if document.is_refund else amount))
+        out.columns(
+            f"Rendu - {label.lower()}" if document.is_refund else label,
+            euros(abs(amount) if document.is_refund else amount),
+        )
     if document.change_cents:
         out.columns("Rendu", euros(document.change_cents))
     out.rule()
@@ -168,8 +176,13 @@ def render_receipt(document: ReceiptDocument, model: PrinterModel) -> bytes:
     return out.finish(cut=True)
 
 
-def render_session_report(model: PrinterModel, title: str, header: tuple[str, ...],
-                          rows: tuple[tuple[str, int], ...], notes: tuple[str, ...] = ()) -> bytes:
+def render_session_report(
+    model: PrinterModel,
+    title: str,
+    header: tuple[str, ...],
+    rows: tuple[tuple[str, int], ...],
+    notes: tuple[str, ...] = (),
+) -> bytes:
     """An X (during the day) or Z (at closing) report on the till's printer: amounts in cents."""
     out = _Writer(model)
     out.style(align="center", bold=True, double_height=True)

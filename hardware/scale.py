@@ -28,9 +28,14 @@ class ScaleSettings:
 
 
 def open_scale_port(settings: ScaleSettings):
-    return serial.serial_for_url(settings.port, baudrate=9600, bytesize=serial.SEVENBITS,
-                                 parity=serial.PARITY_EVEN, stopbits=serial.STOPBITS_ONE,
-                                 timeout=settings.timeout_seconds)
+    return serial.serial_for_url(
+        settings.port,
+        baudrate=9600,
+        bytesize=serial.SEVENBITS,
+        parity=serial.PARITY_EVEN,
+        stopbits=serial.STOPBITS_ONE,
+        timeout=settings.timeout_seconds,
+    )
 
 
 def parse_frame(frame: bytes) -> int:

@@ -32,8 +32,13 @@ class PrinterConnection:
 def configured_connection(kind: str, target: str, config, timeout_seconds: float = 5.0):
     """A connection with the site's limits (``PRINTER_FILE_FOLDER``, ``PRINTER_SIM_PORT``)."""
     folder = config.get("PRINTER_FILE_FOLDER")
-    return PrinterConnection(kind, target, timeout_seconds, Path(folder) if folder else None,
-                             int(config.get("PRINTER_SIM_PORT") or DEFAULT_SIMULATOR_PORT))
+    return PrinterConnection(
+        kind,
+        target,
+        timeout_seconds,
+        Path(folder) if folder else None,
+        int(config.get("PRINTER_SIM_PORT") or DEFAULT_SIMULATOR_PORT),
+    )
 
 
 def send(connection: PrinterConnection, data: bytes) -> None:
@@ -41,14 +46,18 @@ def send(connection: PrinterConnection, data: bytes) -> None:
         if connection.kind == "network":
             _send_network(connection, data)
         elif connection.kind == "simulator":
-            _send_network(PrinterConnection(
-                "network", f"127.0.0.1:{connection.simulator_port}",
-                connection.timeout_seconds), data)
+            _send_network(
+                PrinterConnection(
+                    "network", f"127.0.0.1:{connection.simulator_port}", connection.timeout_seconds
+                ),
+                data,
+            )
         elif connection.kind == "file":
             # Checked again here: a target stored before the checks existed writes nowhere.
             if not file_target_allowed(connection.target, connection.file_folder):
-                raise PrinterError("failing", "Fichier d'imprimante refusé : réglez de nouveau "
-                                              "l'imprimante.")
+                raise PrinterError(
+                    "failing", "Fichier d'imprimante refusé : réglez de nouveau l'imprimante."
+                )
             with Path(connection.target).open("ab") as device:
                 device.write(data)
         elif connection.kind in ("usb", "serial", "cups"):
@@ -65,8 +74,9 @@ def send(connection: PrinterConnection, data: bytes) -> None:
 
 def _send_network(connection: PrinterConnection, data: bytes) -> None:
     host, _, port = connection.target.rpartition(":")
-    with socket.create_connection((host or connection.target, int(port or 9100)),
-                                  timeout=connection.timeout_seconds) as link:
+    with socket.create_connection(
+        (host or connection.target, int(port or 9100)), timeout=connection.timeout_seconds
+    ) as link:
         link.settimeout(connection.timeout_seconds)
         link.sendall(data)
 
@@ -79,8 +89,9 @@ def _send_escpos_device(connection: PrinterConnection, data: bytes) -> None:
         device = escpos_printer.Usb(vendor, product, timeout=int(connection.timeout_seconds * 1000))
     elif connection.kind == "serial":
         path, _, baud = connection.target.partition(":")
-        device = escpos_printer.Serial(devfile=path, baudrate=int(baud or 9600),
-                                       timeout=connection.timeout_seconds)
+        device = escpos_printer.Serial(
+            devfile=path, baudrate=int(baud or 9600), timeout=connection.timeout_seconds
+        )
     else:
         device = escpos_printer.CupsPrinter(printer_name=connection.target)
     try:
@@ -94,8 +105,11 @@ def printer_online(connection: PrinterConnection) -> bool:
     """Best effort: a network printer that accepts a connection is online."""
     if connection.kind not in ("network", "simulator"):
         return connection.kind != "none"
-    target = connection.target if connection.kind == "network" else \
-        f"127.0.0.1:{connection.simulator_port}"
+    target = (
+        connection.target
+        if connection.kind == "network"
+        else f"127.0.0.1:{connection.simulator_port}"
+    )
     host, _, port = target.rpartition(":")
     try:
         with socket.create_connection((host, int(port or 9100)), timeout=1):

@@ -76,14 +76,25 @@ BASE_PRODUCTS = (
     ("Entretien", "Lessive liquide 1,5 l", StockUnit.PIECE, 599, 2000, 1500, None),
     ("Entretien", "Éponges ×4", StockUnit.PIECE, 129, 2000, None, None),
 )
-BRANDS = ("Marque repère", "Premier prix", "Bio", "Marque nationale", "Producteur local",
-          "Solidaire")
+BRANDS = (
+    "Marque repère",
+    "Premier prix",
+    "Bio",
+    "Marque nationale",
+    "Producteur local",
+    "Solidaire",
+)
 
 # Jardin produce, sold by weight with in-store codes 21AAAAA00000C (price per kg).
 JARDIN_PRODUCTS = (
-    ("Tomates du jardin", 320), ("Courgettes du jardin", 250), ("Pommes de terre du jardin", 150),
-    ("Carottes du jardin", 180), ("Salade du jardin (la pièce au kg)", 400),
-    ("Haricots verts du jardin", 650), ("Poireaux du jardin", 290), ("Potiron du jardin", 220),
+    ("Tomates du jardin", 320),
+    ("Courgettes du jardin", 250),
+    ("Pommes de terre du jardin", 150),
+    ("Carottes du jardin", 180),
+    ("Salade du jardin (la pièce au kg)", 400),
+    ("Haricots verts du jardin", 650),
+    ("Poireaux du jardin", 290),
+    ("Potiron du jardin", 220),
 )
 
 RESSOURCERIE_ITEMS = (
@@ -122,8 +133,10 @@ def _unique_ean13(rng, used: set[str]) -> str:
 def load_demo(session, context) -> list[str]:
     rng, now = context.rng, context.now
     today = shop_date(now)
-    session.add_all(GardenParcel(number=number, name=f"Parcelle {number}", area_m2=area)
-                    for number, area in enumerate((450, 500, 550, 600, 500, 550), start=1))
+    session.add_all(
+        GardenParcel(number=number, name=f"Parcelle {number}", area_m2=area)
+        for number, area in enumerate((450, 500, 550, 600, 500, 550), start=1)
+    )
     categories = {}
     for name in sorted({row[0] for row in BASE_PRODUCTS} | {"Fruits et légumes"}):
         categories[name] = Category(name=name)
@@ -151,8 +164,13 @@ def load_demo(session, context) -> list[str]:
             products.append((product, keeps))
     for index, (name, price_per_kg) in enumerate(JARDIN_PRODUCTS, start=1):
         product = Product(
-            name=name, category_id=categories["Fruits et légumes"].id, unit=StockUnit.KILOGRAM,
-            reference_price_cents=price_per_kg, vat_rate_bp=550, is_active=True, created_at=now,
+            name=name,
+            category_id=categories["Fruits et légumes"].id,
+            unit=StockUnit.KILOGRAM,
+            reference_price_cents=price_per_kg,
+            vat_rate_bp=550,
+            is_active=True,
+            created_at=now,
             quick_key=True,  # loose vegetables: a big button at the till, then the scale
         )
         product.barcodes.append(ProductBarcode(code=complete_ean13(f"21{index:05d}00000")))
@@ -160,8 +178,12 @@ def load_demo(session, context) -> list[str]:
         products.append((product, "jardin"))
     session.flush()
 
-    origins = (LotOrigin.BANQUE_ALIMENTAIRE, LotOrigin.PURCHASE, LotOrigin.DONATION,
-               LotOrigin.RAMASSE)
+    origins = (
+        LotOrigin.BANQUE_ALIMENTAIRE,
+        LotOrigin.PURCHASE,
+        LotOrigin.DONATION,
+        LotOrigin.RAMASSE,
+    )
     staff = context.shared.get("users", {})
     actor = next(iter(staff.values())).id if staff else None
     receptions: dict[tuple[LotOrigin, int], Reception] = {}
@@ -169,10 +191,13 @@ def load_demo(session, context) -> list[str]:
     def reception_for(origin: LotOrigin, days_ago: int) -> Reception:
         if (origin, days_ago) not in receptions:
             reception = Reception(
-                origin=origin, received_at=now - timedelta(days=days_ago), received_by_id=actor,
+                origin=origin,
+                received_at=now - timedelta(days=days_ago),
+                received_by_id=actor,
                 supplier=DEMO_SUPPLIERS[origin],
                 declared_weight_grams=rng.randint(80, 400) * 1000
-                if origin == LotOrigin.BANQUE_ALIMENTAIRE else None,
+                if origin == LotOrigin.BANQUE_ALIMENTAIRE
+                else None,
             )
             session.add(reception)
             session.flush()
@@ -190,9 +215,14 @@ def load_demo(session, context) -> list[str]:
                 value = product.reference_price_cents * quantity
             offset = rng.choice((-3, -1, 1, 2, 5, 12, 30, 90, 240))
             reception = reception_for(origin, rng.choice((1, 3, 6, 10, 15, 20)))
-            lot = Lot(product_id=product.id, quantity=quantity, origin=origin,
-                      reference_value_cents=value, received_at=reception.received_at,
-                      reception_id=reception.id)
+            lot = Lot(
+                product_id=product.id,
+                quantity=quantity,
+                origin=origin,
+                reference_value_cents=value,
+                received_at=reception.received_at,
+                reception_id=reception.id,
+            )
             if keeps in ("dlc", "jardin"):
                 lot.use_by = today + timedelta(days=offset if keeps == "dlc" else abs(offset))
             elif keeps == "ddm":
@@ -200,14 +230,23 @@ def load_demo(session, context) -> list[str]:
             expired += bool(lot.use_by and lot.use_by < today)
             soon += bool(lot.use_by and today <= lot.use_by <= today + timedelta(days=2))
             # Straight into the ledger: demo lots may be already past their date.
-            receive_into_lot(session, lot, MovementContext(
-                actor, reception.received_at, f"reception:{reception.id}"))
+            receive_into_lot(
+                session,
+                lot,
+                MovementContext(actor, reception.received_at, f"reception:{reception.id}"),
+            )
             if keeps == "jardin":
-                session.add(Harvest(
-                    parcel_number=rng.randint(1, 6), product_id=product.id,
-                    weight_grams=quantity, harvested_on=shop_date(reception.received_at),
-                    lot_id=lot.id, recorded_by_id=actor, participant_ids=[],
-                ))
+                session.add(
+                    Harvest(
+                        parcel_number=rng.randint(1, 6),
+                        product_id=product.id,
+                        weight_grams=quantity,
+                        harvested_on=shop_date(reception.received_at),
+                        lot_id=lot.id,
+                        recorded_by_id=actor,
+                        participant_ids=[],
+                    )
+                )
             lots += 1
 
     item_lines = _demo_ressourcerie(session, rng, now, actor)
@@ -238,37 +277,80 @@ def _demo_ressourcerie(session, rng, now, actor) -> list[str]:
     ):
         state = ITEM_STATES[number % 3]
         collected = now - timedelta(days=number * 3)
-        intake = Intake(category_id=categories[category].id, source=IntakeSource.DECHETERIE,
-                        collected_on=shop_date(collected), gross_grams=grams, tare_grams=0,
-                        net_grams=grams, description=description, recorded_by_id=actor,
-                        recorded_at=collected)
+        intake = Intake(
+            category_id=categories[category].id,
+            source=IntakeSource.DECHETERIE,
+            collected_on=shop_date(collected),
+            gross_grams=grams,
+            tare_grams=0,
+            net_grams=grams,
+            description=description,
+            recorded_by_id=actor,
+            recorded_at=collected,
+        )
         session.add(intake)
         session.flush()
         item = RessourcerieItem(
-            number=f"R{number:05d}", category=category, category_id=categories[category].id,
-            description=description, serial_number=serial, weight_grams=grams, state=state,
-            price_cents=price, collected_at=collected, intake_id=intake.id,
-            state_changed_at=collected)
+            number=f"R{number:05d}",
+            category=category,
+            category_id=categories[category].id,
+            description=description,
+            serial_number=serial,
+            weight_grams=grams,
+            state=state,
+            price_cents=price,
+            collected_at=collected,
+            intake_id=intake.id,
+            state_changed_at=collected,
+        )
         if state != ItemState.COLLECTED:
-            item.repairs.append(RepairLog(
-                day=shop_date(collected) + timedelta(days=1), participant_ids=[], minutes=90,
-                tests="Toutes les fonctions" if categories[category].electrical else None,
-                all_functions_tested=state == ItemState.READY,
-                data_erasure=DataErasure.NOT_APPLICABLE if state == ItemState.READY else None,
-                recorded_by_id=actor, recorded_at=collected))
+            item.repairs.append(
+                RepairLog(
+                    day=shop_date(collected) + timedelta(days=1),
+                    participant_ids=[],
+                    minutes=90,
+                    tests="Toutes les fonctions" if categories[category].electrical else None,
+                    all_functions_tested=state == ItemState.READY,
+                    data_erasure=DataErasure.NOT_APPLICABLE if state == ItemState.READY else None,
+                    recorded_by_id=actor,
+                    recorded_at=collected,
+                )
+            )
         session.add(item)
     for days in range(1, 28, 3):  # bulk intakes and outflows of the last weeks
         day = today - timedelta(days=days)
         for name in ("Textiles", "Livres", "Mobilier"):
             gross = rng.randint(8, 60) * 1000
-            session.add(Intake(category_id=categories[name].id, source=IntakeSource.DONATION,
-                               collected_on=day, gross_grams=gross + 1500, tare_grams=1500,
-                               net_grams=gross, recorded_by_id=actor, recorded_at=now))
-        for name, channel in (("Textiles", OutflowChannel.RECYCLING_TEXTILE),
-                              ("Mobilier", OutflowChannel.DECHETERIE)):
+            session.add(
+                Intake(
+                    category_id=categories[name].id,
+                    source=IntakeSource.DONATION,
+                    collected_on=day,
+                    gross_grams=gross + 1500,
+                    tare_grams=1500,
+                    net_grams=gross,
+                    recorded_by_id=actor,
+                    recorded_at=now,
+                )
+            )
+        for name, channel in (
+            ("Textiles", OutflowChannel.RECYCLING_TEXTILE),
+            ("Mobilier", OutflowChannel.DECHETERIE),
+        ):
             grams = rng.randint(3, 20) * 1000
-            session.add(Outflow(category_id=categories[name].id, channel=channel, day=day,
-                                gross_grams=grams, tare_grams=0, net_grams=grams,
-                                recorded_by_id=actor, recorded_at=now))
-    return [f"Ressourcerie : {len(RESSOURCERIE_ITEMS)} objets, collectes et sorties des 4 "
-            "dernières semaines."]
+            session.add(
+                Outflow(
+                    category_id=categories[name].id,
+                    channel=channel,
+                    day=day,
+                    gross_grams=grams,
+                    tare_grams=0,
+                    net_grams=grams,
+                    recorded_by_id=actor,
+                    recorded_at=now,
+                )
+            )
+    return [
+        f"Ressourcerie : {len(RESSOURCERIE_ITEMS)} objets, collectes et sorties des 4 "
+        "dernières semaines."
+    ]

@@ -21,23 +21,35 @@ from inventory.models import LotOrigin, MovementKind, RuleKind, StockUnit
 
 REQUIRED = _l("Ce champ est obligatoire.")
 
-UNIT_LABELS = {StockUnit.PIECE: _l("à la pièce"), StockUnit.KILOGRAM: _l("au poids (kg)"),
-               StockUnit.LITRE: _l("à la pièce, prix au litre")}
+UNIT_LABELS = {
+    StockUnit.PIECE: _l("à la pièce"),
+    StockUnit.KILOGRAM: _l("au poids (kg)"),
+    StockUnit.LITRE: _l("à la pièce, prix au litre"),
+}
 ORIGIN_LABELS = {
-    LotOrigin.BANQUE_ALIMENTAIRE: _l("Banque Alimentaire"), LotOrigin.PURCHASE: _l("Achat"),
-    LotOrigin.DONATION: _l("Don"), LotOrigin.JARDIN: _l("Jardin"),
-    LotOrigin.RAMASSE: _l("Ramasse (grandes surfaces)"), LotOrigin.OTHER: _l("Autre"),
+    LotOrigin.BANQUE_ALIMENTAIRE: _l("Banque Alimentaire"),
+    LotOrigin.PURCHASE: _l("Achat"),
+    LotOrigin.DONATION: _l("Don"),
+    LotOrigin.JARDIN: _l("Jardin"),
+    LotOrigin.RAMASSE: _l("Ramasse (grandes surfaces)"),
+    LotOrigin.OTHER: _l("Autre"),
 }
 MOVEMENT_LABELS = {
-    MovementKind.RECEIVE: _l("Réception"), MovementKind.SALE: _l("Vente"),
-    MovementKind.REFUND: _l("Retour client"), MovementKind.LOSS: _l("Perte, casse"),
+    MovementKind.RECEIVE: _l("Réception"),
+    MovementKind.SALE: _l("Vente"),
+    MovementKind.REFUND: _l("Retour client"),
+    MovementKind.LOSS: _l("Perte, casse"),
     MovementKind.EXPIRED_DESTROYED: _l("Détruit (date dépassée)"),
-    MovementKind.GIVEN_AWAY: _l("Donné"), MovementKind.STOCKTAKE: _l("Ajustement d'inventaire"),
+    MovementKind.GIVEN_AWAY: _l("Donné"),
+    MovementKind.STOCKTAKE: _l("Ajustement d'inventaire"),
 }
 RULE_KIND_LABELS = {
-    RuleKind.PRODUCT: _l("Produit"), RuleKind.WEIGHT: _l("Poids"), RuleKind.PRICE: _l("Prix"),
+    RuleKind.PRODUCT: _l("Produit"),
+    RuleKind.WEIGHT: _l("Poids"),
+    RuleKind.PRICE: _l("Prix"),
     RuleKind.PRICE_TO_WEIGHT: _l("Prix pour poids"),
-    RuleKind.BENEFICIARY_CARD: _l("Carte bénéficiaire"), RuleKind.STAFF_BADGE: _l("Badge"),
+    RuleKind.BENEFICIARY_CARD: _l("Carte bénéficiaire"),
+    RuleKind.STAFF_BADGE: _l("Badge"),
 }
 
 
@@ -45,22 +57,30 @@ def _choices(labels: dict) -> list[SelectChoice]:
     return [SelectChoice(key.value, label) for key, label in labels.items()]
 
 
-
 class ProductForm(FlaskForm):
     name = StringField(_l("Nom"), validators=[DataRequired(REQUIRED), Length(max=160)])
     category_id = SelectField(_l("Catégorie"), coerce=int)
     unit = SelectField(_l("Vendu"), choices=_choices(UNIT_LABELS))
-    price = MoneyField(_l("Prix de référence (€, au kg pour le poids)"),
-                       validators=[DataRequired(REQUIRED)])
-    vat = SelectField(_l("TVA"), choices=[SelectChoice(v, v + " %") for v in
-                                          ("5,5", "10", "20", "2,1", "0")])
-    net_content = IntegerField(_l("Contenu net (g ou ml, pour le prix au kg ou au litre)"),
-                               validators=[Optional(), NumberRange(min=1)], maximum=1_000_000)
-    per_visit_limit = IntegerField(_l("Limite par passage (bénéficiaires)"),
-                                   validators=[Optional(), NumberRange(min=1)], maximum=1000)
+    price = MoneyField(
+        _l("Prix de référence (€, au kg pour le poids)"), validators=[DataRequired(REQUIRED)]
+    )
+    vat = SelectField(
+        _l("TVA"), choices=[SelectChoice(v, v + " %") for v in ("5,5", "10", "20", "2,1", "0")]
+    )
+    net_content = IntegerField(
+        _l("Contenu net (g ou ml, pour le prix au kg ou au litre)"),
+        validators=[Optional(), NumberRange(min=1)],
+        maximum=1_000_000,
+    )
+    per_visit_limit = IntegerField(
+        _l("Limite par passage (bénéficiaires)"),
+        validators=[Optional(), NumberRange(min=1)],
+        maximum=1000,
+    )
     is_active = BooleanField(_l("En vente"), default=True)
-    quick_key = BooleanField(_l("Touche rapide à la caisse (produit sans code-barres : légumes "
-                                "du jardin, pain, vrac)"))
+    quick_key = BooleanField(
+        _l("Touche rapide à la caisse (produit sans code-barres : légumes du jardin, pain, vrac)")
+    )
     barcode = StringField(_l("Code-barres"), validators=[Optional(), Length(max=32)])
 
     def vat_bp(self) -> int:
@@ -72,16 +92,20 @@ class BarcodeForm(FlaskForm):
 
 
 class ReceptionForm(FlaskForm):
-    origin = SelectField(_l("Provenance"), choices=_choices(
-        {k: v for k, v in ORIGIN_LABELS.items() if k != LotOrigin.JARDIN}))
-    supplier = StringField(_l("Fournisseur ou donateur"), validators=[Optional(),
-                                                                      Length(max=120)])
-    document_ref = StringField(_l("N° de bon de livraison"), validators=[Optional(),
-                                                                        Length(max=80)])
-    declared_weight = StringField(_l("Poids total (kg, obligatoire pour la Banque Alimentaire)"),
-                                  validators=[Optional()])
-    temperature = StringField(_l("Température à réception (°C, produits frais)"),
-                              validators=[Optional()])
+    origin = SelectField(
+        _l("Provenance"),
+        choices=_choices({k: v for k, v in ORIGIN_LABELS.items() if k != LotOrigin.JARDIN}),
+    )
+    supplier = StringField(_l("Fournisseur ou donateur"), validators=[Optional(), Length(max=120)])
+    document_ref = StringField(
+        _l("N° de bon de livraison"), validators=[Optional(), Length(max=80)]
+    )
+    declared_weight = StringField(
+        _l("Poids total (kg, obligatoire pour la Banque Alimentaire)"), validators=[Optional()]
+    )
+    temperature = StringField(
+        _l("Température à réception (°C, produits frais)"), validators=[Optional()]
+    )
 
 
 class ScanForm(FlaskForm):
@@ -94,12 +118,14 @@ class ScanForm(FlaskForm):
 class LotForm(FlaskForm):
     product_id = HiddenField()
     quantity = StringField(_l("Quantité"), validators=[DataRequired(REQUIRED)])
-    date_kind = SelectField(_l("Date"), choices=[SelectChoice("use_by", _l("DLC (à consommer "
-                                                                           "jusqu'au)")),
-                                                 SelectChoice("best_before", _l("DDM (de "
-                                                                                "préférence "
-                                                                                "avant)")),
-                                                 SelectChoice("none", _l("Sans date"))])
+    date_kind = SelectField(
+        _l("Date"),
+        choices=[
+            SelectChoice("use_by", _l("DLC (à consommer jusqu'au)")),
+            SelectChoice("best_before", _l("DDM (de préférence avant)")),
+            SelectChoice("none", _l("Sans date")),
+        ],
+    )
     expiry = DateField(_l("Date limite"), validators=[Optional()])
 
 
@@ -112,14 +138,19 @@ class HarvestForm(FlaskForm):
 
 
 class DisposeForm(FlaskForm):
-    action = SelectField(choices=[SelectChoice("expired_destroyed", _l("Détruire")),
-                                  SelectChoice("given_away", _l("Donner"))])
+    action = SelectField(
+        choices=[
+            SelectChoice("expired_destroyed", _l("Détruire")),
+            SelectChoice("given_away", _l("Donner")),
+        ]
+    )
     reason = StringField(_l("Motif (facultatif)"), validators=[Optional(), Length(max=200)])
 
 
 class StocktakeForm(FlaskForm):
-    label = StringField(_l("Nom de l'inventaire"), validators=[DataRequired(REQUIRED),
-                                                               Length(max=120)])
+    label = StringField(
+        _l("Nom de l'inventaire"), validators=[DataRequired(REQUIRED), Length(max=120)]
+    )
 
 
 class CountForm(FlaskForm):

@@ -5,17 +5,18 @@ from flask_babel import lazy_gettext as _l
 from app.navigation import NavEntry, declare_menu
 from app.users.roles import Permission
 
-declare_menu("stock",
-             (10, NavEntry(_l("Produits"), "inventory.products", Permission.STOCK_MANAGE)),
-             (20, NavEntry(_l("Catégories"), "inventory.categories", Permission.STOCK_MANAGE)),
-             (30, NavEntry(_l("Réceptions"), "inventory.receptions", Permission.STOCK_MANAGE)),
-             (40, NavEntry(_l("Dates limites"), "inventory.expiry", Permission.STOCK_MANAGE)),
-             (50, NavEntry(_l("Inventaires"), "inventory.stocktakes", Permission.STOCK_MANAGE)),
-             (60, NavEntry(_l("Codes-barres"), "inventory.nomenclature",
-                           Permission.STOCK_MANAGE)),
-             (70, NavEntry(_l("Ressourcerie"), "inventory.ressourcerie",
-                           Permission.STOCK_MANAGE)))
-declare_menu("jardin",
-             (10, NavEntry(_l("Livraisons du jardin"), "inventory.harvests",
-                           Permission.HARVEST_LOG)),
-             (20, NavEntry(_l("Parcelles"), "inventory.parcels", Permission.STOCK_MANAGE)))
+declare_menu(
+    "stock",
+    (10, NavEntry(_l("Produits"), "inventory.products", Permission.STOCK_MANAGE)),
+    (20, NavEntry(_l("Catégories"), "inventory.categories", Permission.STOCK_MANAGE)),
+    (30, NavEntry(_l("Réceptions"), "inventory.receptions", Permission.STOCK_MANAGE)),
+    (40, NavEntry(_l("Dates limites"), "inventory.expiry", Permission.STOCK_MANAGE)),
+    (50, NavEntry(_l("Inventaires"), "inventory.stocktakes", Permission.STOCK_MANAGE)),
+    (60, NavEntry(_l("Codes-barres"), "inventory.nomenclature", Permission.STOCK_MANAGE)),
+    (70, NavEntry(_l("Ressourcerie"), "inventory.ressourcerie", Permission.STOCK_MANAGE)),
+)
+declare_menu(
+    "jardin",
+    (10, NavEntry(_l("Livraisons du jardin"), "inventory.harvests", Permission.HARVEST_LOG)),
+    (20, NavEntry(_l("Parcelles"), "inventory.parcels", Permission.STOCK_MANAGE)),
+)

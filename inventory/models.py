@@ -330,8 +330,7 @@ class RessourcerieItem(Base):
     state: Mapped[ItemState] = mapped_column(string_enum(ItemState, "item_state"))
     price_cents: Mapped[int | None] = mapped_column(Integer)
     collected_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    category_id: Mapped[int | None] = mapped_column(ForeignKey("item_categories.id"),
-                                                    index=True)
+    category_id: Mapped[int | None] = mapped_column(ForeignKey("item_categories.id"), index=True)
     intake_id: Mapped[int | None] = mapped_column(ForeignKey("ressourcerie_intakes.id"))
     state_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     # Set by the till when sold: the ticket, and the end of the legal guarantee.
@@ -339,8 +338,7 @@ class RessourcerieItem(Base):
     warranty_until: Mapped[date | None] = mapped_column(Date)
 
     item_category: Mapped[ItemCategory | None] = relationship()
-    repairs: Mapped[list[RepairLog]] = relationship(order_by="RepairLog.id",
-                                                    back_populates="item")
+    repairs: Mapped[list[RepairLog]] = relationship(order_by="RepairLog.id", back_populates="item")
 
 
 class DataErasure(enum.StrEnum):
@@ -363,7 +361,8 @@ class RepairLog(Base):
     tests: Mapped[str | None] = mapped_column(String(500))
     all_functions_tested: Mapped[bool] = mapped_column(Boolean, default=False)
     data_erasure: Mapped[DataErasure | None] = mapped_column(
-        string_enum(DataErasure, "data_erasure"))
+        string_enum(DataErasure, "data_erasure")
+    )
     notes: Mapped[str | None] = mapped_column(String(500))
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -387,8 +386,7 @@ class Outflow(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("item_categories.id"), index=True)
-    channel: Mapped[OutflowChannel] = mapped_column(string_enum(OutflowChannel,
-                                                                "outflow_channel"))
+    channel: Mapped[OutflowChannel] = mapped_column(string_enum(OutflowChannel, "outflow_channel"))
     day: Mapped[date] = mapped_column(Date, index=True)
     gross_grams: Mapped[int] = mapped_column(Integer)
     tare_grams: Mapped[int] = mapped_column(Integer, default=0)

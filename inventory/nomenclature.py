@@ -42,8 +42,10 @@ class CompiledRule:
 def compile_rule(kind: RuleKind, name: str, pattern: str) -> CompiledRule:
     if not _PATTERN_SYNTAX.match(pattern):
         raise InvalidData(
-            _("Motif « %(p)s » invalide : chiffres, « . », un champ {NNDDD} et « * » final.",
-              p=pattern)
+            _(
+                "Motif « %(p)s » invalide : chiffres, « . », un champ {NNDDD} et « * » final.",
+                p=pattern,
+            )
         )
     field = _FIELD.search(pattern)
     if (kind in VALUE_KINDS) != bool(field):
@@ -116,9 +118,7 @@ def embed_value(rule: CompiledRule, product_code: str, value: int) -> str:
 
 
 def find_product_by_code(session: Session, code: str) -> Product | None:
-    return session.scalar(
-        select(Product).join(ProductBarcode).where(ProductBarcode.code == code)
-    )
+    return session.scalar(select(Product).join(ProductBarcode).where(ProductBarcode.code == code))
 
 
 def parse_scan(session: Session, scanned: str, rules: list[CompiledRule] | None = None):
@@ -153,15 +153,16 @@ def parse_scan(session: Session, scanned: str, rules: list[CompiledRule] | None 
             return ScanResult(kind=rule.kind, code=code, product=product, quantity=grams)
         cents = _scaled(value, rule.decimal_digits, 2)
         if rule.kind == RuleKind.PRICE:
-            return ScanResult(kind=rule.kind, code=code, product=product, quantity=1,
-                              price_cents=cents)
+            return ScanResult(
+                kind=rule.kind, code=code, product=product, quantity=1, price_cents=cents
+            )
         # Price to weight: the weight is what that price buys at the product's price per kg.
         grams = (
             round_half_away(cents * 1000, product.reference_price_cents)
             if product.reference_price_cents
             else 0
         )
-        return ScanResult(kind=rule.kind, code=code, product=product, quantity=grams,
-                          price_cents=cents)
-    raise UnknownBarcode(_("Code %(c)s inconnu : ce produit n'est pas au catalogue.", c=code),
-                         code)
+        return ScanResult(
+            kind=rule.kind, code=code, product=product, quantity=grams, price_cents=cents
+        )
+    raise UnknownBarcode(_("Code %(c)s inconnu : ce produit n'est pas au catalogue.", c=code), code)

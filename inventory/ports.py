@@ -10,7 +10,9 @@ from app.ports import Port
 
 # The jardin delivery form lists who was there: the ateliers' participants, (id, "Prénom N.").
 JARDIN_PARTICIPANTS: Port[[Session], list[tuple[int, str]]] = Port(
-    "jardin_participants", "the atelier participants to tick on a jardin delivery")
+    "jardin_participants", "the atelier participants to tick on a jardin delivery"
+)
 # The recall page names each sale by its ticket number: sale UUID → "C1-000042".
 TICKETS_BY_UUID: Port[[Session, Iterable[str]], dict[str, str]] = Port(
-    "tickets_by_uuid", "the ticket numbers of sales, by their UUID")
+    "tickets_by_uuid", "the ticket numbers of sales, by their UUID"
+)

@@ -10,8 +10,10 @@ from inventory.models import LotOrigin, Product, RessourcerieItem, StockUnit
 from inventory.services.products import price_for_grams, unit_price_cents
 
 ORIGIN_TEXT = {
-    LotOrigin.BANQUE_ALIMENTAIRE: "Banque Alimentaire", LotOrigin.PURCHASE: "Achat",
-    LotOrigin.DONATION: "Don", LotOrigin.JARDIN: "Jardin du CCAS",
+    LotOrigin.BANQUE_ALIMENTAIRE: "Banque Alimentaire",
+    LotOrigin.PURCHASE: "Achat",
+    LotOrigin.DONATION: "Don",
+    LotOrigin.JARDIN: "Jardin du CCAS",
     LotOrigin.RAMASSE: "Ramasse",
 }
 
@@ -79,8 +81,10 @@ class CardLabel:
 
 Label = ShelfLabel | BarcodeSticker | WeighedLabel | ItemTag | CardLabel
 
-WARRANTY_TEXT = ("Garantie légale de conformité 2 ans (défaut présumé existant pendant 12 mois "
-                 "pour un bien d'occasion)")
+WARRANTY_TEXT = (
+    "Garantie légale de conformité 2 ans (défaut présumé existant pendant 12 mois "
+    "pour un bien d'occasion)"
+)
 
 
 def format_weight(grams: int) -> str:
@@ -102,21 +106,26 @@ def product_barcode(product: Product) -> Barcode | None:
     return None
 
 
-def shelf_label(product: Product, origin: LotOrigin | None = None,
-                participation_rate_bp: int | None = None) -> ShelfLabel:
+def shelf_label(
+    product: Product, origin: LotOrigin | None = None, participation_rate_bp: int | None = None
+) -> ShelfLabel:
     price = format_cents(product.reference_price_cents)
     if product.unit == StockUnit.KILOGRAM:
         price += " / kg"
     participation = None
     if participation_rate_bp is not None:
         paid = apply_rate(product.reference_price_cents, participation_rate_bp)
-        participation = (f"Adhérent·es ({participation_rate_bp // 100} %) : "
-                         f"{format_cents(paid)}"
-                         + (" / kg" if product.unit == StockUnit.KILOGRAM else ""))
-    return ShelfLabel(product.name, price,
-                      None if product.unit == StockUnit.KILOGRAM else _unit_price_text(product),
-                      participation, ORIGIN_TEXT.get(origin) if origin else None,
-                      product_barcode(product))
+        participation = f"Adhérent·es ({participation_rate_bp // 100} %) : {format_cents(paid)}" + (
+            " / kg" if product.unit == StockUnit.KILOGRAM else ""
+        )
+    return ShelfLabel(
+        product.name,
+        price,
+        None if product.unit == StockUnit.KILOGRAM else _unit_price_text(product),
+        participation,
+        ORIGIN_TEXT.get(origin) if origin else None,
+        product_barcode(product),
+    )
 
 
 def barcode_sticker(product: Product) -> BarcodeSticker | None:
@@ -126,23 +135,45 @@ def barcode_sticker(product: Product) -> BarcodeSticker | None:
     return BarcodeSticker(product.name, format_cents(product.reference_price_cents), code)
 
 
-def weighed_label(product: Product, grams: int, code: str, packed_on: date,
-                  use_by: date | None, best_before: date | None,
-                  origin: LotOrigin | None = None) -> WeighedLabel:
+def weighed_label(
+    product: Product,
+    grams: int,
+    code: str,
+    packed_on: date,
+    use_by: date | None,
+    best_before: date | None,
+    origin: LotOrigin | None = None,
+) -> WeighedLabel:
     price = price_for_grams(product.reference_price_cents, grams)
-    label, day = (("À consommer jusqu'au", use_by) if use_by else
-                  ("À consommer de préférence avant", best_before))
+    label, day = (
+        ("À consommer jusqu'au", use_by)
+        if use_by
+        else ("À consommer de préférence avant", best_before)
+    )
     return WeighedLabel(
-        product.name, format_weight(grams), format_cents(price),
-        f"{format_cents(product.reference_price_cents)} / kg", packed_on.strftime("%d/%m/%Y"),
-        label, day.strftime("%d/%m/%Y") if day else "—", Barcode("ean13", code), price, grams,
-        ORIGIN_TEXT.get(origin) if origin else None)
+        product.name,
+        format_weight(grams),
+        format_cents(price),
+        f"{format_cents(product.reference_price_cents)} / kg",
+        packed_on.strftime("%d/%m/%Y"),
+        label,
+        day.strftime("%d/%m/%Y") if day else "—",
+        Barcode("ean13", code),
+        price,
+        grams,
+        ORIGIN_TEXT.get(origin) if origin else None,
+    )
 
 
 def item_tag(item: RessourcerieItem) -> ItemTag:
-    return ItemTag(item.number, item.category, item.description,
-                   format_cents(item.price_cents) if item.price_cents is not None else "—",
-                   WARRANTY_TEXT, Barcode("code128", item.number))
+    return ItemTag(
+        item.number,
+        item.category,
+        item.description,
+        format_cents(item.price_cents) if item.price_cents is not None else "—",
+        WARRANTY_TEXT,
+        Barcode("code128", item.number),
+    )
 
 
 def card_label(name: str, code: str, validity: str, shop: str) -> CardLabel:

@@ -13,13 +13,18 @@ from inventory.models import Product
 
 def load_demo(session, context) -> list[str]:
     now = context.now
-    for key, value in (("labels.printer_kind", "simulator"),
-                       ("labels.printer_target", ""),
-                       ("labels.printer_model", "pos-5890")):
+    for key, value in (
+        ("labels.printer_kind", "simulator"),
+        ("labels.printer_target", ""),
+        ("labels.printer_model", "pos-5890"),
+    ):
         set_setting(session, key, value, now)
-    changed = list(session.scalars(select(Product).where(Product.is_active)
-                                   .order_by(Product.id).limit(3)))
+    changed = list(
+        session.scalars(select(Product).where(Product.is_active).order_by(Product.id).limit(3))
+    )
     for product in changed:
         product.price_changed_at = now - timedelta(days=1)
-    return [f"Étiquettes : {len(changed)} étiquettes de rayon à réimprimer (prix changés), "
-            "imprimante d'étiquettes : le simulateur (58 mm)."]
+    return [
+        f"Étiquettes : {len(changed)} étiquettes de rayon à réimprimer (prix changés), "
+        "imprimante d'étiquettes : le simulateur (58 mm)."
+    ]

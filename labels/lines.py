@@ -28,8 +28,9 @@ def label_lines(label: Label) -> tuple[list[Line], Barcode | None]:
     if isinstance(label, ShelfLabel):
         lines = [Line(label.name, "title", True), Line(label.price, "big", True)]
         if label.unit_price:
-            lines.append(Line(f"Prix au {label.unit_price.split(' / ')[1]} : "
-                              f"{label.unit_price}", "normal"))
+            lines.append(
+                Line(f"Prix au {label.unit_price.split(' / ')[1]} : {label.unit_price}", "normal")
+            )
         if label.participation:
             lines.append(Line(label.participation, "normal", True, optional=True))
         if label.origin:
@@ -38,20 +39,27 @@ def label_lines(label: Label) -> tuple[list[Line], Barcode | None]:
     if isinstance(label, BarcodeSticker):
         return [Line(label.name, "small", True), Line(label.price, "small")], label.barcode
     if isinstance(label, WeighedLabel):
-        lines = [Line(label.name, "title", True),
-                 Line(f"Poids net {label.net_weight}", "normal", True),
-                 Line(f"Prix à payer {label.price}", "big", True),
-                 Line(f"Prix au kg : {label.unit_price}", "normal"),
-                 Line(f"Emballé le {label.packed_on} — {label.date_label} {label.date}",
-                      "small")]
+        lines = [
+            Line(label.name, "title", True),
+            Line(f"Poids net {label.net_weight}", "normal", True),
+            Line(f"Prix à payer {label.price}", "big", True),
+            Line(f"Prix au kg : {label.unit_price}", "normal"),
+            Line(f"Emballé le {label.packed_on} — {label.date_label} {label.date}", "small"),
+        ]
         if label.origin:
             lines.append(Line(f"Origine : {label.origin}", "small", optional=True))
         return lines, label.barcode
     if isinstance(label, ItemTag):
-        return [Line(f"{label.category} — n° {label.number}", "title", True),
-                Line(label.description, "small", optional=True), Line(label.price, "big", True),
-                Line(label.warranty, "small")], label.barcode
+        return [
+            Line(f"{label.category} — n° {label.number}", "title", True),
+            Line(label.description, "small", optional=True),
+            Line(label.price, "big", True),
+            Line(label.warranty, "small"),
+        ], label.barcode
     if isinstance(label, CardLabel):
-        return [Line(label.shop, "small", optional=True), Line(label.name, "title", True),
-                Line(label.validity, "normal")], label.barcode
+        return [
+            Line(label.shop, "small", optional=True),
+            Line(label.name, "title", True),
+            Line(label.validity, "normal"),
+        ], label.barcode
     raise TypeError(f"unknown label {label!r}")

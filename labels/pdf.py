@@ -43,12 +43,12 @@ class ReportLabWriter(BaseWriter):
             return
         x = self.left_mm + xpos
         y = A4_HEIGHT - (self.top_mm + ypos + self.module_height)
-        self.canvas.rect(x * mm, y * mm, width * mm, self.module_height * mm, stroke=0,
-                         fill=1)
+        self.canvas.rect(x * mm, y * mm, width * mm, self.module_height * mm, stroke=0, fill=1)
 
 
-def draw_barcode(canvas: Canvas, barcode: Barcode, left: float, top: float, width: float,
-                 height: float) -> float:
+def draw_barcode(
+    canvas: Canvas, barcode: Barcode, left: float, top: float, width: float, height: float
+) -> float:
     """Bars and digits centred in the box (mm); returns the height used."""
     ean = barcode.symbology == "ean13"
     nominal, smallest = EAN_MODULE if ean else CODE128_MODULE
@@ -64,12 +64,20 @@ def draw_barcode(canvas: Canvas, barcode: Barcode, left: float, top: float, widt
     used = (modules + quiet_left + quiet_right) * module
     start = left + (width - used) / 2 + quiet_left * module
     writer.left_mm = start  # known once the bars are counted
-    symbol.render(writer_options={
-        "module_width": module, "module_height": bar_height, "quiet_zone": 0,
-        "margin_top": 0, "write_text": False, "guard_height_factor": 1.0})
+    symbol.render(
+        writer_options={
+            "module_width": module,
+            "module_height": bar_height,
+            "quiet_zone": 0,
+            "margin_top": 0,
+            "write_text": False,
+            "guard_height_factor": 1.0,
+        }
+    )
     canvas.setFont("Helvetica", 7)
-    canvas.drawCentredString((start + modules * module / 2) * mm,
-                             (A4_HEIGHT - top - bar_height - 2.4) * mm, barcode.code)
+    canvas.drawCentredString(
+        (start + modules * module / 2) * mm, (A4_HEIGHT - top - bar_height - 2.4) * mm, barcode.code
+    )
     return bar_height + text_height
 
 
@@ -96,8 +104,9 @@ def _text_height(placed) -> float:
     return placed[-1][3] + DESCENT * placed[-1][1] / mm if placed else 0.0
 
 
-def draw_label(canvas: Canvas, label: Label, left: float, top: float, width: float,
-               height: float) -> None:
+def draw_label(
+    canvas: Canvas, label: Label, left: float, top: float, width: float, height: float
+) -> None:
     """Every required line, then the barcode in the room left; the text shrinks (then optional
     lines go) until both fit."""
     lines, barcode = label_lines(label)
@@ -119,8 +128,14 @@ def draw_label(canvas: Canvas, label: Label, left: float, top: float, width: flo
         canvas.drawString(inner_left * mm, (A4_HEIGHT - top - PADDING - baseline) * mm, text)
     if barcode:
         used = _text_height(placed) + 0.8
-        draw_barcode(canvas, barcode, inner_left, top + PADDING + used, inner_width,
-                     height - 2 * PADDING - used)
+        draw_barcode(
+            canvas,
+            barcode,
+            inner_left,
+            top + PADDING + used,
+            inner_width,
+            height - 2 * PADDING - used,
+        )
 
 
 def render_sheets(labels: list[Label], layout: SheetLayout, start_position: int = 1) -> bytes:

@@ -11,4 +11,5 @@ from app.ports import Port
 # Household cards on a label sheet: (display name, card code, validity text) of the households
 # this user may print (each one a logged read).
 CARD_LABELS: Port[[Session, object, list[int], date], list[tuple[str, str, str]]] = Port(
-    "card_labels", "the cards a user may print, for the given households")
+    "card_labels", "the cards a user may print, for the given households"
+)

@@ -36,13 +36,20 @@ class LabelError(InvalidData):
 
 
 def _products(session: Session, ids) -> dict[int, Product]:
-    return {p.id: p for p in session.scalars(
-        select(Product).where(Product.id.in_(list(ids)))
-        .options(selectinload(Product.barcodes)))}
+    return {
+        p.id: p
+        for p in session.scalars(
+            select(Product).where(Product.id.in_(list(ids))).options(selectinload(Product.barcodes))
+        )
+    }
 
 
-def product_labels(session: Session, counts: dict[int, int], template: str,
-                   participation_rate_bp: int | None = None) -> list[Label]:
+def product_labels(
+    session: Session,
+    counts: dict[int, int],
+    template: str,
+    participation_rate_bp: int | None = None,
+) -> list[Label]:
     """``counts``: product id → how many labels. Shelf labels or barcode stickers."""
     if sum(counts.values()) > MAX_LABELS:
         raise LabelError(_("Trop d'étiquettes d'un coup (%(n)d au plus).", n=MAX_LABELS))
@@ -61,8 +68,9 @@ def product_labels(session: Session, counts: dict[int, int], template: str,
                 continue
             labels.extend([sticker] * count)
         else:
-            labels.extend([shelf_label(product, origins.get(product.id),
-                                       participation_rate_bp)] * count)
+            labels.extend(
+                [shelf_label(product, origins.get(product.id), participation_rate_bp)] * count
+            )
     if missing:
         raise LabelError(_("Sans code-barres EAN-13 : %(p)s.", p=", ".join(missing)))
     if not labels:
@@ -72,16 +80,20 @@ def product_labels(session: Session, counts: dict[int, int], template: str,
 
 def _last_origins(session: Session, product_ids) -> dict[int, object]:
     """Each product's latest lot origin (the shelf label's "Origine"), in one query."""
-    rows = session.execute(select(Lot.product_id, Lot.origin).where(
-        Lot.product_id.in_(list(product_ids))).order_by(Lot.received_at, Lot.id))
+    rows = session.execute(
+        select(Lot.product_id, Lot.origin)
+        .where(Lot.product_id.in_(list(product_ids)))
+        .order_by(Lot.received_at, Lot.id)
+    )
     return dict(rows.all())  # later lots overwrite earlier ones
 
 
 def reception_counts(session: Session, reception_id: int) -> dict[int, int]:
     """One shelf label per product received, in the reception's order."""
     counts: dict[int, int] = {}
-    for product_id in session.scalars(select(Lot.product_id).where(
-            Lot.reception_id == reception_id).order_by(Lot.id)):
+    for product_id in session.scalars(
+        select(Lot.product_id).where(Lot.reception_id == reception_id).order_by(Lot.id)
+    ):
         counts[product_id] = 1
     return counts
 
@@ -89,24 +101,38 @@ def reception_counts(session: Session, reception_id: int) -> dict[int, int]:
 def reprint_queue(session: Session) -> list[Product]:
     """Products whose price changed after their last shelf label (the shelf and the till must
     agree)."""
-    last_print = (select(ShelfLabelPrint.product_id,
-                         func.max(ShelfLabelPrint.printed_at).label("printed_at"))
-                  .group_by(ShelfLabelPrint.product_id).subquery())
-    return list(session.scalars(
-        select(Product).outerjoin(last_print, last_print.c.product_id == Product.id)
-        .where(Product.is_active, Product.price_changed_at.is_not(None),
-               (last_print.c.printed_at.is_(None))
-               | (last_print.c.printed_at < Product.price_changed_at))
-        .order_by(Product.name).options(selectinload(Product.barcodes))))
+    last_print = (
+        select(ShelfLabelPrint.product_id, func.max(ShelfLabelPrint.printed_at).label("printed_at"))
+        .group_by(ShelfLabelPrint.product_id)
+        .subquery()
+    )
+    return list(
+        session.scalars(
+            select(Product)
+            .outerjoin(last_print, last_print.c.product_id == Product.id)
+            .where(
+                Product.is_active,
+                Product.price_changed_at.is_not(None),
+                (last_print.c.printed_at.is_(None))
+                | (last_print.c.printed_at < Product.price_changed_at),
+            )
+            .order_by(Product.name)
+            .options(selectinload(Product.barcodes))
+        )
+    )
 
 
-def record_shelf_prints(session: Session, product_ids, actor_id: int | None,
-                        now: datetime) -> None:
+def record_shelf_prints(session: Session, product_ids, actor_id: int | None, now: datetime) -> None:
     lock_for_update(session)  # labels are rendered without the write lock; it is taken here
     for product in _products(session, set(product_ids)).values():
-        session.add(ShelfLabelPrint(product_id=product.id,
-                                    price_cents=product.reference_price_cents, printed_at=now,
-                                    printed_by_id=actor_id))
+        session.add(
+            ShelfLabelPrint(
+                product_id=product.id,
+                price_cents=product.reference_price_cents,
+                printed_at=now,
+                printed_by_id=actor_id,
+            )
+        )
     session.flush()
 
 
@@ -118,11 +144,19 @@ def scale_code(session: Session, product: Product, grams: int) -> str:
     for rule in rules:
         for code in (b.code for b in product.barcodes):
             if rule.regex.match(code) and len(code) == 13 and _value_digits(rule, code) == 0:
-                value = grams if rule.kind == RuleKind.WEIGHT else \
-                    price_for_grams(product.reference_price_cents, grams)
+                value = (
+                    grams
+                    if rule.kind == RuleKind.WEIGHT
+                    else price_for_grams(product.reference_price_cents, grams)
+                )
                 return embed_value(rule, code, value)
-    raise LabelError(_("« %(p)s » n'a pas de code balance (préfixe 2) : ajoutez-en un dans "
-                       "Stock → Produits, par exemple 2100005000000.", p=product.name))
+    raise LabelError(
+        _(
+            "« %(p)s » n'a pas de code balance (préfixe 2) : ajoutez-en un dans "
+            "Stock → Produits, par exemple 2100005000000.",
+            p=product.name,
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -146,14 +180,27 @@ def weighed_labels(session: Session, request: WeighedRequest, copies: int = 1) -
         if day is not None and day < request.packed_on:
             raise LabelError(_("La date limite précède la date d'emballage."))
     code = scale_code(session, product, request.grams)
-    return [weighed_label(product, request.grams, code, request.packed_on, request.use_by,
-                          request.best_before, _last_origins(session, [product.id]).get(
-                              product.id))] * max(1, min(copies, 50))
+    return [
+        weighed_label(
+            product,
+            request.grams,
+            code,
+            request.packed_on,
+            request.use_by,
+            request.best_before,
+            _last_origins(session, [product.id]).get(product.id),
+        )
+    ] * max(1, min(copies, 50))
 
 
 def item_labels(session: Session, item_ids) -> list[Label]:
-    items = list(session.scalars(select(RessourcerieItem).where(
-        RessourcerieItem.id.in_(list(item_ids))).order_by(RessourcerieItem.number)))
+    items = list(
+        session.scalars(
+            select(RessourcerieItem)
+            .where(RessourcerieItem.id.in_(list(item_ids)))
+            .order_by(RessourcerieItem.number)
+        )
+    )
     if not items:
         raise LabelError(_("Choisissez au moins un objet."))
     return [item_tag(item) for item in items]
@@ -164,17 +211,20 @@ def thermal_connection(session: Session) -> tuple[PrinterConnection, object]:
     model = MODELS[PRINTER_MODEL.get(session)]
     from flask import current_app
 
-    return configured_connection(kind, PRINTER_TARGET.get(session),
-                                 current_app.config), model
+    return configured_connection(kind, PRINTER_TARGET.get(session), current_app.config), model
 
 
 def print_on_roll(session: Session, labels: list[Label]) -> int:
     """Send to the thermal label printer now; a French message if it fails."""
     connection, model = thermal_connection(session)
     if connection.kind == "none":
-        raise LabelError(_("Aucune imprimante d'étiquettes thermique n'est réglée : "
-                           "imprimez la planche A4, ou réglez l'imprimante (Étiquettes → "
-                           "Imprimante)."))
+        raise LabelError(
+            _(
+                "Aucune imprimante d'étiquettes thermique n'est réglée : "
+                "imprimez la planche A4, ou réglez l'imprimante (Étiquettes → "
+                "Imprimante)."
+            )
+        )
     try:
         send(connection, render_roll(labels, model))
     except PrinterError as error:

@@ -12,6 +12,10 @@ def render_roll(labels: list[Label], model: PrinterModel) -> bytes:
     blocks = []
     for label in labels:
         lines, barcode = label_lines(label)
-        blocks.append(RollLabel(tuple((line.text, line.size, line.bold) for line in lines),
-                                (barcode.symbology, barcode.code) if barcode else None))
+        blocks.append(
+            RollLabel(
+                tuple((line.text, line.size, line.bold) for line in lines),
+                (barcode.symbology, barcode.code) if barcode else None,
+            )
+        )
     return render_label_roll(blocks, model)

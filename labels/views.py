@@ -43,8 +43,10 @@ from labels.ports import CARD_LABELS
 from labels.settings import PRINTER_KIND, PRINTER_MODEL, PRINTER_TARGET
 
 blueprint = Blueprint("labels", __name__, template_folder="templates")
-TEMPLATES = {"shelf": "Étiquette de rayon (prix, prix au kg ou au litre)",
-             "sticker": "Code-barres du produit"}
+TEMPLATES = {
+    "shelf": "Étiquette de rayon (prix, prix au kg ou au litre)",
+    "sticker": "Code-barres du produit",
+}
 
 
 def _counts() -> dict[int, int]:
@@ -53,8 +55,9 @@ def _counts() -> dict[int, int]:
         if key.startswith("count-") and value.strip():
             try:
                 product_id = parse_integer(key[6:], _("Produit"), minimum=1)
-                counts[product_id] = parse_integer(value, _("Nombre d'étiquettes"),
-                                                   maximum=services.MAX_LABELS)
+                counts[product_id] = parse_integer(
+                    value, _("Nombre d'étiquettes"), maximum=services.MAX_LABELS
+                )
             except InvalidValue as error:
                 raise services.LabelError(error.message) from None
     return counts
@@ -66,17 +69,20 @@ def _labels_from_form():
     if not current_user.can(needed.get(kind, Permission.LABELS_PRINT)):
         abort(403)  # a social worker prints cards only, the jardin pesée labels only
     if kind in TEMPLATES:
-        rate = get_setting(db.session, "epicerie.default_rate_bp") \
-            if request.form.get("participation") else None
+        rate = (
+            get_setting(db.session, "epicerie.default_rate_bp")
+            if request.form.get("participation")
+            else None
+        )
         return services.product_labels(db.session, _counts(), kind, rate), kind
     if kind == "weighed":
-        return services.weighed_labels(db.session, _weighed_request(),
-                                       request.form.get("copies", 1, type=int) or 1), kind
+        return services.weighed_labels(
+            db.session, _weighed_request(), request.form.get("copies", 1, type=int) or 1
+        ), kind
     if kind == "item":
         return services.item_labels(db.session, form_ids("items")), kind
     if kind == "card":
-        rows = CARD_LABELS(
-            db.session, current_user, form_ids("households"), shop_date(utcnow()))
+        rows = CARD_LABELS(db.session, current_user, form_ids("households"), shop_date(utcnow()))
         if not rows:
             raise services.LabelError(_("Aucune carte à imprimer."))
         shop = SHOP_NAME.get(db.session)
@@ -88,43 +94,47 @@ def _weighed_request() -> services.WeighedRequest:
     try:
         grams = form_integer("grams", _("Poids en grammes"), minimum=1, maximum=MAX_GRAMS)
         packed = form_date("packed_on", _("Emballé le"), required=False) or shop_date(utcnow())
-        keep = form_integer("keep_days", _("À consommer dans (jours)"), default=0,
-                            maximum=365)
+        keep = form_integer("keep_days", _("À consommer dans (jours)"), default=0, maximum=365)
         use_by = form_date("use_by", _("DLC"), required=False) or (
-            packed + timedelta(days=keep) if keep else None)
+            packed + timedelta(days=keep) if keep else None
+        )
         best_before = form_date("best_before", _("DDM"), required=False)
     except InvalidValue as error:
         raise services.LabelError(error.message) from None
-    return services.WeighedRequest(request.form.get("product_id", 0, type=int), grams, packed,
-                                   use_by, best_before)
+    return services.WeighedRequest(
+        request.form.get("product_id", 0, type=int), grams, packed, use_by, best_before
+    )
 
 
 @blueprint.route("/imprimer", methods=["POST"])
-@require_permission(Permission.LABELS_PRINT, Permission.LABELS_WEIGHED,
-                    Permission.HOUSEHOLDS_MANAGE)
+@require_permission(
+    Permission.LABELS_PRINT, Permission.LABELS_WEIGHED, Permission.HOUSEHOLDS_MANAGE
+)
 @takes_write_lock_late
 def render():
     """The one place labels leave: preview (PNG in the page), PDF, or thermal roll. Rendering
     and printing hold no write lock (SQLite): the tills keep selling meanwhile."""
     if not EmptyForm().validate_on_submit():
         abort(400)
-    back = safe_local_path(request.form.get("back"), url_for(
-        ".choose" if current_user.can(Permission.LABELS_PRINT) else ".weighed"))
+    back = safe_local_path(
+        request.form.get("back"),
+        url_for(".choose" if current_user.can(Permission.LABELS_PRINT) else ".weighed"),
+    )
     layout = LAYOUTS.get(request.form.get("layout", DEFAULT_LAYOUT))
     start = request.form.get("start", 1, type=int)
     output = request.form.get("output", "preview")
     try:
         if layout is None or not 1 <= start <= layout.per_sheet:
-            raise services.LabelError(_("Position de départ entre 1 et %(n)d.",
-                                        n=layout.per_sheet if layout else 0))
+            raise services.LabelError(
+                _("Position de départ entre 1 et %(n)d.", n=layout.per_sheet if layout else 0)
+            )
         labels, kind = _labels_from_form()
         if output == "thermal":
             count = services.print_on_roll(db.session, labels)
             if kind == "shelf":
                 services.record_shelf_prints(db.session, _counts(), current_user.id, utcnow())
             db.session.commit()
-            flash(_("%(n)d étiquette(s) envoyée(s) à l'imprimante thermique.", n=count),
-                  "success")
+            flash(_("%(n)d étiquette(s) envoyée(s) à l'imprimante thermique.", n=count), "success")
             return redirect(back)
         pdf = render_sheets(labels, layout, start)
     except services.LabelError as error:
@@ -132,20 +142,34 @@ def render():
         flash(error.message, "error")
         return redirect(back)
     except LabelDoesNotFit:
-        flash(_("Ces étiquettes ne tiennent pas dans ce format : choisissez une planche aux "
-                "étiquettes plus grandes."), "error")
+        flash(
+            _(
+                "Ces étiquettes ne tiennent pas dans ce format : choisissez une planche aux "
+                "étiquettes plus grandes."
+            ),
+            "error",
+        )
         return redirect(back)
     if output == "pdf":
         if kind == "shelf":
             services.record_shelf_prints(db.session, _counts(), current_user.id, utcnow())
             db.session.commit()
-        return Response(pdf, mimetype="application/pdf", headers={
-            "Content-Disposition": 'inline; filename="etiquettes.pdf"'})
+        return Response(
+            pdf,
+            mimetype="application/pdf",
+            headers={"Content-Disposition": 'inline; filename="etiquettes.pdf"'},
+        )
     pages = (len(labels) + start - 2) // layout.per_sheet + 1
     return render_template(
-        "labels/preview.html", form=EmptyForm(), fields=request.form.items(multi=True),
-        image=base64.b64encode(preview_png(pdf)).decode(), count=len(labels), pages=pages,
-        layout=layout, back=back)
+        "labels/preview.html",
+        form=EmptyForm(),
+        fields=request.form.items(multi=True),
+        image=base64.b64encode(preview_png(pdf)).decode(),
+        count=len(labels),
+        pages=pages,
+        layout=layout,
+        back=back,
+    )
 
 
 @blueprint.route("/", methods=["GET"])
@@ -158,48 +182,74 @@ def choose():
         preset = services.reception_counts(db.session, request.args.get("reception", type=int))
     products = []
     if preset:
-        products = list(db.session.scalars(select(Product).where(Product.id.in_(preset))
-                                           .order_by(Product.name)))
+        products = list(
+            db.session.scalars(select(Product).where(Product.id.in_(preset)).order_by(Product.name))
+        )
     elif query:
         from inventory.services.products import search_products
 
         products = search_products(db.session, query)[:100]
     return render_template(
-        "labels/choose.html", form=EmptyForm(), products=products, preset=preset, query=query,
-        layouts=LAYOUTS.values(), templates=TEMPLATES, default_layout=DEFAULT_LAYOUT,
+        "labels/choose.html",
+        form=EmptyForm(),
+        products=products,
+        preset=preset,
+        query=query,
+        layouts=LAYOUTS.values(),
+        templates=TEMPLATES,
+        default_layout=DEFAULT_LAYOUT,
         queue=len(services.reprint_queue(db.session)),
         rate=get_setting(db.session, "epicerie.default_rate_bp") // 100,
-        thermal=PRINTER_KIND.get(db.session) != "none")
+        thermal=PRINTER_KIND.get(db.session) != "none",
+    )
 
 
 @blueprint.route("/a-reimprimer")
 @require_permission(Permission.LABELS_PRINT)
 def reprint():
-    return render_template("labels/reprint.html", form=EmptyForm(),
-                           products=services.reprint_queue(db.session),
-                           layouts=LAYOUTS.values(), default_layout=DEFAULT_LAYOUT,
-                           thermal=PRINTER_KIND.get(db.session) != "none")
+    return render_template(
+        "labels/reprint.html",
+        form=EmptyForm(),
+        products=services.reprint_queue(db.session),
+        layouts=LAYOUTS.values(),
+        default_layout=DEFAULT_LAYOUT,
+        thermal=PRINTER_KIND.get(db.session) != "none",
+    )
 
 
 @blueprint.route("/pesee")
 @require_permission(Permission.LABELS_WEIGHED)
 def weighed():
-    products = db.session.scalars(select(Product).where(
-        Product.unit == StockUnit.KILOGRAM, Product.is_active).order_by(Product.name)).all()
-    return render_template("labels/weighed.html", form=EmptyForm(), products=products,
-                           layouts=LAYOUTS.values(), default_layout=DEFAULT_LAYOUT,
-                           today=shop_date(utcnow()),
-                           thermal=PRINTER_KIND.get(db.session) != "none")
+    products = db.session.scalars(
+        select(Product)
+        .where(Product.unit == StockUnit.KILOGRAM, Product.is_active)
+        .order_by(Product.name)
+    ).all()
+    return render_template(
+        "labels/weighed.html",
+        form=EmptyForm(),
+        products=products,
+        layouts=LAYOUTS.values(),
+        default_layout=DEFAULT_LAYOUT,
+        today=shop_date(utcnow()),
+        thermal=PRINTER_KIND.get(db.session) != "none",
+    )
 
 
 @blueprint.route("/ressourcerie")
 @require_permission(Permission.LABELS_PRINT)
 def items():
-    rows = db.session.scalars(select(RessourcerieItem).order_by(
-        RessourcerieItem.number.desc()).limit(200)).all()
-    return render_template("labels/items.html", form=EmptyForm(), items=rows,
-                           layouts=LAYOUTS.values(), default_layout=DEFAULT_LAYOUT,
-                           thermal=PRINTER_KIND.get(db.session) != "none")
+    rows = db.session.scalars(
+        select(RessourcerieItem).order_by(RessourcerieItem.number.desc()).limit(200)
+    ).all()
+    return render_template(
+        "labels/items.html",
+        form=EmptyForm(),
+        items=rows,
+        layouts=LAYOUTS.values(),
+        default_layout=DEFAULT_LAYOUT,
+        thermal=PRINTER_KIND.get(db.session) != "none",
+    )
 
 
 @blueprint.route("/imprimante", methods=["GET", "POST"])
@@ -211,8 +261,7 @@ def printer():
         kind = request.form.get("kind", "none")
         model = request.form.get("model", "")
         try:
-            target = check_printer(kind, request.form.get("target", ""), model,
-                                   current_app.config)
+            target = check_printer(kind, request.form.get("target", ""), model, current_app.config)
         except InvalidPrinterTarget as error:
             flash(error.message, "error")
         else:
@@ -220,14 +269,23 @@ def printer():
             PRINTER_KIND.set(db.session, kind, now)
             PRINTER_TARGET.set(db.session, target, now)
             PRINTER_MODEL.set(db.session, model, now)
-            record_audit(db.session, actor_id=current_user.id, now=now,
-                         action="labels.printer_changed", target="labels:printer",
-                         details={"kind": kind, "model": model})
+            record_audit(
+                db.session,
+                actor_id=current_user.id,
+                now=now,
+                action="labels.printer_changed",
+                target="labels:printer",
+                details={"kind": kind, "model": model},
+            )
             db.session.commit()
             flash(_("Imprimante d'étiquettes enregistrée."), "success")
         return redirect(url_for(".printer"))
     return render_template(
-        "labels/printer.html", form=EmptyForm(), kinds=KINDS, models=MODELS.values(),
+        "labels/printer.html",
+        form=EmptyForm(),
+        kinds=KINDS,
+        models=MODELS.values(),
         kind=PRINTER_KIND.get(db.session),
         target=PRINTER_TARGET.get(db.session),
-        model=PRINTER_MODEL.get(db.session))
+        model=PRINTER_MODEL.get(db.session),
+    )

@@ -20,12 +20,18 @@ from participants.models import Kinship, ReferringBody, Sex
 REQUIRED = _l("Ce champ est obligatoire.")
 BODY_LABELS = {
     ReferringBody.CONSEIL_DEPARTEMENTAL: _l("Conseil départemental"),
-    ReferringBody.CCAS: _l("CCAS"), ReferringBody.MISSION_LOCALE: _l("Mission Locale"),
-    ReferringBody.FRANCE_TRAVAIL: _l("France Travail"), ReferringBody.OTHER: _l("Autre"),
+    ReferringBody.CCAS: _l("CCAS"),
+    ReferringBody.MISSION_LOCALE: _l("Mission Locale"),
+    ReferringBody.FRANCE_TRAVAIL: _l("France Travail"),
+    ReferringBody.OTHER: _l("Autre"),
 }
 SEX_LABELS = {Sex.FEMALE: _l("Femme"), Sex.MALE: _l("Homme"), Sex.UNSPECIFIED: _l("Non précisé")}
-KINSHIP_LABELS = {Kinship.REFERENCE: _l("Personne de référence"), Kinship.SPOUSE: _l("Conjoint·e"),
-                  Kinship.CHILD: _l("Enfant"), Kinship.OTHER: _l("Autre")}
+KINSHIP_LABELS = {
+    Kinship.REFERENCE: _l("Personne de référence"),
+    Kinship.SPOUSE: _l("Conjoint·e"),
+    Kinship.CHILD: _l("Enfant"),
+    Kinship.OTHER: _l("Autre"),
+}
 
 
 def _choices(labels: dict) -> list[SelectChoice]:
@@ -37,34 +43,43 @@ class MemberForm(FlaskForm):
         csrf = False  # a part of the household form, which carries the token
 
     first_name = StringField(_l("Prénom"), validators=[Optional(), Length(max=80)])
-    birth_year = IntegerField(_l("Année de naissance"), validators=[Optional()],
-                              minimum=1900, maximum=2100)
+    birth_year = IntegerField(
+        _l("Année de naissance"), validators=[Optional()], minimum=1900, maximum=2100
+    )
     sex = SelectField(_l("Sexe"), choices=_choices(SEX_LABELS))
     kinship = SelectField(_l("Lien"), choices=_choices(KINSHIP_LABELS))
 
 
 class HouseholdForm(FlaskForm):
-    display_name = StringField(_l("Nom du foyer"), validators=[DataRequired(REQUIRED),
-                                                               Length(max=120)])
+    display_name = StringField(
+        _l("Nom du foyer"), validators=[DataRequired(REQUIRED), Length(max=120)]
+    )
     referring_body = SelectField(_l("Organisme prescripteur"), choices=_choices(BODY_LABELS))
-    referrer_name = StringField(_l("Prescripteur·rice (nom)"),
-                                validators=[DataRequired(REQUIRED), Length(max=120)])
+    referrer_name = StringField(
+        _l("Prescripteur·rice (nom)"), validators=[DataRequired(REQUIRED), Length(max=120)]
+    )
     resources = MoneyField(_l("Ressources mensuelles (€)"), validators=[DataRequired(REQUIRED)])
     charges = MoneyField(_l("Charges fixes mensuelles (€)"), validators=[DataRequired(REQUIRED)])
-    notes = TextAreaField(_l("Remarques factuelles (500 caractères, pas de données de santé)"),
-                          validators=[Optional(), Length(max=500)])
+    notes = TextAreaField(
+        _l("Remarques factuelles (500 caractères, pas de données de santé)"),
+        validators=[Optional(), Length(max=500)],
+    )
     members = FieldList(FormField(MemberForm), min_entries=6, max_entries=15)
 
 
 class RightForm(FlaskForm):
     starts_on = DateField(_l("Début"), validators=[DataRequired(REQUIRED)])
-    months = IntegerField(_l("Durée (mois)"), validators=[DataRequired(REQUIRED),
-                                                          NumberRange(min=1, max=6)])
-    rate = IntegerField(_l("Taux de participation (%)"), validators=[DataRequired(REQUIRED),
-                                                                     NumberRange(min=10, max=30)])
+    months = IntegerField(
+        _l("Durée (mois)"), validators=[DataRequired(REQUIRED), NumberRange(min=1, max=6)]
+    )
+    rate = IntegerField(
+        _l("Taux de participation (%)"),
+        validators=[DataRequired(REQUIRED), NumberRange(min=10, max=30)],
+    )
     allowance = MoneyField(_l("Montant mensuel (€)"), validators=[DataRequired(REQUIRED)])
-    project = StringField(_l("Projet personnel"), validators=[DataRequired(REQUIRED),
-                                                              Length(max=300)])
+    project = StringField(
+        _l("Projet personnel"), validators=[DataRequired(REQUIRED), Length(max=300)]
+    )
 
 
 class DecisionForm(FlaskForm):

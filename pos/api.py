@@ -71,32 +71,57 @@ def _till_param() -> Till:
 def _sale_out(sale, created: bool) -> dict:
     till_code = db.session.get(Till, sale.till_id).code
     return schemas.SaleOut(
-        uuid=sale.uuid, ticket=ticket_reference(till_code, sale.number), number=sale.number,
-        total_cents=sale.total_cents, reference_total_cents=sale.reference_total_cents,
-        change_cents=sale.change_cents, created=created).model_dump()
+        uuid=sale.uuid,
+        ticket=ticket_reference(till_code, sale.number),
+        number=sale.number,
+        total_cents=sale.total_cents,
+        reference_total_cents=sale.reference_total_cents,
+        change_cents=sale.change_cents,
+        created=created,
+    ).model_dump()
 
 
 @blueprint.get("/catalogue")
 @require_permission(Permission.TILL_SELL)
 def catalogue():
     products = db.session.scalars(
-        select(Product).options(selectinload(Product.barcodes), selectinload(Product.category))
-        .where(Product.is_active).order_by(Product.id))
+        select(Product)
+        .options(selectinload(Product.barcodes), selectinload(Product.category))
+        .where(Product.is_active)
+        .order_by(Product.id)
+    )
     rules = db.session.scalars(select(BarcodeRule).order_by(BarcodeRule.sequence, BarcodeRule.id))
     payload = {
-        "products": [{"id": p.id, "name": p.name, "unit": p.unit.value,
-                      "price_cents": p.reference_price_cents, "vat_rate_bp": p.vat_rate_bp,
-                      "per_visit_limit": p.per_visit_limit,
-                      "barcodes": [b.code for b in p.barcodes], "category": p.category.name,
-                      "search": p.search_name, "quick_key": p.quick_key} for p in products],
+        "products": [
+            {
+                "id": p.id,
+                "name": p.name,
+                "unit": p.unit.value,
+                "price_cents": p.reference_price_cents,
+                "vat_rate_bp": p.vat_rate_bp,
+                "per_visit_limit": p.per_visit_limit,
+                "barcodes": [b.code for b in p.barcodes],
+                "category": p.category.name,
+                "search": p.search_name,
+                "quick_key": p.quick_key,
+            }
+            for p in products
+        ],
         "rules": [{"kind": r.kind.value, "pattern": r.pattern} for r in rules],
     }
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     version = hashlib.sha256(body.encode()).hexdigest()[:16]
     if request.if_none_match.contains(version):
         return "", 304, {"ETag": f'"{version}"'}
-    return body, 200, {"Content-Type": "application/json; charset=utf-8",
-                       "ETag": f'"{version}"', "Cache-Control": "no-cache"}
+    return (
+        body,
+        200,
+        {
+            "Content-Type": "application/json; charset=utf-8",
+            "ETag": f'"{version}"',
+            "Cache-Control": "no-cache",
+        },
+    )
 
 
 @blueprint.get("/session")
@@ -105,23 +130,32 @@ def session_state():
     till = _till_param()
     current = open_session_of(db.session, till)
     today = shop_date(utcnow())
-    return jsonify(schemas.SessionOut(
-        till=till.code, open=current is not None,
-        stale=bool(current and current.business_date != today),
-        business_date=current.business_date.isoformat() if current else None,
-        float_cents=current.float_cents if current else None,
-        operator=current_user.display_name).model_dump())
+    return jsonify(
+        schemas.SessionOut(
+            till=till.code,
+            open=current is not None,
+            stale=bool(current and current.business_date != today),
+            business_date=current.business_date.isoformat() if current else None,
+            float_cents=current.float_cents if current else None,
+            operator=current_user.display_name,
+        ).model_dump()
+    )
 
 
 @blueprint.post("/session/open")
 @require_permission(Permission.TILL_SELL)
 def session_open():
     body = parse_body(schemas.OpenSessionIn)
-    cash_session = open_session(db.session, till_by_code(db.session, body.till), current_user,
-                                utcnow(), body.float_detail)
+    cash_session = open_session(
+        db.session, till_by_code(db.session, body.till), current_user, utcnow(), body.float_detail
+    )
     db.session.commit()
-    return jsonify({"float_cents": cash_session.float_cents,
-                    "business_date": cash_session.business_date.isoformat()})
+    return jsonify(
+        {
+            "float_cents": cash_session.float_cents,
+            "business_date": cash_session.business_date.isoformat(),
+        }
+    )
 
 
 def _current(till: Till, allow_stale: bool = False):
@@ -143,18 +177,31 @@ def approve():
     now = utcnow()
     try:
         approval = grant_approval(
-            db.session, badge=body.badge, pin=body.pin, action=body.action,
-            scope=f"till:{till.code}", requested_by=current_user, now=now,
+            db.session,
+            badge=body.badge,
+            pin=body.pin,
+            action=body.action,
+            scope=f"till:{till.code}",
+            requested_by=current_user,
+            now=now,
             subject=body.subject.model_dump(exclude_none=True, mode="json")
-            if body.subject else None, remote_addr=request.remote_addr)
+            if body.subject
+            else None,
+            remote_addr=request.remote_addr,
+        )
     except ApprovalRefused as error:
         db.session.commit()  # the failure and its audit line are kept
         return error_response(ApiError(error.message, error.status, error.code))
     approver_name = db.session.get(User, approval.approver_id).display_name
     db.session.commit()
-    return jsonify(schemas.ApprovalOut(token=approval.token, action=approval.action,
-                                       approver=approver_name,
-                                       expires_at=approval.expires_at.isoformat()).model_dump())
+    return jsonify(
+        schemas.ApprovalOut(
+            token=approval.token,
+            action=approval.action,
+            approver=approver_name,
+            expires_at=approval.expires_at.isoformat(),
+        ).model_dump()
+    )
 
 
 @blueprint.post("/session/cash")
@@ -162,8 +209,16 @@ def approve():
 def session_cash():
     body = parse_body(schemas.CashMovementIn)
     cash_session = _current(till_by_code(db.session, body.till))
-    record_cash_movement(db.session, cash_session, current_user, utcnow(), body.amount_cents,
-                         body.reason, body.approval_token, str(body.uuid))
+    record_cash_movement(
+        db.session,
+        cash_session,
+        current_user,
+        utcnow(),
+        body.amount_cents,
+        body.reason,
+        body.approval_token,
+        str(body.uuid),
+    )
     expected = x_report(db.session, cash_session).expected["cash"]
     db.session.commit()
     return jsonify(schemas.CashMovementOut(ok=True, expected_cash_cents=expected).model_dump())
@@ -183,8 +238,9 @@ def print_session_x():
     till = till_by_code(db.session, parse_body(schemas.TillIn).till)
     if till.printer_kind == "none":
         raise ApiError(_("Aucune imprimante n'est réglée pour cette caisse."), 409, "no_printer")
-    queue_session_report(db.session, _current(till, allow_stale=True), utcnow(),
-                         current_user.display_name)
+    queue_session_report(
+        db.session, _current(till, allow_stale=True), utcnow(), current_user.display_name
+    )
     db.session.commit()
     return jsonify({"queued": True})
 
@@ -193,17 +249,26 @@ def print_session_x():
 @require_permission(Permission.TILL_SELL)
 def session_close():
     body = parse_body(schemas.CloseSessionIn)
-    closed = close_session(db.session, _current(till_by_code(db.session, body.till),
-                                                allow_stale=True),
-                           current_user, utcnow(), body.counted.model_dump(), body.reason,
-                           body.approval_token)
+    closed = close_session(
+        db.session,
+        _current(till_by_code(db.session, body.till), allow_stale=True),
+        current_user,
+        utcnow(),
+        body.counted.model_dump(),
+        body.reason,
+        body.approval_token,
+    )
     till = db.session.get(Till, closed.till_id)
     if till.printer_kind != "none":  # the Z report comes out with the closing
         queue_session_report(db.session, closed, utcnow(), current_user.display_name)
     db.session.commit()
-    return jsonify(schemas.SessionClosedOut(
-        difference_cents=closed.difference_cents, expected=closed.expected,
-        counted=closed.counted).model_dump())
+    return jsonify(
+        schemas.SessionClosedOut(
+            difference_cents=closed.difference_cents,
+            expected=closed.expected,
+            counted=closed.counted,
+        ).model_dump()
+    )
 
 
 @blueprint.post("/sales")
@@ -211,23 +276,35 @@ def session_close():
 def create_sale():
     body = parse_body(schemas.SaleIn)
     sale_request = SaleRequest(
-        uuid=str(body.uuid), till_code=body.till,
-        lines=tuple(LineRequest(code=line.code, product_id=line.product_id,
-                                quantity=line.quantity,
-                                manual_unit_price_cents=line.manual_unit_price_cents,
-                                price_reason=line.price_reason,
-                                approval_token=line.approval_token)
-                    for line in body.lines),
-        payments=tuple(PaymentRequest(PaymentMethod(p.method), p.amount_cents)
-                       for p in body.payments),
-        expected_total_cents=body.expected_total_cents, card_code=body.card_code,
-        receipt_requested=body.receipt_requested, approval_token=body.approval_token,
+        uuid=str(body.uuid),
+        till_code=body.till,
+        lines=tuple(
+            LineRequest(
+                code=line.code,
+                product_id=line.product_id,
+                quantity=line.quantity,
+                manual_unit_price_cents=line.manual_unit_price_cents,
+                price_reason=line.price_reason,
+                approval_token=line.approval_token,
+            )
+            for line in body.lines
+        ),
+        payments=tuple(
+            PaymentRequest(PaymentMethod(p.method), p.amount_cents) for p in body.payments
+        ),
+        expected_total_cents=body.expected_total_cents,
+        card_code=body.card_code,
+        receipt_requested=body.receipt_requested,
+        approval_token=body.approval_token,
         items=tuple(number.strip().upper() for number in body.items),
     )
     now = utcnow()
     return _record_once(
         lambda: record_sale(db.session, current_user, now, shop_date(now), sale_request),
-        str(body.uuid), SaleKind.SALE, body.till)
+        str(body.uuid),
+        SaleKind.SALE,
+        body.till,
+    )
 
 
 def _record_once(record, uuid: str, kind: SaleKind, till_code: str):
@@ -250,14 +327,24 @@ def abandon():
     """Give up a sale the till never saw acknowledged (an encadrant·e approves): its UUID can
     never be recorded afterwards. If it had been recorded, the answer gives its ticket."""
     body = parse_body(schemas.AbandonIn)
-    tombstone, sale = abandon_sale(db.session, current_user, utcnow(), AbandonRequest(
-        uuid=str(body.uuid), till_code=body.till, reason=body.reason,
-        approval_token=body.approval_token))
+    tombstone, sale = abandon_sale(
+        db.session,
+        current_user,
+        utcnow(),
+        AbandonRequest(
+            uuid=str(body.uuid),
+            till_code=body.till,
+            reason=body.reason,
+            approval_token=body.approval_token,
+        ),
+    )
     db.session.commit()
     if sale is not None:
-        return jsonify(schemas.AbandonOut(uuid=sale.uuid, abandoned=False,
-                                          sale=schemas.SaleOut(**_sale_out(sale, False)))
-                       .model_dump())
+        return jsonify(
+            schemas.AbandonOut(
+                uuid=sale.uuid, abandoned=False, sale=schemas.SaleOut(**_sale_out(sale, False))
+            ).model_dump()
+        )
     return jsonify(schemas.AbandonOut(uuid=tombstone.uuid, abandoned=True).model_dump())
 
 
@@ -268,17 +355,28 @@ def ressourcerie_item(number: str):
     from inventory.models import ItemState, RessourcerieItem
     from inventory.services.ressourcerie import STATE_LABELS
 
-    item = db.session.scalar(select(RessourcerieItem).where(
-        RessourcerieItem.number == number.strip().upper()[:20]))
+    item = db.session.scalar(
+        select(RessourcerieItem).where(RessourcerieItem.number == number.strip().upper()[:20])
+    )
     if item is None:
         raise NotFound(_("Objet %(n)s inconnu.", n=number[:20]))
     sellable = item.state == ItemState.READY and item.price_cents is not None
-    return jsonify(schemas.ItemOut(
-        number=item.number, label=f"{item.description} (n° {item.number})",
-        price_cents=item.price_cents, state=item.state.value, sellable=sellable,
-        message="" if sellable else _("L'objet %(n)s n'est pas en vente (%(s)s).",
-                                      n=item.number, s=STATE_LABELS[item.state].lower()),
-    ).model_dump())
+    return jsonify(
+        schemas.ItemOut(
+            number=item.number,
+            label=f"{item.description} (n° {item.number})",
+            price_cents=item.price_cents,
+            state=item.state.value,
+            sellable=sellable,
+            message=""
+            if sellable
+            else _(
+                "L'objet %(n)s n'est pas en vente (%(s)s).",
+                n=item.number,
+                s=STATE_LABELS[item.state].lower(),
+            ),
+        ).model_dump()
+    )
 
 
 @blueprint.get("/stock/<int:product_id>")
@@ -292,8 +390,9 @@ def product_stock(product_id: int):
     if db.session.get(Product, product_id) is None:
         raise NotFound(_("Produit inconnu."))
     sellable, expired = sellable_stock(db.session, product_id, shop_date(utcnow()))
-    return jsonify(schemas.StockOut(product_id=product_id, sellable=sellable,
-                                    expired=expired).model_dump())
+    return jsonify(
+        schemas.StockOut(product_id=product_id, sellable=sellable, expired=expired).model_dump()
+    )
 
 
 @blueprint.get("/tickets/<reference>")
@@ -304,18 +403,35 @@ def ticket(reference: str):
 
     sale = find_ticket(db.session, reference)
     already = refunded_quantities(db.session, sale)
-    units = dict(db.session.execute(select(Product.id, Product.unit).where(
-        Product.id.in_({line.product_id for line in sale.lines if line.product_id}))).all())
-    return jsonify(schemas.TicketOut(
-        ticket=ticket_reference(db.session.get(Till, sale.till_id).code, sale.number),
-        total_cents=sale.total_cents, created_at=sale.created_at.isoformat(),
-        lines=[schemas.TicketLineOut(
-            line_id=line.id, label=line.label, quantity=line.quantity,
-            unit="item" if line.item_id else str(units.get(line.product_id, "piece")),
-            refundable=line.quantity - already.get(line.id, 0),
-            amount_cents=line.amount_cents) for line in sale.lines],
-        refundable_by_method={method.value: amount for method, amount in
-                              refundable_by_method(db.session, sale).items()}).model_dump())
+    units = dict(
+        db.session.execute(
+            select(Product.id, Product.unit).where(
+                Product.id.in_({line.product_id for line in sale.lines if line.product_id})
+            )
+        ).all()
+    )
+    return jsonify(
+        schemas.TicketOut(
+            ticket=ticket_reference(db.session.get(Till, sale.till_id).code, sale.number),
+            total_cents=sale.total_cents,
+            created_at=sale.created_at.isoformat(),
+            lines=[
+                schemas.TicketLineOut(
+                    line_id=line.id,
+                    label=line.label,
+                    quantity=line.quantity,
+                    unit="item" if line.item_id else str(units.get(line.product_id, "piece")),
+                    refundable=line.quantity - already.get(line.id, 0),
+                    amount_cents=line.amount_cents,
+                )
+                for line in sale.lines
+            ],
+            refundable_by_method={
+                method.value: amount
+                for method, amount in refundable_by_method(db.session, sale).items()
+            },
+        ).model_dump()
+    )
 
 
 @blueprint.post("/refunds")
@@ -324,13 +440,20 @@ def create_refund():
     body = parse_body(schemas.RefundIn)
     now = utcnow()
     refund_request = RefundRequest(
-        uuid=str(body.uuid), till_code=body.till, ticket=body.ticket,
+        uuid=str(body.uuid),
+        till_code=body.till,
+        ticket=body.ticket,
         lines=tuple((line.line_id, line.quantity) for line in body.lines),
-        restock=body.restock, approval_token=body.approval_token,
-        method=PaymentMethod(body.method))
+        restock=body.restock,
+        approval_token=body.approval_token,
+        method=PaymentMethod(body.method),
+    )
     return _record_once(
         lambda: record_refund(db.session, current_user, now, shop_date(now), refund_request),
-        str(body.uuid), SaleKind.REFUND, body.till)
+        str(body.uuid),
+        SaleKind.REFUND,
+        body.till,
+    )
 
 
 @blueprint.get("/scans")
@@ -343,8 +466,12 @@ def serial_scans():
         return jsonify({"scans": [], "last": latest_scan_id(db.session, till.code)})
     after = min(after, MAX_ID)
     scans = scans_after(db.session, till.code, after)
-    return jsonify({"scans": [{"id": s.id, "code": s.code} for s in scans],
-                    "last": scans[-1].id if scans else after})
+    return jsonify(
+        {
+            "scans": [{"id": s.id, "code": s.code} for s in scans],
+            "last": scans[-1].id if scans else after,
+        }
+    )
 
 
 @blueprint.get("/printer")
@@ -362,13 +489,20 @@ def reprint():
     if body.ticket:
         sale = find_ticket(db.session, body.ticket)
     else:
-        sale = db.session.scalar(select(Sale).where(Sale.till_id == till.id)
-                                 .order_by(Sale.number.desc()).limit(1))
+        sale = db.session.scalar(
+            select(Sale).where(Sale.till_id == till.id).order_by(Sale.number.desc()).limit(1)
+        )
         if sale is None:
             raise ApiError(_("Aucun ticket à réimprimer sur cette caisse."), 404)
     job = queue_duplicate(db.session, sale, utcnow())
-    record_audit(db.session, actor_id=current_user.id, now=utcnow(), action="till.duplicate",
-                 target=f"sale:{sale.uuid}", details={"job": job.id})
+    record_audit(
+        db.session,
+        actor_id=current_user.id,
+        now=utcnow(),
+        action="till.duplicate",
+        target=f"sale:{sale.uuid}",
+        details={"job": job.id},
+    )
     reference = ticket_reference(db.session.get(Till, sale.till_id).code, sale.number)
     db.session.commit()
     return jsonify({"ticket": reference, "queued": True})
@@ -379,64 +513,168 @@ def reprint():
 def open_drawer():
     till = till_by_code(db.session, parse_body(schemas.TillIn).till)
     queue_drawer(db.session, till, utcnow())
-    record_audit(db.session, actor_id=current_user.id, now=utcnow(), action="till.drawer",
-                 target=f"till:{till.code}")
+    record_audit(
+        db.session,
+        actor_id=current_user.id,
+        now=utcnow(),
+        action="till.drawer",
+        target=f"till:{till.code}",
+    )
     db.session.commit()
     return jsonify({"queued": True})
 
 
-TILL_QUERY = {"name": "till", "in": "query", "required": True,
-              "description": "code de la caisse (C1…)",
-              "schema": {"type": "string", "minLength": 1, "maxLength": 20}}
+TILL_QUERY = {
+    "name": "till",
+    "in": "query",
+    "required": True,
+    "description": "code de la caisse (C1…)",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 20},
+}
 CREATED = {"201": "Enregistré", "200": "Déjà enregistré avec ce même UUID : le même document"}
 OPERATIONS = [
-    {"path": "/api/pos/catalogue", "method": "get", "summary": "Produits et nomenclature",
-     "response": schemas.CatalogueOut, "success": {"200": "OK", "304": "Inchangé (ETag)"}},
-    {"path": "/api/pos/session", "method": "get", "summary": "État de la session d'une caisse",
-     "response": schemas.SessionOut, "parameters": [TILL_QUERY]},
-    {"path": "/api/pos/session/open", "method": "post", "summary": "Ouvrir avec le fond",
-     "body": schemas.OpenSessionIn, "response": schemas.SessionOpenedOut},
-    {"path": "/api/pos/approvals", "method": "post",
-     "summary": "Validation d'un·e encadrant·e (badge et PIN) : jeton à usage unique",
-     "body": schemas.ApprovalIn, "response": schemas.ApprovalOut},
-    {"path": "/api/pos/session/cash", "method": "post", "summary": "Entrée ou sortie d'espèces",
-     "body": schemas.CashMovementIn, "response": schemas.CashMovementOut},
-    {"path": "/api/pos/session/x", "method": "get", "summary": "Rapport X",
-     "response": schemas.XReportOut, "parameters": [TILL_QUERY]},
-    {"path": "/api/pos/session/x/print", "method": "post",
-     "summary": "Imprimer le rapport X sur l'imprimante de la caisse",
-     "body": schemas.TillIn, "response": schemas.QueuedOut},
-    {"path": "/api/pos/session/close", "method": "post", "summary": "Clôture et comptage",
-     "body": schemas.CloseSessionIn, "response": schemas.SessionClosedOut},
-    {"path": "/api/pos/sales", "method": "post", "summary": "Valider une vente (une seule fois "
-     "par UUID)", "body": schemas.SaleIn, "response": schemas.SaleOut, "success": CREATED},
-    {"path": "/api/pos/sales/abandon", "method": "post",
-     "summary": "Abandonner une vente jamais confirmée (validation d'encadrant·e)",
-     "body": schemas.AbandonIn, "response": schemas.AbandonOut},
-    {"path": "/api/pos/objets/{number}", "method": "get",
-     "summary": "Objet de la ressourcerie scanné", "response": schemas.ItemOut,
-     "parameters": [{"name": "number", "in": "path", "required": True,
-                     "schema": {"type": "string"}}]},
-    {"path": "/api/pos/stock/{product_id}", "method": "get",
-     "summary": "Stock vendable et périmé d'un produit scanné", "response": schemas.StockOut,
-     "parameters": [{"name": "product_id", "in": "path", "required": True,
-                     "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647}}]},
-    {"path": "/api/pos/tickets/{reference}", "method": "get", "summary": "Lignes d'un ticket",
-     "response": schemas.TicketOut,
-     "parameters": [{"name": "reference", "in": "path", "required": True,
-                     "schema": {"type": "string"}}]},
-    {"path": "/api/pos/refunds", "method": "post", "summary": "Rembourser des lignes",
-     "body": schemas.RefundIn, "response": schemas.SaleOut, "success": CREATED},
-    {"path": "/api/pos/scans", "method": "get", "summary": "Codes lus par la douchette série",
-     "response": schemas.ScansOut,
-     "parameters": [TILL_QUERY, {"name": "after", "in": "query", "required": False,
-                                 "schema": {"type": "integer"}}]},
-    {"path": "/api/pos/printer", "method": "get", "summary": "État de l'imprimante",
-     "response": schemas.PrinterStateOut, "parameters": [TILL_QUERY]},
-    {"path": "/api/pos/printer/reprint", "method": "post", "summary": "Duplicata d'un ticket",
-     "body": schemas.ReprintIn, "response": schemas.ReprintOut},
-    {"path": "/api/pos/printer/drawer", "method": "post", "summary": "Ouvrir le tiroir",
-     "body": schemas.TillIn, "response": schemas.QueuedOut},
+    {
+        "path": "/api/pos/catalogue",
+        "method": "get",
+        "summary": "Produits et nomenclature",
+        "response": schemas.CatalogueOut,
+        "success": {"200": "OK", "304": "Inchangé (ETag)"},
+    },
+    {
+        "path": "/api/pos/session",
+        "method": "get",
+        "summary": "État de la session d'une caisse",
+        "response": schemas.SessionOut,
+        "parameters": [TILL_QUERY],
+    },
+    {
+        "path": "/api/pos/session/open",
+        "method": "post",
+        "summary": "Ouvrir avec le fond",
+        "body": schemas.OpenSessionIn,
+        "response": schemas.SessionOpenedOut,
+    },
+    {
+        "path": "/api/pos/approvals",
+        "method": "post",
+        "summary": "Validation d'un·e encadrant·e (badge et PIN) : jeton à usage unique",
+        "body": schemas.ApprovalIn,
+        "response": schemas.ApprovalOut,
+    },
+    {
+        "path": "/api/pos/session/cash",
+        "method": "post",
+        "summary": "Entrée ou sortie d'espèces",
+        "body": schemas.CashMovementIn,
+        "response": schemas.CashMovementOut,
+    },
+    {
+        "path": "/api/pos/session/x",
+        "method": "get",
+        "summary": "Rapport X",
+        "response": schemas.XReportOut,
+        "parameters": [TILL_QUERY],
+    },
+    {
+        "path": "/api/pos/session/x/print",
+        "method": "post",
+        "summary": "Imprimer le rapport X sur l'imprimante de la caisse",
+        "body": schemas.TillIn,
+        "response": schemas.QueuedOut,
+    },
+    {
+        "path": "/api/pos/session/close",
+        "method": "post",
+        "summary": "Clôture et comptage",
+        "body": schemas.CloseSessionIn,
+        "response": schemas.SessionClosedOut,
+    },
+    {
+        "path": "/api/pos/sales",
+        "method": "post",
+        "summary": "Valider une vente (une seule fois par UUID)",
+        "body": schemas.SaleIn,
+        "response": schemas.SaleOut,
+        "success": CREATED,
+    },
+    {
+        "path": "/api/pos/sales/abandon",
+        "method": "post",
+        "summary": "Abandonner une vente jamais confirmée (validation d'encadrant·e)",
+        "body": schemas.AbandonIn,
+        "response": schemas.AbandonOut,
+    },
+    {
+        "path": "/api/pos/objets/{number}",
+        "method": "get",
+        "summary": "Objet de la ressourcerie scanné",
+        "response": schemas.ItemOut,
+        "parameters": [
+            {"name": "number", "in": "path", "required": True, "schema": {"type": "string"}}
+        ],
+    },
+    {
+        "path": "/api/pos/stock/{product_id}",
+        "method": "get",
+        "summary": "Stock vendable et périmé d'un produit scanné",
+        "response": schemas.StockOut,
+        "parameters": [
+            {
+                "name": "product_id",
+                "in": "path",
+                "required": True,
+                "schema": {"type": "integer", "minimum": 1, "maximum": 2147483647},
+            }
+        ],
+    },
+    {
+        "path": "/api/pos/tickets/{reference}",
+        "method": "get",
+        "summary": "Lignes d'un ticket",
+        "response": schemas.TicketOut,
+        "parameters": [
+            {"name": "reference", "in": "path", "required": True, "schema": {"type": "string"}}
+        ],
+    },
+    {
+        "path": "/api/pos/refunds",
+        "method": "post",
+        "summary": "Rembourser des lignes",
+        "body": schemas.RefundIn,
+        "response": schemas.SaleOut,
+        "success": CREATED,
+    },
+    {
+        "path": "/api/pos/scans",
+        "method": "get",
+        "summary": "Codes lus par la douchette série",
+        "response": schemas.ScansOut,
+        "parameters": [
+            TILL_QUERY,
+            {"name": "after", "in": "query", "required": False, "schema": {"type": "integer"}},
+        ],
+    },
+    {
+        "path": "/api/pos/printer",
+        "method": "get",
+        "summary": "État de l'imprimante",
+        "response": schemas.PrinterStateOut,
+        "parameters": [TILL_QUERY],
+    },
+    {
+        "path": "/api/pos/printer/reprint",
+        "method": "post",
+        "summary": "Duplicata d'un ticket",
+        "body": schemas.ReprintIn,
+        "response": schemas.ReprintOut,
+    },
+    {
+        "path": "/api/pos/printer/drawer",
+        "method": "post",
+        "summary": "Ouvrir le tiroir",
+        "body": schemas.TillIn,
+        "response": schemas.QueuedOut,
+    },
 ]
 
 
@@ -446,6 +684,8 @@ def openapi():
     from app.scale import SCHEMAS as SCALE_SCHEMAS
     from participants.views.households import CARD_OPERATIONS, CARD_SCHEMAS
 
-    return openapi_document("Caisse Solidaire — API de la caisse",
-                            OPERATIONS + CARD_OPERATIONS + SCALE_OPERATIONS,
-                            schemas.API_MODELS + CARD_SCHEMAS + SCALE_SCHEMAS)
+    return openapi_document(
+        "Caisse Solidaire — API de la caisse",
+        OPERATIONS + CARD_OPERATIONS + SCALE_OPERATIONS,
+        schemas.API_MODELS + CARD_SCHEMAS + SCALE_SCHEMAS,
+    )

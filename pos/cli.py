@@ -22,8 +22,12 @@ journal_cli = AppGroup("journal", help="Journal inaltérable des ventes.")
 
 
 @journal_cli.command("verify")
-@click.option("--archive", "archive_path", type=click.Path(dir_okay=False, path_type=Path),
-              help="Vérifie un fichier d'archive (sans base de données) au lieu du journal.")
+@click.option(
+    "--archive",
+    "archive_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Vérifie un fichier d'archive (sans base de données) au lieu du journal.",
+)
 def verify_command(archive_path: Path | None) -> None:
     """Recalcule la chaîne et compare chaque ticket à la base ; nomme la première anomalie."""
     if archive_path is not None:
@@ -48,15 +52,20 @@ def close_command() -> None:
 
 @journal_cli.command("archive")
 @click.option("--period", required=True, help="Mois clôturé, AAAA-MM (ex. 2026-11)")
-@click.option("--output", type=click.Path(path_type=Path), default=None,
-              help="Fichier ou dossier (par défaut : journal-AAAA-MM.zip ici)")
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Fichier ou dossier (par défaut : journal-AAAA-MM.zip ici)",
+)
 def archive_command(period: str, output: Path | None) -> None:
     """Exporte un mois clôturé dans une archive vérifiable ailleurs (zip + manifeste)."""
     from app.settings.core import SHOP_NAME
 
     try:
-        data = build_archive(db.session, period, utcnow(), software_version(),
-                             SHOP_NAME.get(db.session))
+        data = build_archive(
+            db.session, period, utcnow(), software_version(), SHOP_NAME.get(db.session)
+        )
     except ArchiveRefused as refused:
         raise click.ClickException(refused.message) from None
     target = output or Path(archive_filename(period))
@@ -64,14 +73,20 @@ def archive_command(period: str, output: Path | None) -> None:
         target = target / archive_filename(period)
     target.write_bytes(data)
     db.session.commit()  # the export is journaled once the file is written
-    click.echo(f"Archive écrite : {target} ({len(data)} octets). Vérifiez-la avec "
-               f"« caisse journal verify --archive {target} ».")
+    click.echo(
+        f"Archive écrite : {target} ({len(data)} octets). Vérifiez-la avec "
+        f"« caisse journal verify --archive {target} »."
+    )
 
 
 @click.command("backup")
 @with_appcontext
-@click.option("--output", "folder", type=click.Path(file_okay=False, path_type=Path),
-              help="Dossier des sauvegardes (par défaut : instance/sauvegardes).")
+@click.option(
+    "--output",
+    "folder",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Dossier des sauvegardes (par défaut : instance/sauvegardes).",
+)
 def backup_command(folder: Path | None) -> None:
     """Copie cohérente de la base (et ce qu'elle contient : tête du journal, empreinte)."""
     from flask import current_app
@@ -84,8 +99,7 @@ def backup_command(folder: Path | None) -> None:
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     journal = backup.manifest["journal"]
-    click.echo(f"Sauvegarde : {backup.path} (journal jusqu'à l'écriture n° "
-               f"{journal['sequence']}).")
+    click.echo(f"Sauvegarde : {backup.path} (journal jusqu'à l'écriture n° {journal['sequence']}).")
 
 
 @click.command("restore")
@@ -106,39 +120,52 @@ def restore_command(backup_path: Path, yes: bool) -> None:
     try:
         serve_lock = hold_serve_lock(current_app.instance_path)
     except BackupError:
-        raise click.ClickException("Le serveur tourne : arrêtez « caisse serve » avant de "
-                                   "restaurer.") from None
+        raise click.ClickException(
+            "Le serveur tourne : arrêtez « caisse serve » avant de restaurer."
+        ) from None
     try:
         backup = read_backup(backup_path)
         before = db.session.scalar(select(JournalHead.last_sequence))
         db.session.remove()
         saved = backup.manifest["journal"]
         if not yes:
-            click.confirm(f"Remplacer la base (journal à l'écriture n° {before}) par la "
-                          f"sauvegarde du {backup.manifest['created_at'][:16]} (écriture "
-                          f"n° {saved['sequence']}) ?", abort=True)
+            click.confirm(
+                f"Remplacer la base (journal à l'écriture n° {before}) par la "
+                f"sauvegarde du {backup.manifest['created_at'][:16]} (écriture "
+                f"n° {saved['sequence']}) ?",
+                abort=True,
+            )
         restore_database(db.engine, backup)
         now = utcnow()
-        append_entry(db.session, "restore", now, {
-            "from_backup": backup.path.name, "backup_created_at": backup.manifest["created_at"],
-            "backup_head_sequence": saved["sequence"], "backup_head_hash": saved["hash"],
-            "head_sequence_before_restore": before})
+        append_entry(
+            db.session,
+            "restore",
+            now,
+            {
+                "from_backup": backup.path.name,
+                "backup_created_at": backup.manifest["created_at"],
+                "backup_head_sequence": saved["sequence"],
+                "backup_head_hash": saved["hash"],
+                "head_sequence_before_restore": before,
+            },
+        )
         db.session.commit()
         marker = configured_marker()
         if marker is not None:  # the explicit entry stands for it: no second detection
-            head = db.session.execute(select(JournalHead.last_sequence,
-                                             JournalHead.last_hash)).one()
+            head = db.session.execute(
+                select(JournalHead.last_sequence, JournalHead.last_hash)
+            ).one()
             marker.write(*head, saved["first_hash"], force=True)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     finally:
         serve_lock.close()
-    click.echo(f"Base restaurée depuis {backup.path.name} ; la restauration est inscrite au "
-               "journal.")
+    click.echo(
+        f"Base restaurée depuis {backup.path.name} ; la restauration est inscrite au journal."
+    )
 
 
 def register(flask_app: Flask) -> None:
     flask_app.cli.add_command(journal_cli)
     flask_app.cli.add_command(backup_command)
     flask_app.cli.add_command(restore_command)
-

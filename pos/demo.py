@@ -29,19 +29,32 @@ SALES_PER_DAY = 12
 def load_demo(session, context) -> list[str]:
     # Both print to the simulated printer that scripts/demo.sh starts (caisse printer-sim), on
     # whatever port CAISSE_PRINTER_SIM_PORT gives it.
-    tills = [Till(code=code, name=name, is_active=True, printer_kind="simulator",
-                  printer_target="", printer_model="epson-tm-t20ii")
-             for code, name in (("C1", "Caisse 1 — entrée"), ("C2", "Caisse 2 — ressourcerie"))]
+    tills = [
+        Till(
+            code=code,
+            name=name,
+            is_active=True,
+            printer_kind="simulator",
+            printer_target="",
+            printer_model="epson-tm-t20ii",
+        )
+        for code, name in (("C1", "Caisse 1 — entrée"), ("C2", "Caisse 2 — ressourcerie"))
+    ]
     session.add_all(tills)
     session.flush()
     sales = _history(session, context, tills[0])
     # The past days' drawer kicks are history, not work for the print worker.
-    session.execute(update(PrintJob).where(PrintJob.status == JobStatus.PENDING)
-                    .values(status=JobStatus.DONE, sent_at=context.now))
-    return ["Caisses : Caisse 1 — entrée, Caisse 2 — ressourcerie (imprimante simulée "
-            "sur le port CAISSE_PRINTER_SIM_PORT, 9100 par défaut, tickets dans "
-            "instance/tickets/).",
-            f"Ventes : {sales} tickets sur les {DAYS} derniers jours (journal et clôtures)."]
+    session.execute(
+        update(PrintJob)
+        .where(PrintJob.status == JobStatus.PENDING)
+        .values(status=JobStatus.DONE, sent_at=context.now)
+    )
+    return [
+        "Caisses : Caisse 1 — entrée, Caisse 2 — ressourcerie (imprimante simulée "
+        "sur le port CAISSE_PRINTER_SIM_PORT, 9100 par défaut, tickets dans "
+        "instance/tickets/).",
+        f"Ventes : {sales} tickets sur les {DAYS} derniers jours (journal et clôtures).",
+    ]
 
 
 def _history(session, context, till: Till) -> int:
@@ -49,8 +62,9 @@ def _history(session, context, till: Till) -> int:
     cashier = session.scalar(select(User).where(User.role == Role.CAISSIER).limit(1))
     if cashier is None:
         return 0
-    products = list(session.scalars(select(Product).where(Product.is_active)
-                                    .order_by(Product.id).limit(120)))
+    products = list(
+        session.scalars(select(Product).where(Product.is_active).order_by(Product.id).limit(120))
+    )
     cards = list(session.scalars(select(Household.card_code).order_by(Household.id)))
     count = 0
     for offset in range(DAYS, 0, -1):
@@ -68,22 +82,36 @@ def _history(session, context, till: Till) -> int:
                 rate = answer.participation_rate_bp if answer.right_valid else None
             lines = []
             for product in rng.sample(products, rng.randint(2, 6)):
-                quantity = rng.randint(300, 1500) if product.unit == StockUnit.KILOGRAM \
+                quantity = (
+                    rng.randint(300, 1500)
+                    if product.unit == StockUnit.KILOGRAM
                     else rng.randint(1, 2)
+                )
                 lines.append((product, quantity))
             total = sum(price_line(p, q, rate).amount_cents for p, q in lines)
             method = PaymentMethod.CARD if number % 4 == 0 else PaymentMethod.CASH
             tendered = total if method == PaymentMethod.CARD else -(-total // 500) * 500 or 500
             try:
                 with session.begin_nested():  # a refused basket (allowance, stock) is skipped
-                    record_sale(session, cashier, moment, day, SaleRequest(
-                        str(uuid.UUID(int=rng.getrandbits(128))), till.code,
-                        tuple(LineRequest(product_id=p.id, quantity=q) for p, q in lines),
-                        (PaymentRequest(method, tendered),), total, card_code=card))
+                    record_sale(
+                        session,
+                        cashier,
+                        moment,
+                        day,
+                        SaleRequest(
+                            str(uuid.UUID(int=rng.getrandbits(128))),
+                            till.code,
+                            tuple(LineRequest(product_id=p.id, quantity=q) for p, q in lines),
+                            (PaymentRequest(method, tendered),),
+                            total,
+                            card_code=card,
+                        ),
+                    )
                 count += 1
             except TillError:
                 continue
         expected = x_report(session, cash_session).expected
-        close_session(session, cash_session, cashier, opened + timedelta(hours=8),
-                      dict(expected), None)
+        close_session(
+            session, cash_session, cashier, opened + timedelta(hours=8), dict(expected), None
+        )
     return count

@@ -13,9 +13,13 @@ MAX_AMOUNT = 10_000_000
 MAX_CASH_MOVEMENT = 1_000_000  # 10 000 €: an entry or exit of cash beyond is a typing error
 Method = Literal["cash", "card", "cheque"]
 ApprovalAction = Literal["sale", "price", "refund", "close", "cash", "abandon"]
-TOKEN = Field(default=None, min_length=1, max_length=64,
-              description="jeton rendu par POST /api/pos/approvals (badge et PIN d'un·e "
-                          "encadrant·e), à usage unique")
+TOKEN = Field(
+    default=None,
+    min_length=1,
+    max_length=64,
+    description="jeton rendu par POST /api/pos/approvals (badge et PIN d'un·e "
+    "encadrant·e), à usage unique",
+)
 
 
 class Strict(BaseModel):
@@ -26,20 +30,28 @@ class LineIn(Strict):
     """One line: the code scanned (the server reads weight or price from a weighed label
     with the nomenclature), or a product and a quantity. Prices always come from the server."""
 
-    code: str | None = Field(default=None, min_length=1, max_length=32,
-                             description="code-barres scanné tel quel")
+    code: str | None = Field(
+        default=None, min_length=1, max_length=32, description="code-barres scanné tel quel"
+    )
     product_id: int | None = Field(default=None, gt=0, le=MAX_ID)
-    quantity: int | None = Field(default=None, gt=0, le=MAX_QUANTITY,
-                                 description="pièces, ou grammes (sauf étiquette pesée)")
+    quantity: int | None = Field(
+        default=None, gt=0, le=MAX_QUANTITY, description="pièces, ou grammes (sauf étiquette pesée)"
+    )
     manual_unit_price_cents: int | None = Field(
-        default=None, ge=0, le=MAX_AMOUNT,
+        default=None,
+        ge=0,
+        le=MAX_AMOUNT,
         description="prix unitaire (pièce ou kg) changé à la main : badge d'encadrant·e requis, "
-                    "l'ancien et le nouveau prix vont au journal")
+        "l'ancien et le nouveau prix vont au journal",
+    )
     price_reason: str | None = Field(default=None, max_length=100)
     approval_token: str | None = Field(
-        default=None, min_length=1, max_length=64,
+        default=None,
+        min_length=1,
+        max_length=64,
         description="prix changé à la main : jeton d'une validation « price » pour ce produit "
-                    "à ce prix")
+        "à ce prix",
+    )
 
 
 class PaymentIn(Strict):
@@ -51,8 +63,11 @@ class SaleIn(Strict):
     uuid: UUID
     till: str = Field(min_length=1, max_length=20)
     lines: list[LineIn] = Field(default_factory=list, max_length=500)
-    items: list[str] = Field(default_factory=list, max_length=50,
-                             description="numéros des objets de la ressourcerie (R00012)")
+    items: list[str] = Field(
+        default_factory=list,
+        max_length=50,
+        description="numéros des objets de la ressourcerie (R00012)",
+    )
     payments: list[PaymentIn] = Field(default_factory=list, max_length=10)
     expected_total_cents: int = Field(ge=0, le=MAX_AMOUNT)
     card_code: str | None = Field(default=None, max_length=20)
@@ -88,16 +103,19 @@ class SaleOut(BaseModel):
 class OpenSessionIn(Strict):
     till: str = Field(min_length=1, max_length=20)
     float_detail: dict[str, int] = Field(
-        max_length=20, description="nombre de billets et pièces par valeur en centimes "
-                                   "(« 2000 » : 20 €)")
+        max_length=20,
+        description="nombre de billets et pièces par valeur en centimes (« 2000 » : 20 €)",
+    )
 
 
 class CashMovementIn(Strict):
     uuid: UUID = Field(description="fait par la caisse : envoyé deux fois, compté une fois")
     till: str = Field(min_length=1, max_length=20)
-    amount_cents: int = Field(ge=-MAX_CASH_MOVEMENT, le=MAX_CASH_MOVEMENT,
-                              description="+ entrée, − sortie ; au-delà du seuil réglé, "
-                                          "validation d'encadrant·e")
+    amount_cents: int = Field(
+        ge=-MAX_CASH_MOVEMENT,
+        le=MAX_CASH_MOVEMENT,
+        description="+ entrée, − sortie ; au-delà du seuil réglé, validation d'encadrant·e",
+    )
     reason: str = Field(min_length=3, max_length=200)
     approval_token: str | None = TOKEN
 
@@ -260,7 +278,8 @@ class TicketOut(BaseModel):
     created_at: str
     lines: list[TicketLineOut]
     refundable_by_method: dict[str, int] = Field(
-        description="ce qui peut encore être rendu par moyen de paiement (centimes)")
+        description="ce qui peut encore être rendu par moyen de paiement (centimes)"
+    )
 
 
 class ScanOut(BaseModel):
@@ -282,8 +301,35 @@ class QueuedOut(BaseModel):
     queued: bool
 
 
-API_MODELS = [LineIn, PaymentIn, SaleIn, ItemOut, SaleOut, OpenSessionIn, CashMovementIn, CountedIn,
-              CloseSessionIn, RefundLineIn, RefundIn, SessionOut, XReportOut, TillIn, ReprintIn,
-              PrinterStateOut, ApprovalSubject, ApprovalIn, ApprovalOut, AbandonIn, AbandonOut,
-              CatalogueOut, SessionOpenedOut, CashMovementOut, SessionClosedOut, TicketOut,
-              ScansOut, ReprintOut, QueuedOut, StockOut]
+API_MODELS = [
+    LineIn,
+    PaymentIn,
+    SaleIn,
+    ItemOut,
+    SaleOut,
+    OpenSessionIn,
+    CashMovementIn,
+    CountedIn,
+    CloseSessionIn,
+    RefundLineIn,
+    RefundIn,
+    SessionOut,
+    XReportOut,
+    TillIn,
+    ReprintIn,
+    PrinterStateOut,
+    ApprovalSubject,
+    ApprovalIn,
+    ApprovalOut,
+    AbandonIn,
+    AbandonOut,
+    CatalogueOut,
+    SessionOpenedOut,
+    CashMovementOut,
+    SessionClosedOut,
+    TicketOut,
+    ScansOut,
+    ReprintOut,
+    QueuedOut,
+    StockOut,
+]

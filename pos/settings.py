@@ -9,20 +9,42 @@ from app.settings.registry import IntegerSetting, MoneySetting, SettingGroup, de
 # Scanners: a burst of keys ending with Enter is a scan when its mean gap is under this (slow
 # scanners and a busy browser's stalls pass, a person typing does not).
 SCANNER_MEAN_GAP_MS = IntegerSetting(
-    key="till.scanner_mean_gap_ms", label=_l("Douchette : écart moyen entre deux touches"),
-    default=50, minimum=10, maximum=200, unit="ms",
-    help=_l("Au-dessous, une suite de touches finie par Entrée est un scan. Augmentez-le pour "
-            "une douchette lente (Bluetooth)."))
+    key="till.scanner_mean_gap_ms",
+    label=_l("Douchette : écart moyen entre deux touches"),
+    default=50,
+    minimum=10,
+    maximum=200,
+    unit="ms",
+    help=_l(
+        "Au-dessous, une suite de touches finie par Entrée est un scan. Augmentez-le pour "
+        "une douchette lente (Bluetooth)."
+    ),
+)
 DIFFERENCE_BADGE_THRESHOLD_CENTS = MoneySetting(
     key="till.difference_badge_threshold_cents",
-    label=_l("Écart de caisse à la clôture demandant un badge"), default=10_00, minimum=0,
-    maximum=1000_00)
+    label=_l("Écart de caisse à la clôture demandant un badge"),
+    default=10_00,
+    minimum=0,
+    maximum=1000_00,
+)
 CASH_MOVEMENT_BADGE_THRESHOLD_CENTS = MoneySetting(
     key="till.cash_movement_badge_threshold_cents",
-    label=_l("Apport ou retrait d'espèces demandant un badge"), default=50_00, minimum=0,
+    label=_l("Apport ou retrait d'espèces demandant un badge"),
+    default=50_00,
+    minimum=0,
     maximum=5000_00,
-    help=_l("Au-delà, le badge et le code d'un·e encadrant·e."))
+    help=_l("Au-delà, le badge et le code d'un·e encadrant·e."),
+)
 
-declare(SettingGroup(name="pos", position=30, label=_l("Caisses"), settings=(
-    SCANNER_MEAN_GAP_MS, DIFFERENCE_BADGE_THRESHOLD_CENTS,
-    CASH_MOVEMENT_BADGE_THRESHOLD_CENTS)))
+declare(
+    SettingGroup(
+        name="pos",
+        position=30,
+        label=_l("Caisses"),
+        settings=(
+            SCANNER_MEAN_GAP_MS,
+            DIFFERENCE_BADGE_THRESHOLD_CENTS,
+            CASH_MOVEMENT_BADGE_THRESHOLD_CENTS,
+        ),
+    )
+)

@@ -33,8 +33,13 @@ from pos.services.sessions import DENOMINATIONS
 from pos.services.tills import add_till, change_till
 from pos.settings import SCANNER_MEAN_GAP_MS
 
-blueprint = Blueprint("pos", __name__, template_folder="templates", static_folder="static/pos",
-                      static_url_path="/static/pos")
+blueprint = Blueprint(
+    "pos",
+    __name__,
+    template_folder="templates",
+    static_folder="static/pos",
+    static_url_path="/static/pos",
+)
 TILL_COOKIE = "caisse_till"
 
 
@@ -55,18 +60,20 @@ def till():
     chosen = request.args.get("till") or request.cookies.get(TILL_COOKIE)
     if chosen not in codes:
         return render_template("pos/choose_till.html", tills=tills, operator=current_user)
-    response = make_response(render_template(
-        "pos/till.html", till=codes[chosen], operator=current_user,
-        denominations=DENOMINATIONS,
-        can_create_products=current_user.can(Permission.STOCK_MANAGE),
-        can_supervise=current_user.can(Permission.TILL_SUPERVISE),
-        scan_gap_ms=SCANNER_MEAN_GAP_MS.get(db.session),
-        payment_methods=tuple(zip(PaymentMethod, ("F7", "F8", "F9"), strict=True))))
-    response.set_cookie(TILL_COOKIE, chosen, max_age=3600 * 24 * 365, samesite="Lax",
-                        httponly=True)
+    response = make_response(
+        render_template(
+            "pos/till.html",
+            till=codes[chosen],
+            operator=current_user,
+            denominations=DENOMINATIONS,
+            can_create_products=current_user.can(Permission.STOCK_MANAGE),
+            can_supervise=current_user.can(Permission.TILL_SUPERVISE),
+            scan_gap_ms=SCANNER_MEAN_GAP_MS.get(db.session),
+            payment_methods=tuple(zip(PaymentMethod, ("F7", "F8", "F9"), strict=True)),
+        )
+    )
+    response.set_cookie(TILL_COOKIE, chosen, max_age=3600 * 24 * 365, samesite="Lax", httponly=True)
     return response
-
-
 
 
 @blueprint.route("/admin/caisses", methods=["GET", "POST"])
@@ -84,15 +91,21 @@ def admin_tills():
         kind = request.form.get("printer_kind", "none")
         model = request.form.get("printer_model", DEFAULT_MODEL)
         try:
-            target = check_printer(kind, request.form.get("printer_target", ""), model,
-                                   current_app.config)
+            target = check_printer(
+                kind, request.form.get("printer_target", ""), model, current_app.config
+            )
         except InvalidPrinterTarget as error:
             flash(error.message, "error")
             return redirect(url_for(".admin_tills"))
         till.printer_kind, till.printer_target, till.printer_model = kind, target, model
-        record_audit(db.session, actor_id=current_user.id, now=utcnow(),
-                     action="till.printer_changed", target=f"till:{till.code}",
-                     details={"kind": kind, "target": till.printer_target, "model": model})
+        record_audit(
+            db.session,
+            actor_id=current_user.id,
+            now=utcnow(),
+            action="till.printer_changed",
+            target=f"till:{till.code}",
+            details={"kind": kind, "target": till.printer_target, "model": model},
+        )
         if request.form.get("action") == "test":
             queue_test_page(db.session, till, utcnow())
             flash(_("Page de test envoyée à l'imprimante de %(t)s.", t=till.name), "success")
@@ -101,8 +114,13 @@ def admin_tills():
         db.session.commit()
         return redirect(url_for(".admin_tills"))
     return render_template(
-        "pos/admin_tills.html", tills=tills, kinds=KINDS, models=MODELS.values(),
-        states={t.id: printer_state(db.session, t) for t in tills}, form=EmptyForm())
+        "pos/admin_tills.html",
+        tills=tills,
+        kinds=KINDS,
+        models=MODELS.values(),
+        states={t.id: printer_state(db.session, t) for t in tills},
+        form=EmptyForm(),
+    )
 
 
 def _change_tills(action: str):
@@ -112,11 +130,18 @@ def _change_tills(action: str):
     def change() -> str:
         if action == "add":
             till = add_till(db.session, current_user.id, now, request.form.get("name", ""))
-            return _("Caisse %(c)s « %(t)s » ajoutée : réglez son imprimante.", c=till.code,
-                     t=till.name)
+            return _(
+                "Caisse %(c)s « %(t)s » ajoutée : réglez son imprimante.", c=till.code, t=till.name
+            )
         till = db.get_or_404(Till, request.form.get("till_id", 0, type=int))
-        change_till(db.session, current_user.id, now, till, request.form.get("name", ""),
-                    in_service=request.form.get("in_service") == "1")
+        change_till(
+            db.session,
+            current_user.id,
+            now,
+            till,
+            request.form.get("name", ""),
+            in_service=request.form.get("in_service") == "1",
+        )
         return _("%(t)s enregistrée.", t=till.name)
 
     apply_change(change, TillError)
@@ -149,33 +174,48 @@ def admin_journal():
         if request.form.get("action") == "archive":
             period = request.form.get("period", "")
             try:
-                data = build_archive(db.session, period, utcnow(), software_version(),
-                                     SHOP_NAME.get(db.session))
+                data = build_archive(
+                    db.session, period, utcnow(), software_version(), SHOP_NAME.get(db.session)
+                )
             except ArchiveRefused as refused:
                 flash(refused.message, "error")
                 return redirect(url_for(".admin_journal"))
             db.session.commit()
             response = make_response(data)
             response.headers["Content-Type"] = "application/zip"
-            response.headers["Content-Disposition"] = \
+            response.headers["Content-Disposition"] = (
                 f'attachment; filename="{archive_filename(period)}"'
+            )
             return response
         result = verify_and_record(db.session, utcnow())
-        record_audit(db.session, actor_id=current_user.id, now=utcnow(),
-                     action="journal.verified", target="journal",
-                     details={"ok": result.ok, "count": result.count})
+        record_audit(
+            db.session,
+            actor_id=current_user.id,
+            now=utcnow(),
+            action="journal.verified",
+            target="journal",
+            details={"ok": result.ok, "count": result.count},
+        )
         db.session.commit()
 
     def latest(kinds, limit):
-        entries = db.session.scalars(select(JournalEntry).where(JournalEntry.kind.in_(kinds))
-                                     .order_by(JournalEntry.sequence.desc()).limit(limit))
+        entries = db.session.scalars(
+            select(JournalEntry)
+            .where(JournalEntry.kind.in_(kinds))
+            .order_by(JournalEntry.sequence.desc())
+            .limit(limit)
+        )
         return [(entry, json.loads(entry.payload)) for entry in entries]
 
     return render_template(
-        "pos/admin_journal.html", form=form, result=result,
+        "pos/admin_journal.html",
+        form=form,
+        result=result,
         head=db.session.get(JournalHead, 1),
         closures=latest(("closure_daily", "closure_monthly", "closure_yearly"), 40),
-        events=latest(TECHNICAL_KINDS, 30), months=list(reversed(closed_months(db.session))))
+        events=latest(TECHNICAL_KINDS, 30),
+        months=list(reversed(closed_months(db.session))),
+    )
 
 
 @blueprint.route("/tickets/<reference>")
@@ -195,12 +235,22 @@ def ticket_page(reference: str):
         abort(404)
     except Exception:  # noqa: BLE001 — an unreadable number is a page that does not exist
         abort(404)
-    units = dict(db.session.execute(select(Product.id, Product.unit).where(
-        Product.id.in_({line.product_id for line in sale.lines if line.product_id}))).all())
-    refunds = db.session.scalars(select(Sale).where(Sale.refund_of_id == sale.id)
-                                 .order_by(Sale.number)).all()
+    units = dict(
+        db.session.execute(
+            select(Product.id, Product.unit).where(
+                Product.id.in_({line.product_id for line in sale.lines if line.product_id})
+            )
+        ).all()
+    )
+    refunds = db.session.scalars(
+        select(Sale).where(Sale.refund_of_id == sale.id).order_by(Sale.number)
+    ).all()
     till = db.session.get(Till, sale.till_id)
     return render_template(
-        "pos/ticket.html", sale=sale, units=units, till=till,
+        "pos/ticket.html",
+        sale=sale,
+        units=units,
+        till=till,
         ticket=ticket_reference(till.code, sale.number),
-        refunds=[ticket_reference(till.code, r.number) for r in refunds])
+        refunds=[ticket_reference(till.code, r.number) for r in refunds],
+    )

@@ -36,6 +36,7 @@ def run_forever(flask_app, stop: threading.Event, interval_seconds: float = 1.0)
 
 def start_in_background(flask_app) -> threading.Event:
     stop = threading.Event()
-    threading.Thread(target=run_forever, args=(flask_app, stop), daemon=True,
-                     name="print-worker").start()
+    threading.Thread(
+        target=run_forever, args=(flask_app, stop), daemon=True, name="print-worker"
+    ).start()
     return stop

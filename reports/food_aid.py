@@ -32,12 +32,20 @@ from reports.periods import Period
 from reports.tables import Kg, Money, Report, Table
 
 ORIGIN_LABELS = {
-    LotOrigin.BANQUE_ALIMENTAIRE: "Banque Alimentaire", LotOrigin.PURCHASE: "Achats",
-    LotOrigin.DONATION: "Dons", LotOrigin.JARDIN: "Jardin", LotOrigin.RAMASSE: "Ramasse",
+    LotOrigin.BANQUE_ALIMENTAIRE: "Banque Alimentaire",
+    LotOrigin.PURCHASE: "Achats",
+    LotOrigin.DONATION: "Dons",
+    LotOrigin.JARDIN: "Jardin",
+    LotOrigin.RAMASSE: "Ramasse",
     LotOrigin.OTHER: "Autre",
 }
-AGE_BANDS = ((0, 3, "0-3 ans"), (4, 14, "4-14 ans"), (15, 25, "15-25 ans"),
-             (26, 64, "26-64 ans"), (65, 200, "65 ans et plus"))
+AGE_BANDS = (
+    (0, 3, "0-3 ans"),
+    (4, 14, "4-14 ans"),
+    (15, 25, "15-25 ans"),
+    (26, 64, "26-64 ans"),
+    (65, 200, "65 ans et plus"),
+)
 LOSS_KINDS = {MovementKind.EXPIRED_DESTROYED: "Périmés", MovementKind.LOSS: "Casse et pertes"}
 
 
@@ -51,63 +59,109 @@ def _out_by_lot(session: Session, period: Period, kinds) -> list:
     """(lot, product, category, quantity out) per lot for these movement kinds."""
     start, end = period.bounds
     return session.execute(
-        select(Lot.origin, Lot.quantity, Lot.reference_value_cents, Product.unit,
-               Product.net_content, Category.name, StockMovement.kind,
-               (-func.sum(StockMovement.quantity)).label("out"))
+        select(
+            Lot.origin,
+            Lot.quantity,
+            Lot.reference_value_cents,
+            Product.unit,
+            Product.net_content,
+            Category.name,
+            StockMovement.kind,
+            (-func.sum(StockMovement.quantity)).label("out"),
+        )
         .join(Lot, Lot.id == StockMovement.lot_id)
         .join(Product, Product.id == StockMovement.product_id)
         .join(Category, Category.id == Product.category_id)
-        .where(StockMovement.at >= start, StockMovement.at < end,
-               StockMovement.kind.in_(kinds))
-        .group_by(StockMovement.lot_id, Lot.origin, Lot.quantity, Lot.reference_value_cents,
-                  Product.unit, Product.net_content, Category.name, StockMovement.kind)).all()
+        .where(StockMovement.at >= start, StockMovement.at < end, StockMovement.kind.in_(kinds))
+        .group_by(
+            StockMovement.lot_id,
+            Lot.origin,
+            Lot.quantity,
+            Lot.reference_value_cents,
+            Product.unit,
+            Product.net_content,
+            Category.name,
+            StockMovement.kind,
+        )
+    ).all()
 
 
 def food_aid_report(session: Session, period: Period) -> Report:
     start, end = period.bounds
     # Households and visits: tickets of a beneficiary card (replaced cards still count).
     card_rows = session.execute(
-        select(Sale.card_code, Sale.kind, func.count(Sale.id), func.sum(Sale.total_cents),
-               func.sum(Sale.reference_total_cents))
+        select(
+            Sale.card_code,
+            Sale.kind,
+            func.count(Sale.id),
+            func.sum(Sale.total_cents),
+            func.sum(Sale.reference_total_cents),
+        )
         .where(Sale.created_at >= start, Sale.created_at < end, Sale.card_code.is_not(None))
-        .group_by(Sale.card_code, Sale.kind)).all()
+        .group_by(Sale.card_code, Sale.kind)
+    ).all()
     codes = {code for code, *_ in card_rows}
-    households = dict(session.execute(select(HouseholdCard.code, HouseholdCard.household_id)
-                                      .where(HouseholdCard.code.in_(codes))).all())
+    households = dict(
+        session.execute(
+            select(HouseholdCard.code, HouseholdCard.household_id).where(
+                HouseholdCard.code.in_(codes)
+            )
+        ).all()
+    )
     visits = sum(count for _, kind, count, _, _ in card_rows if kind == SaleKind.SALE)
     paid = sum(total or 0 for *_, total, _ in card_rows)
     value = sum(reference or 0 for *_, reference in card_rows)
     household_ids = set(households.values())
     persons: dict[str, dict[Sex, int]] = {label: defaultdict(int) for *_, label in AGE_BANDS}
-    for birth_year, sex in session.execute(select(Person.birth_year, Person.sex).where(
-            Person.household_id.in_(household_ids))):
+    for birth_year, sex in session.execute(
+        select(Person.birth_year, Person.sex).where(Person.household_id.in_(household_ids))
+    ):
         age = period.last.year - birth_year
         for low, high, label in AGE_BANDS:
             if low <= age <= high:
                 persons[label][sex] += 1
-    people = Table("Personnes des foyers venus, par âge et sexe",
-                   ["Âge", "Femmes", "Hommes", "Non précisé", "Total"])
+    people = Table(
+        "Personnes des foyers venus, par âge et sexe",
+        ["Âge", "Femmes", "Hommes", "Non précisé", "Total"],
+    )
     for label, by_sex in persons.items():
-        people.rows.append([label, by_sex[Sex.FEMALE], by_sex[Sex.MALE],
-                            by_sex[Sex.UNSPECIFIED], sum(by_sex.values())])
+        people.rows.append(
+            [
+                label,
+                by_sex[Sex.FEMALE],
+                by_sex[Sex.MALE],
+                by_sex[Sex.UNSPECIFIED],
+                sum(by_sex.values()),
+            ]
+        )
     people.total = ["Total", *(sum(row[i] for row in people.rows) for i in range(1, 5))]
-    summary = Table("Foyers et passages", ["", "Nombre"], [
-        ["Foyers différents", len(household_ids) + len(codes - set(households))],
-        ["Personnes dans ces foyers", people.total[4]],
-        ["Passages en caisse", visits],
-    ])
-    money = Table("Montants", ["", "Montant"], [
-        ["Valeur des produits (prix de référence)", Money(value)],
-        ["Payé par les foyers", Money(paid)],
-        ["Aide apportée (valeur − payé)", Money(value - paid)],
-    ])
+    summary = Table(
+        "Foyers et passages",
+        ["", "Nombre"],
+        [
+            ["Foyers différents", len(household_ids) + len(codes - set(households))],
+            ["Personnes dans ces foyers", people.total[4]],
+            ["Passages en caisse", visits],
+        ],
+    )
+    money = Table(
+        "Montants",
+        ["", "Montant"],
+        [
+            ["Valeur des produits (prix de référence)", Money(value)],
+            ["Payé par les foyers", Money(paid)],
+            ["Aide apportée (valeur − payé)", Money(value - paid)],
+        ],
+    )
     by_origin: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     by_category: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     losses: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0])
     unweighed = 0
     for origin, lot_qty, lot_value, unit, content, category, kind, out in _out_by_lot(
-            session, period, (MovementKind.SALE, MovementKind.REFUND,
-                              MovementKind.EXPIRED_DESTROYED, MovementKind.LOSS)):
+        session,
+        period,
+        (MovementKind.SALE, MovementKind.REFUND, MovementKind.EXPIRED_DESTROYED, MovementKind.LOSS),
+    ):
         grams = _grams(unit, content, out)
         worth = round_half_away(lot_value * out, lot_qty) if lot_qty else 0
         if kind in LOSS_KINDS:
@@ -122,27 +176,52 @@ def food_aid_report(session: Session, period: Period) -> Report:
         figures[1] += worth
 
     def weights_table(title: str, first: str, data: dict) -> Table:
-        table = Table(title, [first, "Poids", "Valeur de référence"],
-                      [[name, Kg(g), Money(v)] for name, (g, v) in
-                       sorted(data.items(), key=lambda kv: fold_for_search(kv[0]))])
-        table.total = ["Total", Kg(sum(g for g, _ in data.values())),
-                       Money(sum(v for _, v in data.values()))]
+        table = Table(
+            title,
+            [first, "Poids", "Valeur de référence"],
+            [
+                [name, Kg(g), Money(v)]
+                for name, (g, v) in sorted(data.items(), key=lambda kv: fold_for_search(kv[0]))
+            ],
+        )
+        table.total = [
+            "Total",
+            Kg(sum(g for g, _ in data.values())),
+            Money(sum(v for _, v in data.values())),
+        ]
         return table
 
     origin_table = weights_table("Distribué par origine", "Origine", by_origin)
     category_table = weights_table("Distribué par catégorie", "Catégorie", by_category)
-    loss_table = Table("Pertes par origine", ["Origine", "Motif", "Poids", "Valeur"],
-                       [[origin, reason, Kg(g), Money(v)]
-                        for (origin, reason), (g, v) in sorted(losses.items())])
-    loss_table.total = ["Total", "", Kg(sum(g for g, _ in losses.values())),
-                        Money(sum(v for _, v in losses.values()))]
-    notes = ["Distribué : ce qui est sorti par la caisse (ventes moins retours), valorisé à la "
-             "valeur de référence de chaque lot."]
+    loss_table = Table(
+        "Pertes par origine",
+        ["Origine", "Motif", "Poids", "Valeur"],
+        [[origin, reason, Kg(g), Money(v)] for (origin, reason), (g, v) in sorted(losses.items())],
+    )
+    loss_table.total = [
+        "Total",
+        "",
+        Kg(sum(g for g, _ in losses.values())),
+        Money(sum(v for _, v in losses.values())),
+    ]
+    notes = [
+        "Distribué : ce qui est sorti par la caisse (ventes moins retours), valorisé à la "
+        "valeur de référence de chaque lot."
+    ]
     if unweighed:
-        notes.append(f"{unweighed} article(s) sans contenu net connu ne sont pas comptés "
-                     "dans les poids.")
-    chart = bar_chart([(name, g // 1000) for name, (g, _v) in sorted(by_origin.items())],
-                      "Kilos distribués par origine", " kg")
-    return Report("aide-alimentaire", "Aide alimentaire (épicerie)", period.label,
-                  [summary, people, money, origin_table, category_table, loss_table],
-                  [chart], notes)
+        notes.append(
+            f"{unweighed} article(s) sans contenu net connu ne sont pas comptés dans les poids."
+        )
+    chart = bar_chart(
+        [(name, g // 1000) for name, (g, _v) in sorted(by_origin.items())],
+        "Kilos distribués par origine",
+        " kg",
+    )
+    return Report(
+        "aide-alimentaire",
+        "Aide alimentaire (épicerie)",
+        period.label,
+        [summary, people, money, origin_table, category_table, loss_table],
+        [chart],
+        notes,
+    )

@@ -30,65 +30,133 @@ from reports.tables import Hours, Kg, Percent, Report, Table, percent_of
 
 def ressourcerie_report(session: Session, period: Period) -> Report:
     rows = tonnage(session, period.first, period.last)
-    table = Table("Tonnages par catégorie", ["Catégorie", "Collecté", "Réemployé", "Recyclé",
-                                             "Jeté", "Taux de réemploi"])
+    table = Table(
+        "Tonnages par catégorie",
+        ["Catégorie", "Collecté", "Réemployé", "Recyclé", "Jeté", "Taux de réemploi"],
+    )
     for row in rows[:-1]:
-        table.rows.append([row.category, Kg(row.collected), Kg(row.reused), Kg(row.recycled),
-                           Kg(row.discarded), Percent(row.reuse_rate_tenths)])
+        table.rows.append(
+            [
+                row.category,
+                Kg(row.collected),
+                Kg(row.reused),
+                Kg(row.recycled),
+                Kg(row.discarded),
+                Percent(row.reuse_rate_tenths),
+            ]
+        )
     total = rows[-1]
-    table.total = ["Total", Kg(total.collected), Kg(total.reused), Kg(total.recycled),
-                   Kg(total.discarded), Percent(total.reuse_rate_tenths)]
-    chart = bar_chart([("Collecté", total.collected // 1000), ("Réemployé", total.reused // 1000),
-                       ("Recyclé", total.recycled // 1000), ("Jeté", total.discarded // 1000)],
-                      "Tonnage de la période (kg)", " kg")
-    return Report("ressourcerie", "Ressourcerie : tonnages", period.label, [table], [chart],
-                  ["Réemployé : vendu, donné ou confié à une association partenaire."])
+    table.total = [
+        "Total",
+        Kg(total.collected),
+        Kg(total.reused),
+        Kg(total.recycled),
+        Kg(total.discarded),
+        Percent(total.reuse_rate_tenths),
+    ]
+    chart = bar_chart(
+        [
+            ("Collecté", total.collected // 1000),
+            ("Réemployé", total.reused // 1000),
+            ("Recyclé", total.recycled // 1000),
+            ("Jeté", total.discarded // 1000),
+        ],
+        "Tonnage de la période (kg)",
+        " kg",
+    )
+    return Report(
+        "ressourcerie",
+        "Ressourcerie : tonnages",
+        period.label,
+        [table],
+        [chart],
+        ["Réemployé : vendu, donné ou confié à une association partenaire."],
+    )
 
 
 def ateliers_report(session: Session, period: Period) -> Report:
-    people = list(session.scalars(select(Participant).where(
-        Participant.entry_date <= period.last,
-        (Participant.exit_date.is_(None)) | (Participant.exit_date >= period.first))))
+    people = list(
+        session.scalars(
+            select(Participant).where(
+                Participant.entry_date <= period.last,
+                (Participant.exit_date.is_(None)) | (Participant.exit_date >= period.first),
+            )
+        )
+    )
     statuses = Counter(person.status for person in people)
-    by_status = Table("Participant·es par statut", ["Statut", "Nombre"],
-                      [[label, statuses.get(status, 0)]
-                       for status, label in STATUS_LABELS.items()],
-                      ["Total", len(people)])
+    by_status = Table(
+        "Participant·es par statut",
+        ["Statut", "Nombre"],
+        [[label, statuses.get(status, 0)] for status, label in STATUS_LABELS.items()],
+        ["Total", len(people)],
+    )
     planned = done = 0
     for person in people:
         planned += planned_minutes(person.contracts, period.first, period.last)
         done += sum(done_minutes(session, person, period.first, period.last).values())
-    hours = Table("Heures", ["", "Heures"], [["Prévues par les contrats", Hours(planned)],
-                                             ["Faites", Hours(done)]],
-                  ["Réalisation", percent_of(done, planned)])
+    hours = Table(
+        "Heures",
+        ["", "Heures"],
+        [["Prévues par les contrats", Hours(planned)], ["Faites", Hours(done)]],
+        ["Réalisation", percent_of(done, planned)],
+    )
     contracts = session.scalars(select(Contract)).all()
     new = [c for c in contracts if period.first <= c.start_date <= period.last]
-    contract_table = Table("Contrats d'intégration", ["", "Nombre"], [
-        ["En cours sur la période", sum(1 for c in contracts if c.start_date <= period.last
-                                        and c.last_day >= period.first)],
-        ["Signés sur la période (nouveaux)", sum(1 for c in new if not c.renewal_of_id)],
-        ["Renouvellements", sum(1 for c in new if c.renewal_of_id)],
-        ["Terminés sur la période", sum(1 for c in contracts
-                                        if period.first <= c.last_day <= period.last)],
-    ])
+    contract_table = Table(
+        "Contrats d'intégration",
+        ["", "Nombre"],
+        [
+            [
+                "En cours sur la période",
+                sum(
+                    1
+                    for c in contracts
+                    if c.start_date <= period.last and c.last_day >= period.first
+                ),
+            ],
+            ["Signés sur la période (nouveaux)", sum(1 for c in new if not c.renewal_of_id)],
+            ["Renouvellements", sum(1 for c in new if c.renewal_of_id)],
+            [
+                "Terminés sur la période",
+                sum(1 for c in contracts if period.first <= c.last_day <= period.last),
+            ],
+        ],
+    )
     actions = Table("Actions transversales", ["Type", "Actions", "Participations"])
     for kind, count, seats in session.execute(
-            select(TransversalAction.kind, func.count(func.distinct(TransversalAction.id)),
-                   func.count(action_participants.c.participant_id))
-            .outerjoin(action_participants,
-                       action_participants.c.action_id == TransversalAction.id)
-            .where(TransversalAction.day >= period.first, TransversalAction.day <= period.last)
-            .group_by(TransversalAction.kind)):
+        select(
+            TransversalAction.kind,
+            func.count(func.distinct(TransversalAction.id)),
+            func.count(action_participants.c.participant_id),
+        )
+        .outerjoin(action_participants, action_participants.c.action_id == TransversalAction.id)
+        .where(TransversalAction.day >= period.first, TransversalAction.day <= period.last)
+        .group_by(TransversalAction.kind)
+    ):
         actions.rows.append([ACTION_LABELS[kind], count, seats])
-    exits = Counter(session.scalars(select(Participant.exit_type).where(
-        Participant.exit_date >= period.first, Participant.exit_date <= period.last)))
+    exits = Counter(
+        session.scalars(
+            select(Participant.exit_type).where(
+                Participant.exit_date >= period.first, Participant.exit_date <= period.last
+            )
+        )
+    )
     exit_table = Table("Sorties", ["Type", "Nombre"])
     for kind in ExitType:
-        exit_table.rows.append([("Positive : " if kind in POSITIVE_EXITS else "Sans solution : ")
-                                + EXIT_LABELS[kind], exits.get(kind, 0)])
+        exit_table.rows.append(
+            [
+                ("Positive : " if kind in POSITIVE_EXITS else "Sans solution : ")
+                + EXIT_LABELS[kind],
+                exits.get(kind, 0),
+            ]
+        )
     positive = sum(n for k, n in exits.items() if k in POSITIVE_EXITS)
     exit_table.total = ["Sorties positives / total", f"{positive} / {sum(exits.values())}"]
-    chart = bar_chart([(EXIT_LABELS[k], exits.get(k, 0)) for k in ExitType],
-                      "Sorties par type")
-    return Report("ateliers", "Ateliers d'insertion : bilan", period.label,
-                  [by_status, hours, contract_table, actions, exit_table], [chart])
+    chart = bar_chart([(EXIT_LABELS[k], exits.get(k, 0)) for k in ExitType], "Sorties par type")
+    return Report(
+        "ateliers",
+        "Ateliers d'insertion : bilan",
+        period.label,
+        [by_status, hours, contract_table, actions, exit_table],
+        [chart],
+    )

@@ -7,10 +7,34 @@ from datetime import date, datetime, time, timedelta
 
 from app.clock import SHOP_TIMEZONE
 
-MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août",
-          "septembre", "octobre", "novembre", "décembre")
-SHORT_MONTHS = ("janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.",
-                "oct.", "nov.", "déc.")
+MONTHS = (
+    "janvier",
+    "février",
+    "mars",
+    "avril",
+    "mai",
+    "juin",
+    "juillet",
+    "août",
+    "septembre",
+    "octobre",
+    "novembre",
+    "décembre",
+)
+SHORT_MONTHS = (
+    "janv.",
+    "févr.",
+    "mars",
+    "avr.",
+    "mai",
+    "juin",
+    "juil.",
+    "août",
+    "sept.",
+    "oct.",
+    "nov.",
+    "déc.",
+)
 
 
 @dataclass(frozen=True)
@@ -22,9 +46,10 @@ class Period:
     @property
     def bounds(self) -> tuple[datetime, datetime]:
         """[start, end) in the shop's time zone, for timestamps."""
-        return (datetime.combine(self.first, time.min, tzinfo=SHOP_TIMEZONE),
-                datetime.combine(self.last + timedelta(days=1), time.min,
-                                 tzinfo=SHOP_TIMEZONE))
+        return (
+            datetime.combine(self.first, time.min, tzinfo=SHOP_TIMEZONE),
+            datetime.combine(self.last + timedelta(days=1), time.min, tzinfo=SHOP_TIMEZONE),
+        )
 
 
 def _month_end(year: int, month: int) -> date:
@@ -37,10 +62,14 @@ def period_of(kind: str, day: date) -> Period:
     if kind == "trimestre":
         quarter = (day.month - 1) // 3
         first = date(day.year, quarter * 3 + 1, 1)
-        return Period(first, _month_end(day.year, quarter * 3 + 3),
-                      f"{quarter + 1}ᵉ trimestre {day.year}")
-    return Period(date(day.year, day.month, 1), _month_end(day.year, day.month),
-                  f"{MONTHS[day.month - 1]} {day.year}")
+        return Period(
+            first, _month_end(day.year, quarter * 3 + 3), f"{quarter + 1}ᵉ trimestre {day.year}"
+        )
+    return Period(
+        date(day.year, day.month, 1),
+        _month_end(day.year, day.month),
+        f"{MONTHS[day.month - 1]} {day.year}",
+    )
 
 
 def custom(first: date, last: date) -> Period:

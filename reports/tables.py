@@ -95,8 +95,9 @@ def to_csv(report: Report) -> bytes:
         writer.writerow([table.title])
         writer.writerow(table.headers)
         for row in table.rows + ([table.total] if table.total else []):
-            writer.writerow([text(cell).replace("\u202f", "").replace("\u00a0", " ")
-                             for cell in row])
+            writer.writerow(
+                [text(cell).replace("\u202f", "").replace("\u00a0", " ") for cell in row]
+            )
     return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -139,7 +140,8 @@ def to_xlsx(report: Report) -> bytes:
                 cell.font = Font(bold=True)
         for column in sheet.columns:
             sheet.column_dimensions[column[0].column_letter].width = max(
-                12, min(48, max(len(str(c.value or "")) for c in column) + 2))
+                12, min(48, max(len(str(c.value or "")) for c in column) + 2)
+            )
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -57,13 +57,27 @@ def report(key: str):
     output = request.args.get("format", "")
     name = f"{key}-{period.first.isoformat()}-{period.last.isoformat()}"
     if output == "csv":
-        return Response(to_csv(built), mimetype="text/csv", headers={
-            "Content-Disposition": f'attachment; filename="{name}.csv"'})
+        return Response(
+            to_csv(built),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
+        )
     if output == "xlsx":
-        return Response(to_xlsx(built), mimetype=(
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-            headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'})
+        return Response(
+            to_xlsx(built),
+            mimetype=("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+            headers={"Content-Disposition": f'attachment; filename="{name}.xlsx"'},
+        )
     template = "reports/print.html" if output == "imprimer" else "reports/report.html"
-    return render_template(template, report=built, text=text, is_number=is_number,
-                           kinds=KINDS, kind=kind, day=day, period=period, key=key,
-                           query=request.query_string.decode())
+    return render_template(
+        template,
+        report=built,
+        text=text,
+        is_number=is_number,
+        kinds=KINDS,
+        kind=kind,
+        day=day,
+        period=period,
+        key=key,
+        query=request.query_string.decode(),
+    )

@@ -17,8 +17,9 @@ fi
 # pytest exits 5 when a selection holds no test (a path without browser tests, say): not a failure.
 run_pytest() { .venv/bin/pytest "$@" || { local status=$?; [ "$status" -eq 5 ] || return "$status"; }; }
 
-echo "== ruff"
+echo "== ruff (règles et mise en forme)"
 .venv/bin/ruff check .
+.venv/bin/ruff format --check .
 
 echo "== import-linter (le tableau des dépendances de DESIGN.md)"
 .venv/bin/lint-imports

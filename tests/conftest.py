@@ -135,8 +135,10 @@ def make_user(session, now):
     return build
 
 
-CSRF_PATTERN = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"|'
-                          r'name="csrf_token" value="([^"]+)"')
+CSRF_PATTERN = re.compile(
+    r'name="csrf_token" type="hidden" value="([^"]+)"|'
+    r'name="csrf_token" value="([^"]+)"'
+)
 
 
 def csrf_token_from(html: str) -> str:
@@ -152,8 +154,9 @@ def login(client):
     def do_login(username: str, password: str = "motdepasse-sur"):
         page = client.get("/login")
         token = csrf_token_from(page.get_data(as_text=True))
-        return client.post("/login", data={"username": username, "password": password,
-                                           "csrf_token": token})
+        return client.post(
+            "/login", data={"username": username, "password": password, "csrf_token": token}
+        )
 
     return do_login
 
@@ -191,13 +194,24 @@ def make_product(session, now):
 
     counter = {"n": 0}
 
-    def build(name: str = "Pâtes 500 g", price_cents: int = 120, unit=StockUnit.PIECE,
-              category: str = "Épicerie salée", barcodes: list[str] | None = None, **fields):
+    def build(
+        name: str = "Pâtes 500 g",
+        price_cents: int = 120,
+        unit=StockUnit.PIECE,
+        category: str = "Épicerie salée",
+        barcodes: list[str] | None = None,
+        **fields,
+    ):
         counter["n"] += 1
         if barcodes is None:
             barcodes = [complete_ean13(f"37{counter['n']:010d}")]
-        data = ProductData(name=name, category_id=get_or_create_category(session, category).id,
-                           unit=unit, reference_price_cents=price_cents, **fields)
+        data = ProductData(
+            name=name,
+            category_id=get_or_create_category(session, category).id,
+            unit=unit,
+            reference_price_cents=price_cents,
+            **fields,
+        )
         return create_product(session, None, now, data, barcodes)
 
     return build
@@ -216,11 +230,18 @@ def receive(session, now, staff):
 
     def do_receive(product, quantity, origin=LotOrigin.PURCHASE, at=None, **lot_fields):
         when = at or now
-        reception = start_reception(session, staff.id, when, ReceptionData(
-            origin=origin, declared_weight_grams=1000 if origin.value == "banque_alimentaire"
-            else None))
-        return receive_line(session, staff.id, when, reception, product,
-                            LotData(quantity=quantity, **lot_fields))
+        reception = start_reception(
+            session,
+            staff.id,
+            when,
+            ReceptionData(
+                origin=origin,
+                declared_weight_grams=1000 if origin.value == "banque_alimentaire" else None,
+            ),
+        )
+        return receive_line(
+            session, staff.id, when, reception, product, LotData(quantity=quantity, **lot_fields)
+        )
 
     return do_receive
 
@@ -231,11 +252,25 @@ def approve(session, now):
     ``subject`` (a total, a product and its price, a ticket…): the token."""
     from app.users.approvals import grant_approval
 
-    def build(approver, action: str = "sale", pin: str = "2468", till: str = "C1",
-              requested_by=None, at=None, **subject) -> str:
-        return grant_approval(session, badge=approver.badge_code or "", pin=pin, action=action,
-                              scope=f"till:{till}", requested_by=requested_by or approver,
-                              now=at or now, subject=subject or None).token
+    def build(
+        approver,
+        action: str = "sale",
+        pin: str = "2468",
+        till: str = "C1",
+        requested_by=None,
+        at=None,
+        **subject,
+    ) -> str:
+        return grant_approval(
+            session,
+            badge=approver.badge_code or "",
+            pin=pin,
+            action=action,
+            scope=f"till:{till}",
+            requested_by=requested_by or approver,
+            now=at or now,
+            subject=subject or None,
+        ).token
 
     return build
 
@@ -255,16 +290,27 @@ def seed_household(session, card_code: str, now, display_name: str = "Foyer Mart
     from participants.models import Household, HouseholdCard, Kinship, Person, ReferringBody, Sex
     from participants.services.rights import RightRequest, decide_right, request_right
 
-    household = Household(card_code=card_code, display_name=display_name,
-                          referring_body=ReferringBody.CCAS, referrer_name="M. Colin",
-                          created_at=now, last_contact_at=now)
-    household.members.append(Person(first_name="Claire", birth_year=1980, sex=Sex.FEMALE,
-                                    kinship=Kinship.REFERENCE))
+    household = Household(
+        card_code=card_code,
+        display_name=display_name,
+        referring_body=ReferringBody.CCAS,
+        referrer_name="M. Colin",
+        created_at=now,
+        last_contact_at=now,
+    )
+    household.members.append(
+        Person(first_name="Claire", birth_year=1980, sex=Sex.FEMALE, kinship=Kinship.REFERENCE)
+    )
     session.add(household)
     session.flush()
     session.add(HouseholdCard(household_id=household.id, code=card_code, issued_at=now))
-    right = request_right(session, None, now, household, RightRequest(
-        date.today() - timedelta(days=5), 3, 2000, 2000, "Permis"))
+    right = request_right(
+        session,
+        None,
+        now,
+        household,
+        RightRequest(date.today() - timedelta(days=5), 3, 2000, 2000, "Permis"),
+    )
     decide_right(session, None, now, right, grant=True)
     return household
 
@@ -300,8 +346,9 @@ def browser_of(flask_app, username: str, password: str = "motdepasse-sur"):
     (the client, the status of the login answer)."""
     client = FlaskClient(flask_app, flask_app.response_class)
     token = csrf_token_from(client.get("/login").get_data(as_text=True))
-    answer = client.post("/login", data={"username": username, "password": password,
-                                         "csrf_token": token})
+    answer = client.post(
+        "/login", data={"username": username, "password": password, "csrf_token": token}
+    )
     return client, answer.status_code
 
 

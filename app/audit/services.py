@@ -56,8 +56,14 @@ def record_read(
     it is written at once."""
     from flask import g, has_request_context
 
-    line = {"actor_id": actor_id, "now": now, "action": action, "target": target,
-            "details": details, "remote_addr": remote_addr}
+    line = {
+        "actor_id": actor_id,
+        "now": now,
+        "action": action,
+        "target": target,
+        "details": details,
+        "remote_addr": remote_addr,
+    }
     if not has_request_context():
         record_audit(session, **line)
         return
@@ -108,18 +114,29 @@ def search_audit(session: Session, query: AuditQuery) -> tuple[list[AuditEntry],
     if query.actor_id:
         conditions.append(AuditEntry.actor_id == query.actor_id)
     if query.action:
-        conditions.append(or_(AuditEntry.action == query.action,
-                              AuditEntry.action.startswith(query.action + ".", autoescape=True)))
+        conditions.append(
+            or_(
+                AuditEntry.action == query.action,
+                AuditEntry.action.startswith(query.action + ".", autoescape=True),
+            )
+        )
     if query.first_day:
-        conditions.append(AuditEntry.at >= datetime.combine(
-            query.first_day, time.min, SHOP_TIMEZONE))
+        conditions.append(
+            AuditEntry.at >= datetime.combine(query.first_day, time.min, SHOP_TIMEZONE)
+        )
     if query.last_day:
-        conditions.append(AuditEntry.at < datetime.combine(
-            query.last_day + timedelta(days=1), time.min, SHOP_TIMEZONE))
+        conditions.append(
+            AuditEntry.at
+            < datetime.combine(query.last_day + timedelta(days=1), time.min, SHOP_TIMEZONE)
+        )
     total = session.scalar(select(func.count(AuditEntry.id)).where(*conditions))
     entries = session.scalars(
-        select(AuditEntry).where(*conditions).order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
-        .offset((max(1, query.page) - 1) * PAGE_SIZE).limit(PAGE_SIZE))
+        select(AuditEntry)
+        .where(*conditions)
+        .order_by(AuditEntry.at.desc(), AuditEntry.id.desc())
+        .offset((max(1, query.page) - 1) * PAGE_SIZE)
+        .limit(PAGE_SIZE)
+    )
     return list(entries), total
 
 
@@ -128,9 +145,7 @@ def audit_action_names(session: Session) -> list[str]:
 
 
 def list_recent_audit(session: Session, limit: int = 200) -> list[AuditEntry]:
-    return list(
-        session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit))
-    )
+    return list(session.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)))
 
 
 # French wording of the actions, for the audit page (unknown codes are shown as they are).

@@ -30,15 +30,25 @@ blueprint = Blueprint("audit", __name__)
 def audit_log():
     action = request.args.get("action", "").strip()[:64] or None
     query = AuditQuery(
-        actor_id=request.args.get("qui", 0, type=int) or None, action=action,
-        first_day=arg_date("du", _("Du"), None), last_day=arg_date("au", _("Au"), None),
-        page=max(1, min(request.args.get("page", 1, type=int), 100_000)))
+        actor_id=request.args.get("qui", 0, type=int) or None,
+        action=action,
+        first_day=arg_date("du", _("Du"), None),
+        last_day=arg_date("au", _("Au"), None),
+        page=max(1, min(request.args.get("page", 1, type=int), 100_000)),
+    )
     entries, total = search_audit(db.session, query)
-    users = db.session.execute(select(User.id, User.display_name)
-                               .order_by(User.display_name)).all()
+    users = db.session.execute(select(User.id, User.display_name).order_by(User.display_name)).all()
     pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
     filters = {key: value for key, value in request.args.items() if key != "page" and value}
     return render_template(
-        "admin/audit.html", entries=entries, actors=dict(users), users=users, query=query,
-        actions=audit_action_names(db.session), describe_action=describe_action,
-        total=total, pages=pages, filters=filters)
+        "admin/audit.html",
+        entries=entries,
+        actors=dict(users),
+        users=users,
+        query=query,
+        actions=audit_action_names(db.session),
+        describe_action=describe_action,
+        total=total,
+        pages=pages,
+        filters=filters,
+    )

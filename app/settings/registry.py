@@ -104,8 +104,11 @@ class BoundedIntegerSetting(SettingSpec[int]):
     maximum: int
 
     def accept(self, value: Any) -> int:
-        if isinstance(value, bool) or not isinstance(value, int) or \
-                not self.minimum <= value <= self.maximum:
+        if (
+            isinstance(value, bool)
+            or not isinstance(value, int)
+            or not self.minimum <= value <= self.maximum
+        ):
             raise _refused(self, value)
         return value
 
@@ -137,8 +140,10 @@ class MoneySetting(BoundedIntegerSetting):
         except InvalidAmount as error:
             raise InvalidValue(f"{field_name} : {error}") from None
         if not self.minimum <= cents <= self.maximum:
-            raise InvalidValue(f"{field_name} : entre {format_cents(self.minimum)} et "
-                               f"{format_cents(self.maximum)}.")
+            raise InvalidValue(
+                f"{field_name} : entre {format_cents(self.minimum)} et "
+                f"{format_cents(self.maximum)}."
+            )
         return cents
 
     def shown(self, value: int) -> str:
@@ -158,8 +163,10 @@ class PercentSetting(BoundedIntegerSetting):
         except InvalidAmount as error:
             raise InvalidValue(f"{self.label} : {error}") from None
         if not self.minimum <= basis_points <= self.maximum:
-            raise InvalidValue(f"{self.label} : entre {format_percent_bp(self.minimum)} % et "
-                               f"{format_percent_bp(self.maximum)} %.")
+            raise InvalidValue(
+                f"{self.label} : entre {format_percent_bp(self.minimum)} % et "
+                f"{format_percent_bp(self.maximum)} %."
+            )
         return basis_points
 
     def shown(self, value: int) -> str:
@@ -217,8 +224,13 @@ class TextSetting(SettingSpec[str]):
         return self.parse(value)
 
     def parse(self, text: str | None) -> str:
-        cleaned = parse_text(text, self.label, max_length=self.max_length,
-                             multiline=self.multiline, required=self.required)
+        cleaned = parse_text(
+            text,
+            self.label,
+            max_length=self.max_length,
+            multiline=self.multiline,
+            required=self.required,
+        )
         return self.check(cleaned) if self.check is not None else cleaned
 
     def described(self, value: str) -> str:
@@ -253,8 +265,9 @@ class MoneyTableSetting(SettingSpec[dict[str, int]]):
     maximum: int = 100_000
 
     def _row_spec(self) -> MoneySetting:
-        return MoneySetting(key=self.key, label=self.label, default=0, minimum=self.minimum,
-                            maximum=self.maximum)
+        return MoneySetting(
+            key=self.key, label=self.label, default=0, minimum=self.minimum, maximum=self.maximum
+        )
 
     def accept(self, value: Any) -> dict[str, int]:
         if not isinstance(value, dict) or set(value) != {key for key, _label in self.rows}:
@@ -270,12 +283,13 @@ class MoneyTableSetting(SettingSpec[dict[str, int]]):
         if not all(name in form for name in names):
             return None
         row = self._row_spec()
-        return {key: row._parse(form.get(f"{self.key}.{key}"), f"{self.label} ({label})")
-                for key, label in self.rows}
+        return {
+            key: row._parse(form.get(f"{self.key}.{key}"), f"{self.label} ({label})")
+            for key, label in self.rows
+        }
 
     def shown(self, value: dict[str, int]) -> str:
-        return " ; ".join(f"{label} : {format_cents_plain(value[key])}"
-                          for key, label in self.rows)
+        return " ; ".join(f"{label} : {format_cents_plain(value[key])}" for key, label in self.rows)
 
     def described(self, value: dict[str, int]) -> str:
         return " ; ".join(f"{label} : {format_cents(value[key])}" for key, label in self.rows)
@@ -285,6 +299,7 @@ class MoneyTableSetting(SettingSpec[dict[str, int]]):
 
 
 # ---- the registry ----------------------------------------------------------------------------
+
 
 @dataclass(frozen=True, kw_only=True)
 class SettingGroup:

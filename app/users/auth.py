@@ -25,8 +25,15 @@ def configure_login_manager(manager: LoginManager) -> None:
     def load_user(user_id: str) -> User | None:
         # "id.version": a session opened before a logout or a credential change is over.
         identifier, _dot, version = (user_id or "").partition(".")
-        if not (identifier.isascii() and identifier.isdigit() and version.isascii()
-                and version.isdigit()) or len(identifier) > 10:
+        if (
+            not (
+                identifier.isascii()
+                and identifier.isdigit()
+                and version.isascii()
+                and version.isdigit()
+            )
+            or len(identifier) > 10
+        ):
             return None
         user = db.session.get(User, int(identifier))
         if user is None or not user.is_enabled or (user.session_version or 0) != int(version):

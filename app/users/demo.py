@@ -9,10 +9,17 @@ from app.users.services import NewUser, create_user
 # Staff badges start with 041 (see the nomenclature in ../shared/DOMAIN.md).
 DEMO_USERS = (
     NewUser("Claire Directrice", Role.ADMIN, username="admin", password="admin-demo"),
-    NewUser("Karim Encadrant", Role.ENCADRANT, username="encadrant", password="encadrant-demo",
-            badge_code=complete_ean13("041000000002"), pin="2468"),
-    NewUser("Nadia Caissière", Role.CAISSIER, badge_code=complete_ean13("041000000001"),
-            pin="1234"),
+    NewUser(
+        "Karim Encadrant",
+        Role.ENCADRANT,
+        username="encadrant",
+        password="encadrant-demo",
+        badge_code=complete_ean13("041000000002"),
+        pin="2468",
+    ),
+    NewUser(
+        "Nadia Caissière", Role.CAISSIER, badge_code=complete_ean13("041000000001"), pin="1234"
+    ),
     NewUser("Sophie Référente", Role.REFERENT, username="referent", password="referent-demo"),
     NewUser("Julien Jardin", Role.JARDIN, username="jardin", password="jardin-demo"),
 )
@@ -25,8 +32,10 @@ def load_demo(session, context) -> list[str]:
         user = create_user(session, None, context.now, data)
         users[data.role] = user
         if data.password:
-            lines.append(f"  {data.role.value:<10} identifiant {data.username} / mot de passe "
-                         f"{data.password}")
+            lines.append(
+                f"  {data.role.value:<10} identifiant {data.username} / mot de passe "
+                f"{data.password}"
+            )
         if data.badge_code:
             lines.append(f"  {data.role.value:<10} badge {user.badge_code} / PIN {data.pin}")
     context.shared["users"] = users

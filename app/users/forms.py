@@ -38,8 +38,10 @@ class NewUserForm(FlaskForm):
     )
     username = StringField(_l("Identifiant (personnel)"), validators=[Optional(), Length(max=80)])
     password = PasswordField(_l("Mot de passe (8 caractères au moins)"), validators=[Optional()])
-    badge_code = StringField(_l("Numéro de badge (vide : un numéro est créé, badge à imprimer)"),
-                             validators=[Optional(), Length(max=32)])
+    badge_code = StringField(
+        _l("Numéro de badge (vide : un numéro est créé, badge à imprimer)"),
+        validators=[Optional(), Length(max=32)],
+    )
     pin = PasswordField(_l("Code PIN (4 à 6 chiffres)"), validators=[Optional()])
 
     def selected_role(self) -> Role:
@@ -49,6 +51,8 @@ class NewUserForm(FlaskForm):
 class PinResetForm(FlaskForm):
     pin = PasswordField(
         _l("Nouveau code PIN"),
-        validators=[DataRequired(_REQUIRED),
-                    Regexp(r"^\d{4,6}$", message=_l("Le code PIN compte 4 à 6 chiffres."))],
+        validators=[
+            DataRequired(_REQUIRED),
+            Regexp(r"^\d{4,6}$", message=_l("Le code PIN compte 4 à 6 chiffres.")),
+        ],
     )

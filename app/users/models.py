@@ -19,9 +19,7 @@ class User(UserMixin, Base):
     # Staff log in with a username and password; participants at the till only have a badge.
     username: Mapped[str | None] = mapped_column(String(80), unique=True)
     display_name: Mapped[str] = mapped_column(String(120))
-    role: Mapped[Role] = mapped_column(
-        string_enum(Role, "user_role")
-    )
+    role: Mapped[Role] = mapped_column(string_enum(Role, "user_role"))
     password_hash: Mapped[str | None] = mapped_column(String(255))
     badge_code: Mapped[str | None] = mapped_column(String(32), unique=True)
     pin_hash: Mapped[str | None] = mapped_column(String(255))

@@ -66,8 +66,9 @@ BADGE_PREFIX = "041"  # GS1 prefixes 040–049: codes for use inside one organis
 def new_badge_code(session: Session) -> str:
     """A badge number nobody has: an EAN-13 of internal use (every scanner reads it)."""
     while True:
-        code = complete_ean13(BADGE_PREFIX + "".join(secrets.choice("0123456789")
-                                                     for _ in range(9)))
+        code = complete_ean13(
+            BADGE_PREFIX + "".join(secrets.choice("0123456789") for _ in range(9))
+        )
         if session.scalar(select(User.id).where(User.badge_code == code)) is None:
             return code
 
@@ -83,8 +84,7 @@ def badge_barcode_svg(code: str) -> str:
     out = io.BytesIO()
     options = {"module_height": 12, "font_size": 8, "text_distance": 3, "quiet_zone": 6.5}
     if len(code) == 13 and is_valid_gs1(code):
-        EAN13(code[:12], writer=SVGWriter()).write(out, options={**options,
-                                                                 "module_width": 0.33})
+        EAN13(code[:12], writer=SVGWriter()).write(out, options={**options, "module_width": 0.33})
     else:
         Code128(code, writer=SVGWriter()).write(out, options={**options, "module_width": 0.25})
     return out.getvalue().decode()
@@ -95,8 +95,9 @@ def replace_badge(session: Session, actor_id: int, now: datetime, user: User) ->
     user.badge_code = new_badge_code(session)
     user.end_sessions()  # whoever found the old badge is logged out everywhere
     session.flush()
-    record_audit(session, actor_id=actor_id, now=now, action="user.badge_replaced",
-                 target=f"user:{user.id}")
+    record_audit(
+        session, actor_id=actor_id, now=now, action="user.badge_replaced", target=f"user:{user.id}"
+    )
     return user.badge_code
 
 
@@ -160,36 +161,49 @@ def create_user(session: Session, actor_id: int | None, now: datetime, data: New
 
 # Failed logins counted for lock-outs: per account (or badge) and client address, and per address.
 FAILED_LOGINS = ("login.failed", "login.unknown_badge")
-RESETS = ("login.succeeded", "user.unlocked", "user.pin_reset", "user.password_changed",
-          "user.enabled")
+RESETS = (
+    "login.succeeded",
+    "user.unlocked",
+    "user.pin_reset",
+    "user.password_changed",
+    "user.enabled",
+)
 
 
 def refused_login() -> str:
     """One answer for every refused password login — wrong password, unknown account,
     disabled or locked account, too many tries from this computer — so that nobody learns
     which accounts exist, nor which one is locked."""
-    return _("Connexion refusée : identifiant ou mot de passe incorrect. Après 5 essais "
-             "manqués, la connexion est suspendue 15 minutes (un·e administrateur·rice peut "
-             "débloquer un compte).")
+    return _(
+        "Connexion refusée : identifiant ou mot de passe incorrect. Après 5 essais "
+        "manqués, la connexion est suspendue 15 minutes (un·e administrateur·rice peut "
+        "débloquer un compte)."
+    )
 
 
 def _lockout(session: Session) -> tuple[int, timedelta]:
-    return (MAX_FAILED_LOGINS.get(session),
-            timedelta(minutes=LOCKOUT_MINUTES.get(session)))
+    return (MAX_FAILED_LOGINS.get(session), timedelta(minutes=LOCKOUT_MINUTES.get(session)))
 
 
 def _from_address(remote_addr: str | None):
-    return AuditEntry.remote_addr.is_(None) if remote_addr is None else \
-        AuditEntry.remote_addr == remote_addr
+    return (
+        AuditEntry.remote_addr.is_(None)
+        if remote_addr is None
+        else AuditEntry.remote_addr == remote_addr
+    )
 
 
 def _last_reset(session: Session, target: str) -> datetime | None:
-    return session.scalar(select(func.max(AuditEntry.at)).where(
-        AuditEntry.target == target, AuditEntry.action.in_(RESETS)))
+    return session.scalar(
+        select(func.max(AuditEntry.at)).where(
+            AuditEntry.target == target, AuditEntry.action.in_(RESETS)
+        )
+    )
 
 
-def _locked_until(session: Session, target: str, remote_addr: str | None,
-                  now: datetime) -> datetime | None:
+def _locked_until(
+    session: Session, target: str, remote_addr: str | None, now: datetime
+) -> datetime | None:
     """``target`` (``user:12``, ``badge:041…``) tried from ``remote_addr``: locked until when,
     after ``security.max_failed_logins`` failures (rolling, from the audit log, since the last
     success or unlock). Tries from elsewhere do not lock it here: five wrong passwords typed
@@ -197,10 +211,15 @@ def _locked_until(session: Session, target: str, remote_addr: str | None,
     max_attempts, lockout = _lockout(session)
     since = max(filter(None, (now - timedelta(days=1), _last_reset(session, target))))
     failures = session.scalars(
-        select(AuditEntry.at).where(AuditEntry.action.in_(FAILED_LOGINS),
-                                    AuditEntry.target == target, _from_address(remote_addr),
-                                    AuditEntry.at > since)
-        .order_by(AuditEntry.at))
+        select(AuditEntry.at)
+        .where(
+            AuditEntry.action.in_(FAILED_LOGINS),
+            AuditEntry.target == target,
+            _from_address(remote_addr),
+            AuditEntry.at > since,
+        )
+        .order_by(AuditEntry.at)
+    )
     count, locked_until = 0, None
     for at in failures:
         if locked_until and at < locked_until:
@@ -218,33 +237,52 @@ def address_throttled(session: Session, remote_addr: str | None, now: datetime) 
         return False
     _max_attempts, lockout = _lockout(session)
     limit = MAX_FAILED_LOGINS_PER_ADDRESS.get(session)
-    failures = session.scalar(select(func.count(AuditEntry.id)).where(
-        AuditEntry.action.in_(FAILED_LOGINS), AuditEntry.remote_addr == remote_addr,
-        AuditEntry.at > now - lockout))
+    failures = session.scalar(
+        select(func.count(AuditEntry.id)).where(
+            AuditEntry.action.in_(FAILED_LOGINS),
+            AuditEntry.remote_addr == remote_addr,
+            AuditEntry.at > now - lockout,
+        )
+    )
     return failures >= limit
 
 
-def _register_failure(session: Session, user: User, now: datetime, remote_addr: str | None,
-                      purpose: str = "login"):
+def _register_failure(
+    session: Session, user: User, now: datetime, remote_addr: str | None, purpose: str = "login"
+):
     """A wrong secret for a real account: counted for this address (lock-out here), and for
     the account from everywhere (``security.max_failed_logins_account``: a spread attack)."""
-    record_audit(session, actor_id=user.id, now=now, action="login.failed",
-                 target=f"user:{user.id}", details={"purpose": purpose},
-                 remote_addr=remote_addr)
+    record_audit(
+        session,
+        actor_id=user.id,
+        now=now,
+        action="login.failed",
+        target=f"user:{user.id}",
+        details={"purpose": purpose},
+        remote_addr=remote_addr,
+    )
     user.failed_attempts += 1
     _max_attempts, lockout = _lockout(session)
     if user.failed_attempts >= MAX_FAILED_LOGINS_ACCOUNT.get(session):
         user.locked_until, user.failed_attempts = now + lockout, 0
-    if user.locked_until == now + lockout or \
-            _locked_until(session, f"user:{user.id}", remote_addr, now):
-        record_audit(session, actor_id=user.id, now=now, action="login.locked",
-                     target=f"user:{user.id}", details={"purpose": purpose},
-                     remote_addr=remote_addr)
+    if user.locked_until == now + lockout or _locked_until(
+        session, f"user:{user.id}", remote_addr, now
+    ):
+        record_audit(
+            session,
+            actor_id=user.id,
+            now=now,
+            action="login.locked",
+            target=f"user:{user.id}",
+            details={"purpose": purpose},
+            remote_addr=remote_addr,
+        )
     session.flush()
 
 
-def _account_locked_until(session: Session, user: User, remote_addr: str | None,
-                          now: datetime) -> datetime | None:
+def _account_locked_until(
+    session: Session, user: User, remote_addr: str | None, now: datetime
+) -> datetime | None:
     here = _locked_until(session, f"user:{user.id}", remote_addr, now)
     everywhere = user.locked_until if user.locked_until and user.locked_until > now else None
     return max(filter(None, (here, everywhere)), default=None)
@@ -278,27 +316,41 @@ def authenticate_password(
     )
     if address_throttled(session, remote_addr, now):
         _secret_matches(None, password)
-        record_audit(session, actor_id=None, now=now, action="login.throttled",
-                     remote_addr=remote_addr)
+        record_audit(
+            session, actor_id=None, now=now, action="login.throttled", remote_addr=remote_addr
+        )
         raise refused
     if user is None or user.password_hash is None:
         _secret_matches(None, password)
         # No typed name is kept (it may be a password typed in the wrong field).
-        record_audit(session, actor_id=None, now=now, action="login.failed",
-                     remote_addr=remote_addr)
+        record_audit(
+            session, actor_id=None, now=now, action="login.failed", remote_addr=remote_addr
+        )
         raise refused
     locked = _account_locked_until(session, user, remote_addr, now)
     matches = _secret_matches(user.password_hash, password)
     if locked:
-        record_audit(session, actor_id=user.id, now=now, action="login.refused_locked",
-                     target=f"user:{user.id}", remote_addr=remote_addr)
+        record_audit(
+            session,
+            actor_id=user.id,
+            now=now,
+            action="login.refused_locked",
+            target=f"user:{user.id}",
+            remote_addr=remote_addr,
+        )
         raise refused
     if not matches:
         _register_failure(session, user, now, remote_addr)
         raise refused
     if not user.is_enabled:
-        record_audit(session, actor_id=user.id, now=now, action="login.refused_disabled",
-                     target=f"user:{user.id}", remote_addr=remote_addr)
+        record_audit(
+            session,
+            actor_id=user.id,
+            now=now,
+            action="login.refused_disabled",
+            target=f"user:{user.id}",
+            remote_addr=remote_addr,
+        )
         raise refused
     _register_success(session, user, now, "password", remote_addr)
     return user
@@ -322,12 +374,19 @@ UNKNOWN_BADGE_ACTION = "login.unknown_badge"
 
 def _locked_message(locked_until: datetime, now: datetime) -> str:
     minutes = max(1, int((locked_until - now).total_seconds() // 60) + 1)
-    return _("Trop d'essais manqués : badge bloqué pendant encore %(m)d minute(s). "
-             "Un·e administrateur·rice peut le débloquer.", m=minutes)
+    return _(
+        "Trop d'essais manqués : badge bloqué pendant encore %(m)d minute(s). "
+        "Un·e administrateur·rice peut le débloquer.",
+        m=minutes,
+    )
 
 
 def verify_badge_and_pin(
-    session: Session, badge: str, pin: str, now: datetime, remote_addr: str | None = None,
+    session: Session,
+    badge: str,
+    pin: str,
+    now: datetime,
+    remote_addr: str | None = None,
     purpose: str = "login",
 ) -> User:
     """The person holding ``badge`` who knows its PIN, or ``LoginRefused``.
@@ -340,8 +399,14 @@ def verify_badge_and_pin(
     code = normalise_badge(badge)[:32]
     if address_throttled(session, remote_addr, now):
         _secret_matches(None, pin)
-        record_audit(session, actor_id=None, now=now, action="login.throttled",
-                     details={"purpose": purpose}, remote_addr=remote_addr)
+        record_audit(
+            session,
+            actor_id=None,
+            now=now,
+            action="login.throttled",
+            details={"purpose": purpose},
+            remote_addr=remote_addr,
+        )
         raise LoginRefused(_locked_message(now + _lockout(session)[1], now))
     user = find_user_by_badge(session, code) if code else None
     if user is None or user.pin_hash is None:
@@ -349,23 +414,41 @@ def verify_badge_and_pin(
         if locked_until:
             raise LoginRefused(_locked_message(locked_until, now))
         _secret_matches(None, pin)
-        record_audit(session, actor_id=None, now=now, action=UNKNOWN_BADGE_ACTION,
-                     target=f"badge:{code}", details={"purpose": purpose},
-                     remote_addr=remote_addr)
+        record_audit(
+            session,
+            actor_id=None,
+            now=now,
+            action=UNKNOWN_BADGE_ACTION,
+            target=f"badge:{code}",
+            details={"purpose": purpose},
+            remote_addr=remote_addr,
+        )
         raise LoginRefused(wrong_badge_or_pin())
     locked_until = _account_locked_until(session, user, remote_addr, now)
     if locked_until:
-        record_audit(session, actor_id=user.id, now=now, action="login.refused_locked",
-                     target=f"user:{user.id}", details={"purpose": purpose},
-                     remote_addr=remote_addr)
+        record_audit(
+            session,
+            actor_id=user.id,
+            now=now,
+            action="login.refused_locked",
+            target=f"user:{user.id}",
+            details={"purpose": purpose},
+            remote_addr=remote_addr,
+        )
         raise LoginRefused(_locked_message(locked_until, now))
     if not _secret_matches(user.pin_hash, pin.strip()):
         _register_failure(session, user, now, remote_addr, purpose)
         raise LoginRefused(wrong_badge_or_pin())
     if not user.is_enabled:
-        record_audit(session, actor_id=user.id, now=now, action="login.refused_disabled",
-                     target=f"user:{user.id}", details={"purpose": purpose},
-                     remote_addr=remote_addr)
+        record_audit(
+            session,
+            actor_id=user.id,
+            now=now,
+            action="login.refused_disabled",
+            target=f"user:{user.id}",
+            details={"purpose": purpose},
+            remote_addr=remote_addr,
+        )
         raise LoginRefused(wrong_badge_or_pin())
     return user
 
@@ -382,8 +465,9 @@ def authenticate_badge(
 def unlock_user(session: Session, actor_id: int, now: datetime, user: User) -> None:
     user.failed_attempts = 0
     user.locked_until = None
-    record_audit(session, actor_id=actor_id, now=now, action="user.unlocked",
-                 target=f"user:{user.id}")
+    record_audit(
+        session, actor_id=actor_id, now=now, action="user.unlocked", target=f"user:{user.id}"
+    )
     session.flush()
 
 
@@ -396,8 +480,13 @@ def set_user_enabled(
     user.end_sessions()
     if enabled:
         user.failed_attempts, user.locked_until = 0, None
-    record_audit(session, actor_id=actor_id, now=now,
-                 action="user.enabled" if enabled else "user.disabled", target=f"user:{user.id}")
+    record_audit(
+        session,
+        actor_id=actor_id,
+        now=now,
+        action="user.enabled" if enabled else "user.disabled",
+        target=f"user:{user.id}",
+    )
     session.flush()
 
 
@@ -410,8 +499,9 @@ def reset_pin(session: Session, actor_id: int, now: datetime, user: User, pin: s
     user.failed_attempts = 0
     user.locked_until = None
     user.end_sessions()  # whoever knew the old PIN is logged out everywhere
-    record_audit(session, actor_id=actor_id, now=now, action="user.pin_reset",
-                 target=f"user:{user.id}")
+    record_audit(
+        session, actor_id=actor_id, now=now, action="user.pin_reset", target=f"user:{user.id}"
+    )
     session.flush()
 
 
@@ -424,41 +514,66 @@ def set_role(session: Session, actor_id: int, now: datetime, user: User, role: R
     if user.id == actor_id and role != Role.ADMIN:
         raise InvalidUserData(_("Vous ne pouvez pas retirer votre propre rôle d'admin."))
     if role == Role.CAISSIER and user.password_hash:
-        raise InvalidUserData(_("Un·e caissier·ère se connecte avec son badge et son code "
-                                "PIN, sans mot de passe : créez-lui un compte à badge."))
+        raise InvalidUserData(
+            _(
+                "Un·e caissier·ère se connecte avec son badge et son code "
+                "PIN, sans mot de passe : créez-lui un compte à badge."
+            )
+        )
     if role != Role.CAISSIER and not user.username:
-        raise InvalidUserData(_("Ce rôle se connecte avec un identifiant et un mot de passe : "
-                                "ce compte n'a qu'un badge."))
+        raise InvalidUserData(
+            _(
+                "Ce rôle se connecte avec un identifiant et un mot de passe : "
+                "ce compte n'a qu'un badge."
+            )
+        )
     user.role = role
     user.end_sessions()
-    record_audit(session, actor_id=actor_id, now=now, action="user.role_changed",
-                 target=f"user:{user.id}", details={"role": role.value})
+    record_audit(
+        session,
+        actor_id=actor_id,
+        now=now,
+        action="user.role_changed",
+        target=f"user:{user.id}",
+        details={"role": role.value},
+    )
     session.flush()
 
 
-def reset_password(session: Session, actor_id: int, now: datetime, user: User,
-                   password: str) -> None:
+def reset_password(
+    session: Session, actor_id: int, now: datetime, user: User, password: str
+) -> None:
     if not user.username:
         raise InvalidUserData(_("Ce compte se connecte avec un badge, pas un mot de passe."))
     if len(password) < MIN_PASSWORD_LENGTH:
-        raise InvalidUserData(_("Le mot de passe doit faire au moins %(n)d caractères.",
-                                n=MIN_PASSWORD_LENGTH))
+        raise InvalidUserData(
+            _("Le mot de passe doit faire au moins %(n)d caractères.", n=MIN_PASSWORD_LENGTH)
+        )
     user.password_hash = hash_secret(password)
     user.failed_attempts, user.locked_until = 0, None
     user.end_sessions()  # whoever knew the old password is logged out everywhere
-    record_audit(session, actor_id=actor_id, now=now, action="user.password_changed",
-                 target=f"user:{user.id}")
+    record_audit(
+        session,
+        actor_id=actor_id,
+        now=now,
+        action="user.password_changed",
+        target=f"user:{user.id}",
+    )
     session.flush()
 
 
-def change_own_secret(session: Session, user: User, now: datetime, current: str, new: str,
-                      kind: str) -> None:
+def change_own_secret(
+    session: Session, user: User, now: datetime, current: str, new: str, kind: str
+) -> None:
     """A person changes their own password (or PIN), knowing the current one. Their other
     sessions end; the caller opens this one again."""
     stored = user.password_hash if kind == "password" else user.pin_hash
     if not stored or not _secret_matches(stored, current):
-        raise InvalidUserData(_("Le mot de passe actuel est faux.") if kind == "password"
-                              else _("Le code PIN actuel est faux."))
+        raise InvalidUserData(
+            _("Le mot de passe actuel est faux.")
+            if kind == "password"
+            else _("Le code PIN actuel est faux.")
+        )
     if kind == "password":
         reset_password(session, user.id, now, user, new)
     else:

@@ -74,8 +74,13 @@ def badge_login():
 @login_required
 def logout():
     from_till = request.form.get("from") == "till"
-    record_audit(db.session, actor_id=current_user.id, now=utcnow(), action="logout",
-                 target=f"user:{current_user.id}")
+    record_audit(
+        db.session,
+        actor_id=current_user.id,
+        now=utcnow(),
+        action="logout",
+        target=f"user:{current_user.id}",
+    )
     # A copy of this session's cookie (another tab, a captured cookie) dies with it: the
     # account's session version moves on, so every session opened before is over.
     current_user.end_sessions()
@@ -184,19 +189,26 @@ def edit_user(user_id: int):
         now = utcnow()
         try:
             if request.form.get("action") == "role":
-                services.set_role(db.session, current_user.id, now, user,
-                                  Role(request.form.get("role", "")))
-                message = _("Rôle de %(n)s : %(r)s.", n=user.display_name,
-                            r=ROLE_LABELS[user.role])
+                services.set_role(
+                    db.session, current_user.id, now, user, Role(request.form.get("role", ""))
+                )
+                message = _("Rôle de %(n)s : %(r)s.", n=user.display_name, r=ROLE_LABELS[user.role])
             elif request.form.get("action") == "badge":
                 code = services.replace_badge(db.session, current_user.id, now, user)
-                message = _("Nouveau badge n° %(c)s pour %(n)s : l'ancien ne marche plus. "
-                            "Imprimez-le ci-dessous.", c=code, n=user.display_name)
+                message = _(
+                    "Nouveau badge n° %(c)s pour %(n)s : l'ancien ne marche plus. "
+                    "Imprimez-le ci-dessous.",
+                    c=code,
+                    n=user.display_name,
+                )
             elif request.form.get("action") == "password":
-                services.reset_password(db.session, current_user.id, now, user,
-                                        request.form.get("password", ""))
-                message = _("Nouveau mot de passe pour %(n)s (ses sessions sont fermées).",
-                            n=user.display_name)
+                services.reset_password(
+                    db.session, current_user.id, now, user, request.form.get("password", "")
+                )
+                message = _(
+                    "Nouveau mot de passe pour %(n)s (ses sessions sont fermées).",
+                    n=user.display_name,
+                )
             else:
                 abort(400)
         except (UserError, ValueError) as error:
@@ -208,8 +220,7 @@ def edit_user(user_id: int):
             _start_session(user)  # one's own change keeps this session open
         flash(message, "success")
         return redirect(url_for("users.edit_user", user_id=user.id))
-    return render_template("users/edit.html", user=user, form=EmptyForm(),
-                           roles=ROLE_LABELS)
+    return render_template("users/edit.html", user=user, form=EmptyForm(), roles=ROLE_LABELS)
 
 
 @blueprint.route("/admin/users/<int:user_id>/badge")
@@ -218,15 +229,29 @@ def print_badge(user_id: int):
     """The person's badge, card-sized, to print and slip into a badge holder (never the PIN)."""
     user = _user_or_404(user_id)
     if not user.badge_code:
-        flash(_("%(n)s n'a pas de badge : donnez-lui un code PIN, un numéro de badge est créé.",
-                n=user.display_name), "error")
+        flash(
+            _(
+                "%(n)s n'a pas de badge : donnez-lui un code PIN, un numéro de badge est créé.",
+                n=user.display_name,
+            ),
+            "error",
+        )
         return redirect(url_for("users.edit_user", user_id=user.id))
-    record_read(db.session, actor_id=current_user.id, now=utcnow(), action="user.badge_printed",
-                target=f"user:{user.id}", remote_addr=request.remote_addr)
-    return render_template("users/badge.html", user=user, role=ROLE_LABELS[user.role],
-                           shop=SHOP_NAME.get(db.session),
-                           barcode=base64.b64encode(
-                               services.badge_barcode_svg(user.badge_code).encode()).decode())
+    record_read(
+        db.session,
+        actor_id=current_user.id,
+        now=utcnow(),
+        action="user.badge_printed",
+        target=f"user:{user.id}",
+        remote_addr=request.remote_addr,
+    )
+    return render_template(
+        "users/badge.html",
+        user=user,
+        role=ROLE_LABELS[user.role],
+        shop=SHOP_NAME.get(db.session),
+        barcode=base64.b64encode(services.badge_barcode_svg(user.badge_code).encode()).decode(),
+    )
 
 
 @blueprint.route("/compte", methods=["GET", "POST"])
@@ -242,15 +267,15 @@ def my_account():
         try:
             if new != again:
                 raise services.InvalidUserData(_("Les deux saisies ne sont pas identiques."))
-            services.change_own_secret(db.session, user, utcnow(),
-                                       request.form.get("current", ""), new, kind)
+            services.change_own_secret(
+                db.session, user, utcnow(), request.form.get("current", ""), new, kind
+            )
         except UserError as error:
             db.session.rollback()
             flash(error.message, "error")
             return redirect(url_for("users.my_account"))
         db.session.commit()
         _start_session(user)  # this session goes on; the others are closed
-        flash(_("Mot de passe changé.") if kind == "password" else _("Code PIN changé."),
-              "success")
+        flash(_("Mot de passe changé.") if kind == "password" else _("Code PIN changé."), "success")
         return redirect(url_for("users.my_account"))
     return render_template("users/account.html", user=user, form=EmptyForm())

@@ -22,8 +22,9 @@ def _name(session: Session, text: str, keep: Category | None = None) -> str:
         raise InvalidData(error.message) from None
     # "Épicerie salée" and "épicerie SALÉE" are one category (compared folded, on both
     # databases: SQLite's lower() knows ASCII only).
-    clash = next((c for c in session.scalars(select(Category))
-                  if c.name.casefold() == name.casefold()), None)
+    clash = next(
+        (c for c in session.scalars(select(Category)) if c.name.casefold() == name.casefold()), None
+    )
     if clash is not None and clash is not keep:
         raise InvalidData(_("La catégorie « %(c)s » existe déjà.", c=clash.name))
     return name
@@ -33,34 +34,58 @@ def create_category(session: Session, actor_id: int, now: datetime, text: str) -
     category = Category(name=_name(session, text))
     session.add(category)
     session.flush()
-    record_audit(session, actor_id=actor_id, now=now, action="category.created",
-                 target=f"category:{category.id}")
+    record_audit(
+        session,
+        actor_id=actor_id,
+        now=now,
+        action="category.created",
+        target=f"category:{category.id}",
+    )
     return category
 
 
-def rename_category(session: Session, actor_id: int, now: datetime, category: Category,
-                    text: str) -> None:
+def rename_category(
+    session: Session, actor_id: int, now: datetime, category: Category, text: str
+) -> None:
     category.name = _name(session, text, keep=category)
-    record_audit(session, actor_id=actor_id, now=now, action="category.renamed",
-                 target=f"category:{category.id}")
+    record_audit(
+        session,
+        actor_id=actor_id,
+        now=now,
+        action="category.renamed",
+        target=f"category:{category.id}",
+    )
 
 
-def merge_categories(session: Session, actor_id: int, now: datetime, source: Category,
-                     target: Category) -> int:
+def merge_categories(
+    session: Session, actor_id: int, now: datetime, source: Category, target: Category
+) -> int:
     """Every product of ``source`` moves to ``target``; ``source`` disappears. How many moved."""
     if source.id == target.id:
         raise InvalidData(_("Choisissez une autre catégorie que celle-ci."))
-    moved = session.execute(update(Product).where(Product.category_id == source.id)
-                            .values(category_id=target.id)).rowcount
+    moved = session.execute(
+        update(Product).where(Product.category_id == source.id).values(category_id=target.id)
+    ).rowcount
     session.delete(source)
     session.flush()
-    record_audit(session, actor_id=actor_id, now=now, action="category.merged",
-                 target=f"category:{target.id}", details={"from": source.id, "products": moved})
+    record_audit(
+        session,
+        actor_id=actor_id,
+        now=now,
+        action="category.merged",
+        target=f"category:{target.id}",
+        details={"from": source.id, "products": moved},
+    )
     return moved
 
 
 def category_counts(session: Session) -> list[tuple[Category, int]]:
-    counts = dict(session.execute(select(Product.category_id, func.count(Product.id))
-                                  .group_by(Product.category_id)).all())
-    return [(category, counts.get(category.id, 0)) for category in
-            session.scalars(select(Category).order_by(Category.name))]
+    counts = dict(
+        session.execute(
+            select(Product.category_id, func.count(Product.id)).group_by(Product.category_id)
+        ).all()
+    )
+    return [
+        (category, counts.get(category.id, 0))
+        for category in session.scalars(select(Category).order_by(Category.name))
+    ]

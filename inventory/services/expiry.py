@@ -42,8 +42,16 @@ class ExpiryReport:
 def expiry_report(session: Session, today: date) -> ExpiryReport:
     warning_days = EXPIRY_WARNING_DAYS.get(session)
     horizon = today + timedelta(days=warning_days)
-    columns = (Lot.id, Lot.product_id, Product.name, Product.unit, Lot.use_by, Lot.best_before,
-               Lot.remaining_quantity, Lot.origin)
+    columns = (
+        Lot.id,
+        Lot.product_id,
+        Product.name,
+        Product.unit,
+        Lot.use_by,
+        Lot.best_before,
+        Lot.remaining_quantity,
+        Lot.origin,
+    )
     lots = [
         ExpiringLot(*row)
         for row in session.execute(
@@ -65,7 +73,11 @@ def expiry_report(session: Session, today: date) -> ExpiryReport:
 
 
 def dispose_lots(
-    session: Session, actor_id: int, now: datetime, lot_ids: list[int], kind: MovementKind,
+    session: Session,
+    actor_id: int,
+    now: datetime,
+    lot_ids: list[int],
+    kind: MovementKind,
     reason: str | None = None,
 ) -> int:
     """Destroy or give away everything left in the chosen lots; returns how many lots."""
@@ -75,17 +87,25 @@ def dispose_lots(
         raise InvalidData(_("Cochez au moins un lot."))
     lock_for_update(session)
     lots = session.scalars(
-        select(Lot).where(Lot.id.in_(lot_ids)).with_for_update()
+        select(Lot)
+        .where(Lot.id.in_(lot_ids))
+        .with_for_update()
         .execution_options(populate_existing=True)
     ).all()
     today = shop_date(now)
     done = 0
     for lot in lots:
         if kind == MovementKind.GIVEN_AWAY and lot.use_by and lot.use_by < today:
-            raise InvalidData(_("Un lot dont la DLC est dépassée ne peut pas être donné : "
-                                "il doit être détruit."))
+            raise InvalidData(
+                _("Un lot dont la DLC est dépassée ne peut pas être donné : il doit être détruit.")
+            )
         if lot.remaining_quantity > 0:
-            append_movement(session, lot, kind, -lot.remaining_quantity,
-                            MovementContext(actor_id, now, f"lot:{lot.id}", reason))
+            append_movement(
+                session,
+                lot,
+                kind,
+                -lot.remaining_quantity,
+                MovementContext(actor_id, now, f"lot:{lot.id}", reason),
+            )
             done += 1
     return done

@@ -15,8 +15,7 @@ from inventory.models import Lot, MovementKind, Product, StockMovement
 from inventory.settings import SELL_PAST_DDM
 
 OUTGOING_KINDS = frozenset(
-    {MovementKind.SALE, MovementKind.LOSS, MovementKind.EXPIRED_DESTROYED,
-     MovementKind.GIVEN_AWAY}
+    {MovementKind.SALE, MovementKind.LOSS, MovementKind.EXPIRED_DESTROYED, MovementKind.GIVEN_AWAY}
 )
 
 
@@ -45,8 +44,9 @@ def append_movement(
     return movement
 
 
-def _new_movement(lot: Lot, kind: MovementKind, quantity: int,
-                  context: MovementContext) -> StockMovement:
+def _new_movement(
+    lot: Lot, kind: MovementKind, quantity: int, context: MovementContext
+) -> StockMovement:
     return StockMovement(
         product_id=lot.product_id,
         lot_id=lot.id,
@@ -100,8 +100,9 @@ def sellable_stock(session: Session, product_id: int, today: date) -> tuple[int,
     so that a product whose stock is past its DLC is refused there, not after payment."""
     sell_past_ddm = SELL_PAST_DDM.get(session)
     sellable = expired = 0
-    for lot in session.scalars(select(Lot).where(Lot.product_id == product_id,
-                                                 Lot.remaining_quantity > 0)):
+    for lot in session.scalars(
+        select(Lot).where(Lot.product_id == product_id, Lot.remaining_quantity > 0)
+    ):
         if lot_is_sellable(lot, today, sell_past_ddm):
             sellable += lot.remaining_quantity
         else:
@@ -163,8 +164,9 @@ def withdraw_many(
             raise InvalidData(_("Quantité invraisemblable (plus d'un million)."))
     lots_by_product = _locked_lots_with_stock(session, sorted({p.id for p, _ in items}))
     sell_past_ddm = kind == MovementKind.SALE and SELL_PAST_DDM.get(session)
-    left_in_lot = {lot.id: lot.remaining_quantity
-                   for lots in lots_by_product.values() for lot in lots}
+    left_in_lot = {
+        lot.id: lot.remaining_quantity for lots in lots_by_product.values() for lot in lots
+    }
     movements = []
     for product, quantity in items:
         lots = lots_by_product[product.id]
@@ -173,30 +175,41 @@ def withdraw_many(
             if not sellable:
                 if lots:
                     raise NotSellable(
-                        _("« %(p)s » : le stock restant a dépassé sa date limite ; il ne peut "
-                          "pas être vendu.", p=product.name)
+                        _(
+                            "« %(p)s » : le stock restant a dépassé sa date limite ; il ne peut "
+                            "pas être vendu.",
+                            p=product.name,
+                        )
                     )
                 raise NotSellable(
-                    _("« %(p)s » n'a aucun lot en stock : faites d'abord une réception.",
-                      p=product.name)
+                    _(
+                        "« %(p)s » n'a aucun lot en stock : faites d'abord une réception.",
+                        p=product.name,
+                    )
                 )
             in_date = sum(max(left_in_lot[lot.id], 0) for lot in sellable)
             if quantity > in_date and len(sellable) < len(lots):
                 # Units past their date are still on the books: those in the basket may be
                 # them. The books never go negative on a good lot while that is possible.
                 raise NotSellable(
-                    _("« %(p)s » : %(n)s vendable(s) en stock, le reste a dépassé sa date "
-                      "limite. Vérifiez la date des articles du panier et retirez ceux qui "
-                      "sont périmés.", p=product.name,
-                      n=format_quantity(product, in_date))
+                    _(
+                        "« %(p)s » : %(n)s vendable(s) en stock, le reste a dépassé sa date "
+                        "limite. Vérifiez la date des articles du panier et retirez ceux qui "
+                        "sont périmés.",
+                        p=product.name,
+                        n=format_quantity(product, in_date),
+                    )
                 )
             lots = sellable
         else:
             available = sum(max(left_in_lot[lot.id], 0) for lot in lots)
             if available < quantity:
                 raise InsufficientStock(
-                    _("Stock insuffisant pour « %(p)s » : %(n)d en stock.", p=product.name,
-                      n=available)
+                    _(
+                        "Stock insuffisant pour « %(p)s » : %(n)d en stock.",
+                        p=product.name,
+                        n=available,
+                    )
                 )
         left = quantity
         for index, lot in enumerate(lots):

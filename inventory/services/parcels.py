@@ -21,8 +21,10 @@ MAX_AREA_M2 = 100_000
 
 
 def default_parcels() -> list[GardenParcel]:
-    return [GardenParcel(number=number, name=f"Parcelle {number}", area_m2=DEFAULT_AREA_M2)
-            for number in range(1, DEFAULT_PARCELS + 1)]
+    return [
+        GardenParcel(number=number, name=f"Parcelle {number}", area_m2=DEFAULT_AREA_M2)
+        for number in range(1, DEFAULT_PARCELS + 1)
+    ]
 
 
 def all_parcels(session: Session) -> list[GardenParcel]:
@@ -43,30 +45,47 @@ def grown_parcel(session: Session, number: int) -> GardenParcel:
 
 def _fields(name: str, area: str) -> tuple[str, int]:
     try:
-        return (parse_text(name, _("Nom de la parcelle"), max_length=80, required=True),
-                parse_integer(area, _("Surface (m²)"), minimum=1, maximum=MAX_AREA_M2))
+        return (
+            parse_text(name, _("Nom de la parcelle"), max_length=80, required=True),
+            parse_integer(area, _("Surface (m²)"), minimum=1, maximum=MAX_AREA_M2),
+        )
     except InvalidValue as error:
         raise InvalidData(error.message) from None
 
 
-def add_parcel(session: Session, actor_id: int, now: datetime, name: str,
-               area: str) -> GardenParcel:
+def add_parcel(
+    session: Session, actor_id: int, now: datetime, name: str, area: str
+) -> GardenParcel:
     label, area_m2 = _fields(name, area)
     number = (session.scalar(select(func.max(GardenParcel.number))) or 0) + 1
     parcel = GardenParcel(number=number, name=label, area_m2=area_m2)
     session.add(parcel)
     session.flush()
-    record_audit(session, actor_id=actor_id, now=now, action="parcel.created",
-                 target=f"parcel:{number}")
+    record_audit(
+        session, actor_id=actor_id, now=now, action="parcel.created", target=f"parcel:{number}"
+    )
     return parcel
 
 
-def edit_parcel(session: Session, actor_id: int, now: datetime, parcel: GardenParcel,
-                name: str, area: str, grown: bool) -> None:
+def edit_parcel(
+    session: Session,
+    actor_id: int,
+    now: datetime,
+    parcel: GardenParcel,
+    name: str,
+    area: str,
+    grown: bool,
+) -> None:
     parcel.name, parcel.area_m2 = _fields(name, area)
     if not grown and parcel.is_active and len(active_parcels(session)) == 1:
         raise InvalidData(_("Gardez au moins une parcelle cultivée."))
     parcel.is_active = grown
     session.flush()
-    record_audit(session, actor_id=actor_id, now=now, action="parcel.changed",
-                 target=f"parcel:{parcel.number}", details={"cultivée": grown})
+    record_audit(
+        session,
+        actor_id=actor_id,
+        now=now,
+        action="parcel.changed",
+        target=f"parcel:{parcel.number}",
+        details={"cultivée": grown},
+    )

@@ -32,28 +32,50 @@ from inventory.services.products import (
     validate_product_data,
 )
 
-COLUMNS = ("codes_barres", "nom", "categorie", "unite", "prix_reference", "tva", "contenu_net",
-           "limite_par_passage", "actif")
-UNITS = {"piece": StockUnit.PIECE, "pièce": StockUnit.PIECE, "kg": StockUnit.KILOGRAM,
-         "litre": StockUnit.LITRE, "l": StockUnit.LITRE}
+COLUMNS = (
+    "codes_barres",
+    "nom",
+    "categorie",
+    "unite",
+    "prix_reference",
+    "tva",
+    "contenu_net",
+    "limite_par_passage",
+    "actif",
+)
+UNITS = {
+    "piece": StockUnit.PIECE,
+    "pièce": StockUnit.PIECE,
+    "kg": StockUnit.KILOGRAM,
+    "litre": StockUnit.LITRE,
+    "l": StockUnit.LITRE,
+}
 MAX_ROWS = 100_000
 
 
 def export_products_csv(session: Session) -> str:
     products = session.scalars(
-        select(Product).options(selectinload(Product.barcodes), selectinload(Product.category))
+        select(Product)
+        .options(selectinload(Product.barcodes), selectinload(Product.category))
         .order_by(Product.search_name)
     )
     out = io.StringIO()
     writer = csv_writer(out)
     writer.writerow(COLUMNS)
     for product in products:
-        writer.writerow([
-            " ".join(b.code for b in product.barcodes), product.name, product.category.name,
-            product.unit.value, format_cents_plain(product.reference_price_cents),
-            format_percent_bp(product.vat_rate_bp), product.net_content or "",
-            product.per_visit_limit or "", "oui" if product.is_active else "non",
-        ])
+        writer.writerow(
+            [
+                " ".join(b.code for b in product.barcodes),
+                product.name,
+                product.category.name,
+                product.unit.value,
+                format_cents_plain(product.reference_price_cents),
+                format_percent_bp(product.vat_rate_bp),
+                product.net_content or "",
+                product.per_visit_limit or "",
+                "oui" if product.is_active else "non",
+            ]
+        )
     return "\ufeff" + out.getvalue()  # the BOM lets spreadsheet software read UTF-8
 
 
@@ -83,10 +105,15 @@ def decode_csv_upload(raw: bytes) -> tuple[str, str | None]:
                 text = raw.decode("cp1252")  # files saved by older spreadsheet software
     except UnicodeDecodeError:
         text = None
-    if text is None or "\x00" in text or any(ord(c) < 32 and c not in "\r\n\t"
-                                            for c in text[:4096]):
-        return "", _("Ce fichier n'est pas un fichier CSV (texte) : enregistrez le tableau "
-                     "au format « CSV UTF-8 (séparateur point-virgule) ».")
+    if (
+        text is None
+        or "\x00" in text
+        or any(ord(c) < 32 and c not in "\r\n\t" for c in text[:4096])
+    ):
+        return "", _(
+            "Ce fichier n'est pas un fichier CSV (texte) : enregistrez le tableau "
+            "au format « CSV UTF-8 (séparateur point-virgule) »."
+        )
     return text, None
 
 
@@ -121,8 +148,11 @@ def _parse_row(session: Session, categories: dict[str, int], row: dict[str, str]
         raise InvalidData(str(error)) from None
     active = row.get("actif", "oui").strip().lower() not in ("non", "0", "false")
     data = ProductData(
-        name=_text(row["nom"], _("Nom"), 160), category_id=categories[category_name], unit=unit,
-        reference_price_cents=price, vat_rate_bp=vat,
+        name=_text(row["nom"], _("Nom"), 160),
+        category_id=categories[category_name],
+        unit=unit,
+        reference_price_cents=price,
+        vat_rate_bp=vat,
         net_content=_optional_int(row.get("contenu_net", ""), _("Contenu net")),
         per_visit_limit=_optional_int(row.get("limite_par_passage", ""), _("Limite")),
         is_active=active,
@@ -152,15 +182,22 @@ def check_products_csv(session: Session, text: str) -> tuple[list[ImportRow], li
             errors.append(_("Fichier trop long (plus de %(n)d lignes).", n=MAX_ROWS))
             break
         try:
-            codes, data = _parse_row(session, categories, {k: v or "" for k, v in row.items()
-                                                           if k is not None})
+            codes, data = _parse_row(
+                session, categories, {k: v or "" for k, v in row.items() if k is not None}
+            )
         except InvalidData as error:
             errors.append(_("Ligne %(n)d : %(m)s", n=line, m=error.message))
             continue
         duplicate = next((c for c in codes if c in seen_codes), None)
         if duplicate:
-            errors.append(_("Ligne %(n)d : code-barres %(c)s déjà présent ligne %(o)d.",
-                            n=line, c=duplicate, o=seen_codes[duplicate]))
+            errors.append(
+                _(
+                    "Ligne %(n)d : code-barres %(c)s déjà présent ligne %(o)d.",
+                    n=line,
+                    c=duplicate,
+                    o=seen_codes[duplicate],
+                )
+            )
             continue
         seen_codes.update(dict.fromkeys(codes, line))
         rows.append(ImportRow(line, codes, data))
@@ -174,17 +211,26 @@ def _rows(reader: csv.DictReader, errors: list[str]):
     try:
         yield from reader
     except csv.Error as error:
-        errors.append(_("Ligne %(n)d illisible (%(e)s) : corrigez le fichier.",
-                        n=reader.line_num, e=str(error)[:80]))
+        errors.append(
+            _(
+                "Ligne %(n)d illisible (%(e)s) : corrigez le fichier.",
+                n=reader.line_num,
+                e=str(error)[:80],
+            )
+        )
 
 
 def _owners(session: Session, codes: list[str]) -> dict[str, int]:
     owners: dict[str, int] = {}
     for start in range(0, len(codes), 500):
         chunk = codes[start : start + 500]
-        owners.update(session.execute(
-            select(ProductBarcode.code, ProductBarcode.product_id)
-            .where(ProductBarcode.code.in_(chunk))).all())
+        owners.update(
+            session.execute(
+                select(ProductBarcode.code, ProductBarcode.product_id).where(
+                    ProductBarcode.code.in_(chunk)
+                )
+            ).all()
+        )
     return owners
 
 
@@ -195,8 +241,12 @@ def _conflicts_with_catalogue(session: Session, rows: list[ImportRow]) -> list[s
     for row in rows:
         products = {owners[c] for c in row.codes if c in owners}
         if len(products) > 1:
-            errors.append(_("Ligne %(n)d : ses codes-barres appartiennent à plusieurs produits.",
-                            n=row.line_number))
+            errors.append(
+                _(
+                    "Ligne %(n)d : ses codes-barres appartiennent à plusieurs produits.",
+                    n=row.line_number,
+                )
+            )
     return errors
 
 

@@ -40,8 +40,10 @@ def normalise_barcode(code: str) -> str:
         raise InvalidData(_("Le code-barres est vide."))
     if not cleaned.isdigit() or len(cleaned) not in (8, 12, 13):
         raise InvalidData(
-            _("Code-barres « %(c)s » : 8, 12 ou 13 chiffres attendus (EAN-8, UPC-A, EAN-13).",
-              c=cleaned)
+            _(
+                "Code-barres « %(c)s » : 8, 12 ou 13 chiffres attendus (EAN-8, UPC-A, EAN-13).",
+                c=cleaned,
+            )
         )
     if not is_valid_gs1(cleaned):
         raise InvalidData(_("Code-barres « %(c)s » : chiffre de contrôle faux.", c=cleaned))
@@ -72,7 +74,10 @@ def ensure_barcode_free(session: Session, code: str, product_id: int | None = No
 
 
 def create_product(
-    session: Session, actor_id: int | None, now: datetime, data: ProductData,
+    session: Session,
+    actor_id: int | None,
+    now: datetime,
+    data: ProductData,
     barcodes: list[str] = (),
 ) -> Product:
     validate_product_data(session, data)
@@ -85,8 +90,14 @@ def create_product(
     product.barcodes.extend(ProductBarcode(code=code) for code in codes)
     session.add(product)
     session.flush()
-    record_audit(session, actor_id=actor_id, now=now, action="product.created",
-                 target=f"product:{product.id}", details={"name": product.name})
+    record_audit(
+        session,
+        actor_id=actor_id,
+        now=now,
+        action="product.created",
+        target=f"product:{product.id}",
+        details={"name": product.name},
+    )
     return product
 
 
@@ -100,9 +111,14 @@ def update_product(
     session.flush()
     if old_price != product.reference_price_cents:
         product.price_changed_at = now
-        record_audit(session, actor_id=actor_id, now=now, action="product.price_changed",
-                     target=f"product:{product.id}",
-                     details={"old_cents": old_price, "new_cents": product.reference_price_cents})
+        record_audit(
+            session,
+            actor_id=actor_id,
+            now=now,
+            action="product.price_changed",
+            target=f"product:{product.id}",
+            details={"old_cents": old_price, "new_cents": product.reference_price_cents},
+        )
 
 
 def add_barcode(session: Session, product: Product, code: str) -> ProductBarcode:

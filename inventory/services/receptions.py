@@ -44,9 +44,7 @@ def start_reception(
     if data.declared_weight_grams is not None and data.declared_weight_grams <= 0:
         raise InvalidData(_("Le poids total doit être positif."))
     if data.origin == LotOrigin.BANQUE_ALIMENTAIRE and not data.declared_weight_grams:
-        raise InvalidData(
-            _("Un enlèvement Banque Alimentaire enregistre son poids total (en kg).")
-        )
+        raise InvalidData(_("Un enlèvement Banque Alimentaire enregistre son poids total (en kg)."))
     reception = Reception(**data.__dict__, received_at=now, received_by_id=actor_id)
     session.add(reception)
     session.flush()
@@ -59,8 +57,9 @@ def default_value_cents(product: Product, quantity: int) -> int:
     return product.reference_price_cents * quantity
 
 
-def _check_lot(session: Session, product: Product, data: LotData, origin: LotOrigin,
-               now: datetime) -> None:
+def _check_lot(
+    session: Session, product: Product, data: LotData, origin: LotOrigin, now: datetime
+) -> None:
     if not 0 < data.quantity <= MAX_LINE_QUANTITY:
         unit = _("grammes") if product.unit == StockUnit.KILOGRAM else _("pièces")
         raise InvalidData(_("Quantité entre 1 et 1 000 000 %(u)s.", u=unit))
@@ -74,8 +73,9 @@ def _check_lot(session: Session, product: Product, data: LotData, origin: LotOri
     if data.use_by and origin in DONATION_ORIGINS:
         hours = DONATION_MIN_HOURS_BEFORE_DLC.get(session)
         # The DLC is the last day: the product is good until the end of that day.
-        end_of_dlc = datetime.combine(data.use_by + timedelta(days=1), datetime.min.time(),
-                                      tzinfo=SHOP_TIMEZONE)
+        end_of_dlc = datetime.combine(
+            data.use_by + timedelta(days=1), datetime.min.time(), tzinfo=SHOP_TIMEZONE
+        )
         if end_of_dlc - now < timedelta(hours=hours):
             raise InvalidData(
                 _("Don refusé : moins de %(h)d h avant la DLC (règle des dons).", h=hours)
@@ -83,7 +83,11 @@ def _check_lot(session: Session, product: Product, data: LotData, origin: LotOri
 
 
 def receive_line(
-    session: Session, actor_id: int, now: datetime, reception: Reception, product: Product,
+    session: Session,
+    actor_id: int,
+    now: datetime,
+    reception: Reception,
+    product: Product,
     data: LotData,
 ) -> Lot:
     _check_lot(session, product, data, reception.origin, now)
@@ -119,9 +123,7 @@ class HarvestData:
     best_before: date | None = None
 
 
-def record_harvest(
-    session: Session, actor_id: int, now: datetime, data: HarvestData
-) -> Harvest:
+def record_harvest(session: Session, actor_id: int, now: datetime, data: HarvestData) -> Harvest:
     """A jardin delivery: a reception of origin jardin, one lot, and the harvest record."""
     grown_parcel(session, data.parcel_number)
     product = session.get(Product, data.product_id)
@@ -131,14 +133,30 @@ def record_harvest(
         raise InvalidData(_("Poids entre 1 g et 500 kg."))
     if data.harvested_on > now.astimezone(SHOP_TIMEZONE).date():
         raise InvalidData(_("La date de récolte ne peut pas être dans le futur."))
-    reception = start_reception(session, actor_id, now, ReceptionData(
-        origin=LotOrigin.JARDIN, supplier=_("Jardin — parcelle %(n)d", n=data.parcel_number)))
-    lot = receive_line(session, actor_id, now, reception, product,
-                       LotData(quantity=data.weight_grams, best_before=data.best_before))
+    reception = start_reception(
+        session,
+        actor_id,
+        now,
+        ReceptionData(
+            origin=LotOrigin.JARDIN, supplier=_("Jardin — parcelle %(n)d", n=data.parcel_number)
+        ),
+    )
+    lot = receive_line(
+        session,
+        actor_id,
+        now,
+        reception,
+        product,
+        LotData(quantity=data.weight_grams, best_before=data.best_before),
+    )
     harvest = Harvest(
-        parcel_number=data.parcel_number, product_id=product.id,
-        weight_grams=data.weight_grams, harvested_on=data.harvested_on, lot_id=lot.id,
-        recorded_by_id=actor_id, participant_ids=list(data.participant_ids),
+        parcel_number=data.parcel_number,
+        product_id=product.id,
+        weight_grams=data.weight_grams,
+        harvested_on=data.harvested_on,
+        lot_id=lot.id,
+        recorded_by_id=actor_id,
+        participant_ids=list(data.participant_ids),
     )
     session.add(harvest)
     session.flush()
@@ -161,12 +179,18 @@ def harvest_table(session: Session, year: int) -> tuple[list[str], dict[str, dic
 
 def harvest_days(session: Session, participant_id: int, first: date, last: date) -> set[date]:
     """Days of the deliveries this atelier participant took part in (their jardin hours)."""
-    return {harvest.harvested_on for harvest in session.scalars(select(Harvest).where(
-        Harvest.harvested_on >= first, Harvest.harvested_on <= last))
-        if participant_id in (harvest.participant_ids or [])}
+    return {
+        harvest.harvested_on
+        for harvest in session.scalars(
+            select(Harvest).where(Harvest.harvested_on >= first, Harvest.harvested_on <= last)
+        )
+        if participant_id in (harvest.participant_ids or [])
+    }
 
 
 def recent_harvests(session: Session, limit: int = 30) -> list[Harvest]:
-    return list(session.scalars(
-        select(Harvest).order_by(Harvest.harvested_on.desc(), Harvest.id.desc()).limit(limit)
-    ))
+    return list(
+        session.scalars(
+            select(Harvest).order_by(Harvest.harvested_on.desc(), Harvest.id.desc()).limit(limit)
+        )
+    )

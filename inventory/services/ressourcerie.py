@@ -35,30 +35,54 @@ from inventory.models import (
 )
 
 STATE_LABELS = {
-    ItemState.COLLECTED: "Collecté", ItemState.IN_REPAIR: "En réparation",
-    ItemState.READY: "Prêt à la vente", ItemState.SOLD: "Vendu", ItemState.GIVEN: "Donné",
-    ItemState.RECYCLED: "Recyclé", ItemState.DISCARDED: "Jeté (déchèterie)",
+    ItemState.COLLECTED: "Collecté",
+    ItemState.IN_REPAIR: "En réparation",
+    ItemState.READY: "Prêt à la vente",
+    ItemState.SOLD: "Vendu",
+    ItemState.GIVEN: "Donné",
+    ItemState.RECYCLED: "Recyclé",
+    ItemState.DISCARDED: "Jeté (déchèterie)",
 }
-SOURCE_LABELS = {IntakeSource.DECHETERIE: "Déchèterie", IntakeSource.DONATION: "Don à la porte",
-                 IntakeSource.CLEARANCE: "Débarras"}
+SOURCE_LABELS = {
+    IntakeSource.DECHETERIE: "Déchèterie",
+    IntakeSource.DONATION: "Don à la porte",
+    IntakeSource.CLEARANCE: "Débarras",
+}
 CHANNEL_LABELS = {
-    OutflowChannel.RECYCLING_DEEE: "Filière DEEE", OutflowChannel.RECYCLING_TEXTILE:
-    "Filière textile", OutflowChannel.RECYCLING_OTHER: "Autre filière de recyclage",
-    OutflowChannel.DECHETERIE: "Déchèterie", OutflowChannel.PARTNER: "Association partenaire",
+    OutflowChannel.RECYCLING_DEEE: "Filière DEEE",
+    OutflowChannel.RECYCLING_TEXTILE: "Filière textile",
+    OutflowChannel.RECYCLING_OTHER: "Autre filière de recyclage",
+    OutflowChannel.DECHETERIE: "Déchèterie",
+    OutflowChannel.PARTNER: "Association partenaire",
 }
-RECYCLING = (OutflowChannel.RECYCLING_DEEE, OutflowChannel.RECYCLING_TEXTILE,
-             OutflowChannel.RECYCLING_OTHER)
+RECYCLING = (
+    OutflowChannel.RECYCLING_DEEE,
+    OutflowChannel.RECYCLING_TEXTILE,
+    OutflowChannel.RECYCLING_OTHER,
+)
 TRANSITIONS = {
-    ItemState.COLLECTED: {ItemState.IN_REPAIR, ItemState.READY, ItemState.RECYCLED,
-                          ItemState.DISCARDED},
+    ItemState.COLLECTED: {
+        ItemState.IN_REPAIR,
+        ItemState.READY,
+        ItemState.RECYCLED,
+        ItemState.DISCARDED,
+    },
     ItemState.IN_REPAIR: {ItemState.READY, ItemState.RECYCLED, ItemState.DISCARDED},
-    ItemState.READY: {ItemState.IN_REPAIR, ItemState.GIVEN, ItemState.RECYCLED,
-                      ItemState.DISCARDED},
-    ItemState.SOLD: set(), ItemState.GIVEN: set(), ItemState.RECYCLED: set(),
+    ItemState.READY: {
+        ItemState.IN_REPAIR,
+        ItemState.GIVEN,
+        ItemState.RECYCLED,
+        ItemState.DISCARDED,
+    },
+    ItemState.SOLD: set(),
+    ItemState.GIVEN: set(),
+    ItemState.RECYCLED: set(),
     ItemState.DISCARDED: set(),
 }
-WARRANTY_MENTION = ("Garantie légale de conformité : 2 ans (défaut présumé existant pendant "
-                    "12 mois, bien d'occasion)")
+WARRANTY_MENTION = (
+    "Garantie légale de conformité : 2 ans (défaut présumé existant pendant "
+    "12 mois, bien d'occasion)"
+)
 MAX_GRAMS = 2_000_000  # 2 t on one weighing
 
 
@@ -79,8 +103,9 @@ def _category(session: Session, category_id: int) -> ItemCategory:
 
 def next_item_number(session: Session) -> str:
     lock_for_update(session)
-    last = session.scalar(select(func.max(RessourcerieItem.number)).where(
-        RessourcerieItem.number.like("R%")))
+    last = session.scalar(
+        select(func.max(RessourcerieItem.number)).where(RessourcerieItem.number.like("R%"))
+    )
     number = int(last[1:]) + 1 if last and last[1:].isdigit() else 1
     return f"R{number:05d}"
 
@@ -97,33 +122,52 @@ class IntakeData:
     serial_number: str = ""
 
 
-def record_intake(session: Session, actor_id: int, now: datetime, today: date,
-                  data: IntakeData) -> tuple[Intake, RessourcerieItem | None]:
+def record_intake(
+    session: Session, actor_id: int, now: datetime, today: date, data: IntakeData
+) -> tuple[Intake, RessourcerieItem | None]:
     category = _category(session, data.category_id)
     net = _net(data.gross_grams, data.tare_grams)
     if data.collected_on > today:
         raise InvalidData(_("La date de collecte ne peut pas être dans le futur."))
     if data.keep_as_item and not data.description.strip():
         raise InvalidData(_("Décrivez l'objet gardé (ex. « Lave-linge Bosch 7 kg »)."))
-    intake = Intake(category_id=category.id, source=data.source, collected_on=data.collected_on,
-                    gross_grams=data.gross_grams, tare_grams=data.tare_grams, net_grams=net,
-                    description=data.description.strip()[:200] or None,
-                    recorded_by_id=actor_id, recorded_at=now)
+    intake = Intake(
+        category_id=category.id,
+        source=data.source,
+        collected_on=data.collected_on,
+        gross_grams=data.gross_grams,
+        tare_grams=data.tare_grams,
+        net_grams=net,
+        description=data.description.strip()[:200] or None,
+        recorded_by_id=actor_id,
+        recorded_at=now,
+    )
     session.add(intake)
     session.flush()
     item = None
     if data.keep_as_item:
         item = RessourcerieItem(
-            number=next_item_number(session), category=category.name, category_id=category.id,
+            number=next_item_number(session),
+            category=category.name,
+            category_id=category.id,
             description=data.description.strip()[:200],
-            serial_number=data.serial_number.strip()[:80] or None, weight_grams=net,
-            state=ItemState.COLLECTED, collected_at=now, intake_id=intake.id,
-            state_changed_at=now)
+            serial_number=data.serial_number.strip()[:80] or None,
+            weight_grams=net,
+            state=ItemState.COLLECTED,
+            collected_at=now,
+            intake_id=intake.id,
+            state_changed_at=now,
+        )
         session.add(item)
         session.flush()
-    record_audit(session, actor_id=actor_id, now=now, action="ressourcerie.intake",
-                 target=f"intake:{intake.id}",
-                 details={"net_grams": net, "item": item.number if item else None})
+    record_audit(
+        session,
+        actor_id=actor_id,
+        now=now,
+        action="ressourcerie.intake",
+        target=f"intake:{intake.id}",
+        details={"net_grams": net, "item": item.number if item else None},
+    )
     return intake, item
 
 
@@ -140,37 +184,63 @@ class RepairData:
     notes: str = ""
 
 
-def log_repair(session: Session, actor_id: int, now: datetime, item: RessourcerieItem,
-               data: RepairData) -> RepairLog:
+def log_repair(
+    session: Session, actor_id: int, now: datetime, item: RessourcerieItem, data: RepairData
+) -> RepairLog:
     if item.state not in (ItemState.COLLECTED, ItemState.IN_REPAIR, ItemState.READY):
-        raise InvalidData(_("L'objet %(n)s est %(s)s : plus de réparation à noter.",
-                            n=item.number, s=STATE_LABELS[item.state].lower()))
+        raise InvalidData(
+            _(
+                "L'objet %(n)s est %(s)s : plus de réparation à noter.",
+                n=item.number,
+                s=STATE_LABELS[item.state].lower(),
+            )
+        )
     if not 0 <= data.minutes <= 24 * 60 or not 0 <= data.parts_cost_cents <= 10_000_000:
         raise InvalidData(_("Durée ou coût des pièces invalide."))
-    log = RepairLog(item_id=item.id, day=data.day, participant_ids=list(data.participant_ids),
-                    minutes=data.minutes, parts=data.parts.strip()[:300] or None,
-                    parts_cost_cents=data.parts_cost_cents, tests=data.tests.strip()[:500] or None,
-                    all_functions_tested=data.all_functions_tested,
-                    data_erasure=data.data_erasure, notes=data.notes.strip()[:500] or None,
-                    recorded_by_id=actor_id, recorded_at=now)
+    log = RepairLog(
+        item_id=item.id,
+        day=data.day,
+        participant_ids=list(data.participant_ids),
+        minutes=data.minutes,
+        parts=data.parts.strip()[:300] or None,
+        parts_cost_cents=data.parts_cost_cents,
+        tests=data.tests.strip()[:500] or None,
+        all_functions_tested=data.all_functions_tested,
+        data_erasure=data.data_erasure,
+        notes=data.notes.strip()[:500] or None,
+        recorded_by_id=actor_id,
+        recorded_at=now,
+    )
     item.repairs.append(log)
     if item.state == ItemState.COLLECTED:
         item.state, item.state_changed_at = ItemState.IN_REPAIR, now
     session.flush()
-    record_audit(session, actor_id=actor_id, now=now, action="ressourcerie.repair",
-                 target=f"item:{item.number}", details={"minutes": data.minutes})
+    record_audit(
+        session,
+        actor_id=actor_id,
+        now=now,
+        action="ressourcerie.repair",
+        target=f"item:{item.number}",
+        details={"minutes": data.minutes},
+    )
     return log
 
 
-def set_price(session: Session, actor_id: int, now: datetime, item: RessourcerieItem,
-              price_cents: int) -> None:
+def set_price(
+    session: Session, actor_id: int, now: datetime, item: RessourcerieItem, price_cents: int
+) -> None:
     if item.state in (ItemState.SOLD, ItemState.GIVEN, ItemState.RECYCLED, ItemState.DISCARDED):
         raise InvalidData(_("L'objet %(n)s n'est plus en stock.", n=item.number))
     if not 0 <= price_cents <= 10_000_000:
         raise InvalidData(_("Prix invalide."))
-    record_audit(session, actor_id=actor_id, now=now, action="ressourcerie.price",
-                 target=f"item:{item.number}",
-                 details={"old_cents": item.price_cents, "new_cents": price_cents})
+    record_audit(
+        session,
+        actor_id=actor_id,
+        now=now,
+        action="ressourcerie.price",
+        target=f"item:{item.number}",
+        details={"old_cents": item.price_cents, "new_cents": price_cents},
+    )
     item.price_cents = price_cents
 
 
@@ -181,38 +251,68 @@ def is_electrical(item: RessourcerieItem) -> bool:
 def reconditioned(item: RessourcerieItem) -> bool:
     """Every function tested and data erased (or not applicable) in the repair log."""
     return any(log.all_functions_tested for log in item.repairs) and any(
-        log.data_erasure is not None for log in item.repairs)
+        log.data_erasure is not None for log in item.repairs
+    )
 
 
-def change_state(session: Session, actor_id: int, now: datetime, item: RessourcerieItem,
-                 target: ItemState, channel: OutflowChannel | None = None,
-                 partner: str = "") -> None:
+def change_state(
+    session: Session,
+    actor_id: int,
+    now: datetime,
+    item: RessourcerieItem,
+    target: ItemState,
+    channel: OutflowChannel | None = None,
+    partner: str = "",
+) -> None:
     """Move an item by hand (the till alone sells; a return under warranty comes back)."""
     if target not in TRANSITIONS[item.state]:
-        raise InvalidData(_("%(n)s : passage « %(a)s » → « %(b)s » impossible.",
-                            n=item.number, a=STATE_LABELS[item.state],
-                            b=STATE_LABELS[target]))
+        raise InvalidData(
+            _(
+                "%(n)s : passage « %(a)s » → « %(b)s » impossible.",
+                n=item.number,
+                a=STATE_LABELS[item.state],
+                b=STATE_LABELS[target],
+            )
+        )
     if target == ItemState.READY:
         if item.price_cents is None:
             raise InvalidData(_("Fixez d'abord le prix de %(n)s.", n=item.number))
         if is_electrical(item) and not reconditioned(item):
-            raise InvalidData(_("%(n)s est un appareil électrique : notez dans le journal de "
-                                "réparation le test de toutes ses fonctions et l'effacement "
-                                "des données (ou « sans objet ») avant de le mettre en "
-                                "vente.", n=item.number))
+            raise InvalidData(
+                _(
+                    "%(n)s est un appareil électrique : notez dans le journal de "
+                    "réparation le test de toutes ses fonctions et l'effacement "
+                    "des données (ou « sans objet ») avant de le mettre en "
+                    "vente.",
+                    n=item.number,
+                )
+            )
     if target in (ItemState.RECYCLED, ItemState.DISCARDED):
         channel = OutflowChannel.DECHETERIE if target == ItemState.DISCARDED else channel
         if target == ItemState.RECYCLED and channel not in RECYCLING:
             raise InvalidData(_("Choisissez la filière de recyclage."))
-        session.add(Outflow(category_id=item.category_id, channel=channel,
-                            day=now.astimezone(SHOP_TIMEZONE).date(),
-                            gross_grams=item.weight_grams, tare_grams=0,
-                            net_grams=item.weight_grams, item_id=item.id,
-                            partner=None, recorded_by_id=actor_id, recorded_at=now))
-    record_audit(session, actor_id=actor_id, now=now, action="ressourcerie.state",
-                 target=f"item:{item.number}",
-                 details={"from": item.state.value, "to": target.value,
-                          "partner": partner or None})
+        session.add(
+            Outflow(
+                category_id=item.category_id,
+                channel=channel,
+                day=now.astimezone(SHOP_TIMEZONE).date(),
+                gross_grams=item.weight_grams,
+                tare_grams=0,
+                net_grams=item.weight_grams,
+                item_id=item.id,
+                partner=None,
+                recorded_by_id=actor_id,
+                recorded_at=now,
+            )
+        )
+    record_audit(
+        session,
+        actor_id=actor_id,
+        now=now,
+        action="ressourcerie.state",
+        target=f"item:{item.number}",
+        details={"from": item.state.value, "to": target.value, "partner": partner or None},
+    )
     item.state, item.state_changed_at = target, now
     session.flush()
 
@@ -226,30 +326,50 @@ def sell_item(session: Session, number: str, ticket: str, now: datetime) -> Ress
     sold = session.execute(
         update(RessourcerieItem)
         .where(RessourcerieItem.number == number, RessourcerieItem.state == ItemState.READY)
-        .values(state=ItemState.SOLD, state_changed_at=now, sold_ticket=ticket,
-                warranty_until=(now.astimezone(SHOP_TIMEZONE).date() + timedelta(days=730)))
-        .execution_options(synchronize_session=False))
-    item = session.scalar(select(RessourcerieItem).where(RessourcerieItem.number == number)
-                          .execution_options(populate_existing=True))
+        .values(
+            state=ItemState.SOLD,
+            state_changed_at=now,
+            sold_ticket=ticket,
+            warranty_until=(now.astimezone(SHOP_TIMEZONE).date() + timedelta(days=730)),
+        )
+        .execution_options(synchronize_session=False)
+    )
+    item = session.scalar(
+        select(RessourcerieItem)
+        .where(RessourcerieItem.number == number)
+        .execution_options(populate_existing=True)
+    )
     if sold.rowcount != 1:
         if item is None:
             raise ItemNotForSale(_("Objet %(n)s inconnu.", n=number))
-        raise ItemNotForSale(_("L'objet %(n)s n'est pas en vente (%(s)s).", n=number,
-                               s=STATE_LABELS[item.state].lower()))
+        raise ItemNotForSale(
+            _(
+                "L'objet %(n)s n'est pas en vente (%(s)s).",
+                n=number,
+                s=STATE_LABELS[item.state].lower(),
+            )
+        )
     return item
 
 
-def return_under_warranty(session: Session, actor_id: int, now: datetime, item_id: int,
-                          ticket: str) -> None:
+def return_under_warranty(
+    session: Session, actor_id: int, now: datetime, item_id: int, ticket: str
+) -> None:
     """A refunded item goes back to the workshop, with a note in its log."""
     item = session.get(RessourcerieItem, item_id)
     if item is None or item.state != ItemState.SOLD:
         return
     item.state, item.state_changed_at = ItemState.IN_REPAIR, now
-    item.repairs.append(RepairLog(
-        day=now.astimezone(SHOP_TIMEZONE).date(), participant_ids=[], minutes=0,
-        notes=_("Retour sous garantie (ticket %(t)s).", t=ticket), recorded_by_id=actor_id,
-        recorded_at=now))
+    item.repairs.append(
+        RepairLog(
+            day=now.astimezone(SHOP_TIMEZONE).date(),
+            participant_ids=[],
+            minutes=0,
+            notes=_("Retour sous garantie (ticket %(t)s).", t=ticket),
+            recorded_by_id=actor_id,
+            recorded_at=now,
+        )
+    )
     session.flush()
 
 
@@ -263,27 +383,41 @@ class OutflowData:
     partner: str = ""
 
 
-def record_outflow(session: Session, actor_id: int, now: datetime, today: date,
-                   data: OutflowData) -> Outflow:
+def record_outflow(
+    session: Session, actor_id: int, now: datetime, today: date, data: OutflowData
+) -> Outflow:
     _category(session, data.category_id)
     net = _net(data.gross_grams, data.tare_grams)
     if data.day > today:
         raise InvalidData(_("La date ne peut pas être dans le futur."))
     if data.channel == OutflowChannel.PARTNER and not data.partner.strip():
         raise InvalidData(_("Nommez l'association partenaire."))
-    outflow = Outflow(category_id=data.category_id, channel=data.channel, day=data.day,
-                      gross_grams=data.gross_grams, tare_grams=data.tare_grams, net_grams=net,
-                      partner=data.partner.strip()[:120] or None, recorded_by_id=actor_id,
-                      recorded_at=now)
+    outflow = Outflow(
+        category_id=data.category_id,
+        channel=data.channel,
+        day=data.day,
+        gross_grams=data.gross_grams,
+        tare_grams=data.tare_grams,
+        net_grams=net,
+        partner=data.partner.strip()[:120] or None,
+        recorded_by_id=actor_id,
+        recorded_at=now,
+    )
     session.add(outflow)
     session.flush()
-    record_audit(session, actor_id=actor_id, now=now, action="ressourcerie.outflow",
-                 target=f"outflow:{outflow.id}", details={"net_grams": net,
-                                                          "channel": data.channel.value})
+    record_audit(
+        session,
+        actor_id=actor_id,
+        now=now,
+        action="ressourcerie.outflow",
+        target=f"outflow:{outflow.id}",
+        details={"net_grams": net, "channel": data.channel.value},
+    )
     return outflow
 
 
 # ---- the tonnage report ----------------------------------------------------------------------
+
 
 @dataclass(frozen=True)
 class TonnageRow:
@@ -302,8 +436,10 @@ class TonnageRow:
 
 
 def _bounds(first: date, last: date) -> tuple[datetime, datetime]:
-    return (datetime.combine(first, time.min, tzinfo=SHOP_TIMEZONE),
-            datetime.combine(last + timedelta(days=1), time.min, tzinfo=SHOP_TIMEZONE))
+    return (
+        datetime.combine(first, time.min, tzinfo=SHOP_TIMEZONE),
+        datetime.combine(last + timedelta(days=1), time.min, tzinfo=SHOP_TIMEZONE),
+    )
 
 
 def tonnage(session: Session, first: date, last: date) -> list[TonnageRow]:
@@ -313,33 +449,53 @@ def tonnage(session: Session, first: date, last: date) -> list[TonnageRow]:
     figures: dict[int, dict[str, int]] = {}
 
     def add(category_id, key, grams):
-        row = figures.setdefault(category_id, {"collected": 0, "reused": 0, "recycled": 0,
-                                               "discarded": 0})
+        row = figures.setdefault(
+            category_id, {"collected": 0, "reused": 0, "recycled": 0, "discarded": 0}
+        )
         row[key] += grams or 0
 
     for category_id, grams in session.execute(
-            select(Intake.category_id, func.sum(Intake.net_grams))
-            .where(Intake.collected_on >= first, Intake.collected_on <= last)
-            .group_by(Intake.category_id)):
+        select(Intake.category_id, func.sum(Intake.net_grams))
+        .where(Intake.collected_on >= first, Intake.collected_on <= last)
+        .group_by(Intake.category_id)
+    ):
         add(category_id, "collected", grams)
     for category_id, grams in session.execute(
-            select(RessourcerieItem.category_id, func.sum(RessourcerieItem.weight_grams))
-            .where(RessourcerieItem.state.in_((ItemState.SOLD, ItemState.GIVEN)),
-                   RessourcerieItem.state_changed_at >= start,
-                   RessourcerieItem.state_changed_at < end)
-            .group_by(RessourcerieItem.category_id)):
+        select(RessourcerieItem.category_id, func.sum(RessourcerieItem.weight_grams))
+        .where(
+            RessourcerieItem.state.in_((ItemState.SOLD, ItemState.GIVEN)),
+            RessourcerieItem.state_changed_at >= start,
+            RessourcerieItem.state_changed_at < end,
+        )
+        .group_by(RessourcerieItem.category_id)
+    ):
         add(category_id, "reused", grams)
     for category_id, channel, grams in session.execute(
-            select(Outflow.category_id, Outflow.channel, func.sum(Outflow.net_grams))
-            .where(Outflow.day >= first, Outflow.day <= last)
-            .group_by(Outflow.category_id, Outflow.channel)):
-        key = ("reused" if channel == OutflowChannel.PARTNER else
-               "discarded" if channel == OutflowChannel.DECHETERIE else "recycled")
+        select(Outflow.category_id, Outflow.channel, func.sum(Outflow.net_grams))
+        .where(Outflow.day >= first, Outflow.day <= last)
+        .group_by(Outflow.category_id, Outflow.channel)
+    ):
+        key = (
+            "reused"
+            if channel == OutflowChannel.PARTNER
+            else "discarded"
+            if channel == OutflowChannel.DECHETERIE
+            else "recycled"
+        )
         add(category_id, key, grams)
-    rows = [TonnageRow(names.get(cid, "—"), **values)
-            for cid, values in sorted(figures.items(), key=lambda kv: names.get(kv[0], ""))]
-    rows.append(TonnageRow("Total", *(sum(getattr(r, f) for r in rows) for f in
-                                      ("collected", "reused", "recycled", "discarded"))))
+    rows = [
+        TonnageRow(names.get(cid, "—"), **values)
+        for cid, values in sorted(figures.items(), key=lambda kv: names.get(kv[0], ""))
+    ]
+    rows.append(
+        TonnageRow(
+            "Total",
+            *(
+                sum(getattr(r, f) for r in rows)
+                for f in ("collected", "reused", "recycled", "discarded")
+            ),
+        )
+    )
     return rows
 
 
@@ -355,10 +511,25 @@ def percent(tenths: int | None) -> str:
 def tonnage_csv(rows: list[TonnageRow]) -> str:
     out = io.StringIO()
     writer = csv_writer(out)
-    writer.writerow(["Catégorie", "Collecté (kg)", "Réemployé (kg)", "Recyclé (kg)",
-                     "Jeté (kg)", "Taux de réemploi"])
+    writer.writerow(
+        [
+            "Catégorie",
+            "Collecté (kg)",
+            "Réemployé (kg)",
+            "Recyclé (kg)",
+            "Jeté (kg)",
+            "Taux de réemploi",
+        ]
+    )
     for row in rows:
-        writer.writerow([row.category, kilograms(row.collected), kilograms(row.reused),
-                         kilograms(row.recycled), kilograms(row.discarded),
-                         percent(row.reuse_rate_tenths)])
+        writer.writerow(
+            [
+                row.category,
+                kilograms(row.collected),
+                kilograms(row.reused),
+                kilograms(row.recycled),
+                kilograms(row.discarded),
+                percent(row.reuse_rate_tenths),
+            ]
+        )
     return "\ufeff" + out.getvalue()

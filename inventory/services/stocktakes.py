@@ -31,8 +31,9 @@ from inventory.services.ledger import (
 def start_stocktake(session: Session, actor_id: int, now: datetime, label: str) -> Stocktake:
     if not label.strip():
         raise InvalidData(_("Donnez un nom à l'inventaire (ex. : « Rayon frais, novembre »)."))
-    stocktake = Stocktake(label=label.strip(), status=StocktakeStatus.OPEN, started_at=now,
-                          started_by_id=actor_id)
+    stocktake = Stocktake(
+        label=label.strip(), status=StocktakeStatus.OPEN, started_at=now, started_by_id=actor_id
+    )
     session.add(stocktake)
     session.flush()
     return stocktake
@@ -41,11 +42,13 @@ def start_stocktake(session: Session, actor_id: int, now: datetime, label: str) 
 def _line(session: Session, stocktake: Stocktake, product: Product) -> StocktakeLine:
     if stocktake.status != StocktakeStatus.OPEN:
         raise StocktakeClosed(_("Cet inventaire est clos : il ne peut plus changer."))
-    line = session.scalar(select(StocktakeLine).where(
-        StocktakeLine.stocktake_id == stocktake.id, StocktakeLine.product_id == product.id))
+    line = session.scalar(
+        select(StocktakeLine).where(
+            StocktakeLine.stocktake_id == stocktake.id, StocktakeLine.product_id == product.id
+        )
+    )
     if line is None:
-        line = StocktakeLine(stocktake_id=stocktake.id, product_id=product.id,
-                             counted_quantity=0)
+        line = StocktakeLine(stocktake_id=stocktake.id, product_id=product.id, counted_quantity=0)
         session.add(line)
     return line
 
@@ -82,11 +85,14 @@ class VarianceLine:
 def variance_report(session: Session, stocktake: Stocktake) -> list[VarianceLine]:
     lines = stocktake.lines
     if stocktake.status == StocktakeStatus.VALIDATED:
-        return [VarianceLine(line.product, line.expected_quantity or 0, line.counted_quantity)
-                for line in lines]
+        return [
+            VarianceLine(line.product, line.expected_quantity or 0, line.counted_quantity)
+            for line in lines
+        ]
     books = stock_by_product(session, [line.product_id for line in lines])
-    return [VarianceLine(line.product, books[line.product_id], line.counted_quantity)
-            for line in lines]
+    return [
+        VarianceLine(line.product, books[line.product_id], line.counted_quantity) for line in lines
+    ]
 
 
 def validate_stocktake(
@@ -116,8 +122,7 @@ def validate_stocktake(
 def _book_surplus(session: Session, product: Product, surplus: int, context) -> None:
     """Found more than the books: first cancel negative lots, then open a stocktake lot."""
     negative_lots = session.scalars(
-        select(Lot).where(Lot.product_id == product.id, Lot.remaining_quantity < 0)
-        .order_by(Lot.id)
+        select(Lot).where(Lot.product_id == product.id, Lot.remaining_quantity < 0).order_by(Lot.id)
     ).all()
     for lot in negative_lots:
         take = min(surplus, -lot.remaining_quantity)
@@ -125,8 +130,13 @@ def _book_surplus(session: Session, product: Product, surplus: int, context) -> 
         surplus -= take
         if surplus == 0:
             return
-    lot = Lot(product_id=product.id, quantity=surplus, origin=LotOrigin.OTHER,
-              reference_value_cents=0, received_at=context.now)
+    lot = Lot(
+        product_id=product.id,
+        quantity=surplus,
+        origin=LotOrigin.OTHER,
+        reference_value_cents=0,
+        received_at=context.now,
+    )
     session.add(lot)
     session.flush()
     append_movement(session, lot, MovementKind.STOCKTAKE, surplus, context)

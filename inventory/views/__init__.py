@@ -31,8 +31,12 @@ def unit_price(product: Product) -> str:
 def inventory_labels() -> dict:
     from inventory.forms import MOVEMENT_LABELS, ORIGIN_LABELS, RULE_KIND_LABELS
 
-    return {"movement_labels": MOVEMENT_LABELS, "origin_labels": ORIGIN_LABELS,
-            "rule_kind_labels": RULE_KIND_LABELS, "kilogram": StockUnit.KILOGRAM}
+    return {
+        "movement_labels": MOVEMENT_LABELS,
+        "origin_labels": ORIGIN_LABELS,
+        "rule_kind_labels": RULE_KIND_LABELS,
+        "kilogram": StockUnit.KILOGRAM,
+    }
 
 
 def parse_quantity(product: Product, text: str) -> int:

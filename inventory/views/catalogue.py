@@ -49,10 +49,15 @@ def _product_form(product: Product | None = None) -> ProductForm:
 
 def _product_data(form: ProductForm) -> ProductData:
     return ProductData(
-        name=form.name.data, category_id=form.category_id.data, unit=StockUnit(form.unit.data),
-        reference_price_cents=form.price.cents, vat_rate_bp=form.vat_bp(),
-        net_content=form.net_content.data, per_visit_limit=form.per_visit_limit.data,
-        is_active=form.is_active.data, quick_key=form.quick_key.data,
+        name=form.name.data,
+        category_id=form.category_id.data,
+        unit=StockUnit(form.unit.data),
+        reference_price_cents=form.price.cents,
+        vat_rate_bp=form.vat_bp(),
+        net_content=form.net_content.data,
+        per_visit_limit=form.per_visit_limit.data,
+        is_active=form.is_active.data,
+        quick_key=form.quick_key.data,
     )
 
 
@@ -74,18 +79,23 @@ def new_product():
     if form.validate_on_submit():
         try:
             codes = [form.barcode.data] if form.barcode.data else []
-            product = create_product(db.session, current_user.id, utcnow(), _product_data(form),
-                                     codes)
+            product = create_product(
+                db.session, current_user.id, utcnow(), _product_data(form), codes
+            )
         except InventoryError as error:
             db.session.rollback()
             flash(error.message, "error")
         else:
             db.session.commit()
             flash(_("Produit « %(n)s » créé.", n=product.name), "success")
-            return redirect(safe_local_path(request.args.get("back"),
-                                            url_for(".product", product_id=product.id)))
+            return redirect(
+                safe_local_path(
+                    request.args.get("back"), url_for(".product", product_id=product.id)
+                )
+            )
     return render_template("inventory/product_form.html", form=form, product=None), (
-        422 if form.is_submitted() else 200)
+        422 if form.is_submitted() else 200
+    )
 
 
 @blueprint.route("/products/<int:product_id>", methods=["GET", "POST"])
@@ -104,15 +114,24 @@ def product(product_id: int):
             db.session.commit()
             flash(_("Fiche enregistrée."), "success")
             if item.reference_price_cents != old_price:
-                flash(_("Nouveau prix : l'étiquette du rayon est ajoutée aux étiquettes à "
-                        "réimprimer."), "info")
+                flash(
+                    _(
+                        "Nouveau prix : l'étiquette du rayon est ajoutée aux étiquettes à "
+                        "réimprimer."
+                    ),
+                    "info",
+                )
             return redirect(url_for(".product", product_id=item.id))
     lots = db.session.scalars(
         select(Lot).where(Lot.product_id == item.id).order_by(Lot.received_at.desc())
     ).all()
     return render_template(
-        "inventory/product.html", product=item, form=form, barcode_form=BarcodeForm(),
-        lots=lots, stock=stock_on_hand(db.session, item.id),
+        "inventory/product.html",
+        product=item,
+        form=form,
+        barcode_form=BarcodeForm(),
+        lots=lots,
+        stock=stock_on_hand(db.session, item.id),
         movements=movements_of_product(db.session, item.id, 50),
     )
 
@@ -137,8 +156,11 @@ def add_product_barcode(product_id: int):
 @blueprint.route("/products/export.csv")
 @require_permission(Permission.STOCK_MANAGE)
 def export_products():
-    return Response(export_products_csv(db.session), mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": "attachment; filename=produits.csv"})
+    return Response(
+        export_products_csv(db.session),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": "attachment; filename=produits.csv"},
+    )
 
 
 @blueprint.route("/products/import", methods=["GET", "POST"])
@@ -149,17 +171,27 @@ def import_products():
     errors: list[str] = []
     if form.validate_on_submit():
         text, refused = decode_csv_upload(form.file.data.read())
-        errors, result = ([refused], None) if refused else import_products_csv(
-            db.session, current_user.id, utcnow(), text)
+        errors, result = (
+            ([refused], None)
+            if refused
+            else import_products_csv(db.session, current_user.id, utcnow(), text)
+        )
         if errors:
             db.session.rollback()
         else:
             db.session.commit()
-            flash(_("Import réussi : %(c)d produits créés, %(u)d mis à jour.",
-                    c=result.created, u=result.updated), "success")
+            flash(
+                _(
+                    "Import réussi : %(c)d produits créés, %(u)d mis à jour.",
+                    c=result.created,
+                    u=result.updated,
+                ),
+                "success",
+            )
             return redirect(url_for(".products"))
     return render_template("inventory/import.html", form=form, errors=errors), (
-        422 if errors else 200)
+        422 if errors else 200
+    )
 
 
 @blueprint.route("/nomenclature", methods=["GET", "POST"])
@@ -172,11 +204,21 @@ def nomenclature():
         except InventoryError as error:
             flash(error.message, "error")
         else:
-            db.session.add(BarcodeRule(sequence=form.sequence.data, name=form.name.data.strip(),
-                                       kind=form.kind.data, pattern=form.pattern.data.strip()))
-            record_audit(db.session, actor_id=current_user.id, now=utcnow(),
-                         action="nomenclature.changed",
-                         details={"added": form.pattern.data.strip(), "kind": form.kind.data})
+            db.session.add(
+                BarcodeRule(
+                    sequence=form.sequence.data,
+                    name=form.name.data.strip(),
+                    kind=form.kind.data,
+                    pattern=form.pattern.data.strip(),
+                )
+            )
+            record_audit(
+                db.session,
+                actor_id=current_user.id,
+                now=utcnow(),
+                action="nomenclature.changed",
+                details={"added": form.pattern.data.strip(), "kind": form.kind.data},
+            )
             db.session.commit()
             flash(_("Règle ajoutée."), "success")
             return redirect(url_for(".nomenclature"))
@@ -188,8 +230,15 @@ def nomenclature():
         except InventoryError as exc:
             error = exc.message
     rules = db.session.scalars(select(BarcodeRule).order_by(BarcodeRule.sequence)).all()
-    return render_template("inventory/nomenclature.html", rules=rules, form=form,
-                           delete_form=EmptyForm(), tried=tried, result=result, error=error)
+    return render_template(
+        "inventory/nomenclature.html",
+        rules=rules,
+        form=form,
+        delete_form=EmptyForm(),
+        tried=tried,
+        result=result,
+        error=error,
+    )
 
 
 @blueprint.route("/nomenclature/<int:rule_id>/delete", methods=["POST"])
@@ -199,8 +248,13 @@ def delete_rule(rule_id: int):
         abort(400)
     rule = db.get_or_404(BarcodeRule, rule_id)
     db.session.delete(rule)
-    record_audit(db.session, actor_id=current_user.id, now=utcnow(),
-                 action="nomenclature.changed", details={"removed": rule.pattern})
+    record_audit(
+        db.session,
+        actor_id=current_user.id,
+        now=utcnow(),
+        action="nomenclature.changed",
+        details={"removed": rule.pattern},
+    )
     db.session.commit()
     flash(_("Règle supprimée."), "success")
     return redirect(url_for(".nomenclature"))
@@ -221,22 +275,24 @@ def categories():
 
         def change() -> str:
             if action == "create":
-                made = service.create_category(db.session, current_user.id, now,
-                                               request.form.get("name", ""))
+                made = service.create_category(
+                    db.session, current_user.id, now, request.form.get("name", "")
+                )
                 return _("Catégorie « %(c)s » créée.", c=made.name)
             category = db.get_or_404(Category, request.form.get("category_id", 0, type=int))
             if action == "rename":
-                service.rename_category(db.session, current_user.id, now, category,
-                                        request.form.get("name", ""))
+                service.rename_category(
+                    db.session, current_user.id, now, category, request.form.get("name", "")
+                )
                 return _("Catégorie renommée : « %(c)s ».", c=category.name)
             if action == "merge":
                 target = db.get_or_404(Category, request.form.get("into", 0, type=int))
-                moved = service.merge_categories(db.session, current_user.id, now, category,
-                                                 target)
+                moved = service.merge_categories(db.session, current_user.id, now, category, target)
                 return _("%(n)d produit(s) rangé(s) dans « %(c)s ».", n=moved, c=target.name)
             abort(400)
 
         apply_change(change, InventoryError)
         return redirect(url_for(".categories"))
-    return render_template("inventory/categories.html", form=EmptyForm(),
-                           rows=service.category_counts(db.session))
+    return render_template(
+        "inventory/categories.html", form=EmptyForm(), rows=service.category_counts(db.session)
+    )

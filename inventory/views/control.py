@@ -38,8 +38,14 @@ def expiry():
     if form.validate_on_submit():
         lot_ids = form_ids("lot_ids")
         try:
-            count = dispose_lots(db.session, current_user.id, utcnow(), lot_ids,
-                                 MovementKind(form.action.data), form.reason.data or None)
+            count = dispose_lots(
+                db.session,
+                current_user.id,
+                utcnow(),
+                lot_ids,
+                MovementKind(form.action.data),
+                form.reason.data or None,
+            )
         except InventoryError as error:
             db.session.rollback()
             flash(error.message, "error")
@@ -59,8 +65,9 @@ def stocktakes():
         stocktake = start_stocktake(db.session, current_user.id, utcnow(), form.label.data)
         db.session.commit()
         return redirect(url_for(".stocktake", stocktake_id=stocktake.id))
-    return render_template("inventory/stocktakes.html", form=form,
-                           stocktakes=list_stocktakes(db.session))
+    return render_template(
+        "inventory/stocktakes.html", form=form, stocktakes=list_stocktakes(db.session)
+    )
 
 
 @blueprint.route("/inventaires/<int:stocktake_id>", methods=["GET", "POST"])
@@ -75,16 +82,16 @@ def stocktake(stocktake_id: int):
     if request.method == "POST" and "code" not in request.form:
         product = db.get_or_404(Product, request.form.get("product_id", 0, type=int))
         try:
-            set_count(db.session, item, product, parse_quantity(product,
-                                                                request.form.get("quantity", "")))
+            set_count(
+                db.session, item, product, parse_quantity(product, request.form.get("quantity", ""))
+            )
         except (InventoryError, InvalidQuantity) as error:
             db.session.rollback()
             flash(getattr(error, "message", str(error)), "error")
         else:
             db.session.commit()
         return redirect(url_for(".stocktake", stocktake_id=item.id))
-    if request.method == "POST" and scan_form.code.data and \
-            item.status == StocktakeStatus.OPEN:
+    if request.method == "POST" and scan_form.code.data and item.status == StocktakeStatus.OPEN:
         try:
             result = parse_scan(db.session, scan_form.code.data)
             if result.product is None:
@@ -92,8 +99,13 @@ def stocktake(stocktake_id: int):
             if result.quantity is None and result.product.sold_by_weight:
                 set_count(db.session, item, result.product, 0)
                 db.session.commit()
-                flash(_("« %(p)s » se vend au poids : pesez et tapez le total en kg dans la "
-                        "liste.", p=result.product.name), "info")
+                flash(
+                    _(
+                        "« %(p)s » se vend au poids : pesez et tapez le total en kg dans la liste.",
+                        p=result.product.name,
+                    ),
+                    "info",
+                )
             else:
                 total = add_count(db.session, item, result.product, result.quantity or 1)
                 db.session.commit()
@@ -102,9 +114,14 @@ def stocktake(stocktake_id: int):
             db.session.rollback()
             flash(error.message, "error")
         return redirect(url_for(".stocktake", stocktake_id=item.id))
-    return render_template("inventory/stocktake.html", stocktake=item, scan_form=ScanForm(),
-                           lines=variance_report(db.session, item), action_form=EmptyForm(),
-                           is_open=item.status == StocktakeStatus.OPEN)
+    return render_template(
+        "inventory/stocktake.html",
+        stocktake=item,
+        scan_form=ScanForm(),
+        lines=variance_report(db.session, item),
+        action_form=EmptyForm(),
+        is_open=item.status == StocktakeStatus.OPEN,
+    )
 
 
 @blueprint.route("/inventaires/<int:stocktake_id>/valider", methods=["POST"])
@@ -114,8 +131,7 @@ def validate(stocktake_id: int):
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        count = validate_stocktake(db.session, current_user.id, utcnow(), item,
-                                   shop_date(utcnow()))
+        count = validate_stocktake(db.session, current_user.id, utcnow(), item, shop_date(utcnow()))
     except InventoryError as error:
         db.session.rollback()
         flash(error.message, "error")

@@ -41,14 +41,15 @@ _TEMPERATURE = re.compile(r"^([+-]?)([0-9]{1,2})(?:\.([0-9]))?$")
 
 
 def _optional_tenths(text: str | None) -> int | None:
-    """"-18", "3,5 °C" → tenths of a degree, between -40 and +60 °C (a freezer, a hot day)."""
+    """ "-18", "3,5 °C" → tenths of a degree, between -40 and +60 °C (a freezer, a hot day)."""
     if not text or not text.strip():
         return None
     cleaned = text.replace(",", ".").replace("°", "").replace("C", "").replace(" ", "").strip()
     match = _TEMPERATURE.match(cleaned)
     if not match:
-        raise InvalidQuantity(_("Température « %(t)s » illisible (exemple : -18 ou 3,5).",
-                                t=text.strip()[:30]))
+        raise InvalidQuantity(
+            _("Température « %(t)s » illisible (exemple : -18 ou 3,5).", t=text.strip()[:30])
+        )
     tenths = int(match[2]) * 10 + int(match[3] or 0)
     tenths = -tenths if match[1] == "-" else tenths
     if not -400 <= tenths <= 600:
@@ -62,11 +63,14 @@ def receptions():
     form = ReceptionForm()
     if form.validate_on_submit():
         try:
-            weight = parse_kilograms(form.declared_weight.data) if form.declared_weight.data \
-                else None
+            weight = (
+                parse_kilograms(form.declared_weight.data) if form.declared_weight.data else None
+            )
             data = ReceptionData(
-                origin=LotOrigin(form.origin.data), supplier=form.supplier.data or None,
-                document_ref=form.document_ref.data or None, declared_weight_grams=weight,
+                origin=LotOrigin(form.origin.data),
+                supplier=form.supplier.data or None,
+                document_ref=form.document_ref.data or None,
+                declared_weight_grams=weight,
                 temperature_tenths_c=_optional_tenths(form.temperature.data),
             )
             reception = start_reception(db.session, current_user.id, utcnow(), data)
@@ -76,9 +80,12 @@ def receptions():
         else:
             db.session.commit()
             return redirect(url_for(".reception", reception_id=reception.id))
-    return render_template("inventory/receptions.html", form=form,
-                           receptions=recent_receptions(db.session), origins=ORIGIN_LABELS), (
-        422 if form.is_submitted() else 200)
+    return render_template(
+        "inventory/receptions.html",
+        form=form,
+        receptions=recent_receptions(db.session),
+        origins=ORIGIN_LABELS,
+    ), (422 if form.is_submitted() else 200)
 
 
 @blueprint.route("/receptions/<int:reception_id>", methods=["GET", "POST"])
@@ -90,24 +97,32 @@ def reception(reception_id: int):
     lot_form = LotForm()
     product = unknown_code = None
     if request.method == "POST" and lot_form.validate_on_submit():
-        product = db.get_or_404(Product, parse_integer(lot_form.product_id.data, _("Produit"),
-                                                       minimum=1))
+        product = db.get_or_404(
+            Product, parse_integer(lot_form.product_id.data, _("Produit"), minimum=1)
+        )
         try:
             quantity = parse_quantity(product, lot_form.quantity.data)
             data = LotData(
                 quantity=quantity,
                 use_by=lot_form.expiry.data if lot_form.date_kind.data == "use_by" else None,
-                best_before=(lot_form.expiry.data
-                             if lot_form.date_kind.data == "best_before" else None),
+                best_before=(
+                    lot_form.expiry.data if lot_form.date_kind.data == "best_before" else None
+                ),
             )
             if lot_form.date_kind.data != "none" and lot_form.expiry.data is None:
                 raise InvalidQuantity(_("Donnez la date limite, ou choisissez « Sans date »."))
             today = shop_date(utcnow())
-            if lot_form.expiry.data and not (today - timedelta(days=5 * 366)
-                                             <= lot_form.expiry.data
-                                             <= today + timedelta(days=10 * 366)):
-                raise InvalidQuantity(_("Date limite : dans les dix ans qui viennent (une "
-                                        "DLC ou DDM plus lointaine est une faute de frappe)."))
+            if lot_form.expiry.data and not (
+                today - timedelta(days=5 * 366)
+                <= lot_form.expiry.data
+                <= today + timedelta(days=10 * 366)
+            ):
+                raise InvalidQuantity(
+                    _(
+                        "Date limite : dans les dix ans qui viennent (une "
+                        "DLC ou DDM plus lointaine est une faute de frappe)."
+                    )
+                )
             receive_line(db.session, current_user.id, utcnow(), item, product, data)
         except (InventoryError, InvalidQuantity) as error:
             db.session.rollback()
@@ -134,10 +149,16 @@ def reception(reception_id: int):
             flash(error.message, "error")
     products = [lot.product for lot in item.lots]
     return render_template(
-        "inventory/reception.html", reception=item, scan_form=scan_form, lot_form=lot_form,
-        product=product, unknown_code=unknown_code, origins=ORIGIN_LABELS,
-        stock=stock_by_product(db.session, [p.id for p in products + ([product] if product
-                                                                        else [])]),
+        "inventory/reception.html",
+        reception=item,
+        scan_form=scan_form,
+        lot_form=lot_form,
+        product=product,
+        unknown_code=unknown_code,
+        origins=ORIGIN_LABELS,
+        stock=stock_by_product(
+            db.session, [p.id for p in products + ([product] if product else [])]
+        ),
     )
 
 
@@ -151,7 +172,8 @@ def _participant_choices() -> list[tuple[int, str]]:
 def harvests():
     form = HarvestForm()
     vegetables = db.session.scalars(
-        select(Product).where(Product.unit == StockUnit.KILOGRAM, Product.is_active)
+        select(Product)
+        .where(Product.unit == StockUnit.KILOGRAM, Product.is_active)
         .order_by(Product.search_name)
     ).all()
     form.product_id.choices = [(p.id, p.name) for p in vegetables]
@@ -163,7 +185,8 @@ def harvests():
     if form.validate_on_submit():
         try:
             data = HarvestData(
-                parcel_number=form.parcel_number.data, product_id=form.product_id.data,
+                parcel_number=form.parcel_number.data,
+                product_id=form.product_id.data,
                 weight_grams=parse_kilograms(form.weight.data),
                 harvested_on=form.harvested_on.data,
                 participant_ids=tuple(form.participant_ids.data or ()),
@@ -174,16 +197,27 @@ def harvests():
             flash(getattr(error, "message", str(error)), "error")
         else:
             db.session.commit()
-            flash(_("Livraison enregistrée : %(p)s, parcelle %(n)d.", p=harvest.product.name,
-                    n=harvest.parcel_number), "success")
+            flash(
+                _(
+                    "Livraison enregistrée : %(p)s, parcelle %(n)d.",
+                    p=harvest.product.name,
+                    n=harvest.parcel_number,
+                ),
+                "success",
+            )
             return redirect(url_for(".harvests"))
     year = arg_year("annee", today.year)
     names, table = harvest_table(db.session, year)
     grown = {number for row in table.values() for number in row}
-    return render_template("inventory/harvests.html", form=form, year=year, names=names,
-                           table=table, recent=recent_harvests(db.session),
-                           parcels=[p for p in all_parcels(db.session)
-                                    if p.is_active or p.number in grown])
+    return render_template(
+        "inventory/harvests.html",
+        form=form,
+        year=year,
+        names=names,
+        table=table,
+        recent=recent_harvests(db.session),
+        parcels=[p for p in all_parcels(db.session) if p.is_active or p.number in grown],
+    )
 
 
 @blueprint.route("/jardin/parcelles", methods=["GET", "POST"])
@@ -197,15 +231,28 @@ def parcels():
         def change() -> str:
             number = request.form.get("number", 0, type=int)
             if not number:
-                made = add_parcel(db.session, current_user.id, now, request.form.get("name", ""),
-                                  request.form.get("area", ""))
+                made = add_parcel(
+                    db.session,
+                    current_user.id,
+                    now,
+                    request.form.get("name", ""),
+                    request.form.get("area", ""),
+                )
                 return _("Parcelle %(n)d « %(p)s » ajoutée.", n=made.number, p=made.name)
             parcel = db.first_or_404(select(GardenParcel).where(GardenParcel.number == number))
-            edit_parcel(db.session, current_user.id, now, parcel, request.form.get("name", ""),
-                        request.form.get("area", ""), grown=request.form.get("grown") == "1")
+            edit_parcel(
+                db.session,
+                current_user.id,
+                now,
+                parcel,
+                request.form.get("name", ""),
+                request.form.get("area", ""),
+                grown=request.form.get("grown") == "1",
+            )
             return _("Parcelle %(n)d enregistrée.", n=parcel.number)
 
         apply_change(change, InventoryError)
         return redirect(url_for(".parcels"))
-    return render_template("inventory/parcels.html", form=EmptyForm(),
-                           parcels=all_parcels(db.session))
+    return render_template(
+        "inventory/parcels.html", form=EmptyForm(), parcels=all_parcels(db.session)
+    )

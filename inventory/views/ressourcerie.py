@@ -33,13 +33,20 @@ from inventory.services import ressourcerie as service
 from inventory.views import blueprint
 from inventory.views.receptions import _participant_choices
 
-TARES = (("", "Sans contenant", 0), ("bac", "Bac roulant 240 l (12 kg)", 12_000),
-         ("caisse", "Caisse plastique (1,5 kg)", 1_500), ("palette", "Palette (22 kg)", 22_000),
-         ("cage", "Cage grillagée (35 kg)", 35_000))
-STATE_ACTIONS = {ItemState.IN_REPAIR: "Mettre en réparation",
-                 ItemState.READY: "Prêt à la vente", ItemState.GIVEN: "Donné",
-                 ItemState.RECYCLED: "Recyclé", ItemState.DISCARDED: "Jeté (déchèterie)"}
-
+TARES = (
+    ("", "Sans contenant", 0),
+    ("bac", "Bac roulant 240 l (12 kg)", 12_000),
+    ("caisse", "Caisse plastique (1,5 kg)", 1_500),
+    ("palette", "Palette (22 kg)", 22_000),
+    ("cage", "Cage grillagée (35 kg)", 35_000),
+)
+STATE_ACTIONS = {
+    ItemState.IN_REPAIR: "Mettre en réparation",
+    ItemState.READY: "Prêt à la vente",
+    ItemState.GIVEN: "Donné",
+    ItemState.RECYCLED: "Recyclé",
+    ItemState.DISCARDED: "Jeté (déchèterie)",
+}
 
 
 def _kilograms(name: str, label: str, required: bool = True) -> int:
@@ -57,7 +64,8 @@ def _tare() -> int:
     if custom:
         return _kilograms("tare_kg", _("Tare"))
     return dict((key, grams) for key, _label, grams in TARES).get(
-        request.form.get("container", ""), 0)
+        request.form.get("container", ""), 0
+    )
 
 
 def _day(name: str, label: str = "Date") -> date:
@@ -93,23 +101,35 @@ def ressourcerie():
             except ValueError:
                 raise InvalidData(_("Choisissez la provenance.")) from None
             _intake, created = service.record_intake(
-                db.session, current_user.id, utcnow(), today, service.IntakeData(
-                    request.form.get("category_id", 0, type=int), source, _day("collected_on"),
-                    _kilograms("gross_kg", _("Poids brut")), _tare(),
-                    request.form.get("description", ""), bool(request.form.get("keep")),
-                    request.form.get("serial_number", "")))
+                db.session,
+                current_user.id,
+                utcnow(),
+                today,
+                service.IntakeData(
+                    request.form.get("category_id", 0, type=int),
+                    source,
+                    _day("collected_on"),
+                    _kilograms("gross_kg", _("Poids brut")),
+                    _tare(),
+                    request.form.get("description", ""),
+                    bool(request.form.get("keep")),
+                    request.form.get("serial_number", ""),
+                ),
+            )
             if created:
                 return _("Objet %(n)s créé : imprimez son étiquette.", n=created.number)
-            return _("Collecte enregistrée : %(k)s kg net.",
-                     k=service.kilograms(_intake.net_grams))
+            return _("Collecte enregistrée : %(k)s kg net.", k=service.kilograms(_intake.net_grams))
 
         if _apply(change) and created is not None:
             return redirect(url_for(".item", number=created.number))
         return redirect(url_for(".ressourcerie"))
     wanted = request.args.get("q", "").strip().upper()
     if wanted:  # an item's number, or the ticket it was sold on
-        found = db.session.scalar(select(RessourcerieItem.number).where(
-            (RessourcerieItem.number == wanted) | (RessourcerieItem.sold_ticket == wanted)))
+        found = db.session.scalar(
+            select(RessourcerieItem.number).where(
+                (RessourcerieItem.number == wanted) | (RessourcerieItem.sold_ticket == wanted)
+            )
+        )
         if found:
             return redirect(url_for(".item", number=found))
         flash(_("Aucun objet pour « %(q)s ».", q=wanted), "error")
@@ -118,14 +138,22 @@ def ressourcerie():
     if state in {s.value for s in ItemState}:
         items = items.where(RessourcerieItem.state == ItemState(state))
     else:
-        items = items.where(RessourcerieItem.state.in_(
-            (ItemState.COLLECTED, ItemState.IN_REPAIR, ItemState.READY)))
+        items = items.where(
+            RessourcerieItem.state.in_((ItemState.COLLECTED, ItemState.IN_REPAIR, ItemState.READY))
+        )
     return render_template(
-        "inventory/ressourcerie.html", form=EmptyForm(), categories=_categories(),
-        sources=service.SOURCE_LABELS, tares=TARES, today=today,
-        items=db.session.scalars(items).all(), states=service.STATE_LABELS, state=state,
+        "inventory/ressourcerie.html",
+        form=EmptyForm(),
+        categories=_categories(),
+        sources=service.SOURCE_LABELS,
+        tares=TARES,
+        today=today,
+        items=db.session.scalars(items).all(),
+        states=service.STATE_LABELS,
+        state=state,
         intakes=db.session.scalars(select(Intake).order_by(Intake.id.desc()).limit(15)).all(),
-        kg=service.kilograms)
+        kg=service.kilograms,
+    )
 
 
 @blueprint.route("/ressourcerie/objets/<number>", methods=["GET", "POST"])
@@ -149,13 +177,23 @@ def item(number: str):
                 return _("Prix enregistré.")
             if action == "repair":
                 erasure = request.form.get("data_erasure", "")
-                service.log_repair(db.session, current_user.id, now, found, service.RepairData(
-                    _day("day"), _minutes(),
-                    tuple(form_ids("participants")),
-                    request.form.get("parts", ""), _cents("parts_cost"),
-                    request.form.get("tests", ""), bool(request.form.get("all_tested")),
-                    DataErasure(erasure) if erasure in {d.value for d in DataErasure} else None,
-                    request.form.get("notes", "")))
+                service.log_repair(
+                    db.session,
+                    current_user.id,
+                    now,
+                    found,
+                    service.RepairData(
+                        _day("day"),
+                        _minutes(),
+                        tuple(form_ids("participants")),
+                        request.form.get("parts", ""),
+                        _cents("parts_cost"),
+                        request.form.get("tests", ""),
+                        bool(request.form.get("all_tested")),
+                        DataErasure(erasure) if erasure in {d.value for d in DataErasure} else None,
+                        request.form.get("notes", ""),
+                    ),
+                )
                 return _("Réparation notée.")
             if action == "state":
                 try:
@@ -172,13 +210,19 @@ def item(number: str):
         return redirect(url_for(".item", number=number))
     names = dict(_participant_choices())
     return render_template(
-        "inventory/ressourcerie_item.html", form=EmptyForm(), item=found,
-        states=service.STATE_LABELS, actions={s: STATE_ACTIONS[s] for s in
-                                              service.TRANSITIONS[found.state]},
+        "inventory/ressourcerie_item.html",
+        form=EmptyForm(),
+        item=found,
+        states=service.STATE_LABELS,
+        actions={s: STATE_ACTIONS[s] for s in service.TRANSITIONS[found.state]},
         channels={c: service.CHANNEL_LABELS[c] for c in service.RECYCLING},
-        participants=_participant_choices(), names=names, today=shop_date(utcnow()),
-        electrical=service.is_electrical(found), reconditioned=service.reconditioned(found),
-        kg=service.kilograms)
+        participants=_participant_choices(),
+        names=names,
+        today=shop_date(utcnow()),
+        electrical=service.is_electrical(found),
+        reconditioned=service.reconditioned(found),
+        kg=service.kilograms,
+    )
 
 
 def _minutes() -> int:
@@ -210,20 +254,34 @@ def outflows():
                 channel = OutflowChannel(request.form.get("channel", ""))
             except ValueError:
                 raise InvalidData(_("Choisissez la filière.")) from None
-            outflow = service.record_outflow(db.session, current_user.id, utcnow(), today,
-                                             service.OutflowData(
-                request.form.get("category_id", 0, type=int), channel, _day("day"),
-                _kilograms("gross_kg", _("Poids brut")), _tare(),
-                request.form.get("partner", "")))
-            return _("Sortie enregistrée : %(k)s kg net.",
-                     k=service.kilograms(outflow.net_grams))
+            outflow = service.record_outflow(
+                db.session,
+                current_user.id,
+                utcnow(),
+                today,
+                service.OutflowData(
+                    request.form.get("category_id", 0, type=int),
+                    channel,
+                    _day("day"),
+                    _kilograms("gross_kg", _("Poids brut")),
+                    _tare(),
+                    request.form.get("partner", ""),
+                ),
+            )
+            return _("Sortie enregistrée : %(k)s kg net.", k=service.kilograms(outflow.net_grams))
 
         _apply(change)
         return redirect(url_for(".outflows"))
     return render_template(
-        "inventory/ressourcerie_outflows.html", form=EmptyForm(), categories=_categories(),
-        channels=service.CHANNEL_LABELS, tares=TARES, today=today, kg=service.kilograms,
-        outflows=db.session.scalars(select(Outflow).order_by(Outflow.id.desc()).limit(50)).all())
+        "inventory/ressourcerie_outflows.html",
+        form=EmptyForm(),
+        categories=_categories(),
+        channels=service.CHANNEL_LABELS,
+        tares=TARES,
+        today=today,
+        kg=service.kilograms,
+        outflows=db.session.scalars(select(Outflow).order_by(Outflow.id.desc()).limit(50)).all(),
+    )
 
 
 @blueprint.route("/ressourcerie/categories", methods=["GET", "POST"])
@@ -234,8 +292,7 @@ def item_categories():
 
         def change() -> str:
             category_id = request.form.get("category_id", 0, type=int)
-            category = db.session.get(ItemCategory, category_id) if category_id else \
-                ItemCategory()
+            category = db.session.get(ItemCategory, category_id) if category_id else ItemCategory()
             if category is None:
                 raise InvalidData(_("Cette catégorie n'existe plus : rechargez la page."))
             name = request.form.get("name", "").strip()
@@ -254,8 +311,11 @@ def item_categories():
 
         _apply(change)
         return redirect(url_for(".item_categories"))
-    return render_template("inventory/ressourcerie_categories.html", form=EmptyForm(),
-                           categories=_categories(active_only=False))
+    return render_template(
+        "inventory/ressourcerie_categories.html",
+        form=EmptyForm(),
+        categories=_categories(active_only=False),
+    )
 
 
 @blueprint.route("/ressourcerie/tonnage")
@@ -266,7 +326,16 @@ def tonnage():
     last = arg_date("au", _("Au"), today)
     rows = service.tonnage(db.session, first, max(last, first))
     if request.args.get("format") == "csv":
-        return Response(service.tonnage_csv(rows), mimetype="text/csv", headers={
-            "Content-Disposition": f'attachment; filename="tonnage-{first}-{last}.csv"'})
-    return render_template("inventory/ressourcerie_tonnage.html", rows=rows, first=first,
-                           last=last, kg=service.kilograms, percent=service.percent)
+        return Response(
+            service.tonnage_csv(rows),
+            mimetype="text/csv",
+            headers={"Content-Disposition": f'attachment; filename="tonnage-{first}-{last}.csv"'},
+        )
+    return render_template(
+        "inventory/ressourcerie_tonnage.html",
+        rows=rows,
+        first=first,
+        last=last,
+        kg=service.kilograms,
+        percent=service.percent,
+    )

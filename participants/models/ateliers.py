@@ -56,8 +56,15 @@ class ExitType(enum.StrEnum):
         return self in POSITIVE_EXITS
 
 
-POSITIVE_EXITS = frozenset({ExitType.CDI, ExitType.CDD, ExitType.CONTRAT_AIDE,
-                            ExitType.TRAINING, ExitType.INTEGRATION_WORKSITE})
+POSITIVE_EXITS = frozenset(
+    {
+        ExitType.CDI,
+        ExitType.CDD,
+        ExitType.CONTRAT_AIDE,
+        ExitType.TRAINING,
+        ExitType.INTEGRATION_WORKSITE,
+    }
+)
 
 
 class Participant(Base):
@@ -82,7 +89,8 @@ class Participant(Base):
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     contracts: Mapped[list[Contract]] = relationship(
-        back_populates="participant", order_by="Contract.start_date")
+        back_populates="participant", order_by="Contract.start_date"
+    )
 
     @property
     def display_name(self) -> str:
@@ -109,8 +117,10 @@ class Contract(Base):
 
     participant: Mapped[Participant] = relationship(back_populates="contracts")
     slots: Mapped[list[ContractSlot]] = relationship(
-        back_populates="contract", cascade="all, delete-orphan",
-        order_by="(ContractSlot.weekday, ContractSlot.start_minute)")
+        back_populates="contract",
+        cascade="all, delete-orphan",
+        order_by="(ContractSlot.weekday, ContractSlot.start_minute)",
+    )
 
     @property
     def last_day(self) -> date:
@@ -156,7 +166,8 @@ class Attendance(Base):
     atelier_id: Mapped[int] = mapped_column(ForeignKey("ateliers.id"))
     day: Mapped[date] = mapped_column(Date, index=True)
     status: Mapped[AttendanceStatus] = mapped_column(
-        string_enum(AttendanceStatus, "attendance_status"))
+        string_enum(AttendanceStatus, "attendance_status")
+    )
     minutes: Mapped[int] = mapped_column(Integer, default=0)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -205,7 +216,8 @@ class ActionKind(enum.StrEnum):
 
 
 action_participants = Table(
-    "transversal_action_participants", Base.metadata,
+    "transversal_action_participants",
+    Base.metadata,
     Column("action_id", ForeignKey("transversal_actions.id"), primary_key=True),
     Column("participant_id", ForeignKey("participants.id"), primary_key=True),
 )

@@ -39,10 +39,10 @@ class Household(Base):
     last_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    members: Mapped[list[Person]] = relationship(back_populates="household",
-                                                 order_by="Person.id")
-    rights: Mapped[list[AccessRight]] = relationship(back_populates="household",
-                                                     order_by="AccessRight.id")
+    members: Mapped[list[Person]] = relationship(back_populates="household", order_by="Person.id")
+    rights: Mapped[list[AccessRight]] = relationship(
+        back_populates="household", order_by="AccessRight.id"
+    )
     cards: Mapped[list[HouseholdCard]] = relationship(order_by="HouseholdCard.id")
 
 

@@ -68,8 +68,9 @@ def daily_remaining_cents(resources_cents: int, charges_cents: int, persons: int
 
 
 def household_rav_cents(household: Household) -> int:
-    return daily_remaining_cents(household.monthly_resources_cents,
-                                 household.monthly_charges_cents, len(household.members))
+    return daily_remaining_cents(
+        household.monthly_resources_cents, household.monthly_charges_cents, len(household.members)
+    )
 
 
 def _validate(data: HouseholdData, year: int) -> None:
@@ -79,11 +80,11 @@ def _validate(data: HouseholdData, year: int) -> None:
         raise InvalidData(_("Indiquez le ou la prescripteur·rice."))
     for amount in (data.monthly_resources_cents, data.monthly_charges_cents):
         if not 0 <= amount <= MAX_MONTHLY_CENTS:
-            raise InvalidData(_("Ressources et charges : un montant mensuel entre 0 et "
-                                "100 000 €."))
+            raise InvalidData(_("Ressources et charges : un montant mensuel entre 0 et 100 000 €."))
     if data.notes and len(data.notes) > 500:
-        raise InvalidData(_("Remarques : 500 caractères au plus (factuelles, sans données "
-                            "de santé)."))
+        raise InvalidData(
+            _("Remarques : 500 caractères au plus (factuelles, sans données de santé).")
+        )
     if not 1 <= len(data.members) <= MAX_MEMBERS:
         raise InvalidData(_("Un foyer compte de 1 à 15 personnes."))
     for member in data.members:
@@ -105,8 +106,12 @@ def new_card_code(session: Session) -> str:
 
 
 def _members(data: HouseholdData) -> list[Person]:
-    return [Person(first_name=m.first_name.strip(), birth_year=m.birth_year, sex=m.sex,
-                   kinship=m.kinship) for m in data.members]
+    return [
+        Person(
+            first_name=m.first_name.strip(), birth_year=m.birth_year, sex=m.sex, kinship=m.kinship
+        )
+        for m in data.members
+    ]
 
 
 def create_household(
@@ -114,19 +119,28 @@ def create_household(
 ) -> Household:
     _validate(data, now.year)
     household = Household(
-        card_code=new_card_code(session), display_name=data.display_name.strip(),
-        referring_body=data.referring_body, referrer_name=data.referrer_name.strip(),
-        referent_user_id=actor_id, monthly_resources_cents=data.monthly_resources_cents,
-        monthly_charges_cents=data.monthly_charges_cents, notes=(data.notes or "").strip() or None,
-        created_at=now, last_contact_at=now,
+        card_code=new_card_code(session),
+        display_name=data.display_name.strip(),
+        referring_body=data.referring_body,
+        referrer_name=data.referrer_name.strip(),
+        referent_user_id=actor_id,
+        monthly_resources_cents=data.monthly_resources_cents,
+        monthly_charges_cents=data.monthly_charges_cents,
+        notes=(data.notes or "").strip() or None,
+        created_at=now,
+        last_contact_at=now,
     )
     household.members.extend(_members(data))
     session.add(household)
     session.flush()
-    session.add(HouseholdCard(household_id=household.id, code=household.card_code,
-                              issued_at=now))
-    record_audit(session, actor_id=actor_id, now=now, action="household.created",
-                 target=f"household:{household.id}")
+    session.add(HouseholdCard(household_id=household.id, code=household.card_code, issued_at=now))
+    record_audit(
+        session,
+        actor_id=actor_id,
+        now=now,
+        action="household.created",
+        target=f"household:{household.id}",
+    )
     session.flush()
     return household
 
@@ -147,8 +161,13 @@ def update_household(
     session.flush()
     household.members.extend(_members(data))
     household.last_contact_at = now
-    record_audit(session, actor_id=actor_id, now=now, action="household.updated",
-                 target=f"household:{household.id}")
+    record_audit(
+        session,
+        actor_id=actor_id,
+        now=now,
+        action="household.updated",
+        target=f"household:{household.id}",
+    )
     session.flush()
 
 
@@ -161,10 +180,14 @@ def reissue_card(
             card.revoked_at = now
             card.revoked_reason = reason.strip()[:120] or _("carte perdue")
     household.card_code = new_card_code(session)
-    session.add(HouseholdCard(household_id=household.id, code=household.card_code,
-                              issued_at=now))
+    session.add(HouseholdCard(household_id=household.id, code=household.card_code, issued_at=now))
     household.last_contact_at = now
-    record_audit(session, actor_id=actor_id, now=now, action="household.card_reissued",
-                 target=f"household:{household.id}")
+    record_audit(
+        session,
+        actor_id=actor_id,
+        now=now,
+        action="household.card_reissued",
+        target=f"household:{household.id}",
+    )
     session.flush()
     return household.card_code

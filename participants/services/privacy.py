@@ -46,15 +46,26 @@ def open_household_file(
     )
     if household is None:
         raise NotAllowed(_("Ce dossier n'est pas dans ceux que vous suivez."))
-    record_read(session, actor_id=user.id, now=now, action="household.viewed",
-                target=f"household:{household.id}", remote_addr=remote_addr)
+    record_read(
+        session,
+        actor_id=user.id,
+        now=now,
+        action="household.viewed",
+        target=f"household:{household.id}",
+        remote_addr=remote_addr,
+    )
     return household
 
 
 def file_reads(session: Session, household: Household, limit: int = 50) -> list[AuditEntry]:
-    return list(session.scalars(
-        select(AuditEntry).where(AuditEntry.target == f"household:{household.id}")
-        .order_by(AuditEntry.id.desc()).limit(limit)))
+    return list(
+        session.scalars(
+            select(AuditEntry)
+            .where(AuditEntry.target == f"household:{household.id}")
+            .order_by(AuditEntry.id.desc())
+            .limit(limit)
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -68,19 +79,25 @@ class InactiveFile:
 
 def inactive_files(session: Session, now: datetime) -> list[InactiveFile]:
     years = INACTIVE_YEARS.get(session)
-    limit = now.replace(year=now.year - years) if not (now.month == 2 and now.day == 29) \
+    limit = (
+        now.replace(year=now.year - years)
+        if not (now.month == 2 and now.day == 29)
         else now.replace(year=now.year - years, day=28)
+    )
     rows = session.scalars(
-        select(Household).where(
+        select(Household)
+        .where(
             Household.anonymised_at.is_(None),
             or_(Household.last_contact_at.is_(None), Household.last_contact_at < limit),
-        ).order_by(Household.last_contact_at)
+        )
+        .order_by(Household.last_contact_at)
     )
     return [InactiveFile(h.id, h.last_contact_at, len(h.members)) for h in rows]
 
 
-def anonymise_household(session: Session, actor_id: int, now: datetime,
-                        household: Household) -> None:
+def anonymise_household(
+    session: Session, actor_id: int, now: datetime, household: Household
+) -> None:
     """Remove identity; keep the pseudonymous card id, composition by age and sex, and rights,
     so the cash records and the yearly figures stay whole."""
     household.display_name = _("Foyer anonymisé n° %(n)d", n=household.id)
@@ -98,8 +115,13 @@ def anonymise_household(session: Session, actor_id: int, now: datetime,
         card.revoked_reason = None
     household.anonymised_at = now
     forget_audit_details(session, f"household:{household.id}")
-    record_audit(session, actor_id=actor_id, now=now, action="household.anonymised",
-                 target=f"household:{household.id}")
+    record_audit(
+        session,
+        actor_id=actor_id,
+        now=now,
+        action="household.anonymised",
+        target=f"household:{household.id}",
+    )
     session.flush()
 
 
@@ -107,29 +129,52 @@ def export_household(household: Household, year: int) -> dict:
     """Everything the CCAS holds on a household, for a right-of-access request."""
     return {
         "foyer": {
-            "numero": household.id, "nom": household.display_name,
+            "numero": household.id,
+            "nom": household.display_name,
             "carte": household.card_code,
-            "prescripteur": {"organisme": household.referring_body.value,
-                             "nom": household.referrer_name},
+            "prescripteur": {
+                "organisme": household.referring_body.value,
+                "nom": household.referrer_name,
+            },
             "ressources_mensuelles_cents": household.monthly_resources_cents,
             "charges_mensuelles_cents": household.monthly_charges_cents,
             "reste_a_vivre_par_jour_cents": household_rav_cents(household),
             "unites_de_consommation": consumption_units_tenths(
-                [p.birth_year for p in household.members], year) / 10,
+                [p.birth_year for p in household.members], year
+            )
+            / 10,
             "remarques": household.notes,
             "cree_le": household.created_at.isoformat(),
         },
-        "personnes": [{"prenom": p.first_name, "annee_naissance": p.birth_year,
-                       "sexe": p.sex.value, "lien": p.kinship.value}
-                      for p in household.members],
-        "droits": [{"statut": r.status.value, "du": r.starts_on.isoformat(),
-                    "au": r.ends_on.isoformat(), "taux_participation_pb":
-                    r.participation_rate_bp, "montant_mensuel_cents":
-                    r.monthly_allowance_cents, "projet": r.personal_project,
-                    "decision": r.decision_note} for r in household.rights],
-        "cartes": [{"code": c.code, "emise_le": c.issued_at.isoformat(),
-                    "retiree_le": c.revoked_at.isoformat() if c.revoked_at else None}
-                   for c in household.cards],
+        "personnes": [
+            {
+                "prenom": p.first_name,
+                "annee_naissance": p.birth_year,
+                "sexe": p.sex.value,
+                "lien": p.kinship.value,
+            }
+            for p in household.members
+        ],
+        "droits": [
+            {
+                "statut": r.status.value,
+                "du": r.starts_on.isoformat(),
+                "au": r.ends_on.isoformat(),
+                "taux_participation_pb": r.participation_rate_bp,
+                "montant_mensuel_cents": r.monthly_allowance_cents,
+                "projet": r.personal_project,
+                "decision": r.decision_note,
+            }
+            for r in household.rights
+        ],
+        "cartes": [
+            {
+                "code": c.code,
+                "emise_le": c.issued_at.isoformat(),
+                "retiree_le": c.revoked_at.isoformat() if c.revoked_at else None,
+            }
+            for c in household.cards
+        ],
     }
 
 
@@ -146,21 +191,27 @@ def committee_view(right_household: Household, year: int) -> dict:
     }
 
 
-
-
-def card_label_rows(session: Session, user: User, household_ids: list[int],
-                    today) -> list[tuple[str, str, str]]:
+def card_label_rows(
+    session: Session, user: User, household_ids: list[int], today
+) -> list[tuple[str, str, str]]:
     """(display name, card code, validity text) of the cards this user may print; each printed
     card is a logged read of its household."""
     from app.clock import utcnow
     from participants.services.rights import card_validity
 
-    households = session.scalars(households_visible_to(session, user).where(
-        Household.id.in_(household_ids)).order_by(Household.display_name))
+    households = session.scalars(
+        households_visible_to(session, user)
+        .where(Household.id.in_(household_ids))
+        .order_by(Household.display_name)
+    )
     rows = []
     for household in households:
-        rows.append((household.display_name, household.card_code,
-                     card_validity(household, today)))
-        record_read(session, actor_id=user.id, now=utcnow(), action="household.card_printed",
-                    target=f"household:{household.id}")
+        rows.append((household.display_name, household.card_code, card_validity(household, today)))
+        record_read(
+            session,
+            actor_id=user.id,
+            now=utcnow(),
+            action="household.card_printed",
+            target=f"household:{household.id}",
+        )
     return rows

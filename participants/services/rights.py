@@ -73,8 +73,9 @@ def request_right(
     if data.monthly_allowance_cents <= 0 or data.monthly_allowance_cents > 100_000:
         raise InvalidData(_("Montant mensuel : entre 0,01 € et 1 000 €."))
     if not data.personal_project.strip():
-        raise InvalidData(_("Le projet personnel est obligatoire (ex. : « épargner pour le "
-                            "permis »)."))
+        raise InvalidData(
+            _("Le projet personnel est obligatoire (ex. : « épargner pour le permis »).")
+        )
     if any(r.status == RightStatus.PENDING for r in household.rights):
         raise InvalidData(_("Une demande attend déjà la commission pour ce foyer."))
     ends_on = right_end(data.starts_on, data.months)
@@ -83,35 +84,57 @@ def request_right(
     if granted:
         last = max(granted, key=lambda r: r.ends_on)
         if data.starts_on <= last.ends_on:
-            raise InvalidData(_("Le droit en cours court jusqu'au %(d)s : la nouvelle période "
-                                "commence après.", d=last.ends_on.strftime("%d/%m/%Y")))
+            raise InvalidData(
+                _(
+                    "Le droit en cours court jusqu'au %(d)s : la nouvelle période commence après.",
+                    d=last.ends_on.strftime("%d/%m/%Y"),
+                )
+            )
         gap = RENEWAL_GAP_MONTHS.get(session)
         if data.starts_on <= add_months(last.ends_on, gap):
             depth = _renewal_depth(last, {r.id: r for r in household.rights}) + 1
             allowed = MAX_RENEWALS.get(session)
             if depth > allowed:
-                raise InvalidData(_(
-                    "Renouvellement refusé : %(n)d renouvellement(s) au plus. Nouvelle demande "
-                    "possible pour une période commençant après le %(d)s.", n=allowed,
-                    d=add_months(last.ends_on, gap).strftime("%d/%m/%Y")))
+                raise InvalidData(
+                    _(
+                        "Renouvellement refusé : %(n)d renouvellement(s) au plus. Nouvelle demande "
+                        "possible pour une période commençant après le %(d)s.",
+                        n=allowed,
+                        d=add_months(last.ends_on, gap).strftime("%d/%m/%Y"),
+                    )
+                )
             renewal_of = last.id
     right = AccessRight(
-        household_id=household.id, status=RightStatus.PENDING, starts_on=data.starts_on,
-        ends_on=ends_on, participation_rate_bp=data.participation_rate_bp,
+        household_id=household.id,
+        status=RightStatus.PENDING,
+        starts_on=data.starts_on,
+        ends_on=ends_on,
+        participation_rate_bp=data.participation_rate_bp,
         monthly_allowance_cents=data.monthly_allowance_cents,
-        personal_project=data.personal_project.strip(), renewal_of_id=renewal_of,
-        requested_at=now, requested_by_id=actor_id,
+        personal_project=data.personal_project.strip(),
+        renewal_of_id=renewal_of,
+        requested_at=now,
+        requested_by_id=actor_id,
     )
     household.rights.append(right)
     household.last_contact_at = now
     session.flush()
-    record_audit(session, actor_id=actor_id, now=now, action="right.requested",
-                 target=f"household:{household.id}")
+    record_audit(
+        session,
+        actor_id=actor_id,
+        now=now,
+        action="right.requested",
+        target=f"household:{household.id}",
+    )
     return right
 
 
 def decide_right(
-    session: Session, actor_id: int, now: datetime, right: AccessRight, grant: bool,
+    session: Session,
+    actor_id: int,
+    now: datetime,
+    right: AccessRight,
+    grant: bool,
     note: str | None = None,
 ) -> None:
     if right.status != RightStatus.PENDING:
@@ -121,21 +144,31 @@ def decide_right(
     right.decided_by_id = actor_id
     right.decision_note = (note or "").strip()[:300] or None
     right.household.last_contact_at = now
-    record_audit(session, actor_id=actor_id, now=now,
-                 action="right.granted" if grant else "right.refused",
-                 target=f"household:{right.household_id}")
+    record_audit(
+        session,
+        actor_id=actor_id,
+        now=now,
+        action="right.granted" if grant else "right.refused",
+        target=f"household:{right.household_id}",
+    )
     session.flush()
 
 
-def end_right(session: Session, actor_id: int, now: datetime, right: AccessRight,
-              on: date, note: str) -> None:
+def end_right(
+    session: Session, actor_id: int, now: datetime, right: AccessRight, on: date, note: str
+) -> None:
     if right.status != RightStatus.GRANTED:
         raise InvalidData(_("Seul un droit accordé peut être clos."))
     right.status = RightStatus.ENDED
     right.ends_on = min(right.ends_on, on)
     right.decision_note = note.strip()[:300] or None
-    record_audit(session, actor_id=actor_id, now=now, action="right.ended",
-                 target=f"household:{right.household_id}")
+    record_audit(
+        session,
+        actor_id=actor_id,
+        now=now,
+        action="right.ended",
+        target=f"household:{right.household_id}",
+    )
     session.flush()
 
 
@@ -158,8 +191,13 @@ def card_validity(household: Household, day: date) -> str:
 
 
 def pending_rights(session: Session) -> list[AccessRight]:
-    return list(session.scalars(select(AccessRight).where(
-        AccessRight.status == RightStatus.PENDING).order_by(AccessRight.requested_at)))
+    return list(
+        session.scalars(
+            select(AccessRight)
+            .where(AccessRight.status == RightStatus.PENDING)
+            .order_by(AccessRight.requested_at)
+        )
+    )
 
 
 @dataclass(frozen=True)
@@ -200,8 +238,9 @@ def household_for_till(
     if household is None:
         replaced = session.scalar(select(HouseholdCard).where(HouseholdCard.code == card_code))
         if replaced is not None:
-            raise CardRefused(_("Carte remplacée : elle n'est plus valable. Demandez la "
-                                "nouvelle carte du foyer."))
+            raise CardRefused(
+                _("Carte remplacée : elle n'est plus valable. Demandez la nouvelle carte du foyer.")
+            )
         raise CardRefused(_("Carte inconnue. Vérifiez la carte ou servez comme public."))
     if household.anonymised_at is not None:
         raise CardRefused(_("Ce dossier est clos."))
@@ -209,15 +248,34 @@ def household_for_till(
     spent_cents = spent(session, household.card_code, today)
     if right is None:
         upcoming = [r for r in _granted(household) if r.starts_on > today]
-        message = (_("Droit valable à partir du %(d)s.",
-                     d=min(r.starts_on for r in upcoming).strftime("%d/%m/%Y"))
-                   if upcoming else _("Pas de droit en cours : prix public."))
-        return TillHousehold(household.card_code, household.display_name, False, message,
-                             None, None, None, spent_cents, None)
+        message = (
+            _(
+                "Droit valable à partir du %(d)s.",
+                d=min(r.starts_on for r in upcoming).strftime("%d/%m/%Y"),
+            )
+            if upcoming
+            else _("Pas de droit en cours : prix public.")
+        )
+        return TillHousehold(
+            household.card_code,
+            household.display_name,
+            False,
+            message,
+            None,
+            None,
+            None,
+            spent_cents,
+            None,
+        )
     remaining = right.monthly_allowance_cents - spent_cents
     return TillHousehold(
-        household.card_code, household.display_name, True,
+        household.card_code,
+        household.display_name,
+        True,
         _("Droit valable jusqu'au %(d)s.", d=right.ends_on.strftime("%d/%m/%Y")),
-        right.ends_on, right.participation_rate_bp, right.monthly_allowance_cents, spent_cents,
+        right.ends_on,
+        right.participation_rate_bp,
+        right.monthly_allowance_cents,
+        spent_cents,
         remaining,
     )

@@ -46,9 +46,11 @@ from participants.views import blueprint
 
 PEOPLE = (Permission.CONTRACTS_MANAGE, Permission.ATELIERS_MANAGE)
 STATUS_LABELS = service.STATUS_LABELS
-ATTENDANCE_LABELS = {AttendanceStatus.PRESENT: "Présent·e",
-                     AttendanceStatus.JUSTIFIED: "Absence justifiée",
-                     AttendanceStatus.UNJUSTIFIED: "Absence non justifiée"}
+ATTENDANCE_LABELS = {
+    AttendanceStatus.PRESENT: "Présent·e",
+    AttendanceStatus.JUSTIFIED: "Absence justifiée",
+    AttendanceStatus.UNJUSTIFIED: "Absence non justifiée",
+}
 SOURCE_LABELS = {"appel": "appel", "caisse": "caisse", "jardin": "jardin"}
 SLOT_ROWS = 8
 
@@ -68,12 +70,19 @@ def _int(raw: str | None, label: str, maximum: int = 10_000) -> int:
 
 
 def _hours(raw: str | None, label: str) -> int:
-    """"9", "2,5", "9:30", "9 h 30" → minutes (integers only), a day at most."""
+    """ "9", "2,5", "9:30", "9 h 30" → minutes (integers only), a day at most."""
     text = (raw or "").strip().replace(",", ".")
     whole, dot, fraction = text.partition(".")
     minutes = None
-    if whole.isascii() and whole.isdigit() and dot and fraction.isascii() and \
-            fraction.isdigit() and len(whole) <= 2 and len(fraction) <= 2:
+    if (
+        whole.isascii()
+        and whole.isdigit()
+        and dot
+        and fraction.isascii()
+        and fraction.isdigit()
+        and len(whole) <= 2
+        and len(fraction) <= 2
+    ):
         minutes = int(whole) * 60 + (int(fraction) * 60) // 10 ** len(fraction)
     elif len(text) <= 12:
         minutes = service.parse_clock(text)
@@ -93,10 +102,10 @@ def _apply(change) -> bool:
     return apply_change(change, InvalidData)
 
 
-
 def _participant_or_404(participant_id: int) -> Participant:
-    participant = service.open_participant_file(db.session, current_user, participant_id,
-                                                utcnow(), request.remote_addr)
+    participant = service.open_participant_file(
+        db.session, current_user, participant_id, utcnow(), request.remote_addr
+    )
     if participant is None:
         abort(404)
     return participant
@@ -120,13 +129,20 @@ def ateliers():
     rows = db.session.scalars(select(Atelier).order_by(Atelier.name)).all()
     encadrants = {u.id: u.display_name for u in db.session.scalars(select(User))}
     return render_template(
-        "participants/ateliers/index.html", ateliers=rows, encadrants=encadrants, today=today,
+        "participants/ateliers/index.html",
+        ateliers=rows,
+        encadrants=encadrants,
+        today=today,
         expected={a.id: len(service.expected_on(db.session, a, today)) for a in rows},
-        alerts=service.hours_alerts(db.session, today), fmt=service.format_minutes,
-        staff=db.session.scalars(select(User).where(User.role == Role.ENCADRANT,
-                                                    User.is_enabled)
-                                 .order_by(User.display_name)).all(),
-        clock=service.format_clock)
+        alerts=service.hours_alerts(db.session, today),
+        fmt=service.format_minutes,
+        staff=db.session.scalars(
+            select(User)
+            .where(User.role == Role.ENCADRANT, User.is_enabled)
+            .order_by(User.display_name)
+        ).all(),
+        clock=service.format_clock,
+    )
 
 
 @blueprint.route("/ateliers/<code>/modifier", methods=["POST"])
@@ -158,19 +174,31 @@ def edit_atelier(code: str):
 
 # ---- participants ----------------------------------------------------------------------
 
+
 @blueprint.route("/ateliers/participants")
 @require_permission(*PEOPLE)
 def participants():
     today = shop_date(utcnow())
-    people = db.session.scalars(select(Participant).where(Participant.anonymised_at.is_(None))
-                                .order_by(Participant.exit_date.is_not(None),
-                                          Participant.first_name)).all()
-    record_read(db.session, actor_id=current_user.id, now=utcnow(),
-                action="participant.list_viewed", details={"count": len(people)},
-                remote_addr=request.remote_addr)
-    return render_template("participants/ateliers/participants.html", people=people,
-                           contracts={p.id: service.current_contract(p, today) for p in people},
-                           statuses=STATUS_LABELS, fmt=service.format_minutes)
+    people = db.session.scalars(
+        select(Participant)
+        .where(Participant.anonymised_at.is_(None))
+        .order_by(Participant.exit_date.is_not(None), Participant.first_name)
+    ).all()
+    record_read(
+        db.session,
+        actor_id=current_user.id,
+        now=utcnow(),
+        action="participant.list_viewed",
+        details={"count": len(people)},
+        remote_addr=request.remote_addr,
+    )
+    return render_template(
+        "participants/ateliers/participants.html",
+        people=people,
+        contracts={p.id: service.current_contract(p, today) for p in people},
+        statuses=STATUS_LABELS,
+        fmt=service.format_minutes,
+    )
 
 
 def _participant_form_data() -> service.ParticipantData:
@@ -185,14 +213,18 @@ def _participant_form_data() -> service.ParticipantData:
         if user is None or user.role != Role.CAISSIER:
             raise InvalidData(_("Le compte lié doit être un compte de caisse (badge)."))
     return service.ParticipantData(
-        request.form.get("first_name", ""), request.form.get("last_name", ""), status, body,
-        request.form.get("referrer_name", ""), _date("entry_date", _("Date d'entrée")),
-        user_id or None)
+        request.form.get("first_name", ""),
+        request.form.get("last_name", ""),
+        status,
+        body,
+        request.form.get("referrer_name", ""),
+        _date("entry_date", _("Date d'entrée")),
+        user_id or None,
+    )
 
 
 @blueprint.route("/ateliers/participants/nouveau", methods=["GET", "POST"])
-@blueprint.route("/ateliers/participants/<int:participant_id>/modifier",
-                 methods=["GET", "POST"])
+@blueprint.route("/ateliers/participants/<int:participant_id>/modifier", methods=["GET", "POST"])
 @require_permission(*PEOPLE)
 def new_participant(participant_id: int | None = None):
     """The same form creates a participant or corrects their identity and status."""
@@ -203,26 +235,49 @@ def new_participant(participant_id: int | None = None):
 
         def change() -> str:
             nonlocal saved
-            saved = service.save_participant(db.session, current_user.id, utcnow(),
-                                             _participant_form_data(), person)
-            return (_("Fiche enregistrée.") if person else
-                    _("Participant·e enregistré·e. Établissez maintenant son contrat."))
+            saved = service.save_participant(
+                db.session, current_user.id, utcnow(), _participant_form_data(), person
+            )
+            return (
+                _("Fiche enregistrée.")
+                if person
+                else _("Participant·e enregistré·e. Établissez maintenant son contrat.")
+            )
 
         if _apply(change):
-            return redirect(url_for(".participant", participant_id=saved.id) if person
-                            else url_for(".new_contract", participant_id=saved.id))
+            return redirect(
+                url_for(".participant", participant_id=saved.id)
+                if person
+                else url_for(".new_contract", participant_id=saved.id)
+            )
     else:
         db.session.commit()  # the logged read, when editing
-    values = request.form if request.method == "POST" or person is None else {
-        "first_name": person.first_name, "last_name": person.last_name,
-        "status": person.status.value, "referring_body": person.referring_body.value,
-        "referrer_name": person.referrer_name, "entry_date": person.entry_date.isoformat(),
-        "user_id": str(person.user_id or "")}
-    cashiers = db.session.scalars(select(User).where(User.role == Role.CAISSIER)
-                                  .order_by(User.display_name)).all()
-    return render_template("participants/ateliers/participant_form.html", form=EmptyForm(),
-                           statuses=STATUS_LABELS, bodies=BODY_LABELS, cashiers=cashiers,
-                           today=shop_date(utcnow()), values=values, person=person)
+    values = (
+        request.form
+        if request.method == "POST" or person is None
+        else {
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "status": person.status.value,
+            "referring_body": person.referring_body.value,
+            "referrer_name": person.referrer_name,
+            "entry_date": person.entry_date.isoformat(),
+            "user_id": str(person.user_id or ""),
+        }
+    )
+    cashiers = db.session.scalars(
+        select(User).where(User.role == Role.CAISSIER).order_by(User.display_name)
+    ).all()
+    return render_template(
+        "participants/ateliers/participant_form.html",
+        form=EmptyForm(),
+        statuses=STATUS_LABELS,
+        bodies=BODY_LABELS,
+        cashiers=cashiers,
+        today=shop_date(utcnow()),
+        values=values,
+        person=person,
+    )
 
 
 @blueprint.route("/ateliers/participants/<int:participant_id>")
@@ -234,24 +289,45 @@ def participant(participant_id: int):
     monday = service.monday_of(today)
     weeks = service.weekly_hours(db.session, person, monday - timedelta(weeks=5), 7, today)
     series = service.progress(db.session, person)
-    actions = db.session.scalars(select(TransversalAction).where(
-        TransversalAction.participants.any(Participant.id == person.id))
-        .order_by(TransversalAction.day.desc())).all()
+    actions = db.session.scalars(
+        select(TransversalAction)
+        .where(TransversalAction.participants.any(Participant.id == person.id))
+        .order_by(TransversalAction.day.desc())
+    ).all()
     return render_template(
-        "participants/ateliers/participant.html", person=person, weeks=weeks, today=today,
-        current=service.current_contract(person, today), form=EmptyForm(),
-        chart=line_chart({name: [(day.strftime("%d/%m/%y"), score) for day, score in points]
-                          for name, points in series.items()}, 1, 4, service.SCORE_LABELS,
-                         _("Progression de %(p)s", p=person.display_name)) if series else None,
+        "participants/ateliers/participant.html",
+        person=person,
+        weeks=weeks,
+        today=today,
+        current=service.current_contract(person, today),
+        form=EmptyForm(),
+        chart=line_chart(
+            {
+                name: [(day.strftime("%d/%m/%y"), score) for day, score in points]
+                for name, points in series.items()
+            },
+            1,
+            4,
+            service.SCORE_LABELS,
+            _("Progression de %(p)s", p=person.display_name),
+        )
+        if series
+        else None,
         criteria=service.active_criteria(db.session),
-        score_labels=service.SCORE_LABELS, actions=actions,
-        action_labels=service.ACTION_LABELS, exit_labels=service.EXIT_LABELS,
-        statuses=STATUS_LABELS, bodies=BODY_LABELS, fmt=service.format_minutes,
-        clock=service.format_clock, weekdays=service.WEEKDAYS, sources=SOURCE_LABELS)
+        score_labels=service.SCORE_LABELS,
+        actions=actions,
+        action_labels=service.ACTION_LABELS,
+        exit_labels=service.EXIT_LABELS,
+        statuses=STATUS_LABELS,
+        bodies=BODY_LABELS,
+        fmt=service.format_minutes,
+        clock=service.format_clock,
+        weekdays=service.WEEKDAYS,
+        sources=SOURCE_LABELS,
+    )
 
 
-@blueprint.route("/ateliers/participants/<int:participant_id>/contrat",
-                 methods=["GET", "POST"])
+@blueprint.route("/ateliers/participants/<int:participant_id>/contrat", methods=["GET", "POST"])
 @require_permission(*PEOPLE)
 def new_contract(participant_id: int):
     person = _participant_or_404(participant_id)
@@ -260,24 +336,35 @@ def new_contract(participant_id: int):
         require_csrf()
         try:
             data = _contract_form_data()
-            contract = service.create_contract(db.session, current_user.id, utcnow(), person,
-                                               data)
+            contract = service.create_contract(db.session, current_user.id, utcnow(), person, data)
         except InvalidData as error:
             db.session.rollback()
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash(_("Contrat enregistré : %(h)s par semaine.",
-                    h=service.format_minutes(contract.planned_weekly_minutes)), "success")
+            flash(
+                _(
+                    "Contrat enregistré : %(h)s par semaine.",
+                    h=service.format_minutes(contract.planned_weekly_minutes),
+                ),
+                "success",
+            )
             return redirect(url_for(".participant", participant_id=person.id))
     else:
         db.session.commit()
     today = shop_date(utcnow())
     return render_template(
-        "participants/ateliers/contract_form.html", person=person, ateliers=rows,
-        form=EmptyForm(), weekdays=service.WEEKDAYS, rows=SLOT_ROWS, values=request.form,
-        start=today, end=today + timedelta(days=182),
-        minimum=service.format_minutes(MIN_WEEKLY_MINUTES.get(db.session)))
+        "participants/ateliers/contract_form.html",
+        person=person,
+        ateliers=rows,
+        form=EmptyForm(),
+        weekdays=service.WEEKDAYS,
+        rows=SLOT_ROWS,
+        values=request.form,
+        start=today,
+        end=today + timedelta(days=182),
+        minimum=service.format_minutes(MIN_WEEKLY_MINUTES.get(db.session)),
+    )
 
 
 def _contract_form_data() -> service.ContractData:
@@ -289,17 +376,26 @@ def _contract_form_data() -> service.ContractData:
         start = service.parse_clock(request.form.get(f"slot-{index}-start", ""))
         end = service.parse_clock(request.form.get(f"slot-{index}-end", ""))
         if start is None or end is None:
-            raise InvalidData(_("Créneau %(n)d : heures de début et de fin (ex. 9:00, 12:00).",
-                             n=index + 1))
-        slots.append(service.SlotData(_int(atelier, _("Atelier")),
-                                      _int(request.form.get(f"slot-{index}-day"), _("Jour")),
-                                      start, end))
+            raise InvalidData(
+                _("Créneau %(n)d : heures de début et de fin (ex. 9:00, 12:00).", n=index + 1)
+            )
+        slots.append(
+            service.SlotData(
+                _int(atelier, _("Atelier")),
+                _int(request.form.get(f"slot-{index}-day"), _("Jour")),
+                start,
+                end,
+            )
+        )
     minimum = (request.form.get("minimum") or "").strip()
     return service.ContractData(
-        request.form.get("referent_name", ""), _date("start_date", _("Début")),
-        _date("end_date", _("Fin")), tuple(slots),
+        request.form.get("referent_name", ""),
+        _date("start_date", _("Début")),
+        _date("end_date", _("Fin")),
+        tuple(slots),
         _hours(minimum, _("Minimum par semaine")) if minimum else None,
-        _date("signed_on", _("Date de signature"), required=False))
+        _date("signed_on", _("Date de signature"), required=False),
+    )
 
 
 @blueprint.route("/ateliers/contrats/<int:contract_id>/imprimer")
@@ -309,10 +405,16 @@ def print_contract(contract_id: int):
     person = _participant_or_404(contract.participant_id)
     db.session.commit()
     return render_template(
-        "participants/ateliers/contract_print.html", contract=contract, person=person,
-        shop=SHOP_NAME.get(db.session), address=SHOP_ADDRESS.get(db.session),
-        fmt=service.format_minutes, clock=service.format_clock, weekdays=service.WEEKDAYS,
-        statuses=STATUS_LABELS)
+        "participants/ateliers/contract_print.html",
+        contract=contract,
+        person=person,
+        shop=SHOP_NAME.get(db.session),
+        address=SHOP_ADDRESS.get(db.session),
+        fmt=service.format_minutes,
+        clock=service.format_clock,
+        weekdays=service.WEEKDAYS,
+        statuses=STATUS_LABELS,
+    )
 
 
 @blueprint.route("/ateliers/contrats/<int:contract_id>/<action>", methods=["POST"])
@@ -325,15 +427,23 @@ def contract_action(contract_id: int, action: str):
 
     def change() -> str:
         if action == "fin":
-            service.end_contract(db.session, current_user.id, utcnow(), contract,
-                                 _date("ended_on", _("Date de fin")),
-                                 request.form.get("reason", ""))
+            service.end_contract(
+                db.session,
+                current_user.id,
+                utcnow(),
+                contract,
+                _date("ended_on", _("Date de fin")),
+                request.form.get("reason", ""),
+            )
             return _("Contrat terminé.")
-        renewal = service.renew_contract(db.session, current_user.id, utcnow(), contract,
-                                         _date("end_date", _("Nouvelle fin")))
-        return _("Contrat renouvelé du %(s)s au %(e)s.",
-                 s=renewal.start_date.strftime("%d/%m/%Y"),
-                 e=renewal.end_date.strftime("%d/%m/%Y"))
+        renewal = service.renew_contract(
+            db.session, current_user.id, utcnow(), contract, _date("end_date", _("Nouvelle fin"))
+        )
+        return _(
+            "Contrat renouvelé du %(s)s au %(e)s.",
+            s=renewal.start_date.strftime("%d/%m/%Y"),
+            e=renewal.end_date.strftime("%d/%m/%Y"),
+        )
 
     _apply(change)
     return redirect(url_for(".participant", participant_id=contract.participant_id))
@@ -346,10 +456,15 @@ def participant_exit(participant_id: int):
     person = _participant_or_404(participant_id)
 
     def change() -> str:
-        service.record_exit(db.session, current_user.id, utcnow(), person,
-                            _date("exit_date", _("Date de sortie")),
-                            _choice(ExitType, "exit_type", _("Choisissez le type de sortie.")),
-                            request.form.get("notes", ""))
+        service.record_exit(
+            db.session,
+            current_user.id,
+            utcnow(),
+            person,
+            _date("exit_date", _("Date de sortie")),
+            _choice(ExitType, "exit_type", _("Choisissez le type de sortie.")),
+            request.form.get("notes", ""),
+        )
         return _("Sortie enregistrée.")
 
     _apply(change)
@@ -363,11 +478,19 @@ def evaluate(participant_id: int):
     person = _participant_or_404(participant_id)
 
     def change() -> str:
-        scores = {c.id: _int(request.form.get(f"score-{c.id}"), c.name)
-                  for c in service.active_criteria(db.session)}
-        service.record_evaluation(db.session, current_user.id, utcnow(), person,
-                                  _date("evaluated_on", _("Date")), scores,
-                                  request.form.get("comment", ""))
+        scores = {
+            c.id: _int(request.form.get(f"score-{c.id}"), c.name)
+            for c in service.active_criteria(db.session)
+        }
+        service.record_evaluation(
+            db.session,
+            current_user.id,
+            utcnow(),
+            person,
+            _date("evaluated_on", _("Date")),
+            scores,
+            request.form.get("comment", ""),
+        )
         return _("Évaluation enregistrée.")
 
     _apply(change)
@@ -376,15 +499,21 @@ def evaluate(participant_id: int):
 
 # ---- planning, roll call ------------------------------------------------------------------
 
+
 @blueprint.route("/ateliers/<code>/planning")
 @require_permission(Permission.ATELIERS_MANAGE)
 def planning(code: str):
     atelier = _atelier_or_404(code)
     monday = service.monday_of(_day_arg("semaine", shop_date(utcnow())))
     return render_template(
-        "participants/ateliers/planning.html", atelier=atelier, monday=monday,
-        days=service.week_planning(db.session, atelier, monday), weekdays=service.WEEKDAYS,
-        clock=service.format_clock, timedelta=timedelta)
+        "participants/ateliers/planning.html",
+        atelier=atelier,
+        monday=monday,
+        days=service.week_planning(db.session, atelier, monday),
+        weekdays=service.WEEKDAYS,
+        clock=service.format_clock,
+        timedelta=timedelta,
+    )
 
 
 @blueprint.route("/ateliers/<code>/appel", methods=["GET", "POST"])
@@ -401,14 +530,22 @@ def roll_call(code: str):
             for row in expected:
                 status = request.form.get(f"status-{row.participant.id}", "")
                 if not status:
-                    raise InvalidData(_("Indiquez présent·e ou absent·e pour %(p)s.",
-                                     p=row.participant.display_name))
-                minutes = _hours(request.form.get(f"hours-{row.participant.id}") or "0",
-                                 row.participant.display_name)
-                entries.append(service.RollCallEntry(row.participant.id,
-                                                     AttendanceStatus(status), minutes))
-            service.record_roll_call(db.session, current_user.id, utcnow(), today, atelier,
-                                     day, entries)
+                    raise InvalidData(
+                        _(
+                            "Indiquez présent·e ou absent·e pour %(p)s.",
+                            p=row.participant.display_name,
+                        )
+                    )
+                minutes = _hours(
+                    request.form.get(f"hours-{row.participant.id}") or "0",
+                    row.participant.display_name,
+                )
+                entries.append(
+                    service.RollCallEntry(row.participant.id, AttendanceStatus(status), minutes)
+                )
+            service.record_roll_call(
+                db.session, current_user.id, utcnow(), today, atelier, day, entries
+            )
         except (InvalidData, ValueError) as error:
             db.session.rollback()
             flash(getattr(error, "message", _("Réponse invalide.")), "error")
@@ -417,13 +554,21 @@ def roll_call(code: str):
             flash(_("Appel enregistré : %(n)d personne(s).", n=len(entries)), "success")
             return redirect(url_for(".roll_call", code=code, jour=day.isoformat()))
     return render_template(
-        "participants/ateliers/roll_call.html", atelier=atelier, day=day, expected=expected,
-        recorded=service.roll_call_of(db.session, atelier, day), form=EmptyForm(),
-        labels=ATTENDANCE_LABELS, clock=service.format_clock, fmt=service.format_minutes,
-        timedelta=timedelta)
+        "participants/ateliers/roll_call.html",
+        atelier=atelier,
+        day=day,
+        expected=expected,
+        recorded=service.roll_call_of(db.session, atelier, day),
+        form=EmptyForm(),
+        labels=ATTENDANCE_LABELS,
+        clock=service.format_clock,
+        fmt=service.format_minutes,
+        timedelta=timedelta,
+    )
 
 
 # ---- evaluation grid, actions, exits, retention ----------------------------------------------
+
 
 @blueprint.route("/ateliers/grille", methods=["GET", "POST"])
 @require_permission(Permission.ATELIERS_MANAGE)
@@ -443,9 +588,12 @@ def criteria():
 
         _apply(change)
         return redirect(url_for(".criteria"))
-    return render_template("participants/ateliers/criteria.html", form=EmptyForm(),
-                           criteria=service.active_criteria(db.session),
-                           score_labels=service.SCORE_LABELS)
+    return render_template(
+        "participants/ateliers/criteria.html",
+        form=EmptyForm(),
+        criteria=service.active_criteria(db.session),
+        score_labels=service.SCORE_LABELS,
+    )
 
 
 @blueprint.route("/ateliers/actions", methods=["GET", "POST"])
@@ -456,20 +604,29 @@ def actions():
 
         def change() -> str:
             service.create_action(
-                db.session, current_user.id, utcnow(),
+                db.session,
+                current_user.id,
+                utcnow(),
                 _choice(ActionKind, "kind", _("Choisissez le type d'action.")),
-                request.form.get("title", ""), _date("day", _("Date")),
+                request.form.get("title", ""),
+                _date("day", _("Date")),
                 form_ids("participants"),
-                request.form.get("notes", ""))
+                request.form.get("notes", ""),
+            )
             return _("Action enregistrée.")
 
         if _apply(change):
             return redirect(url_for(".actions"))
     return render_template(
-        "participants/ateliers/actions.html", form=EmptyForm(), labels=service.ACTION_LABELS,
-        actions=db.session.scalars(select(TransversalAction)
-                                   .order_by(TransversalAction.day.desc()).limit(100)).all(),
-        people=service.participant_choices(db.session), today=shop_date(utcnow()))
+        "participants/ateliers/actions.html",
+        form=EmptyForm(),
+        labels=service.ACTION_LABELS,
+        actions=db.session.scalars(
+            select(TransversalAction).order_by(TransversalAction.day.desc()).limit(100)
+        ).all(),
+        people=service.participant_choices(db.session),
+        today=shop_date(utcnow()),
+    )
 
 
 @blueprint.route("/ateliers/sorties")
@@ -477,9 +634,12 @@ def actions():
 def exits():
     """The yearly table of exits: counts only, no names (management may read it)."""
     year = arg_year("annee", shop_date(utcnow()).year)
-    return render_template("participants/ateliers/exits.html",
-                           table=service.exits_table(db.session, year),
-                           labels=service.EXIT_LABELS, positive=service.POSITIVE_EXITS)
+    return render_template(
+        "participants/ateliers/exits.html",
+        table=service.exits_table(db.session, year),
+        labels=service.EXIT_LABELS,
+        positive=service.POSITIVE_EXITS,
+    )
 
 
 @blueprint.route("/ateliers/archives", methods=["GET", "POST"])
@@ -494,5 +654,9 @@ def participant_archives():
         db.session.commit()
         flash(_("%(n)d dossier(s) anonymisé(s).", n=len(due)), "success")
         return redirect(url_for(".participant_archives"))
-    return render_template("participants/ateliers/archives.html", due=due, form=EmptyForm(),
-                           exit_labels=service.EXIT_LABELS)
+    return render_template(
+        "participants/ateliers/archives.html",
+        due=due,
+        form=EmptyForm(),
+        exit_labels=service.EXIT_LABELS,
+    )

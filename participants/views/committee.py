@@ -23,8 +23,7 @@ from participants.views import blueprint
 @require_permission(Permission.HOUSEHOLDS_COMMITTEE)
 def committee():
     year = shop_date(utcnow()).year
-    files = [(right, committee_view(right.household, year)) for right in pending_rights(
-        db.session)]
+    files = [(right, committee_view(right.household, year)) for right in pending_rights(db.session)]
     return render_template("participants/committee.html", files=files, form=DecisionForm())
 
 
@@ -37,24 +36,36 @@ def decide(right_id: int, decision: str):
     form = DecisionForm()
     if form.validate_on_submit():
         try:
-            decide_right(db.session, current_user.id, utcnow(), right,
-                         grant=decision == "accorder", note=form.note.data)
+            decide_right(
+                db.session,
+                current_user.id,
+                utcnow(),
+                right,
+                grant=decision == "accorder",
+                note=form.note.data,
+            )
         except ParticipantsError as error:
             db.session.rollback()
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash(_("Dossier n° %(n)d : droit %(d)s.", n=right.household_id,
-                    d=_("accordé") if decision == "accorder" else _("refusé")), "success")
+            flash(
+                _(
+                    "Dossier n° %(n)d : droit %(d)s.",
+                    n=right.household_id,
+                    d=_("accordé") if decision == "accorder" else _("refusé"),
+                ),
+                "success",
+            )
     return redirect(url_for(".committee"))
 
 
 @blueprint.route("/foyers/archives")
 @require_permission(Permission.HOUSEHOLDS_COMMITTEE)
 def archives():
-    return render_template("participants/archives.html", files=inactive_files(db.session,
-                                                                              utcnow()),
-                           form=EmptyForm())
+    return render_template(
+        "participants/archives.html", files=inactive_files(db.session, utcnow()), form=EmptyForm()
+    )
 
 
 @blueprint.route("/foyers/archives/<int:household_id>", methods=["POST"])

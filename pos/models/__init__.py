@@ -12,7 +12,21 @@ from pos.models.sales import (
 )
 from pos.models.tills import CashMovement, CashSession, SessionStatus, Till, TillScan
 
-__all__ = ["AbandonedSale", "CashMovement", "CashSession", "JobKind", "JobStatus",
-           "JournalEntry", "JournalHead", "PaymentMethod", "PrintJob", "Sale", "SaleKind",
-           "SaleLine", "SalePayment",
-           "SessionStatus", "Till", "TillScan"]
+__all__ = [
+    "AbandonedSale",
+    "CashMovement",
+    "CashSession",
+    "JobKind",
+    "JobStatus",
+    "JournalEntry",
+    "JournalHead",
+    "PaymentMethod",
+    "PrintJob",
+    "Sale",
+    "SaleKind",
+    "SaleLine",
+    "SalePayment",
+    "SessionStatus",
+    "Till",
+    "TillScan",
+]

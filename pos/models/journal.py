@@ -23,9 +23,16 @@ class JournalHead(Base):
 class JournalEntry(Base):
     __tablename__ = "journal_entries"
     # The last guard against a period closed twice (a daily, monthly or yearly closure).
-    __table_args__ = (Index("uq_journal_entries_closure", "kind", "reference", unique=True,
-                            sqlite_where=text("kind LIKE 'closure%'"),
-                            postgresql_where=text("kind LIKE 'closure%'")),)
+    __table_args__ = (
+        Index(
+            "uq_journal_entries_closure",
+            "kind",
+            "reference",
+            unique=True,
+            sqlite_where=text("kind LIKE 'closure%'"),
+            postgresql_where=text("kind LIKE 'closure%'"),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sequence: Mapped[int] = mapped_column(Integer, unique=True)

@@ -27,8 +27,11 @@ class PaymentMethod(enum.StrEnum):
         return PAYMENT_METHOD_LABELS[self]
 
 
-PAYMENT_METHOD_LABELS = {PaymentMethod.CASH: "Espèces", PaymentMethod.CARD: "Carte bancaire",
-                         PaymentMethod.CHEQUE: "Chèque"}
+PAYMENT_METHOD_LABELS = {
+    PaymentMethod.CASH: "Espèces",
+    PaymentMethod.CARD: "Carte bancaire",
+    PaymentMethod.CHEQUE: "Chèque",
+}
 
 
 class Sale(Base):
@@ -56,8 +59,7 @@ class Sale(Base):
     refund_of_id: Mapped[int | None] = mapped_column(ForeignKey("sales.id"), index=True)
     restocked: Mapped[bool | None] = mapped_column(Boolean)
 
-    lines: Mapped[list[SaleLine]] = relationship(order_by="SaleLine.id",
-                                                 back_populates="sale")
+    lines: Mapped[list[SaleLine]] = relationship(order_by="SaleLine.id", back_populates="sale")
     payments: Mapped[list[SalePayment]] = relationship(order_by="SalePayment.id")
 
 
@@ -68,8 +70,7 @@ class SaleLine(Base):
     sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id"), index=True)
     # A product line, or a ressourcerie item (unique: sold once, its ticket on the item).
     product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"), index=True)
-    item_id: Mapped[int | None] = mapped_column(ForeignKey("ressourcerie_items.id"),
-                                                index=True)
+    item_id: Mapped[int | None] = mapped_column(ForeignKey("ressourcerie_items.id"), index=True)
     label: Mapped[str] = mapped_column(String(160))
     quantity: Mapped[int] = mapped_column(Integer)  # pieces or grams (− for refunds)
     unit_price_cents: Mapped[int] = mapped_column(Integer)  # per piece or per kg

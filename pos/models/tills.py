@@ -28,16 +28,22 @@ class Till(Base):
     # The till's receipt printer (hardware.transport / hardware.models).
     printer_kind: Mapped[str] = mapped_column(String(20), default="none", server_default="none")
     printer_target: Mapped[str] = mapped_column(String(120), default="", server_default="")
-    printer_model: Mapped[str] = mapped_column(String(40), default="epson-tm-t20ii",
-                                               server_default="epson-tm-t20ii")
+    printer_model: Mapped[str] = mapped_column(
+        String(40), default="epson-tm-t20ii", server_default="epson-tm-t20ii"
+    )
 
 
 class CashSession(Base):
     __tablename__ = "cash_sessions"
     __table_args__ = (
         # One open session per till, enforced by the database.
-        Index("uq_cash_sessions_one_open_per_till", "till_id", unique=True,
-              sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
+        Index(
+            "uq_cash_sessions_one_open_per_till",
+            "till_id",
+            unique=True,
+            sqlite_where=text("status = 'open'"),
+            postgresql_where=text("status = 'open'"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

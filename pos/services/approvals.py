@@ -14,16 +14,31 @@ from pos.errors import NeedsApproval
 
 
 def require_approval(
-    session: Session, token: str | None, *, action: str, till_code: str, subject: dict,
-    used_for: str, now: datetime, message: str, **details,
+    session: Session,
+    token: str | None,
+    *,
+    action: str,
+    till_code: str,
+    subject: dict,
+    used_for: str,
+    now: datetime,
+    message: str,
+    **details,
 ) -> User:
     """The approver, or a refusal telling the till what to have approved (``action`` and
     ``subject`` in the details, so it asks for exactly that and sends the sale again)."""
     if not token:
         raise NeedsApproval(message, action=action, subject=subject, **details)
     try:
-        return use_approval(session, token, action=action, scope=f"till:{till_code}",
-                            subject=subject, used_for=used_for, now=now)
+        return use_approval(
+            session,
+            token,
+            action=action,
+            scope=f"till:{till_code}",
+            subject=subject,
+            used_for=used_for,
+            now=now,
+        )
     except ApprovalRefused as error:
         error.details = {"action": action, "subject": subject, **details}
         raise

@@ -39,22 +39,34 @@ _HEAD = JournalHead.__table__
 _ENTRIES = JournalEntry.__table__
 
 
-def append_entry(session: Session, kind: str, at: datetime, payload: dict,
-                 reference: str | None = None) -> str:
+def append_entry(
+    session: Session, kind: str, at: datetime, payload: dict, reference: str | None = None
+) -> str:
     """Append one entry and return its hash; the head row is locked while appending, so
     sequences never repeat nor skip (plain statements: this is on every ticket's path)."""
     last_sequence, last_hash = session.execute(
-        select(_HEAD.c.last_sequence, _HEAD.c.last_hash).where(_HEAD.c.id == 1)
-        .with_for_update()).one()
+        select(_HEAD.c.last_sequence, _HEAD.c.last_hash).where(_HEAD.c.id == 1).with_for_update()
+    ).one()
     if last_sequence == 0:  # each database's journal is its own, even two made the same day
         payload = {**payload, "database_id": uuid.uuid4().hex}
     body = canonical_json({"kind": kind, "at": at.astimezone(UTC).isoformat(), **payload})
     digest = chain_hash(last_hash, body)
-    session.execute(insert(_ENTRIES).values(
-        sequence=last_sequence + 1, kind=kind, at=at, payload=body, reference=reference,
-        previous_hash=last_hash, hash=digest))
-    session.execute(update(_HEAD).where(_HEAD.c.id == 1).values(
-        last_sequence=last_sequence + 1, last_hash=digest))
+    session.execute(
+        insert(_ENTRIES).values(
+            sequence=last_sequence + 1,
+            kind=kind,
+            at=at,
+            payload=body,
+            reference=reference,
+            previous_hash=last_hash,
+            hash=digest,
+        )
+    )
+    session.execute(
+        update(_HEAD)
+        .where(_HEAD.c.id == 1)
+        .values(last_sequence=last_sequence + 1, last_hash=digest)
+    )
     note_append(session, last_sequence + 1, digest)  # the marker outside follows at commit
     return digest
 
@@ -67,16 +79,26 @@ def sale_payload(session: Session, sale: Sale) -> dict:
     for line in sale.lines:
         by_rate[str(line.vat_rate_bp)] = by_rate.get(str(line.vat_rate_bp), 0) + line.amount_cents
     return {
-        "ticket": f"{till.code}-{sale.number:06d}", "till": till.code,
-        "operator": operator.display_name, "document": sale.kind.value,
-        "created_at": sale.created_at.astimezone(UTC).isoformat(), "card": sale.card_code,
-        "total_cents": sale.total_cents, "reference_total_cents": sale.reference_total_cents,
-        "change_cents": sale.change_cents, "by_vat_rate_cents": by_rate,
-        "lines": [[line.label, line.quantity, line.unit_price_cents, line.amount_cents,
-                   line.vat_rate_bp] for line in sale.lines],
+        "ticket": f"{till.code}-{sale.number:06d}",
+        "till": till.code,
+        "operator": operator.display_name,
+        "document": sale.kind.value,
+        "created_at": sale.created_at.astimezone(UTC).isoformat(),
+        "card": sale.card_code,
+        "total_cents": sale.total_cents,
+        "reference_total_cents": sale.reference_total_cents,
+        "change_cents": sale.change_cents,
+        "by_vat_rate_cents": by_rate,
+        "lines": [
+            [line.label, line.quantity, line.unit_price_cents, line.amount_cents, line.vat_rate_bp]
+            for line in sale.lines
+        ],
         "payments": [[p.method.value, p.amount_cents] for p in sale.payments],
-        "refund_of": (f"{till.code}-{session.get(Sale, sale.refund_of_id).number:06d}"
-                      if sale.refund_of_id else None),
+        "refund_of": (
+            f"{till.code}-{session.get(Sale, sale.refund_of_id).number:06d}"
+            if sale.refund_of_id
+            else None
+        ),
     }
 
 
@@ -95,16 +117,26 @@ class Verification:
 
 def _ticket(session: Session, reference: str) -> Sale | None:
     code, _, number = reference.rpartition("-")
-    return session.scalar(select(Sale).join(Till, Till.id == Sale.till_id).where(
-        Till.code == code, Sale.number == int(number)))
+    return session.scalar(
+        select(Sale)
+        .join(Till, Till.id == Sale.till_id)
+        .where(Till.code == code, Sale.number == int(number))
+    )
 
 
 def verify_journal(session: Session) -> Verification:
     session.expire_all()  # compare with what the database holds now, not with cached objects
-    columns = (JournalEntry.sequence, JournalEntry.kind, JournalEntry.payload,
-               JournalEntry.reference, JournalEntry.previous_hash, JournalEntry.hash)
-    rows = session.execute(select(*columns).order_by(JournalEntry.sequence)
-                           .execution_options(yield_per=10_000))
+    columns = (
+        JournalEntry.sequence,
+        JournalEntry.kind,
+        JournalEntry.payload,
+        JournalEntry.reference,
+        JournalEntry.previous_hash,
+        JournalEntry.hash,
+    )
+    rows = session.execute(
+        select(*columns).order_by(JournalEntry.sequence).execution_options(yield_per=10_000)
+    )
     try:  # plain rows, streamed (a server-side cursor on PostgreSQL): closed even on a find
         return _verify_rows(session, rows)
     finally:
@@ -128,7 +160,11 @@ class _Tickets:
 
     def is_one_to(self, last: int) -> bool:
         return (self.count, self.last, self.total, self.squares) == (
-            last, last, last * (last + 1) // 2, last * (last + 1) * (2 * last + 1) // 6)
+            last,
+            last,
+            last * (last + 1) // 2,
+            last * (last + 1) * (2 * last + 1) // 6,
+        )
 
 
 def _verify_rows(session: Session, rows) -> Verification:
@@ -145,8 +181,12 @@ def _verify_rows(session: Session, rows) -> Verification:
             tickets.setdefault(till_code, _Tickets()).add(int(number or 0))
         where = f"Écriture n° {entry.sequence} ({entry.kind}, {entry.reference or '—'})"
         if entry.sequence != expected_sequence:
-            return Verification(False, count, f"Écriture n° {expected_sequence} manquante "
-                                              f"(supprimée ?) avant la n° {entry.sequence}.")
+            return Verification(
+                False,
+                count,
+                f"Écriture n° {expected_sequence} manquante "
+                f"(supprimée ?) avant la n° {entry.sequence}.",
+            )
         if entry.previous_hash != previous:
             return Verification(False, count, f"{where} : chaînage rompu.")
         if chain_hash(previous, entry.payload) != entry.hash:
@@ -159,9 +199,12 @@ def _verify_rows(session: Session, rows) -> Verification:
             current = json.loads(canonical_json(sale_payload(session, sale)))
             for field, value in recorded.items():
                 if current.get(field) != value:
-                    return Verification(False, count,
-                                        f"{where} : « {field} » ne correspond plus au ticket "
-                                        f"enregistré ({value!r} → {current.get(field)!r}).")
+                    return Verification(
+                        False,
+                        count,
+                        f"{where} : « {field} » ne correspond plus au ticket "
+                        f"enregistré ({value!r} → {current.get(field)!r}).",
+                    )
         if entry.kind == "closure_daily":
             problem = _verify_closure(session, json.loads(entry.payload), grand_total)
             if problem:
@@ -176,57 +219,82 @@ def _verify_rows(session: Session, rows) -> Verification:
     return Verification(True, count, f"Journal intègre : {count} écriture(s) vérifiée(s).")
 
 
-def _cross_check(session: Session, count: int, last_hash: str, tickets: dict[str, _Tickets],
-                 kinds: dict[str, int]) -> str | None:
+def _cross_check(
+    session: Session,
+    count: int,
+    last_hash: str,
+    tickets: dict[str, _Tickets],
+    kinds: dict[str, int],
+) -> str | None:
     """What the chain alone cannot see: entries cut off at the end (with the head moved back
     or not), and records that were never journaled (a ticket, a cash movement, a session)."""
     from pos.models import CashMovement, CashSession, SessionStatus
 
     head_sequence, head_hash = session.execute(
-        select(_HEAD.c.last_sequence, _HEAD.c.last_hash).where(_HEAD.c.id == 1)).one()
+        select(_HEAD.c.last_sequence, _HEAD.c.last_hash).where(_HEAD.c.id == 1)
+    ).one()
     if (head_sequence, head_hash) != (count, last_hash):
-        return (f"La tête du journal (n° {head_sequence}) ne correspond pas à sa dernière "
-                f"écriture (n° {count}) : écriture(s) supprimée(s) à la fin ?")
-    sold = dict(session.execute(select(Sale.till_id, func.count(Sale.id))
-                                .group_by(Sale.till_id)).all())
+        return (
+            f"La tête du journal (n° {head_sequence}) ne correspond pas à sa dernière "
+            f"écriture (n° {count}) : écriture(s) supprimée(s) à la fin ?"
+        )
+    sold = dict(
+        session.execute(select(Sale.till_id, func.count(Sale.id)).group_by(Sale.till_id)).all()
+    )
     for till in session.scalars(select(Till).order_by(Till.code)):
         journaled = tickets.get(till.code, _Tickets())
         in_database = sold.get(till.id, 0)
         if in_database != till.last_ticket_number or not journaled.is_one_to(
-                till.last_ticket_number):
+            till.last_ticket_number
+        ):
             numbers = set(session.scalars(select(Sale.number).where(Sale.till_id == till.id)))
             missing = sorted(numbers - _journaled_numbers(session, till.code))
             named = ", ".join(f"{till.code}-{n:06d}" for n in missing[:5]) or "—"
-            return (f"Caisse {till.code} : compteur à {till.last_ticket_number}, "
-                    f"{in_database} ticket(s) en base, {journaled.count} au journal (dernier "
-                    f"n° {journaled.last}) ; sans écriture : {named}.")
+            return (
+                f"Caisse {till.code} : compteur à {till.last_ticket_number}, "
+                f"{in_database} ticket(s) en base, {journaled.count} au journal (dernier "
+                f"n° {journaled.last}) ; sans écriture : {named}."
+            )
     checks = (
-        ("cash_movement", session.scalar(select(func.count(CashMovement.id))),
-         "mouvement(s) d'espèces"),
-        ("session_opened", session.scalar(select(func.count(CashSession.id))),
-         "ouverture(s) de caisse"),
-        ("session_closed", session.scalar(select(func.count(CashSession.id)).where(
-            CashSession.status == SessionStatus.CLOSED)), "clôture(s) de caisse"),
+        (
+            "cash_movement",
+            session.scalar(select(func.count(CashMovement.id))),
+            "mouvement(s) d'espèces",
+        ),
+        (
+            "session_opened",
+            session.scalar(select(func.count(CashSession.id))),
+            "ouverture(s) de caisse",
+        ),
+        (
+            "session_closed",
+            session.scalar(
+                select(func.count(CashSession.id)).where(CashSession.status == SessionStatus.CLOSED)
+            ),
+            "clôture(s) de caisse",
+        ),
     )
     for kind, in_database, label in checks:
         if in_database != kinds.get(kind, 0):
-            return (f"{in_database} {label} en base, {kinds.get(kind, 0)} au journal : "
-                    "enregistrement(s) sans écriture, ou écriture(s) supprimée(s).")
+            return (
+                f"{in_database} {label} en base, {kinds.get(kind, 0)} au journal : "
+                "enregistrement(s) sans écriture, ou écriture(s) supprimée(s)."
+            )
     return None
 
 
 def _journaled_numbers(session: Session, till_code: str) -> set[int]:
-    references = session.scalars(select(JournalEntry.reference).where(
-        JournalEntry.kind.in_(("sale", "refund")),
-        JournalEntry.reference.like(f"{till_code}-%")))
+    references = session.scalars(
+        select(JournalEntry.reference).where(
+            JournalEntry.kind.in_(("sale", "refund")), JournalEntry.reference.like(f"{till_code}-%")
+        )
+    )
     return {int(reference.rpartition("-")[2]) for reference in references}
 
 
 class JournaledRecordChanged(Exception):
     """A validated document or a journal entry was about to change: corrections are new
     documents (a refund), never edits."""
-
-
 
 
 @event.listens_for(Session, "before_flush")
@@ -240,10 +308,12 @@ def _refuse_changes_to_journaled_records(session: Session, flush_context, instan
         ):
             raise JournaledRecordChanged(
                 f"{type(instance).__name__} validé : il ne peut être ni modifié ni supprimé "
-                "(une correction est un nouveau document).")
+                "(une correction est un nouveau document)."
+            )
 
 
 # ---- closures -------------------------------------------------------------------------------
+
 
 def _day_bounds(day: date) -> tuple[datetime, datetime]:
     start = datetime.combine(day, time.min, tzinfo=SHOP_TIMEZONE)
@@ -252,14 +322,16 @@ def _day_bounds(day: date) -> tuple[datetime, datetime]:
 
 def period_totals(session: Session, start: datetime, end: datetime) -> dict:
     """Totals of the tickets created in [start, end): by payment method and VAT rate."""
-    sales = session.scalars(select(Sale).where(Sale.created_at >= start, Sale.created_at < end)
-                            .order_by(Sale.id)).all()
+    sales = session.scalars(
+        select(Sale).where(Sale.created_at >= start, Sale.created_at < end).order_by(Sale.id)
+    ).all()
     by_method: dict[str, int] = {}
     by_rate: dict[str, int] = {}
     for sale in sales:
         for payment in sale.payments:
-            by_method[payment.method.value] = by_method.get(payment.method.value, 0) + \
-                payment.amount_cents
+            by_method[payment.method.value] = (
+                by_method.get(payment.method.value, 0) + payment.amount_cents
+            )
         for line in sale.lines:
             key = str(line.vat_rate_bp)
             by_rate[key] = by_rate.get(key, 0) + line.amount_cents
@@ -267,13 +339,18 @@ def period_totals(session: Session, start: datetime, end: datetime) -> dict:
         "sales": sum(s.kind == SaleKind.SALE for s in sales),
         "refunds": sum(s.kind == SaleKind.REFUND for s in sales),
         "total_cents": sum(s.total_cents for s in sales),
-        "by_method_cents": by_method, "by_vat_rate_cents": by_rate,
+        "by_method_cents": by_method,
+        "by_vat_rate_cents": by_rate,
     }
 
 
 def _last_of_kind(session: Session, kind: str) -> dict | None:
-    entry = session.scalar(select(JournalEntry).where(JournalEntry.kind == kind)
-                           .order_by(JournalEntry.sequence.desc()).limit(1))
+    entry = session.scalar(
+        select(JournalEntry)
+        .where(JournalEntry.kind == kind)
+        .order_by(JournalEntry.sequence.desc())
+        .limit(1)
+    )
     return json.loads(entry.payload) if entry else None
 
 
@@ -284,28 +361,45 @@ def close_day(session: Session, day: date, now: datetime) -> str:
         raise ValueError(f"day {day} already closed")
     totals = period_totals(session, *_day_bounds(day))
     grand_total = (previous["grand_total_cents"] if previous else 0) + totals["total_cents"]
-    return append_entry(session, "closure_daily", now, {
-        "period": day.isoformat(), **totals, "grand_total_cents": grand_total},
-        f"Z-{day.isoformat()}")
+    return append_entry(
+        session,
+        "closure_daily",
+        now,
+        {"period": day.isoformat(), **totals, "grand_total_cents": grand_total},
+        f"Z-{day.isoformat()}",
+    )
 
 
 def _roll_up(session: Session, kind: str, source: str, label: str, now: datetime):
-    entries = [json.loads(e.payload) for e in session.scalars(
-        select(JournalEntry).where(JournalEntry.kind == source).order_by(JournalEntry.sequence))]
+    entries = [
+        json.loads(e.payload)
+        for e in session.scalars(
+            select(JournalEntry).where(JournalEntry.kind == source).order_by(JournalEntry.sequence)
+        )
+    ]
     parts = [e for e in entries if e["period"].startswith(label)]
     if not parts:
         return None
-    totals: dict = {"sales": 0, "refunds": 0, "total_cents": 0, "by_method_cents": {},
-                    "by_vat_rate_cents": {}}
+    totals: dict = {
+        "sales": 0,
+        "refunds": 0,
+        "total_cents": 0,
+        "by_method_cents": {},
+        "by_vat_rate_cents": {},
+    }
     for part in parts:
         for key in ("sales", "refunds", "total_cents"):
             totals[key] += part[key]
         for key in ("by_method_cents", "by_vat_rate_cents"):
             for name, value in part[key].items():
                 totals[key][name] = totals[key].get(name, 0) + value
-    return append_entry(session, kind, now, {
-        "period": label, **totals, "grand_total_cents": parts[-1]["grand_total_cents"]},
-        f"{kind.removeprefix('closure_')}-{label}")
+    return append_entry(
+        session,
+        kind,
+        now,
+        {"period": label, **totals, "grand_total_cents": parts[-1]["grand_total_cents"]},
+        f"{kind.removeprefix('closure_')}-{label}",
+    )
 
 
 def lock_journal(session: Session) -> None:
@@ -339,8 +433,12 @@ def close_pending_periods(session: Session, today: date, now: datetime) -> int:
     for day in days:
         close_day(session, day, now)
     if days:  # then every finished month, and every finished year, once
-        closed_days = [json.loads(payload)["period"] for payload in session.scalars(
-            select(JournalEntry.payload).where(JournalEntry.kind == "closure_daily"))]
+        closed_days = [
+            json.loads(payload)["period"]
+            for payload in session.scalars(
+                select(JournalEntry.payload).where(JournalEntry.kind == "closure_daily")
+            )
+        ]
         for month in sorted({day[:7] for day in closed_days if day[:7] < today.isoformat()[:7]}):
             _close_once(session, "closure_monthly", "closure_daily", month, now)
         for year in sorted({day[:4] for day in closed_days if day[:4] < today.isoformat()[:4]}):
@@ -349,8 +447,11 @@ def close_pending_periods(session: Session, today: date, now: datetime) -> int:
 
 
 def _close_once(session: Session, kind: str, source: str, label: str, now: datetime) -> None:
-    done = session.scalar(select(JournalEntry.id).where(
-        JournalEntry.kind == kind, JournalEntry.reference.like(f"%-{label}")))
+    done = session.scalar(
+        select(JournalEntry.id).where(
+            JournalEntry.kind == kind, JournalEntry.reference.like(f"%-{label}")
+        )
+    )
     if done is None:
         _roll_up(session, kind, source, label, now)
 
@@ -370,6 +471,7 @@ def _verify_closure(session: Session, payload: dict, previous_grand_total: int) 
 
 # ---- technical events -----------------------------------------------------------------------
 
+
 def software_version() -> str:
     from importlib.metadata import PackageNotFoundError, version
 
@@ -384,14 +486,22 @@ def record_software_version(session: Session, version: str, now: datetime) -> bo
     last = _last_of_kind(session, "software_version")  # the newest entry of that kind
     if last is not None and last["version"] == version:
         return False
-    append_entry(session, "software_version", now, {
-        "version": version, "previous_version": last["version"] if last else None})
+    append_entry(
+        session,
+        "software_version",
+        now,
+        {"version": version, "previous_version": last["version"] if last else None},
+    )
     return True
 
 
 def record_failed_verification(session: Session, result: Verification, now: datetime) -> None:
-    append_entry(session, "verification_failed", now, {"message": result.message,
-                                                       "verified_count": result.count})
+    append_entry(
+        session,
+        "verification_failed",
+        now,
+        {"message": result.message, "verified_count": result.count},
+    )
 
 
 def verify_and_record(session: Session, now: datetime) -> Verification:

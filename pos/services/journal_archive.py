@@ -70,89 +70,171 @@ def _closure_rows(entries: list[dict]) -> list[list]:
         if not entry["kind"].startswith("closure_"):
             continue
         body = json.loads(entry["payload"])
-        rows.append([entry["sequence"], entry["kind"].removeprefix("closure_"), body["period"],
-                     body["sales"], body["refunds"], body["total_cents"],
-                     body["grand_total_cents"], json.dumps(body["by_method_cents"]),
-                     json.dumps(body["by_vat_rate_cents"]), entry["hash"]])
+        rows.append(
+            [
+                entry["sequence"],
+                entry["kind"].removeprefix("closure_"),
+                body["period"],
+                body["sales"],
+                body["refunds"],
+                body["total_cents"],
+                body["grand_total_cents"],
+                json.dumps(body["by_method_cents"]),
+                json.dumps(body["by_vat_rate_cents"]),
+                entry["hash"],
+            ]
+        )
     return rows
 
 
 def _period_range(session: Session, period: str) -> tuple[int, int]:
     if not _PERIOD.match(period or ""):
-        raise ArchiveRefused(f"Période « {period} » invalide : attendu AAAA-MM, par exemple "
-                             "2026-11.")
+        raise ArchiveRefused(
+            f"Période « {period} » invalide : attendu AAAA-MM, par exemple 2026-11."
+        )
     closures = session.execute(
         select(JournalEntry.sequence, JournalEntry.payload)
-        .where(JournalEntry.kind == "closure_monthly").order_by(JournalEntry.sequence)).all()
+        .where(JournalEntry.kind == "closure_monthly")
+        .order_by(JournalEntry.sequence)
+    ).all()
     previous = 0
     for sequence, payload in closures:
         if json.loads(payload)["period"] == period:
             return previous + 1, sequence
         previous = sequence
-    raise ArchiveRefused(f"Le mois {period} n'est pas clôturé (ou n'a aucun ticket) : il "
-                         "s'archive une fois sa clôture mensuelle au journal.")
+    raise ArchiveRefused(
+        f"Le mois {period} n'est pas clôturé (ou n'a aucun ticket) : il "
+        "s'archive une fois sa clôture mensuelle au journal."
+    )
 
 
-def build_archive(session: Session, period: str, now: datetime,
-                  software_version: str, site: str) -> bytes:
+def build_archive(
+    session: Session, period: str, now: datetime, software_version: str, site: str
+) -> bytes:
     """The archive file of a closed month; the export itself is journaled."""
     first, last = _period_range(session, period)
     stored = session.execute(
-        select(JournalEntry.sequence, JournalEntry.kind, JournalEntry.at,
-               JournalEntry.reference, JournalEntry.payload, JournalEntry.previous_hash,
-               JournalEntry.hash)
+        select(
+            JournalEntry.sequence,
+            JournalEntry.kind,
+            JournalEntry.at,
+            JournalEntry.reference,
+            JournalEntry.payload,
+            JournalEntry.previous_hash,
+            JournalEntry.hash,
+        )
         .where(JournalEntry.sequence.between(first, last))
-        .order_by(JournalEntry.sequence)).all()
-    entries = [{"sequence": row.sequence, "kind": row.kind,
-                "at": row.at.astimezone(UTC).isoformat(), "reference": row.reference,
-                "payload": row.payload, "previous_hash": row.previous_hash, "hash": row.hash}
-               for row in stored]
+        .order_by(JournalEntry.sequence)
+    ).all()
+    entries = [
+        {
+            "sequence": row.sequence,
+            "kind": row.kind,
+            "at": row.at.astimezone(UTC).isoformat(),
+            "reference": row.reference,
+            "payload": row.payload,
+            "previous_hash": row.previous_hash,
+            "hash": row.hash,
+        }
+        for row in stored
+    ]
     opening = 0
     previous_daily = session.scalar(
-        select(JournalEntry.payload).where(JournalEntry.kind == "closure_daily",
-                                           JournalEntry.sequence < first)
-        .order_by(JournalEntry.sequence.desc()).limit(1))
+        select(JournalEntry.payload)
+        .where(JournalEntry.kind == "closure_daily", JournalEntry.sequence < first)
+        .order_by(JournalEntry.sequence.desc())
+        .limit(1)
+    )
     if previous_daily:
         opening = json.loads(previous_daily)["grand_total_cents"]
     members = {
-        "journal.jsonl": "".join(json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n"
-                                 for e in entries).encode("utf-8"),
-        "journal.csv": _csv(["sequence", "type", "date_utc", "reference", "hash",
-                             "hash_precedent", "contenu"],
-                            [[e["sequence"], e["kind"], e["at"], e["reference"] or "",
-                              e["hash"], e["previous_hash"], e["payload"]] for e in entries]),
-        "clotures.csv": _csv(["sequence", "type", "periode", "ventes", "remboursements",
-                              "total_centimes", "grand_total_centimes", "par_moyen_centimes",
-                              "par_taux_tva_centimes", "hash"], _closure_rows(entries)),
+        "journal.jsonl": "".join(
+            json.dumps(e, ensure_ascii=False, sort_keys=True) + "\n" for e in entries
+        ).encode("utf-8"),
+        "journal.csv": _csv(
+            ["sequence", "type", "date_utc", "reference", "hash", "hash_precedent", "contenu"],
+            [
+                [
+                    e["sequence"],
+                    e["kind"],
+                    e["at"],
+                    e["reference"] or "",
+                    e["hash"],
+                    e["previous_hash"],
+                    e["payload"],
+                ]
+                for e in entries
+            ],
+        ),
+        "clotures.csv": _csv(
+            [
+                "sequence",
+                "type",
+                "periode",
+                "ventes",
+                "remboursements",
+                "total_centimes",
+                "grand_total_centimes",
+                "par_moyen_centimes",
+                "par_taux_tva_centimes",
+                "hash",
+            ],
+            _closure_rows(entries),
+        ),
     }
     manifest = {
-        "format": FORMAT, "site": site, "period": period, "software_version": software_version,
-        "created_at": now.astimezone(UTC).isoformat(), "genesis_hash": GENESIS_HASH,
-        "first_sequence": first, "last_sequence": last, "count": len(entries),
-        "previous_hash": entries[0]["previous_hash"], "last_hash": entries[-1]["hash"],
+        "format": FORMAT,
+        "site": site,
+        "period": period,
+        "software_version": software_version,
+        "created_at": now.astimezone(UTC).isoformat(),
+        "genesis_hash": GENESIS_HASH,
+        "first_sequence": first,
+        "last_sequence": last,
+        "count": len(entries),
+        "previous_hash": entries[0]["previous_hash"],
+        "last_hash": entries[-1]["hash"],
         "opening_grand_total_cents": opening,
-        "files": {name: {"sha256": _sha256(data), "bytes": len(data)}
-                  for name, data in members.items()},
+        "files": {
+            name: {"sha256": _sha256(data), "bytes": len(data)} for name, data in members.items()
+        },
     }
-    members["manifest.json"] = json.dumps(manifest, ensure_ascii=False, sort_keys=True,
-                                          indent=2).encode("utf-8")
+    members["manifest.json"] = json.dumps(
+        manifest, ensure_ascii=False, sort_keys=True, indent=2
+    ).encode("utf-8")
     data = _zip(members)
-    append_entry(session, "archive", now, {
-        "period": period, "first_sequence": first, "last_sequence": last,
-        "last_hash": manifest["last_hash"], "manifest_sha256": _sha256(members["manifest.json"]),
-        "file_sha256": _sha256(data)}, f"archive-{period}")
+    append_entry(
+        session,
+        "archive",
+        now,
+        {
+            "period": period,
+            "first_sequence": first,
+            "last_sequence": last,
+            "last_hash": manifest["last_hash"],
+            "manifest_sha256": _sha256(members["manifest.json"]),
+            "file_sha256": _sha256(data),
+        },
+        f"archive-{period}",
+    )
     return data
 
 
 # ---- verification, on any machine ----------------------------------------------------------
+
 
 def _fail(count: int, message: str) -> Verification:
     return Verification(False, count, message)
 
 
 def _empty_totals() -> dict:
-    return {"sales": 0, "refunds": 0, "total_cents": 0, "by_method_cents": {},
-            "by_vat_rate_cents": {}}
+    return {
+        "sales": 0,
+        "refunds": 0,
+        "total_cents": 0,
+        "by_method_cents": {},
+        "by_vat_rate_cents": {},
+    }
 
 
 def _add_ticket(days: dict[str, dict], ticket: dict) -> None:
@@ -185,14 +267,18 @@ def verify_archive(data: bytes) -> Verification:
         for name, expected in manifest["files"].items():
             if _sha256(members[name]) != expected["sha256"]:
                 return _fail(0, f"{name} : empreinte SHA-256 différente du manifeste.")
-        entries = [json.loads(line) for line in
-                   members["journal.jsonl"].decode("utf-8").splitlines()]
+        entries = [
+            json.loads(line) for line in members["journal.jsonl"].decode("utf-8").splitlines()
+        ]
         result = _verify_entries(manifest, entries)
     except (KeyError, TypeError, ValueError, AttributeError, IndexError) as error:
         return _fail(0, f"Archive mal formée ({error.__class__.__name__} : {error}).")
     if result.ok and _zip(members) != data:
-        return _fail(result.count, "Structure du fichier zip modifiée (le contenu est intact "
-                                   "mais le fichier n'est plus celui qui a été exporté).")
+        return _fail(
+            result.count,
+            "Structure du fichier zip modifiée (le contenu est intact "
+            "mais le fichier n'est plus celui qui a été exporté).",
+        )
     return result
 
 
@@ -206,8 +292,9 @@ def _verify_entries(manifest: dict, entries: list[dict]) -> Verification:
     for entry in entries:
         where = f"Écriture n° {entry['sequence']} ({entry['kind']}, {entry['reference'] or '—'})"
         if entry["sequence"] != sequence:
-            return _fail(count, f"Écriture n° {sequence} manquante avant la n° "
-                                f"{entry['sequence']}.")
+            return _fail(
+                count, f"Écriture n° {sequence} manquante avant la n° {entry['sequence']}."
+            )
         if entry["previous_hash"] != previous:
             return _fail(count, f"{where} : chaînage rompu.")
         if chain_hash(previous, entry["payload"]) != entry["hash"]:
@@ -221,29 +308,46 @@ def _verify_entries(manifest: dict, entries: list[dict]) -> Verification:
             rebuilt = days.get(body["period"], _empty_totals())
             for field, value in rebuilt.items():
                 if body[field] != value:
-                    return _fail(count, f"{where} : « {field} » de la clôture ne correspond "
-                                        "pas aux tickets de l'archive.")
+                    return _fail(
+                        count,
+                        f"{where} : « {field} » de la clôture ne correspond "
+                        "pas aux tickets de l'archive.",
+                    )
             if body["grand_total_cents"] != grand_total + body["total_cents"]:
                 return _fail(count, f"{where} : grand total perpétuel discontinu.")
             grand_total = body["grand_total_cents"]
             daily.append(body)
         elif entry["kind"] == "closure_monthly":
             parts = [d for d in daily if d["period"].startswith(body["period"])]
-            if body["total_cents"] != sum(d["total_cents"] for d in parts) or \
-                    body["grand_total_cents"] != grand_total:
-                return _fail(count, f"{where} : la clôture mensuelle ne correspond pas aux "
-                                    "clôtures journalières.")
+            if (
+                body["total_cents"] != sum(d["total_cents"] for d in parts)
+                or body["grand_total_cents"] != grand_total
+            ):
+                return _fail(
+                    count,
+                    f"{where} : la clôture mensuelle ne correspond pas aux clôtures journalières.",
+                )
         previous = entry["hash"]
         sequence += 1
         count += 1
-    if count != manifest["count"] or previous != manifest["last_hash"] or \
-            sequence - 1 != manifest["last_sequence"]:
-        return _fail(count, "Le manifeste annonce d'autres écritures que celles de l'archive "
-                            "(écriture supprimée ou ajoutée ?).")
-    return Verification(True, count, f"Archive {manifest['period']} intègre : {count} "
-                                     f"écriture(s) vérifiée(s), de la n° "
-                                     f"{manifest['first_sequence']} à la n° "
-                                     f"{manifest['last_sequence']}.")
+    if (
+        count != manifest["count"]
+        or previous != manifest["last_hash"]
+        or sequence - 1 != manifest["last_sequence"]
+    ):
+        return _fail(
+            count,
+            "Le manifeste annonce d'autres écritures que celles de l'archive "
+            "(écriture supprimée ou ajoutée ?).",
+        )
+    return Verification(
+        True,
+        count,
+        f"Archive {manifest['period']} intègre : {count} "
+        f"écriture(s) vérifiée(s), de la n° "
+        f"{manifest['first_sequence']} à la n° "
+        f"{manifest['last_sequence']}.",
+    )
 
 
 def archive_filename(period: str) -> str:
@@ -251,6 +355,11 @@ def archive_filename(period: str) -> str:
 
 
 def closed_months(session: Session) -> list[str]:
-    return [json.loads(payload)["period"] for payload in session.scalars(
-        select(JournalEntry.payload).where(JournalEntry.kind == "closure_monthly")
-        .order_by(JournalEntry.sequence))]
+    return [
+        json.loads(payload)["period"]
+        for payload in session.scalars(
+            select(JournalEntry.payload)
+            .where(JournalEntry.kind == "closure_monthly")
+            .order_by(JournalEntry.sequence)
+        )
+    ]

@@ -49,8 +49,9 @@ class HeadMarker:
         valid = hmac.compare_digest(str(data.get("hmac", "")), self.signature(fields))
         return fields, valid
 
-    def write(self, sequence: int, digest: str, first_hash: str | None,
-              force: bool = False) -> None:
+    def write(
+        self, sequence: int, digest: str, first_hash: str | None, force: bool = False
+    ) -> None:
         """Atomically; never moves back on the same journal unless forced (after a restore
         was journaled), whatever the order in which commits from several threads land."""
         fields = {"sequence": sequence, "hash": digest, "first_hash": first_hash}
@@ -58,8 +59,14 @@ class HeadMarker:
         with _lock, open(self.path.with_suffix(".lock"), "w") as lock_file:
             fcntl.flock(lock_file, fcntl.LOCK_EX)
             seen, valid = self.read()
-            if not force and seen and valid and seen.get("first_hash") == first_hash and \
-                    isinstance(seen.get("sequence"), int) and seen["sequence"] >= sequence:
+            if (
+                not force
+                and seen
+                and valid
+                and seen.get("first_hash") == first_hash
+                and isinstance(seen.get("sequence"), int)
+                and seen["sequence"] >= sequence
+            ):
                 return
             temporary = self.path.with_suffix(".tmp")
             temporary.write_text(json.dumps({**fields, "hmac": self.signature(fields)}))
@@ -83,8 +90,11 @@ def configured_marker() -> HeadMarker | None:
 def note_append(session: Session, sequence: int, digest: str) -> None:
     """Called by every append: the marker follows once the transaction commits."""
     if "journal_first_hash" not in session.info:
-        session.info["journal_first_hash"] = digest if sequence == 1 else session.scalar(
-            select(JournalEntry.hash).where(JournalEntry.sequence == 1))
+        session.info["journal_first_hash"] = (
+            digest
+            if sequence == 1
+            else session.scalar(select(JournalEntry.hash).where(JournalEntry.sequence == 1))
+        )
     session.info["journal_appended"] = (sequence, digest)
 
 
@@ -111,20 +121,33 @@ def check_head(session: Session, marker: HeadMarker, now: datetime) -> str | Non
     first = session.scalar(select(JournalEntry.hash).where(JournalEntry.sequence == 1))
     message = None
     if not valid:
-        append_entry(session, "head_marker_altered", now, {
-            "marker": {k: seen.get(k) for k in ("sequence", "hash")} if seen else None})
+        append_entry(
+            session,
+            "head_marker_altered",
+            now,
+            {"marker": {k: seen.get(k) for k in ("sequence", "hash")} if seen else None},
+        )
         message = "Journal : le repère de tête a été modifié hors de l'application."
     elif seen and seen.get("first_hash") and seen["first_hash"] == first:
-        at_mark = session.scalar(select(JournalEntry.hash).where(
-            JournalEntry.sequence == seen["sequence"]))
+        at_mark = session.scalar(
+            select(JournalEntry.hash).where(JournalEntry.sequence == seen["sequence"])
+        )
         if at_mark != seen["hash"]:
             head_sequence = session.scalar(select(JournalHead.last_sequence))
-            append_entry(session, "restore", now, {
-                "last_seen_sequence": seen["sequence"], "last_seen_hash": seen["hash"],
-                "restored_head_sequence": head_sequence})
+            append_entry(
+                session,
+                "restore",
+                now,
+                {
+                    "last_seen_sequence": seen["sequence"],
+                    "last_seen_hash": seen["hash"],
+                    "restored_head_sequence": head_sequence,
+                },
+            )
             message = "Journal : restauration d'une sauvegarde détectée et enregistrée."
     sequence, digest = session.execute(
-        select(JournalHead.last_sequence, JournalHead.last_hash)).one()
+        select(JournalHead.last_sequence, JournalHead.last_hash)
+    ).one()
     first = session.scalar(select(JournalEntry.hash).where(JournalEntry.sequence == 1))
     session.info.pop("journal_appended", None)  # written here, with force
     marker.write(sequence, digest, first, force=True)

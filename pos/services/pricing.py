@@ -23,8 +23,12 @@ class PricedLine:
     amount_cents: int
 
 
-def reference_amount(product: Product, quantity: int, embedded_price_cents: int | None,
-                     unit_price_cents: int | None = None) -> int:
+def reference_amount(
+    product: Product,
+    quantity: int,
+    embedded_price_cents: int | None,
+    unit_price_cents: int | None = None,
+) -> int:
     if embedded_price_cents is not None:
         return embedded_price_cents  # a price-embedded label: the scale computed it
     unit_price = product.reference_price_cents if unit_price_cents is None else unit_price_cents
@@ -33,12 +37,19 @@ def reference_amount(product: Product, quantity: int, embedded_price_cents: int 
     return unit_price * quantity
 
 
-def price_line(product: Product, quantity: int, rate_bp: int | None,
-               embedded_price_cents: int | None = None,
-               manual_unit_price_cents: int | None = None) -> PricedLine:
+def price_line(
+    product: Product,
+    quantity: int,
+    rate_bp: int | None,
+    embedded_price_cents: int | None = None,
+    manual_unit_price_cents: int | None = None,
+) -> PricedLine:
     """``manual_unit_price_cents`` replaces the product's price for this line only."""
     reference = reference_amount(product, quantity, embedded_price_cents, manual_unit_price_cents)
     paid = reference if rate_bp is None else apply_rate(reference, rate_bp)
-    unit_price = product.reference_price_cents if manual_unit_price_cents is None \
+    unit_price = (
+        product.reference_price_cents
+        if manual_unit_price_cents is None
         else manual_unit_price_cents
+    )
     return PricedLine(product, quantity, unit_price, reference, paid)

@@ -70,8 +70,13 @@ def _ticket_of(session: Session, sale_id: int | None) -> str | None:
 def receipt_document(session: Session, sale: Sale, duplicate_number: int | None = None):
     till = session.get(Till, sale.till_id)
     operator = session.get(User, sale.operator_id)
-    units = dict(session.execute(select(Product.id, Product.unit).where(
-        Product.id.in_({line.product_id for line in sale.lines}))).all())
+    units = dict(
+        session.execute(
+            select(Product.id, Product.unit).where(
+                Product.id.in_({line.product_id for line in sale.lines})
+            )
+        ).all()
+    )
     beneficiary = sale.participation_rate_bp is not None
     vat_exempt = SHOP_VAT_EXEMPT.get(session)
     breakdown: dict[int, list[int]] = {}
@@ -85,22 +90,28 @@ def receipt_document(session: Session, sale: Sale, duplicate_number: int | None 
         shop_address=SHOP_ADDRESS.get(session),
         shop_siret=SHOP_SIRET.get(session),
         ticket=f"{till.code}-{sale.number:06d}",
-        printed_at=format_datetime(sale.created_at.astimezone(SHOP_TIMEZONE),
-                                   "dd/MM/yyyy HH:mm"),
-        till_name=till.name, operator=operator.display_name,
-        lines=tuple(ReceiptLine(
-            label=line.label, quantity=_quantity(line.quantity, units.get(line.product_id)),
-            unit_price_cents=line.unit_price_cents, amount_cents=line.amount_cents,
-            vat_rate_bp=line.vat_rate_bp,
-            reference_amount_cents=line.reference_amount_cents if beneficiary else None)
-            for line in sale.lines),
+        printed_at=format_datetime(sale.created_at.astimezone(SHOP_TIMEZONE), "dd/MM/yyyy HH:mm"),
+        till_name=till.name,
+        operator=operator.display_name,
+        lines=tuple(
+            ReceiptLine(
+                label=line.label,
+                quantity=_quantity(line.quantity, units.get(line.product_id)),
+                unit_price_cents=line.unit_price_cents,
+                amount_cents=line.amount_cents,
+                vat_rate_bp=line.vat_rate_bp,
+                reference_amount_cents=line.reference_amount_cents if beneficiary else None,
+            )
+            for line in sale.lines
+        ),
         total_cents=sale.total_cents,
         payments=tuple((PaymentMethod(p.method).label, p.tendered_cents) for p in sale.payments),
         change_cents=sale.change_cents,
         reference_total_cents=sale.reference_total_cents if beneficiary else None,
         vat_exempt=vat_exempt,
         vat_breakdown=tuple((rate, base, vat) for rate, (base, vat) in sorted(breakdown.items())),
-        duplicate_number=duplicate_number, is_refund=sale.kind == SaleKind.REFUND,
+        duplicate_number=duplicate_number,
+        is_refund=sale.kind == SaleKind.REFUND,
         refund_of=_ticket_of(session, sale.refund_of_id),
         hash_start=_hash_start(session, f"{till.code}-{sale.number:06d}"),
         footer=receipt_footer(session),
@@ -114,18 +125,27 @@ def _warranty_mentions(session: Session, sale: Sale) -> tuple[str, ...]:
     if not ids:
         return ()
     mentions = [WARRANTY_MENTION + "."]
-    for item in session.scalars(select(RessourcerieItem).where(RessourcerieItem.id.in_(ids))
-                                .order_by(RessourcerieItem.number)):
+    for item in session.scalars(
+        select(RessourcerieItem)
+        .where(RessourcerieItem.id.in_(ids))
+        .order_by(RessourcerieItem.number)
+    ):
         serial = f", n° de série {item.serial_number}" if item.serial_number else ""
-        until = (f", garantie jusqu'au {item.warranty_until.strftime('%d/%m/%Y')}"
-                 if item.warranty_until else "")
+        until = (
+            f", garantie jusqu'au {item.warranty_until.strftime('%d/%m/%Y')}"
+            if item.warranty_until
+            else ""
+        )
         mentions.append(f"Objet {item.number}{serial}{until}.")
     return tuple(mentions)
 
 
 def _hash_start(session: Session, ticket: str) -> str | None:
-    digest = session.scalar(select(JournalEntry.hash).where(
-        JournalEntry.reference == ticket, JournalEntry.kind.in_(("sale", "refund"))))
+    digest = session.scalar(
+        select(JournalEntry.hash).where(
+            JournalEntry.reference == ticket, JournalEntry.kind.in_(("sale", "refund"))
+        )
+    )
     return digest[:8] if digest else None
 
 
@@ -133,10 +153,24 @@ def _model(till: Till):
     return MODELS.get(till.printer_model) or MODELS[DEFAULT_MODEL]
 
 
-def _enqueue(session: Session, till: Till, kind: JobKind, data: bytes, now: datetime,
-             sale: Sale | None = None) -> PrintJob:
-    job = PrintJob(till_id=till.id, kind=kind, sale_id=sale.id if sale else None, data=data,
-                   status=JobStatus.PENDING, attempts=0, next_attempt_at=now, created_at=now)
+def _enqueue(
+    session: Session,
+    till: Till,
+    kind: JobKind,
+    data: bytes,
+    now: datetime,
+    sale: Sale | None = None,
+) -> PrintJob:
+    job = PrintJob(
+        till_id=till.id,
+        kind=kind,
+        sale_id=sale.id if sale else None,
+        data=data,
+        status=JobStatus.PENDING,
+        attempts=0,
+        next_attempt_at=now,
+        created_at=now,
+    )
     session.add(job)
     session.flush()
     return job
@@ -150,24 +184,43 @@ def queue_sale_printing(session: Session, sale: Sale, now: datetime) -> None:
     if any(p.method == PaymentMethod.CASH for p in sale.payments):
         _enqueue(session, till, JobKind.DRAWER, drawer_kick(_model(till)), now, sale)
     if sale.receipt_requested:
-        _enqueue(session, till, JobKind.RECEIPT,
-                 render_receipt(receipt_document(session, sale), _model(till)), now, sale)
+        _enqueue(
+            session,
+            till,
+            JobKind.RECEIPT,
+            render_receipt(receipt_document(session, sale), _model(till)),
+            now,
+            sale,
+        )
 
 
 def queue_duplicate(session: Session, sale: Sale, now: datetime) -> PrintJob:
     till = session.get(Till, sale.till_id)
-    count = session.scalar(select(func.count(PrintJob.id)).where(
-        PrintJob.sale_id == sale.id, PrintJob.kind == JobKind.DUPLICATE)) + 1
+    count = (
+        session.scalar(
+            select(func.count(PrintJob.id)).where(
+                PrintJob.sale_id == sale.id, PrintJob.kind == JobKind.DUPLICATE
+            )
+        )
+        + 1
+    )
     document = receipt_document(session, sale, duplicate_number=count)
-    append_entry(session, "duplicate", now, {"ticket": document.ticket, "duplicate": count},
-                 document.ticket)
-    return _enqueue(session, till, JobKind.DUPLICATE, render_receipt(document, _model(till)),
-                    now, sale)
+    append_entry(
+        session, "duplicate", now, {"ticket": document.ticket, "duplicate": count}, document.ticket
+    )
+    return _enqueue(
+        session, till, JobKind.DUPLICATE, render_receipt(document, _model(till)), now, sale
+    )
 
 
 def queue_test_page(session: Session, till: Till, now: datetime) -> PrintJob:
-    return _enqueue(session, till, JobKind.TEST,
-                    render_test_page(_model(till), f"Test d'impression — {till.name}"), now)
+    return _enqueue(
+        session,
+        till,
+        JobKind.TEST,
+        render_test_page(_model(till), f"Test d'impression — {till.name}"),
+        now,
+    )
 
 
 def queue_session_report(session: Session, cash_session, now: datetime, operator: str) -> PrintJob:
@@ -178,22 +231,34 @@ def queue_session_report(session: Session, cash_session, now: datetime, operator
     till = session.get(Till, cash_session.till_id)
     report = x_report(session, cash_session)
     closed = cash_session.status != SessionStatus.OPEN
-    rows = [("Ventes", report.total_cents), ("Espèces", report.by_method["cash"]),
-            ("Carte bancaire", report.by_method["card"]), ("Chèques", report.by_method["cheque"]),
-            ("Fond de caisse", report.float_cents),
-            ("Entrées/sorties d'espèces", report.cash_movements_cents),
-            ("Espèces attendues", report.expected["cash"])]
+    rows = [
+        ("Ventes", report.total_cents),
+        ("Espèces", report.by_method["cash"]),
+        ("Carte bancaire", report.by_method["card"]),
+        ("Chèques", report.by_method["cheque"]),
+        ("Fond de caisse", report.float_cents),
+        ("Entrées/sorties d'espèces", report.cash_movements_cents),
+        ("Espèces attendues", report.expected["cash"]),
+    ]
     notes = [f"{report.sales_count} vente(s), {report.refunds_count} remboursement(s)"]
     if closed and cash_session.counted is not None:
-        rows += [(f"Compté - {label}", cash_session.counted.get(key, 0)) for key, label in
-                 (("cash", "espèces"), ("card", "carte"), ("cheque", "chèques"))]
+        rows += [
+            (f"Compté - {label}", cash_session.counted.get(key, 0))
+            for key, label in (("cash", "espèces"), ("card", "carte"), ("cheque", "chèques"))
+        ]
         rows.append(("Écart", cash_session.difference_cents or 0))
     moment = format_datetime(now.astimezone(SHOP_TIMEZONE), "dd/MM/yyyy HH:mm")
     data = render_session_report(
-        _model(till), "RAPPORT Z (clôture)" if closed else "RAPPORT X",
-        (SHOP_NAME.get(session), f"{till.name} - {operator}",
-         f"Journée du {cash_session.business_date:%d/%m/%Y}, imprimé le {moment}"),
-        tuple(rows), tuple(notes))
+        _model(till),
+        "RAPPORT Z (clôture)" if closed else "RAPPORT X",
+        (
+            SHOP_NAME.get(session),
+            f"{till.name} - {operator}",
+            f"Journée du {cash_session.business_date:%d/%m/%Y}, imprimé le {moment}",
+        ),
+        tuple(rows),
+        tuple(notes),
+    )
     return _enqueue(session, till, JobKind.REPORT, data, now)
 
 
@@ -205,8 +270,9 @@ def _recover_interrupted_jobs(session: Session, now: datetime) -> None:
     """A worker died while sending: the receipt may have come out, so it is not sent again as
     an original but as a journaled copy (DUPLICATA); a drawer kick or a test page is dropped.
     Drawer kicks still waiting after a minute are dropped too: a drawer never opens later."""
-    stale = select(PrintJob).where(PrintJob.status == JobStatus.SENDING,
-                                   PrintJob.claimed_at < now - STALE_CLAIM)
+    stale = select(PrintJob).where(
+        PrintJob.status == JobStatus.SENDING, PrintJob.claimed_at < now - STALE_CLAIM
+    )
     if session.get_bind().dialect.name == "postgresql":
         stale = stale.with_for_update(skip_locked=True)
     for job in session.scalars(stale).all():
@@ -214,10 +280,15 @@ def _recover_interrupted_jobs(session: Session, now: datetime) -> None:
         job.last_error = "Envoi interrompu en cours de route."
         if job.kind in (JobKind.RECEIPT, JobKind.DUPLICATE) and job.sale_id is not None:
             queue_duplicate(session, session.get(Sale, job.sale_id), now)
-    session.execute(update(PrintJob).where(
-        PrintJob.kind == JobKind.DRAWER, PrintJob.status == JobStatus.PENDING,
-        PrintJob.created_at < now - DRAWER_MAX_AGE).values(
-        status=JobStatus.FAILED, last_error="Tiroir non ouvert à temps : abandonné."))
+    session.execute(
+        update(PrintJob)
+        .where(
+            PrintJob.kind == JobKind.DRAWER,
+            PrintJob.status == JobStatus.PENDING,
+            PrintJob.created_at < now - DRAWER_MAX_AGE,
+        )
+        .values(status=JobStatus.FAILED, last_error="Tiroir non ouvert à temps : abandonné.")
+    )
     session.flush()
 
 
@@ -229,20 +300,30 @@ def claim_next_job(session: Session, worker: str, now: datetime) -> PrintJob | N
     # while an earlier one of its till is waiting or being sent (drawer kicks excepted: they
     # neither wait nor hold anything up, and expire after a minute).
     earlier = aliased(PrintJob)
-    held_up = exists().where(earlier.till_id == PrintJob.till_id, earlier.id < PrintJob.id,
-                             earlier.kind != JobKind.DRAWER,
-                             earlier.status.in_((JobStatus.PENDING, JobStatus.SENDING)))
-    candidate = (select(PrintJob.id).where(PrintJob.status == JobStatus.PENDING,
-                                           PrintJob.next_attempt_at <= now,
-                                           (PrintJob.kind == JobKind.DRAWER) | ~held_up)
-                 .order_by(PrintJob.id).limit(1))
+    held_up = exists().where(
+        earlier.till_id == PrintJob.till_id,
+        earlier.id < PrintJob.id,
+        earlier.kind != JobKind.DRAWER,
+        earlier.status.in_((JobStatus.PENDING, JobStatus.SENDING)),
+    )
+    candidate = (
+        select(PrintJob.id)
+        .where(
+            PrintJob.status == JobStatus.PENDING,
+            PrintJob.next_attempt_at <= now,
+            (PrintJob.kind == JobKind.DRAWER) | ~held_up,
+        )
+        .order_by(PrintJob.id)
+        .limit(1)
+    )
     if session.get_bind().dialect.name == "postgresql":
         candidate = candidate.with_for_update(skip_locked=True)
     job_id = session.execute(
-        update(PrintJob).where(PrintJob.id == candidate.scalar_subquery(),
-                               PrintJob.status == JobStatus.PENDING)
+        update(PrintJob)
+        .where(PrintJob.id == candidate.scalar_subquery(), PrintJob.status == JobStatus.PENDING)
         .values(status=JobStatus.SENDING, claimed_by=worker, claimed_at=now)
-        .returning(PrintJob.id)).scalar()
+        .returning(PrintJob.id)
+    ).scalar()
     session.commit()
     return session.get(PrintJob, job_id) if job_id else None
 
@@ -251,16 +332,16 @@ def send_job(session: Session, job: PrintJob, now: datetime, timeout: float = 5.
     till = session.get(Till, job.till_id)
     from flask import current_app
 
-    connection = configured_connection(till.printer_kind, till.printer_target,
-                                       current_app.config, timeout)
+    connection = configured_connection(
+        till.printer_kind, till.printer_target, current_app.config, timeout
+    )
     try:
         send(connection, job.data)  # no database lock is held while talking to the printer
     except PrinterError as error:
         lock_for_update(session)
         job.attempts += 1
         job.status = JobStatus.FAILED if job.attempts >= MAX_ATTEMPTS else JobStatus.PENDING
-        job.next_attempt_at = now + timedelta(seconds=min(2 ** job.attempts,
-                                                          MAX_BACKOFF_SECONDS))
+        job.next_attempt_at = now + timedelta(seconds=min(2**job.attempts, MAX_BACKOFF_SECONDS))
         job.last_error = error.message[:300]
         job.last_state = error.state
         session.commit()
@@ -294,21 +375,36 @@ class PrinterState:
 def printer_state(session: Session, till: Till) -> PrinterState:
     if till.printer_kind == "none":
         return PrinterState("none", "Pas d'imprimante configurée.", 0)
-    waiting = session.scalar(select(func.count(PrintJob.id)).where(
-        PrintJob.till_id == till.id, PrintJob.status.in_((JobStatus.PENDING,
-                                                          JobStatus.SENDING))))
-    latest = session.scalar(select(PrintJob).where(PrintJob.till_id == till.id)
-                            .order_by(PrintJob.id.desc()).limit(1))
+    waiting = session.scalar(
+        select(func.count(PrintJob.id)).where(
+            PrintJob.till_id == till.id, PrintJob.status.in_((JobStatus.PENDING, JobStatus.SENDING))
+        )
+    )
+    latest = session.scalar(
+        select(PrintJob).where(PrintJob.till_id == till.id).order_by(PrintJob.id.desc()).limit(1)
+    )
     if latest is not None and latest.status == JobStatus.FAILED:
-        return PrinterState("failing", "Impression abandonnée après plusieurs essais : "
-                            "vérifiez l'imprimante puis « Réimprimer le dernier ticket ».", 0)
-    failing = session.scalar(select(PrintJob).where(
-        PrintJob.till_id == till.id, PrintJob.status == JobStatus.PENDING,
-        PrintJob.attempts > 0).order_by(PrintJob.id.desc()).limit(1))
+        return PrinterState(
+            "failing",
+            "Impression abandonnée après plusieurs essais : "
+            "vérifiez l'imprimante puis « Réimprimer le dernier ticket ».",
+            0,
+        )
+    failing = session.scalar(
+        select(PrintJob)
+        .where(
+            PrintJob.till_id == till.id, PrintJob.status == JobStatus.PENDING, PrintJob.attempts > 0
+        )
+        .order_by(PrintJob.id.desc())
+        .limit(1)
+    )
     if failing is not None:
         label = "hors ligne" if failing.last_state == "offline" else "en erreur"
-        return PrinterState(failing.last_state or "failing",
-                            f"Imprimante {label} : {waiting} impression(s) en attente, "
-                            "nouvel essai automatique.", waiting)
-    return PrinterState("ok", "Imprimante prête." if not waiting else
-                        f"{waiting} impression(s) en cours.", waiting)
+        return PrinterState(
+            failing.last_state or "failing",
+            f"Imprimante {label} : {waiting} impression(s) en attente, nouvel essai automatique.",
+            waiting,
+        )
+    return PrinterState(
+        "ok", "Imprimante prête." if not waiting else f"{waiting} impression(s) en cours.", waiting
+    )

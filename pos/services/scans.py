@@ -32,11 +32,18 @@ def record_scan(till_code: str, code: str, session: Session | None = None) -> No
 
 def latest_scan_id(session: Session, till_code: str) -> int:
     till = till_by_code(session, till_code)
-    return session.scalar(select(func.coalesce(func.max(TillScan.id), 0)).where(
-        TillScan.till_id == till.id))
+    return session.scalar(
+        select(func.coalesce(func.max(TillScan.id), 0)).where(TillScan.till_id == till.id)
+    )
 
 
 def scans_after(session: Session, till_code: str, after_id: int) -> list[TillScan]:
     till = till_by_code(session, till_code)
-    return list(session.scalars(select(TillScan).where(
-        TillScan.till_id == till.id, TillScan.id > after_id).order_by(TillScan.id).limit(20)))
+    return list(
+        session.scalars(
+            select(TillScan)
+            .where(TillScan.till_id == till.id, TillScan.id > after_id)
+            .order_by(TillScan.id)
+            .limit(20)
+        )
+    )

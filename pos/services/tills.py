@@ -32,22 +32,32 @@ def add_till(session: Session, actor_id: int, now: datetime, name: str) -> Till:
     till = Till(code=code, name=_name(name), is_active=True)
     session.add(till)
     session.flush()
-    record_audit(session, actor_id=actor_id, now=now, action="till.created",
-                 target=f"till:{code}")
+    record_audit(session, actor_id=actor_id, now=now, action="till.created", target=f"till:{code}")
     return till
 
 
-def change_till(session: Session, actor_id: int, now: datetime, till: Till, name: str,
-                in_service: bool) -> None:
+def change_till(
+    session: Session, actor_id: int, now: datetime, till: Till, name: str, in_service: bool
+) -> None:
     till.name = _name(name)
     if not in_service and till.is_active:
-        if session.scalar(select(CashSession.id).where(CashSession.till_id == till.id,
-                                                       CashSession.status == SessionStatus.OPEN)):
-            raise InvalidRequest(_("%(t)s est ouverte : clôturez-la avant de la mettre hors "
-                                   "service.", t=till.name))
+        if session.scalar(
+            select(CashSession.id).where(
+                CashSession.till_id == till.id, CashSession.status == SessionStatus.OPEN
+            )
+        ):
+            raise InvalidRequest(
+                _("%(t)s est ouverte : clôturez-la avant de la mettre hors service.", t=till.name)
+            )
         if session.scalar(select(Till.id).where(Till.is_active, Till.id != till.id)) is None:
             raise InvalidRequest(_("Gardez au moins une caisse en service."))
     till.is_active = in_service
     session.flush()
-    record_audit(session, actor_id=actor_id, now=now, action="till.changed",
-                 target=f"till:{till.code}", details={"en_service": in_service})
+    record_audit(
+        session,
+        actor_id=actor_id,
+        now=now,
+        action="till.changed",
+        target=f"till:{till.code}",
+        details={"en_service": in_service},
+    )

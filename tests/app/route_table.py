@@ -7,8 +7,15 @@ from app.users.roles import ROLE_PERMISSIONS, Role
 
 ROLE_ORDER = (Role.ADMIN, Role.ENCADRANT, Role.CAISSIER, Role.REFERENT, Role.JARDIN)
 # Views open without a permission: to anyone, or to anyone logged in.
-PUBLIC = {"main.index", "main.health", "users.login", "users.badge_login", "openapi", "static",
-          "pos.static"}
+PUBLIC = {
+    "main.index",
+    "main.health",
+    "users.login",
+    "users.badge_login",
+    "openapi",
+    "static",
+    "pos.static",
+}
 LOGGED_IN = {"main.home", "users.logout", "scale.read_scale", "users.my_account"}
 
 
@@ -34,16 +41,23 @@ def roles_cell(app, endpoint: str) -> str:
     needed = getattr(app.view_functions[endpoint], "required_permissions", None)
     if not needed:
         return "tous" if endpoint in LOGGED_IN else "tout le monde"
-    return ", ".join(role.value for role in ROLE_ORDER
-                     if any(p in ROLE_PERMISSIONS[role] for p in needed))
+    return ", ".join(
+        role.value for role in ROLE_ORDER if any(p in ROLE_PERMISSIONS[role] for p in needed)
+    )
 
 
 def table_rows(app) -> list[tuple[str, str, str, str]]:
     rows = []
     for rule in rules(app):
         methods = "/".join(sorted(rule.methods - {"HEAD", "OPTIONS"}))
-        rows.append((methods, f"`{rule.rule}`", permission_cell(app, rule.endpoint),
-                     roles_cell(app, rule.endpoint)))
+        rows.append(
+            (
+                methods,
+                f"`{rule.rule}`",
+                permission_cell(app, rule.endpoint),
+                roles_cell(app, rule.endpoint),
+            )
+        )
     return rows
 
 
@@ -56,8 +70,10 @@ def markdown(app) -> str:
 def permissions_markdown() -> str:
     from app.users.roles import Permission
 
-    lines = ["| permission | " + " | ".join(r.value for r in ROLE_ORDER) + " |",
-             "|---|" + "---|" * len(ROLE_ORDER)]
+    lines = [
+        "| permission | " + " | ".join(r.value for r in ROLE_ORDER) + " |",
+        "|---|" + "---|" * len(ROLE_ORDER),
+    ]
     for permission in Permission:
         marks = ["✓" if permission in ROLE_PERMISSIONS[r] else "" for r in ROLE_ORDER]
         lines.append(f"| `{permission.value}` | " + " | ".join(marks) + " |")

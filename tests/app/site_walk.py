@@ -15,8 +15,12 @@ from werkzeug.exceptions import HTTPException
 from app.users.roles import Role
 from tests.conftest import csrf_token_from
 
-DEMO_LOGINS = {Role.ADMIN: ("admin", "admin-demo"), Role.ENCADRANT: ("encadrant", "encadrant-demo"),
-               Role.REFERENT: ("referent", "referent-demo"), Role.JARDIN: ("jardin", "jardin-demo")}
+DEMO_LOGINS = {
+    Role.ADMIN: ("admin", "admin-demo"),
+    Role.ENCADRANT: ("encadrant", "encadrant-demo"),
+    Role.REFERENT: ("referent", "referent-demo"),
+    Role.JARDIN: ("jardin", "jardin-demo"),
+}
 DEMO_BADGE = ("0410000000014", "1234")
 NEVER_FOLLOW = ("/logout", "/static/", "/pos/static/")
 
@@ -55,8 +59,11 @@ class _PageParser(HTMLParser):
             return
         fields = self.forms[owner][1]
         name = attributes.get("name")
-        if tag == "input" and name and attributes.get("type") not in ("submit", "button",
-                                                                      "image", "reset"):
+        if (
+            tag == "input"
+            and name
+            and attributes.get("type") not in ("submit", "button", "image", "reset")
+        ):
             fields.setdefault(name, []).append(attributes.get("value", ""))
         elif tag == "button" and name:
             fields.setdefault(name, []).append(attributes.get("value", ""))
@@ -84,13 +91,13 @@ def log_in(client, role: Role | None) -> None:
         return
     if role == Role.CAISSIER:
         token = csrf_token_from(client.get("/login/badge").get_data(as_text=True))
-        client.post("/login/badge", data={"badge": DEMO_BADGE[0], "pin": DEMO_BADGE[1],
-                                          "csrf_token": token})
+        client.post(
+            "/login/badge", data={"badge": DEMO_BADGE[0], "pin": DEMO_BADGE[1], "csrf_token": token}
+        )
         return
     username, password = DEMO_LOGINS[role]
     token = csrf_token_from(client.get("/login").get_data(as_text=True))
-    client.post("/login", data={"username": username, "password": password,
-                                "csrf_token": token})
+    client.post("/login", data={"username": username, "password": password, "csrf_token": token})
 
 
 def endpoint_of(app, path: str, method: str = "GET") -> str | None:
@@ -102,8 +109,9 @@ def endpoint_of(app, path: str, method: str = "GET") -> str | None:
     return endpoint
 
 
-def crawl(app, client, start: str = "/accueil", per_endpoint: int = 2,
-          limit: int = 400) -> tuple[dict[str, int], list[Form]]:
+def crawl(
+    app, client, start: str = "/accueil", per_endpoint: int = 2, limit: int = 400
+) -> tuple[dict[str, int], list[Form]]:
     """Pages reached from ``start`` by links (at most ``per_endpoint`` URLs of each endpoint):
     their status, and every form on them."""
     seen: dict[str, int] = {}
@@ -159,8 +167,11 @@ def row_counts(session) -> dict[str, int]:
 
     from app.extensions import db
 
-    counts = union_all(*(select(literal(table.name).label("name"),
-                                func.count().label("rows")).select_from(table)
-                         for table in db.metadata.sorted_tables
-                         if table.name != "audit_entries"))
+    counts = union_all(
+        *(
+            select(literal(table.name).label("name"), func.count().label("rows")).select_from(table)
+            for table in db.metadata.sorted_tables
+            if table.name != "audit_entries"
+        )
+    )
     return {name: rows for name, rows in session.execute(counts)}  # one round trip

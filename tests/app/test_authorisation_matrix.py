@@ -14,8 +14,14 @@ from tests.app.site_walk import log_in
 from tests.app.site_walk import row_counts as _row_counts
 from tests.conftest import csrf_token_from
 
-SAMPLE_ARGUMENTS = {"code": "jardinage", "number": "R00001", "key": "ventes",
-                    "reference": "C1-000001", "decision": "accorder", "action": "fin"}
+SAMPLE_ARGUMENTS = {
+    "code": "jardinage",
+    "number": "R00001",
+    "key": "ventes",
+    "reference": "C1-000001",
+    "decision": "accorder",
+    "action": "fin",
+}
 # (endpoint, role) let in by the permission, then refused by what the record or the form says
 # (a social worker prints household cards only, the jardin pesée labels only: an empty form
 # asks for shelf labels).
@@ -31,11 +37,18 @@ def _first_ids(session) -> dict[str, int]:
     from inventory.models import BarcodeRule, Product, Reception, Stocktake
     from participants.models import AccessRight, Contract, Household, Participant
 
-    models = {"household_id": Household, "right_id": AccessRight, "participant_id": Participant,
-              "contract_id": Contract, "user_id": User, "stocktake_id": Stocktake,
-              "product_id": Product, "reception_id": Reception, "rule_id": BarcodeRule}
-    return {name: session.scalar(select(func.min(model.id))) or 1
-            for name, model in models.items()}
+    models = {
+        "household_id": Household,
+        "right_id": AccessRight,
+        "participant_id": Participant,
+        "contract_id": Contract,
+        "user_id": User,
+        "stocktake_id": Stocktake,
+        "product_id": Product,
+        "reception_id": Reception,
+        "rule_id": BarcodeRule,
+    }
+    return {name: session.scalar(select(func.min(model.id))) or 1 for name, model in models.items()}
 
 
 IDS: dict[str, int] = {}
@@ -44,8 +57,11 @@ IDS: dict[str, int] = {}
 def _url(app, rule) -> str:
     values = {}
     for name, converter in rule._converters.items():
-        values[name] = IDS.get(name, 1) if type(converter).__name__.endswith(
-            "IntegerConverter") else SAMPLE_ARGUMENTS.get(name, "x")
+        values[name] = (
+            IDS.get(name, 1)
+            if type(converter).__name__.endswith("IntegerConverter")
+            else SAMPLE_ARGUMENTS.get(name, "x")
+        )
     with app.test_request_context():
         from flask import url_for
 
@@ -75,8 +91,11 @@ def test_each_role_reaches_exactly_what_the_role_table_gives(app, client, sessio
     session.commit()
     IDS.update(_first_ids(session))
     log_in(client, role)
-    token = csrf_token_from(client.get("/pos/till" if role == Role.CAISSIER else
-                                       "/accueil" if role else "/login").get_data(as_text=True))
+    token = csrf_token_from(
+        client.get(
+            "/pos/till" if role == Role.CAISSIER else "/accueil" if role else "/login"
+        ).get_data(as_text=True)
+    )
     wrong = []
     for rule, method, url in _requests(app):
         needed = getattr(app.view_functions[rule.endpoint], "required_permissions", None)

@@ -31,9 +31,19 @@ def _sell(app, count: int) -> int:
         cashier = session.scalar(select(User).where(User.display_name == "Nadia"))
         pasta = session.scalar(select(Product).where(Product.name == "Pâtes"))
         for _ in range(count):
-            record_sale(session, cashier, now, shop_date(now), SaleRequest(
-                uuid=str(uuid.uuid4()), till_code="C1", lines=(sale_line(pasta.id, 1),),
-                payments=(PaymentRequest(PaymentMethod.CASH, 109),), expected_total_cents=109))
+            record_sale(
+                session,
+                cashier,
+                now,
+                shop_date(now),
+                SaleRequest(
+                    uuid=str(uuid.uuid4()),
+                    till_code="C1",
+                    lines=(sale_line(pasta.id, 1),),
+                    payments=(PaymentRequest(PaymentMethod.CASH, 109),),
+                    expected_total_cents=109,
+                ),
+            )
             session.commit()
         return session.scalar(select(func.count(Sale.id)))
 
@@ -64,8 +74,7 @@ def test_backup_more_sales_restore_is_journaled_and_verifies(committed, tmp_path
     assert result.exit_code == 0, result.output
     with committed.app_context(), Session(db.engine) as session:
         assert session.scalar(select(func.count(Sale.id))) == 3  # the copy's tickets
-        last = session.scalars(select(JournalEntry).order_by(
-            JournalEntry.sequence.desc())).first()
+        last = session.scalars(select(JournalEntry).order_by(JournalEntry.sequence.desc())).first()
         assert last.kind == "restore"
         assert json.loads(last.payload)["from_backup"] == path.rsplit("/", 1)[1]
         assert verify_journal(session).ok
@@ -82,7 +91,8 @@ def test_a_copy_put_back_by_hand_is_seen_at_the_next_start(committed, tmp_path):
         restore_database(db.engine, read_backup(tmp_path / path.rsplit("/", 1)[1]))
         with Session(db.engine) as session:
             assert check_head(session, configured_marker(), utcnow()) == (
-                "Journal : restauration d'une sauvegarde détectée et enregistrée.")
+                "Journal : restauration d'une sauvegarde détectée et enregistrée."
+            )
             session.commit()
             assert verify_journal(session).ok
 

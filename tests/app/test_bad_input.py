@@ -22,11 +22,45 @@ from tests.app.site_walk import Form, crawl, endpoint_of, log_in
 from tests.app.site_walk import row_counts as _row_counts
 from tests.conftest import csrf_token_from
 
-NASTY = ["", " ", "²", "٣", "-1", "0", "00", "1e9", "9" * 25, str(2**63), "-99999999999", "1,5",
-         "12.50", "abc", "0001-01-01", "9999-12-31", "99999", "2026-02-30", "1970-01-01",
-         "x" * 5000, "\u202egnp.exe", "a\u200bb", '=HYPERLINK("http://x")', "+33 6", "@SUM(1)",
-         "<script>alert(1)</script>", "' OR 1=1 --", "\r\nSet-Cookie: x=1", "../../etc/passwd",
-         "🙂", "NaN", "inf", "-0", " 12 ", "1 250", "0x10", "１２"]
+NASTY = [
+    "",
+    " ",
+    "²",
+    "٣",
+    "-1",
+    "0",
+    "00",
+    "1e9",
+    "9" * 25,
+    str(2**63),
+    "-99999999999",
+    "1,5",
+    "12.50",
+    "abc",
+    "0001-01-01",
+    "9999-12-31",
+    "99999",
+    "2026-02-30",
+    "1970-01-01",
+    "x" * 5000,
+    "\u202egnp.exe",
+    "a\u200bb",
+    '=HYPERLINK("http://x")',
+    "+33 6",
+    "@SUM(1)",
+    "<script>alert(1)</script>",
+    "' OR 1=1 --",
+    "\r\nSet-Cookie: x=1",
+    "../../etc/passwd",
+    "🙂",
+    "NaN",
+    "inf",
+    "-0",
+    " 12 ",
+    "1 250",
+    "0x10",
+    "１２",
+]
 EXAMPLES = int(os.environ.get("CAISSE_FUZZ_EXAMPLES", "6"))
 # Forms that end the walk (logging out) or would lock the walker out are posted elsewhere.
 SKIPPED_ACTIONS = ("/logout",)
@@ -59,8 +93,9 @@ class _Recording(BoundedParameters):
 @contextmanager
 def recording_query_reads(app):
     original = app.request_class
-    app.request_class = type("RecordingRequest", (original,),
-                             {"parameter_storage_class": _Recording})
+    app.request_class = type(
+        "RecordingRequest", (original,), {"parameter_storage_class": _Recording}
+    )
     try:
         yield
     finally:
@@ -84,8 +119,11 @@ def _permitted(app, role: Role | None, path: str, method: str) -> bool | None:
 
 def _check(app, session, role, method, path, response, before) -> None:
     assert response.status_code < 500, (role, method, path, response.status_code)
-    if response.status_code >= 400 and before is not None and \
-            endpoint_of(app, path, method) not in WRITES_WHEN_REFUSED:
+    if (
+        response.status_code >= 400
+        and before is not None
+        and endpoint_of(app, path, method) not in WRITES_WHEN_REFUSED
+    ):
         assert _row_counts(session) == before, ("partial write", role, method, path)
     allowed = _permitted(app, role, path, method)
     if allowed is False:
@@ -96,8 +134,11 @@ def _where(error: BaseException) -> str:
     """The exception and the project line it came from (a would-be 500)."""
     import traceback
 
-    frames = [frame for frame in traceback.extract_tb(error.__traceback__)
-              if "/.venv/" not in frame.filename and "/tests/" not in frame.filename]
+    frames = [
+        frame
+        for frame in traceback.extract_tb(error.__traceback__)
+        if "/.venv/" not in frame.filename and "/tests/" not in frame.filename
+    ]
     place = f"{frames[-1].filename}:{frames[-1].lineno}" if frames else "?"
     return f"{type(error).__name__}: {str(error).splitlines()[0][:160]} at {place}"
 
@@ -142,8 +183,12 @@ def test_no_input_gives_a_5xx_or_a_partial_write(app, client, session, now, role
                 failures.append(_where(one))
 
     def query_check(path: str, keys: list[str]):
-        @settings(max_examples=EXAMPLES, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         @given(st.fixed_dictionaries({key: _value([]) for key in keys}))
         def query_is_safe(values):
             response = client.get(path, query_string=values)
@@ -155,8 +200,12 @@ def test_no_input_gives_a_5xx_or_a_partial_write(app, client, session, now, role
     def form_check(form: Form):
         names = sorted(set(form.fields) - {"csrf_token"})
 
-        @settings(max_examples=EXAMPLES, deadline=None, database=None,
-                  suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=EXAMPLES,
+            deadline=None,
+            database=None,
+            suppress_health_check=list(HealthCheck),
+        )
         @given(st.fixed_dictionaries({name: _value(form.fields[name]) for name in names}))
         def form_is_safe(values):
             before = _row_counts(session)
@@ -174,8 +223,10 @@ def test_no_input_gives_a_5xx_or_a_partial_write(app, client, session, now, role
     unique: dict[tuple[str, tuple[str, ...]], Form] = {}
     for form in forms:
         if form.method == "POST" and not form.action.startswith(SKIPPED_ACTIONS):
-            unique.setdefault((endpoint_of(app, form.action, "POST") or form.action,
-                               tuple(sorted(form.fields))), form)
+            unique.setdefault(
+                (endpoint_of(app, form.action, "POST") or form.action, tuple(sorted(form.fields))),
+                form,
+            )
     for form in unique.values():
         run(form_check(form))
     print(f"{role}: {len(seen)} pages, {len(unique)} forms")

@@ -4,13 +4,21 @@ from app.barcodes import complete_ean13, gs1_check_digit, is_valid_gs1, repair_a
 
 
 def test_azerty_shifted_digits_are_repaired():
-    assert repair_azerty_digits('&é"\'(-è_çà') == "1234567890"
+    assert repair_azerty_digits("&é\"'(-è_çà") == "1234567890"
     assert repair_azerty_digits(" à'&àààààààà&' ") == "0410000000014"
 
 
 @pytest.mark.parametrize(
-    "code", ["2100005000000", "2100005080002", "2305000000004", "2305000123451", "3017620422003",
-             "96385074", "036000291452"],
+    "code",
+    [
+        "2100005000000",
+        "2100005080002",
+        "2305000000004",
+        "2305000123451",
+        "3017620422003",
+        "96385074",
+        "036000291452",
+    ],
 )
 def test_valid_codes_of_each_length(code):
     assert is_valid_gs1(code)

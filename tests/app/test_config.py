@@ -29,8 +29,9 @@ def test_postgres_urls_use_psycopg3():
 
 
 def test_sqlite_is_opened_with_wal_foreign_keys_and_busy_timeout(tmp_path):
-    flask_app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}",
-                            "SECRET_KEY": "k"})
+    flask_app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'x.db'}", "SECRET_KEY": "k"}
+    )
     from app.extensions import db
 
     with flask_app.app_context(), db.engine.connect() as connection:

@@ -27,8 +27,12 @@ def test_a_file_read_waits_for_another_writer_instead_of_failing(committed):
         if db.engine.dialect.name != "sqlite":
             pytest.skip("PostgreSQL has row locks: nothing to wait for here")
     with committed.app_context(), Session(db.engine) as session:
-        create_user(session, None, utcnow(), NewUser(
-            "Sophie", Role.REFERENT, username="sophie", password="motdepasse-sur"))
+        create_user(
+            session,
+            None,
+            utcnow(),
+            NewUser("Sophie", Role.REFERENT, username="sophie", password="motdepasse-sur"),
+        )
         household = seed_household(session, "0420000000013", utcnow())
         set_setting(session, "epicerie.referents_see_all", True, utcnow())
         session.commit()
@@ -54,13 +58,17 @@ def test_a_file_read_waits_for_another_writer_instead_of_failing(committed):
     assert "Foyer Martin" in page.get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("cause", "code", "words"), [
-    ("database is locked", "database_busy", "occupée"),
-    ("database or disk is full", "disk_full", "Disque plein"),
-    ("attempt to write a readonly database", "database_read_only", "lecture seule"),
-])
-def test_database_faults_are_a_french_503_with_retry_after(client, make_user, login,
-                                                           monkeypatch, cause, code, words):
+@pytest.mark.parametrize(
+    ("cause", "code", "words"),
+    [
+        ("database is locked", "database_busy", "occupée"),
+        ("database or disk is full", "disk_full", "Disque plein"),
+        ("attempt to write a readonly database", "database_read_only", "lecture seule"),
+    ],
+)
+def test_database_faults_are_a_french_503_with_retry_after(
+    client, make_user, login, monkeypatch, cause, code, words
+):
     from sqlalchemy.exc import OperationalError
 
     import app.views
@@ -83,12 +91,17 @@ def test_an_upload_too_big_is_a_french_413(client, make_user, login):
     make_user(Role.ADMIN, username="claire")
     login("claire")
     token = csrf_token_from(client.get("/accueil").get_data(as_text=True))
-    answer = client.post("/api/pos/sales", data=b"x" * 10_000_001,
-                         content_type="application/json", headers={"X-CSRFToken": token})
+    answer = client.post(
+        "/api/pos/sales",
+        data=b"x" * 10_000_001,
+        content_type="application/json",
+        headers={"X-CSRFToken": token},
+    )
     assert answer.status_code == 413
-    assert answer.get_json() == {"code": "too_large",
-                                 "message": "Envoi trop gros : 10 Mo au plus. Découpez le "
-                                            "fichier."}
+    assert answer.get_json() == {
+        "code": "too_large",
+        "message": "Envoi trop gros : 10 Mo au plus. Découpez le fichier.",
+    }
 
 
 def test_sixteen_people_logging_in_at_once_all_get_in(committed):
@@ -98,9 +111,17 @@ def test_sixteen_people_logging_in_at_once_all_get_in(committed):
 
     with committed.app_context(), Session(db.engine) as session:
         for number in range(16):
-            create_user(session, None, utcnow(), NewUser(
-                f"Personne {number}", Role.REFERENT, username=f"p{number}",
-                password="motdepasse-sur"))
+            create_user(
+                session,
+                None,
+                utcnow(),
+                NewUser(
+                    f"Personne {number}",
+                    Role.REFERENT,
+                    username=f"p{number}",
+                    password="motdepasse-sur",
+                ),
+            )
         session.commit()
 
     def log_in(number: int) -> int:
@@ -138,9 +159,16 @@ def test_a_write_lock_held_too_long_is_a_503_json_for_the_till(committed):
     writer.start()
     holding.wait(5)
     try:
-        answer = client.post("/api/pos/session/cash", headers=headers, json={
-            "uuid": "3f1c1f0e-6a59-4a37-9a5e-1d2b7e0c9a11", "till": "C1",
-            "amount_cents": 500, "reason": "Monnaie"})
+        answer = client.post(
+            "/api/pos/session/cash",
+            headers=headers,
+            json={
+                "uuid": "3f1c1f0e-6a59-4a37-9a5e-1d2b7e0c9a11",
+                "till": "C1",
+                "amount_cents": 500,
+                "reason": "Monnaie",
+            },
+        )
     finally:
         release.set()
         writer.join()

@@ -29,15 +29,23 @@ def test_the_client_address_comes_from_the_proxy_only_when_told(tmp_path, monkey
     monkeypatch.setenv("CAISSE_INSTANCE_PATH", str(tmp_path))
     seen = {}
     for hops in (0, 1):
-        proxied = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite3'}",
-                              "SECRET_KEY": "x", "JOURNAL_HEAD_FILE": "off",
-                              "PROXY_COUNT": hops})
+        proxied = create_app(
+            {
+                "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'p.sqlite3'}",
+                "SECRET_KEY": "x",
+                "JOURNAL_HEAD_FILE": "off",
+                "PROXY_COUNT": hops,
+            }
+        )
 
         @proxied.get("/adresse")
         def address():
             return request.remote_addr or ""
 
-        answer = proxied.test_client().get("/adresse", headers={
-            "X-Forwarded-For": "203.0.113.9"}, environ_base={"REMOTE_ADDR": "127.0.0.1"})
+        answer = proxied.test_client().get(
+            "/adresse",
+            headers={"X-Forwarded-For": "203.0.113.9"},
+            environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        )
         seen[hops] = answer.get_data(as_text=True)
     assert seen == {0: "127.0.0.1", 1: "203.0.113.9"}

@@ -5,8 +5,13 @@ from pos.models import Till
 
 
 def test_doctor_finds_a_bad_printer_and_a_missing_scale_then_all_is_well(app, session, now):
-    till = Till(code="C1", name="Caisse 1", is_active=True, printer_kind="file",
-                printer_target="/etc/passwd")
+    till = Till(
+        code="C1",
+        name="Caisse 1",
+        is_active=True,
+        printer_kind="file",
+        printer_target="/etc/passwd",
+    )
     session.add(till)
     set_setting(session, "hardware.scale_port", "/dev/ttyUSB9", now)
     session.commit()

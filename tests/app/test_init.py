@@ -17,17 +17,34 @@ from app.extensions import db
 from tests.conftest import csrf_token_from
 
 CAISSE = Path(sys.executable).parent / "caisse"
-INIT = ["init", "--admin-name", "Claire Martin", "--admin-username", "claire",
-        "--admin-password", "un-vrai-secret", "--shop-name", "Épicerie solidaire de Saint-Jean",
-        "--shop-address", "2 rue des Lilas, 33000 Bordeaux", "--siret", "21330063500017",
-        "--no-vat"]
+INIT = [
+    "init",
+    "--admin-name",
+    "Claire Martin",
+    "--admin-username",
+    "claire",
+    "--admin-password",
+    "un-vrai-secret",
+    "--shop-name",
+    "Épicerie solidaire de Saint-Jean",
+    "--shop-address",
+    "2 rue des Lilas, 33000 Bordeaux",
+    "--siret",
+    "21330063500017",
+    "--no-vat",
+]
 
 
 def _caisse(database_url: str, instance: Path, *args: str) -> subprocess.CompletedProcess:
-    env = dict(os.environ, DATABASE_URL=database_url, CAISSE_INSTANCE_PATH=str(instance),
-               CAISSE_SECRET_KEY="init-test")
-    return subprocess.run([str(CAISSE), *args], env=env, capture_output=True, text=True,
-                          timeout=120, cwd=instance)
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url,
+        CAISSE_INSTANCE_PATH=str(instance),
+        CAISSE_SECRET_KEY="init-test",
+    )
+    return subprocess.run(
+        [str(CAISSE), *args], env=env, capture_output=True, text=True, timeout=120, cwd=instance
+    )
 
 
 def _browser(app) -> FlaskClient:
@@ -54,9 +71,11 @@ def test_from_an_empty_database_to_the_first_real_sale(committed, database_url, 
     answer = _post(admin, "/login", {"username": "claire", "password": "un-vrai-secret"})
     assert answer.status_code == 302
     assert "DÉMO" not in admin.get("/accueil").get_data(as_text=True)
-    answer = _post(admin, "/admin/users/new", {
-        "display_name": "Nadia", "role": "caissier", "badge_code": "0410000000014",
-        "pin": "1234"})
+    answer = _post(
+        admin,
+        "/admin/users/new",
+        {"display_name": "Nadia", "role": "caissier", "badge_code": "0410000000014", "pin": "1234"},
+    )
     assert answer.status_code == 302, answer.get_data(as_text=True)[-600:]
 
     answer = _post(admin, "/stock/categories", {"action": "create", "name": "Légumes secs"})
@@ -64,11 +83,20 @@ def test_from_an_empty_database_to_the_first_real_sale(committed, database_url, 
     with app.app_context(), Session(db.engine) as session:
         from inventory.models import Category
 
-        category_id = session.scalar(select(Category.id).where(
-            Category.name == "Légumes secs"))
-    answer = _post(admin, "/stock/products/new", {
-        "name": "Lentilles vertes 500 g", "category_id": category_id, "unit": "piece",
-        "price": "1,40", "vat": "5,5", "is_active": "y", "barcode": "3560070048830"})
+        category_id = session.scalar(select(Category.id).where(Category.name == "Légumes secs"))
+    answer = _post(
+        admin,
+        "/stock/products/new",
+        {
+            "name": "Lentilles vertes 500 g",
+            "category_id": category_id,
+            "unit": "piece",
+            "price": "1,40",
+            "vat": "5,5",
+            "is_active": "y",
+            "barcode": "3560070048830",
+        },
+    )
     assert answer.status_code == 302, answer.get_data(as_text=True)[-600:]
     answer = _post(admin, "/stock/receptions", {"origin": "purchase"})
     reception = answer.headers["Location"]
@@ -76,20 +104,33 @@ def test_from_an_empty_database_to_the_first_real_sale(committed, database_url, 
         from inventory.models import Product
 
         product_id = session.scalar(select(Product.id))
-    answer = _post(admin, reception, {"product_id": product_id, "quantity": "24",
-                                      "date_kind": "none"})
+    answer = _post(
+        admin, reception, {"product_id": product_id, "quantity": "24", "date_kind": "none"}
+    )
     assert answer.status_code == 302
 
     till = _browser(app)
     _post(till, "/login/badge", {"badge": "0410000000014", "pin": "1234"})
-    headers = {"X-CSRFToken": csrf_token_from(till.get("/pos/till?till=C1").get_data(
-        as_text=True))}
-    assert till.post("/api/pos/session/open", json={"till": "C1", "float_detail": {"2000": 1}},
-                     headers=headers).status_code == 200
-    sale = till.post("/api/pos/sales", headers=headers, json={
-        "uuid": str(uuid.uuid4()), "till": "C1",
-        "lines": [{"code": "3560070048830", "quantity": 2}],
-        "payments": [{"method": "cash", "amount_cents": 280}], "expected_total_cents": 280})
+    headers = {"X-CSRFToken": csrf_token_from(till.get("/pos/till?till=C1").get_data(as_text=True))}
+    assert (
+        till.post(
+            "/api/pos/session/open",
+            json={"till": "C1", "float_detail": {"2000": 1}},
+            headers=headers,
+        ).status_code
+        == 200
+    )
+    sale = till.post(
+        "/api/pos/sales",
+        headers=headers,
+        json={
+            "uuid": str(uuid.uuid4()),
+            "till": "C1",
+            "lines": [{"code": "3560070048830", "quantity": 2}],
+            "payments": [{"method": "cash", "amount_cents": 280}],
+            "expected_total_cents": 280,
+        },
+    )
     assert sale.status_code == 201, sale.get_json()
     assert sale.get_json()["ticket"] == "C1-000001"
 
@@ -111,11 +152,15 @@ def test_from_an_empty_database_to_the_first_real_sale(committed, database_url, 
 
 
 def test_init_refuses_bad_answers_and_writes_nothing(committed, database_url, tmp_path):
-    done = _caisse(database_url, tmp_path, *[
-        "--siret" if a == "--siret" else ("12" if a == "21330063500017" else a) for a in INIT])
+    done = _caisse(
+        database_url,
+        tmp_path,
+        *["--siret" if a == "--siret" else ("12" if a == "21330063500017" else a) for a in INIT],
+    )
     assert done.returncode != 0 and "SIRET : 14 chiffres." in done.stderr
-    short = _caisse(database_url, tmp_path, *[
-        "court" if a == "un-vrai-secret" else a for a in INIT])
+    short = _caisse(
+        database_url, tmp_path, *["court" if a == "un-vrai-secret" else a for a in INIT]
+    )
     assert short.returncode != 0 and "8 caractères" in short.stderr
     with committed.app_context(), Session(db.engine) as session:
         from app.users.models import User

@@ -106,8 +106,17 @@ def test_a_known_and_an_unknown_badge_answer_alike_until_locked(session, make_us
         (NewUser("A", Role.CAISSIER, badge_code="0411", pin="12"), "4 à 6 chiffres"),
         (NewUser("A", Role.CAISSIER, badge_code="0411"), "badge va toujours avec un code PIN"),
         (NewUser("A", Role.REFERENT, username="a", password="court"), "au moins 8"),
-        (NewUser("A", Role.CAISSIER, username="a", password="assez-long", badge_code="0411",
-                 pin="1234"), "sans mot de passe"),
+        (
+            NewUser(
+                "A",
+                Role.CAISSIER,
+                username="a",
+                password="assez-long",
+                badge_code="0411",
+                pin="1234",
+            ),
+            "sans mot de passe",
+        ),
         (NewUser(" ", Role.ADMIN, username="a", password="assez-long"), "nom affiché"),
         (NewUser("A", Role.ADMIN), "mot de passe ou un badge"),
     ],
@@ -120,12 +129,14 @@ def test_user_creation_is_validated_in_french(session, now, data, message):
 def test_usernames_and_badges_are_unique(session, make_user, now):
     make_user(Role.REFERENT, username="sophie")
     with pytest.raises(InvalidUserData, match="déjà pris"):
-        create_user(session, None, now, NewUser("B", Role.ADMIN, username="Sophie",
-                                                password="assez-long"))
+        create_user(
+            session, None, now, NewUser("B", Role.ADMIN, username="Sophie", password="assez-long")
+        )
     make_user(Role.CAISSIER, badge_code="0410000000014")
     with pytest.raises(InvalidUserData, match="déjà attribué"):
-        create_user(session, None, now, NewUser("C", Role.CAISSIER, badge_code="0410000000014",
-                                                pin="1111"))
+        create_user(
+            session, None, now, NewUser("C", Role.CAISSIER, badge_code="0410000000014", pin="1111")
+        )
 
 
 # --- through the pages -------------------------------------------------------------------
@@ -152,8 +163,9 @@ def test_wrong_password_page(client, make_user, login):
 def test_badge_login_lands_on_the_till(client, make_user):
     make_user(Role.CAISSIER, display_name="Nadia", badge_code="0410000000014", pin="1234")
     token = csrf_token_from(client.get("/login/badge").get_data(as_text=True))
-    response = client.post("/login/badge", data={"badge": "0410000000014", "pin": "1234",
-                                                 "csrf_token": token})
+    response = client.post(
+        "/login/badge", data={"badge": "0410000000014", "pin": "1234", "csrf_token": token}
+    )
     assert response.headers["Location"] == "/pos/till"
     assert "Caisse — bonjour Nadia" in page_text(client.get("/pos/till"))
 
@@ -170,8 +182,7 @@ def test_badge_login_lands_on_the_till(client, make_user):
 def test_badge_login_errors_are_french(client, make_user, badge, pin, message):
     make_user(Role.CAISSIER, badge_code="0410000000014", pin="1234")
     token = csrf_token_from(client.get("/login/badge").get_data(as_text=True))
-    response = client.post("/login/badge", data={"badge": badge, "pin": pin,
-                                                 "csrf_token": token})
+    response = client.post("/login/badge", data={"badge": badge, "pin": pin, "csrf_token": token})
     assert response.status_code in (200, 401)
     assert message in page_text(response)
 
@@ -179,8 +190,10 @@ def test_badge_login_errors_are_french(client, make_user, badge, pin, message):
 def test_login_does_not_redirect_elsewhere(client, make_user):
     make_user(Role.ADMIN, username="claire")
     token = csrf_token_from(client.get("/login").get_data(as_text=True))
-    response = client.post("/login?next=https://evil.example/", data={
-        "username": "claire", "password": "motdepasse-sur", "csrf_token": token})
+    response = client.post(
+        "/login?next=https://evil.example/",
+        data={"username": "claire", "password": "motdepasse-sur", "csrf_token": token},
+    )
     assert response.headers["Location"] == "/accueil"
 
 

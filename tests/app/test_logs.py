@@ -10,9 +10,15 @@ def test_access_and_application_logs_hold_no_personal_data(tmp_path, monkeypatch
     from app.logs import configure_file_logging
 
     monkeypatch.setenv("CAISSE_INSTANCE_PATH", str(tmp_path))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'logs.sqlite3'}",
-                      "SECRET_KEY": "x", "JOURNAL_HEAD_FILE": "off", "TESTING": True,
-                      "WTF_CSRF_ENABLED": False})
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'logs.sqlite3'}",
+            "SECRET_KEY": "x",
+            "JOURNAL_HEAD_FILE": "off",
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+        }
+    )
     from tests.conftest import reset_database
 
     reset_database(app)

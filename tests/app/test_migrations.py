@@ -23,8 +23,9 @@ def test_test_database_was_upgraded_to_head_and_matches_the_models(app):
 
 
 def test_fresh_sqlite_file_upgrades_and_downgrades(tmp_path):
-    flask_app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'fresh.db'}",
-                            "SECRET_KEY": "k"})
+    flask_app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": f"sqlite:///{tmp_path / 'fresh.db'}", "SECRET_KEY": "k"}
+    )
     with flask_app.app_context():
         upgrade(directory=MIGRATIONS_DIRECTORY)
         assert _differences(db.engine) == []

@@ -5,8 +5,14 @@ from app.money import InvalidAmount, apply_rate, format_cents, parse_cents, roun
 
 @pytest.mark.parametrize(
     ("typed", "cents"),
-    [("12,50", 1250), ("12.5", 1250), ("3", 300), ("0,07", 7), ("1 234,56 €", 123456),
-     ("12,50\u00a0€", 1250)],
+    [
+        ("12,50", 1250),
+        ("12.5", 1250),
+        ("3", 300),
+        ("0,07", 7),
+        ("1 234,56 €", 123456),
+        ("12,50\u00a0€", 1250),
+    ],
 )
 def test_parse_cents_accepts_what_people_type(typed, cents):
     assert parse_cents(typed) == cents

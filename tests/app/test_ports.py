@@ -9,8 +9,16 @@ from app.ports import Port, PortNotAnswered, check_ports
 def test_every_port_is_answered_once_the_app_is_made(app):
     check_ports()
     names = {port.name for port in Port.declared}
-    assert {"household_spending", "household_visits", "till_minutes", "harvest_days",
-            "jardin_participants", "tickets_by_uuid", "card_labels", "dashboard_cards"} <= names
+    assert {
+        "household_spending",
+        "household_visits",
+        "till_minutes",
+        "harvest_days",
+        "jardin_participants",
+        "tickets_by_uuid",
+        "card_labels",
+        "dashboard_cards",
+    } <= names
 
 
 def test_a_port_without_an_answer_stops_the_start_and_refuses_to_be_asked():
@@ -40,8 +48,14 @@ def test_the_till_and_the_jardin_answer_the_ateliers_hours(session, now, make_us
     session.add(till)
     session.flush()
     opened = open_session(session, till, cashier, now, {})
-    close_session(session, opened, cashier, now + timedelta(minutes=95),
-                  {"cash": 0, "card": 0, "cheque": 0}, None)
+    close_session(
+        session,
+        opened,
+        cashier,
+        now + timedelta(minutes=95),
+        {"cash": 0, "card": 0, "cheque": 0},
+        None,
+    )
     day = opened.business_date
     assert TILL_MINUTES(session, cashier.id, day, day) == {day: 95}
     assert TILL_MINUTES(session, cashier.id + 1, day, day) == {}

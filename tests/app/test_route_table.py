@@ -21,17 +21,21 @@ def test_every_address_of_the_app_is_in_the_readme_with_its_permission_and_roles
     expected = markdown(app).splitlines()
     missing = sorted(set(expected) - set(documented))
     stale = sorted(set(documented) - set(expected))
-    assert (missing, stale) == ([], []), \
+    assert (missing, stale) == ([], []), (
         "update README « Pages et rôles » (tests/app/route_table.py)"
+    )
     assert len(documented) == len(list(rules(app))) + 2
 
 
 def test_every_view_demands_a_permission_or_is_knowingly_open(app):
     from tests.app.route_table import LOGGED_IN, PUBLIC
 
-    unguarded = [rule.rule for rule in rules(app)
-                 if not getattr(app.view_functions[rule.endpoint], "required_permissions", None)
-                 and rule.endpoint not in PUBLIC | LOGGED_IN]
+    unguarded = [
+        rule.rule
+        for rule in rules(app)
+        if not getattr(app.view_functions[rule.endpoint], "required_permissions", None)
+        and rule.endpoint not in PUBLIC | LOGGED_IN
+    ]
     assert unguarded == []
 
 

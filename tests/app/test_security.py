@@ -32,15 +32,21 @@ def test_json_call_with_csrf_header_is_accepted(client, make_user, login):
 
 @pytest.mark.parametrize(
     ("role", "path"),
-    [(Role.CAISSIER, "/admin/users"), (Role.REFERENT, "/pos/till"), (Role.JARDIN, "/admin/audit"),
-     (Role.ENCADRANT, "/admin/users"), (Role.ADMIN, "/pos/till")],
+    [
+        (Role.CAISSIER, "/admin/users"),
+        (Role.REFERENT, "/pos/till"),
+        (Role.JARDIN, "/admin/audit"),
+        (Role.ENCADRANT, "/admin/users"),
+        (Role.ADMIN, "/pos/till"),
+    ],
 )
 def test_role_reaching_a_page_it_may_not_see_gets_403(client, make_user, login, role, path):
     if role == Role.CAISSIER:
         user = make_user(role, badge_code="0410000000014", pin="1234")
         token = csrf_token_from(client.get("/login/badge").get_data(as_text=True))
-        client.post("/login/badge", data={"badge": user.badge_code, "pin": "1234",
-                                          "csrf_token": token})
+        client.post(
+            "/login/badge", data={"badge": user.badge_code, "pin": "1234", "csrf_token": token}
+        )
     else:
         make_user(role, username="someone")
         login("someone")
@@ -70,8 +76,9 @@ def test_unknown_page_is_french(client):
     assert response.status_code == 404 and "Page introuvable" in page_text(response)
 
 
-def test_a_nul_character_is_refused_everywhere_before_the_database(client, make_user, login,
-                                                                  session, monkeypatch, app):
+def test_a_nul_character_is_refused_everywhere_before_the_database(
+    client, make_user, login, session, monkeypatch, app
+):
     """PostgreSQL cannot store NUL: in a path, a query, a form or a JSON body it gets a French
     422, never a 500 (and the database is never asked)."""
     make_user(Role.ADMIN, username="claire")
@@ -80,10 +87,14 @@ def test_a_nul_character_is_refused_everywhere_before_the_database(client, make_
     answers = [
         client.get("/api/pos/session?till=C%001"),
         client.get("/api/pos/objets/R%0012"),
-        client.post("/api/pos/session/cash", json={"till": "C1\x00", "amount_cents": 5},
-                    headers={"X-CSRFToken": token}),
-        client.post("/login", data={"username": "cla\x00ire", "password": "x",
-                                    "csrf_token": token}),
+        client.post(
+            "/api/pos/session/cash",
+            json={"till": "C1\x00", "amount_cents": 5},
+            headers={"X-CSRFToken": token},
+        ),
+        client.post(
+            "/login", data={"username": "cla\x00ire", "password": "x", "csrf_token": token}
+        ),
         client.get("/stock/products?q=p%00tes"),
     ]
     for response in answers:
@@ -125,8 +136,7 @@ def test_every_page_carries_the_security_headers(client, make_user, login):
     static.close()
 
 
-def test_household_and_participant_pages_are_never_cached(client, make_user, login, session,
-                                                         now):
+def test_household_and_participant_pages_are_never_cached(client, make_user, login, session, now):
     from app.settings.services import set_setting
     from tests.conftest import seed_household
 
@@ -134,8 +144,13 @@ def test_household_and_participant_pages_are_never_cached(client, make_user, log
     set_setting(session, "epicerie.referents_see_all", True, now)
     make_user(Role.REFERENT, username="sophie")
     login("sophie")
-    for path in (f"/foyers/{household.id}", "/foyers/", f"/foyers/{household.id}/export",
-                 f"/foyers/{household.id}/export.json", "/ateliers/participants"):
+    for path in (
+        f"/foyers/{household.id}",
+        "/foyers/",
+        f"/foyers/{household.id}/export",
+        f"/foyers/{household.id}/export.json",
+        "/ateliers/participants",
+    ):
         response = client.get(path)
         assert response.status_code == 200, path
         assert response.headers["Cache-Control"] == "no-store", path
@@ -152,8 +167,12 @@ def test_no_template_has_inline_scripts_styles_or_handlers():
         if ".venv" in template.parts:
             continue
         text = template.read_text(encoding="utf-8")
-        if re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text) or "<style" in text or \
-                re.search(r"\son[a-z]+=", text) or re.search(r"\sstyle=", text):
+        if (
+            re.search(r"<script(?![^>]*\bsrc=)[^>]*>", text)
+            or "<style" in text
+            or re.search(r"\son[a-z]+=", text)
+            or re.search(r"\sstyle=", text)
+        ):
             offenders.append(str(template.relative_to(root)))
     assert offenders == []
 

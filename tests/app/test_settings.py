@@ -33,19 +33,26 @@ def test_every_setting_read_by_key_is_declared_and_nothing_casts_a_setting(app):
     for path in _sources():
         text = path.read_text(encoding="utf-8")
         keys.update(re.findall(r"get_setting\([^,]+,\s*\"([^\"]+)\"", text))
-        casts += [f"{path.name}: {m}" for m in
-                  re.findall(r"(?:int|bool|str)\(get_setting\(", text)]
+        casts += [f"{path.name}: {m}" for m in re.findall(r"(?:int|bool|str)\(get_setting\(", text)]
     for key in keys:
         spec_for(key)  # KeyError when a read names an undeclared setting
     assert casts == []
     declared = [spec.key for group in groups() for spec in group.settings]
     assert len(declared) == len(set(declared))
-    assert {group.name for group in groups()} >= {"site", "inventory", "pos", "epicerie",
-                                                  "ateliers", "labels", "security"}
+    assert {group.name for group in groups()} >= {
+        "site",
+        "inventory",
+        "pos",
+        "epicerie",
+        "ateliers",
+        "labels",
+        "security",
+    }
 
 
 def test_set_refuses_a_value_of_the_wrong_kind_and_a_bad_stored_value_reads_as_default(
-        session, now):
+    session, now
+):
     with pytest.raises(InvalidValue):
         set_setting(session, "stock.expiry_warning_days", "5", now)
     with pytest.raises(InvalidValue):
@@ -86,10 +93,18 @@ def _form(page) -> dict[str, str]:
 
 
 def test_the_page_shows_every_package_and_saves_typed_values_with_one_audit_line_each(
-        client, session, admin_page):
+    client, session, admin_page
+):
     text = page_text(admin_page)
-    for heading in ("Stock", "Caisses", "Épicerie : droits d'accès", "Ateliers d'insertion",
-                    "Données personnelles (RGPD)", "Connexions", "Matériel"):
+    for heading in (
+        "Stock",
+        "Caisses",
+        "Épicerie : droits d'accès",
+        "Ateliers d'insertion",
+        "Données personnelles (RGPD)",
+        "Connexions",
+        "Matériel",
+    ):
         assert heading in text
     assert "Alerte avant la DLC" in text and "Par défaut : 3 jours" in text
     assert "Nom de la structure" in text and "Se règle dans Administration → Structure" in text
@@ -97,12 +112,16 @@ def test_the_page_shows_every_package_and_saves_typed_values_with_one_audit_line
     # Unchanged, the page writes nothing.
     answer = client.post("/admin/parametres", data=data, follow_redirects=True)
     assert "Rien n'a changé." in page_text(answer)
-    data.update({"stock.expiry_warning_days": ["5"],
-                 "till.difference_badge_threshold_cents": ["25,50"],
-                 "ateliers.min_weekly_minutes": ["15 h"],
-                 "epicerie.default_rate_bp": ["25"],
-                 "epicerie.allowance_by_persons_cents.4": ["62,5"],
-                 "stock.sell_past_ddm": ["0"]})
+    data.update(
+        {
+            "stock.expiry_warning_days": ["5"],
+            "till.difference_badge_threshold_cents": ["25,50"],
+            "ateliers.min_weekly_minutes": ["15 h"],
+            "epicerie.default_rate_bp": ["25"],
+            "epicerie.allowance_by_persons_cents.4": ["62,5"],
+            "stock.sell_past_ddm": ["0"],
+        }
+    )
     answer = client.post("/admin/parametres", data=data, follow_redirects=True)
     assert "6 paramètre(s) modifié(s)." in page_text(answer)
     assert get_setting(session, "stock.expiry_warning_days") == 5
@@ -111,8 +130,9 @@ def test_the_page_shows_every_package_and_saves_typed_values_with_one_audit_line
     assert get_setting(session, "epicerie.default_rate_bp") == 2500
     assert get_setting(session, "epicerie.allowance_by_persons_cents")["4"] == 6250
     assert get_setting(session, "stock.sell_past_ddm") is False
-    lines = session.scalars(select(AuditEntry).where(AuditEntry.action == "setting.changed")
-                            .order_by(AuditEntry.id)).all()
+    lines = session.scalars(
+        select(AuditEntry).where(AuditEntry.action == "setting.changed").order_by(AuditEntry.id)
+    ).all()
     assert len(lines) == 6
     days = next(line for line in lines if line.target == "setting:stock.expiry_warning_days")
     assert days.details == {"avant": "3 jours", "après": "5 jours"}
@@ -121,20 +141,31 @@ def test_the_page_shows_every_package_and_saves_typed_values_with_one_audit_line
     assert 'value="15 h"' in client.get("/admin/parametres").get_data(as_text=True)
 
 
-@pytest.mark.parametrize(("key", "typed", "message"), [
-    ("stock.expiry_warning_days", "trois", "Alerte avant la DLC : « trois » n'est pas un nombre"),
-    ("stock.expiry_warning_days", "31", "Alerte avant la DLC : entre 0 et 30."),
-    ("till.cash_movement_badge_threshold_cents", "-5", "ne peut pas être négatif"),
-    ("ateliers.min_weekly_minutes", "40 h", "entre 1 h et 35 h"),
-    ("epicerie.default_rate_bp", "45", "entre 10 % et 30 %"),
-    ("hardware.scale_port", "socket://10.0.0.1:22", "Port de la balance : un port série"),
-    ("hardware.scale_port", "/etc/passwd", "Port de la balance : un port série"),
-    ("epicerie.allowance_by_persons_cents.1", "0", "Montant mensuel proposé (1 personne)"),
-    ("epicerie.right_default_months", "9", "La durée proposée d'un droit dépasse la durée "
-                                           "maximale."),
-])
+@pytest.mark.parametrize(
+    ("key", "typed", "message"),
+    [
+        (
+            "stock.expiry_warning_days",
+            "trois",
+            "Alerte avant la DLC : « trois » n'est pas un nombre",
+        ),
+        ("stock.expiry_warning_days", "31", "Alerte avant la DLC : entre 0 et 30."),
+        ("till.cash_movement_badge_threshold_cents", "-5", "ne peut pas être négatif"),
+        ("ateliers.min_weekly_minutes", "40 h", "entre 1 h et 35 h"),
+        ("epicerie.default_rate_bp", "45", "entre 10 % et 30 %"),
+        ("hardware.scale_port", "socket://10.0.0.1:22", "Port de la balance : un port série"),
+        ("hardware.scale_port", "/etc/passwd", "Port de la balance : un port série"),
+        ("epicerie.allowance_by_persons_cents.1", "0", "Montant mensuel proposé (1 personne)"),
+        (
+            "epicerie.right_default_months",
+            "9",
+            "La durée proposée d'un droit dépasse la durée maximale.",
+        ),
+    ],
+)
 def test_a_refused_value_is_named_next_to_its_field_and_nothing_is_written(
-        client, session, admin_page, key, typed, message):
+    client, session, admin_page, key, typed, message
+):
     data = _form(admin_page)
     data["stock.expiry_warning_days"] = ["7"]  # a good change on the same page
     data[key] = [typed]
@@ -146,17 +177,25 @@ def test_a_refused_value_is_named_next_to_its_field_and_nothing_is_written(
     assert typed in answer.get_data(as_text=True)  # what was typed stays, to be corrected
     assert session.scalar(select(func.count()).select_from(Setting)) == before
     assert get_setting(session, "stock.expiry_warning_days") == 3
-    assert session.scalar(select(func.count()).select_from(AuditEntry).where(
-        AuditEntry.action == "setting.changed")) == 0
+    assert (
+        session.scalar(
+            select(func.count())
+            .select_from(AuditEntry)
+            .where(AuditEntry.action == "setting.changed")
+        )
+        == 0
+    )
 
 
 def test_a_form_without_a_setting_leaves_it_alone_and_other_roles_are_refused(
-        client, session, admin_page, make_user, login, now):
+    client, session, admin_page, make_user, login, now
+):
     set_setting(session, "stock.sell_past_ddm", False, now)
     session.commit()
     token = csrf_token_from(admin_page.get_data(as_text=True))
-    answer = client.post("/admin/parametres", data={"csrf_token": token,
-                                                    "rgpd.inactive_years": "3"})
+    answer = client.post(
+        "/admin/parametres", data={"csrf_token": token, "rgpd.inactive_years": "3"}
+    )
     assert answer.status_code == 302
     assert get_setting(session, "rgpd.inactive_years") == 3
     assert get_setting(session, "stock.sell_past_ddm") is False
@@ -179,6 +218,16 @@ def test_the_settings_reach_the_rules_that_read_them(client, session, admin_page
 
     household = seed_household(session, "2000000000017", now)
     with pytest.raises(InvalidData, match="de 1 à 4 mois"):
-        request_right(session, None, now, household, RightRequest(
-            starts_on=now.date(), months=6, participation_rate_bp=2000,
-            monthly_allowance_cents=3000, personal_project="Épargner"))
+        request_right(
+            session,
+            None,
+            now,
+            household,
+            RightRequest(
+                starts_on=now.date(),
+                months=6,
+                participation_rate_bp=2000,
+                monthly_allowance_cents=3000,
+                personal_project="Épargner",
+            ),
+        )

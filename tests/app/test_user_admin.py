@@ -14,9 +14,17 @@ def test_admin_creates_a_till_account_with_badge(client, session, make_user, log
     login("claire")
     form = client.get("/admin/users/new")
     token = csrf_token_from(form.get_data(as_text=True))
-    response = client.post("/admin/users/new", data={
-        "display_name": "Moussa", "role": "caissier", "badge_code": "0410000000038",
-        "pin": "5678", "csrf_token": token}, follow_redirects=True)
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "display_name": "Moussa",
+            "role": "caissier",
+            "badge_code": "0410000000038",
+            "pin": "5678",
+            "csrf_token": token,
+        },
+        follow_redirects=True,
+    )
     assert "Compte créé pour Moussa." in page_text(response)
     user = session.scalar(select(User).where(User.display_name == "Moussa"))
     assert user.role == Role.CAISSIER and user.password_hash is None
@@ -28,9 +36,16 @@ def test_invalid_account_shows_the_reason_and_writes_nothing(client, session, ma
     make_user(Role.ADMIN, username="claire")
     login("claire")
     token = csrf_token_from(client.get("/admin/users/new").get_data(as_text=True))
-    response = client.post("/admin/users/new", data={
-        "display_name": "Moussa", "role": "caissier", "badge_code": "0410000000038",
-        "pin": "12", "csrf_token": token})
+    response = client.post(
+        "/admin/users/new",
+        data={
+            "display_name": "Moussa",
+            "role": "caissier",
+            "badge_code": "0410000000038",
+            "pin": "12",
+            "csrf_token": token,
+        },
+    )
     assert response.status_code == 422
     assert "Le code PIN compte 4 à 6 chiffres." in page_text(response)
     assert session.scalar(select(User).where(User.display_name == "Moussa")) is None
@@ -49,8 +64,9 @@ def test_admin_unlocks_a_locked_cashier(client, session, make_user, login, now):
     listing = client.get("/admin/users")
     assert "Bloqué" in page_text(listing)
     token = csrf_token_from(listing.get_data(as_text=True))
-    response = client.post(f"/admin/users/{cashier.id}/unlock", data={"csrf_token": token},
-                           follow_redirects=True)
+    response = client.post(
+        f"/admin/users/{cashier.id}/unlock", data={"csrf_token": token}, follow_redirects=True
+    )
     assert "Nadia peut de nouveau se connecter." in page_text(response)
     assert cashier.locked_until is None
 
@@ -65,7 +81,8 @@ def test_audit_page_lists_logins_in_french(client, make_user, login):
 
 
 def test_a_badge_is_made_when_none_is_typed_printed_from_the_page_and_replaced_when_lost(
-        client, session, make_user, login):
+    client, session, make_user, login
+):
     from app.barcodes import is_valid_gs1
     from app.users.errors import LoginRefused
     from app.users.services import verify_badge_and_pin
@@ -73,9 +90,11 @@ def test_a_badge_is_made_when_none_is_typed_printed_from_the_page_and_replaced_w
     make_user(Role.ADMIN, username="claire")
     login("claire")
     token = csrf_token_from(client.get("/admin/users/new").get_data(as_text=True))
-    page = client.post("/admin/users/new", data={
-        "display_name": "Awa", "role": "caissier", "pin": "4321", "csrf_token": token},
-        follow_redirects=True)
+    page = client.post(
+        "/admin/users/new",
+        data={"display_name": "Awa", "role": "caissier", "pin": "4321", "csrf_token": token},
+        follow_redirects=True,
+    )
     user = session.scalar(select(User).where(User.display_name == "Awa"))
     first = user.badge_code
     assert first.startswith("041") and len(first) == 13 and is_valid_gs1(first)
@@ -84,10 +103,16 @@ def test_a_badge_is_made_when_none_is_typed_printed_from_the_page_and_replaced_w
     html = badge.get_data(as_text=True)
     assert badge.status_code == 200 and "Awa" in html and "data:image/svg+xml;base64," in html
     assert "4321" not in html  # never the PIN
-    assert session.scalar(select(AuditEntry.id).where(
-        AuditEntry.action == "user.badge_printed", AuditEntry.target == f"user:{user.id}"))
-    page = client.post(f"/admin/users/{user.id}", data={"csrf_token": token, "action": "badge"},
-                       follow_redirects=True)
+    assert session.scalar(
+        select(AuditEntry.id).where(
+            AuditEntry.action == "user.badge_printed", AuditEntry.target == f"user:{user.id}"
+        )
+    )
+    page = client.post(
+        f"/admin/users/{user.id}",
+        data={"csrf_token": token, "action": "badge"},
+        follow_redirects=True,
+    )
     session.refresh(user)
     assert user.badge_code != first and is_valid_gs1(user.badge_code)
     assert f"Nouveau badge n° {user.badge_code}" in page_text(page)

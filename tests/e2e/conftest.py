@@ -19,8 +19,13 @@ from inventory.services.products import ProductData, create_product, get_or_crea
 from tests.conftest import FIXED_NOW, reset_database, seed_household
 
 CHROMIUM_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--disable-sync", "--no-first-run",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 
@@ -37,8 +42,9 @@ E2E_USERS = (
 def _chromium_path() -> str:
     path = os.environ.get("CAISSE_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(path).exists():
-        pytest.skip("Chromium absent : installez le paquet Debian « chromium » (scripts/test.sh "
-                    "le fait).")
+        pytest.skip(
+            "Chromium absent : installez le paquet Debian « chromium » (scripts/test.sh le fait)."
+        )
     return path
 
 
@@ -49,9 +55,15 @@ def live_server(app):
         for data in E2E_USERS:
             create_user(db.session, None, FIXED_NOW, data)
         category = get_or_create_category(db.session, "Épicerie salée")
-        create_product(db.session, None, FIXED_NOW, ProductData(
-            "Pâtes coquillettes 500 g", category.id, StockUnit.PIECE, 109, net_content=500),
-            ["3017620422003"])
+        create_product(
+            db.session,
+            None,
+            FIXED_NOW,
+            ProductData(
+                "Pâtes coquillettes 500 g", category.id, StockUnit.PIECE, 109, net_content=500
+            ),
+            ["3017620422003"],
+        )
         _seed_shop(db.session)
         db.session.commit()
         db.session.remove()
@@ -68,8 +80,10 @@ def live_server(app):
 # The shop the till tests sell from: stocked products, a weighed vegetable, a household with a
 # right (allowance 20 €, rate 20 %), and till C1.
 TILL_PRODUCTS = (
-    ("Riz long grain 1 kg", 189, "3560070048830"), ("Lait demi-écrémé 1 l", 105, "3428272950040"),
-    ("Huile de tournesol 1 l", 249, "3263670011012"), ("Café moulu 250 g", 329, "3017620425035"),
+    ("Riz long grain 1 kg", 189, "3560070048830"),
+    ("Lait demi-écrémé 1 l", 105, "3428272950040"),
+    ("Huile de tournesol 1 l", 249, "3263670011012"),
+    ("Café moulu 250 g", 329, "3017620425035"),
     ("Sucre en poudre 1 kg", 129, "3123930772001"),
 )
 E2E_CARD = "0420000000013"
@@ -90,21 +104,35 @@ def _seed_shop(session) -> None:
 
     now = utcnow()
     category = get_or_create_category(session, "Épicerie")
-    products = [create_product(session, None, FIXED_NOW, ProductData(
-        name, category.id, StockUnit.PIECE, price), [code]) for name, price, code in
-        TILL_PRODUCTS]
+    products = [
+        create_product(
+            session, None, FIXED_NOW, ProductData(name, category.id, StockUnit.PIECE, price), [code]
+        )
+        for name, price, code in TILL_PRODUCTS
+    ]
     from inventory.services.products import search_products
 
     products += search_products(session, "coquillettes")
-    tomatoes = create_product(session, None, FIXED_NOW, ProductData(
-        "Tomates du jardin", category.id, StockUnit.KILOGRAM, 320), ["2100005000000"])
+    tomatoes = create_product(
+        session,
+        None,
+        FIXED_NOW,
+        ProductData("Tomates du jardin", category.id, StockUnit.KILOGRAM, 320),
+        ["2100005000000"],
+    )
     from app.users.models import User
 
     staff_id = session.scalar(select(User.id).where(User.username == "karim"))
     reception = start_reception(session, staff_id, now, ReceptionData(LotOrigin.PURCHASE))
     for product in products:
-        receive_line(session, staff_id, now, reception, product, LotData(
-            40, best_before=date.today() + timedelta(days=200)))
+        receive_line(
+            session,
+            staff_id,
+            now,
+            reception,
+            product,
+            LotData(40, best_before=date.today() + timedelta(days=200)),
+        )
     receive_line(session, staff_id, now, reception, tomatoes, LotData(20_000))
     seed_household(session, E2E_CARD, now)
     session.add(Till(code="C1", name="Caisse 1", is_active=True))
@@ -126,8 +154,9 @@ def browser():
 
 def page_of(browser, live_server, request, width: int = 1366, height: int = 768):
     """A French page on the live server at this screen size; its screenshot kept at the end."""
-    context = browser.new_context(viewport={"width": width, "height": height}, locale="fr-FR",
-                                  base_url=live_server)
+    context = browser.new_context(
+        viewport={"width": width, "height": height}, locale="fr-FR", base_url=live_server
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
@@ -149,5 +178,8 @@ def serious_violations(page) -> list[str]:
     result = page.evaluate("""async () => await axe.run(document, {
         runOnly: {type: "tag", values: ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}})""")
     assert any(rule["id"] == "color-contrast" for rule in result["passes"]), "axe did not run"
-    return [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in result["violations"]
-            if v["impact"] in ("serious", "critical")]
+    return [
+        f"{v['id']}: {v['help']} ({len(v['nodes'])})"
+        for v in result["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]

@@ -23,7 +23,8 @@ def _as_admin(page):
 def test_the_settings_page_refuses_a_value_aloud_then_saves(page, app):
     _as_admin(page)
     page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Administration").click()
+        "link", name="Administration"
+    ).click()
     page.get_by_role("link", name="Paramètres").click()
     expect(page.get_by_role("heading", name="Paramètres", exact=True)).to_be_visible()
     for heading in ("Stock", "Caisses", "Épicerie : droits d'accès", "Ateliers d'insertion"):
@@ -38,7 +39,8 @@ def test_the_settings_page_refuses_a_value_aloud_then_saves(page, app):
     alert = page.get_by_role("alert").filter(has_text="Rien n'a été enregistré")
     expect(alert).to_be_visible()
     expect(page.locator("#stock\\.expiry_warning_days-error")).to_have_text(
-        "Alerte avant la DLC : entre 0 et 30.")
+        "Alerte avant la DLC : entre 0 et 30."
+    )
     expect(page.locator("#stock\\.expiry_warning_days-error")).to_be_visible()
     expect(days).to_have_value("40")  # what was typed stays, to be corrected
     expect(days).to_have_attribute("aria-invalid", "true")
@@ -52,7 +54,8 @@ def test_the_settings_page_refuses_a_value_aloud_then_saves(page, app):
     expect(page.get_by_role("status").filter(has_text="3 paramètre(s) modifié(s).")).to_be_visible()
     expect(page.get_by_label("Alerte avant la DLC")).to_have_value("5")
     expect(page.get_by_label("Écart de caisse à la clôture demandant un badge")).to_have_value(
-        "25,50")
+        "25,50"
+    )
     expect(page.get_by_label("Vendre après la DDM")).not_to_be_checked()
 
     from sqlalchemy.orm import Session
@@ -69,7 +72,8 @@ def test_the_settings_page_refuses_a_value_aloud_then_saves(page, app):
 
 
 def test_an_account_with_a_pin_gets_a_badge_printed_and_replaced_that_opens_the_till(
-        page, browser, live_server):
+    page, browser, live_server
+):
     _as_admin(page)
     page.goto("/admin/users")
     page.get_by_role("link", name="Créer un compte").click()
@@ -77,8 +81,9 @@ def test_an_account_with_a_pin_gets_a_badge_printed_and_replaced_that_opens_the_
     page.get_by_label("Rôle").select_option(label="Caissier·ère (atelier)")
     page.get_by_label("Code PIN (4 à 6 chiffres)").fill("2580")
     page.get_by_role("button", name="Créer le compte").click()
-    expect(page.get_by_role("status").filter(has_text="Compte créé pour Awa Diallo.")) \
-        .to_be_visible()
+    expect(
+        page.get_by_role("status").filter(has_text="Compte créé pour Awa Diallo.")
+    ).to_be_visible()
     heading = page.get_by_role("heading", name=re.compile(r"^Badge n° 041\d{10}$"))
     expect(heading).to_be_visible()
     first = heading.inner_text().removeprefix("Badge n° ")
@@ -94,8 +99,11 @@ def test_an_account_with_a_pin_gets_a_badge_printed_and_replaced_that_opens_the_
 
     page.get_by_role("button", name="Badge perdu : nouveau numéro").click()
     expect(page.get_by_role("status").filter(has_text="l'ancien ne marche plus")).to_be_visible()
-    second = page.get_by_role("heading", name=re.compile(r"^Badge n° ")).inner_text() \
+    second = (
+        page.get_by_role("heading", name=re.compile(r"^Badge n° "))
+        .inner_text()
         .removeprefix("Badge n° ")
+    )
     assert second != first
 
     context = browser.new_context(locale="fr-FR", base_url=live_server)
@@ -112,8 +120,9 @@ def test_an_account_with_a_pin_gets_a_badge_printed_and_replaced_that_opens_the_
             till.get_by_role("button", name="Valider").click()
             if opens:
                 expect(till).to_have_url(re.compile(r"/pos/till$"))
-                expect(till.get_by_role("heading", name="Caisse — bonjour Awa Diallo")) \
-                    .to_be_visible()
+                expect(
+                    till.get_by_role("heading", name="Caisse — bonjour Awa Diallo")
+                ).to_be_visible()
             else:
                 expect(till.get_by_role("alert")).to_have_text("Badge ou code PIN incorrect.")
     finally:

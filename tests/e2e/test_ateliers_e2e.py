@@ -33,7 +33,8 @@ def test_contract_roll_call_and_hours(page):
     page.get_by_label("Fin", exact=True).fill((monday + timedelta(days=181)).isoformat())
     for index, day in enumerate(("lundi", "mercredi", "vendredi")):
         page.get_by_label(f"Atelier du créneau {index + 1}").select_option(
-            label="Jardinage et bricolage")
+            label="Jardinage et bricolage"
+        )
         page.get_by_label(f"Jour du créneau {index + 1}").select_option(label=day)
         page.get_by_label(f"Début du créneau {index + 1}").fill("9:00")
         page.get_by_label(f"Fin du créneau {index + 1}").fill("12:00")

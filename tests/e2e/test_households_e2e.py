@@ -25,8 +25,12 @@ def _logout(page):
 @pytest.fixture
 def page(browser, live_server):
     # A printer-like resolution, so the card's bars are several pixels wide in the screenshot.
-    context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="fr-FR",
-                                  base_url=live_server, device_scale_factor=3)
+    context = browser.new_context(
+        viewport={"width": 1366, "height": 768},
+        locale="fr-FR",
+        base_url=live_server,
+        device_scale_factor=3,
+    )
     page = context.new_page()
     page.set_default_timeout(10_000)
     yield page
@@ -36,7 +40,8 @@ def page(browser, live_server):
 def test_household_right_and_card(page):
     _login(page, "sophie", "referente-e2e")
     page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Foyers").click()
+        "link", name="Foyers"
+    ).click()
     page.get_by_role("link", name="Nouveau dossier").click()
     page.get_by_label("Nom du foyer").fill("Foyer Nguyen")
     page.get_by_label("Organisme prescripteur").select_option(label="Mission Locale")
@@ -62,7 +67,8 @@ def test_household_right_and_card(page):
 
     _login(page, "claire", "admin-e2e-secret")
     page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Foyers").click()
+        "link", name="Foyers"
+    ).click()
     expect(page.get_by_role("heading", name="Commission d'accès")).to_be_visible()
     row = page.get_by_role("row", name=re.compile(f"n° {number}"))
     expect(row).to_contain_text("1 adulte(s), 1 enfant(s)")

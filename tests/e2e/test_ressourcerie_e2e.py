@@ -26,9 +26,12 @@ def devices(app, tmp_path):
     scale.next_frame = b"\x02 74.500\r"  # the machine in a 12 kg bin
     tags = tmp_path / "etiquettes.bin"
     with app.app_context(), Session(db.engine) as session:
-        for key, value in (("hardware.scale_port", scale.port_name),
-                           ("labels.printer_kind", "file"), ("labels.printer_target", str(tags)),
-                           ("labels.printer_model", "epson-tm-t20ii")):
+        for key, value in (
+            ("hardware.scale_port", scale.port_name),
+            ("labels.printer_kind", "file"),
+            ("labels.printer_target", str(tags)),
+            ("labels.printer_model", "epson-tm-t20ii"),
+        ):
             set_setting(session, key, value, utcnow())
         session.commit()
     yield tags
@@ -83,7 +86,8 @@ def test_washing_machine_from_intake_to_sale(page, devices):
     _at_open_till(page)
     _scan(page, number)
     expect(page.locator("#cart-lines li").first).to_contain_text(
-        f"Lave-linge Bosch 7 kg (n° {number})")
+        f"Lave-linge Bosch 7 kg (n° {number})"
+    )
     expect(page.get_by_test_id("total")).to_have_text(f"120,00{NBSP}€")
     page.get_by_role("button", name="Payer").click()
     page.get_by_role("button", name="Carte bancaire").click()
@@ -95,7 +99,8 @@ def test_washing_machine_from_intake_to_sale(page, devices):
     page.locator("#till-app h1").click()
     _scan(page, number)
     expect(page.locator("#till-message")).to_have_text(
-        f"L'objet {number} n'est pas en vente (vendu).")
+        f"L'objet {number} n'est pas en vente (vendu)."
+    )
     page.get_by_role("button", name="Se déconnecter").click()
 
     # From the ticket to the item, its serial number and its repair log.
@@ -108,5 +113,6 @@ def test_washing_machine_from_intake_to_sale(page, devices):
     # The report moved: 62,5 kg collected and reused.
     page.goto("/stock/ressourcerie/tonnage")
     row = page.locator("#tonnage tr", has_text="Gros électroménager")
-    expect(row.locator("td")).to_have_text(["Gros électroménager", "62,500", "62,500", "0,000",
-                                            "0,000", "100,0 %"])
+    expect(row.locator("td")).to_have_text(
+        ["Gros électroménager", "62,500", "62,500", "0,000", "0,000", "100,0 %"]
+    )

@@ -21,7 +21,8 @@ def test_receive_a_delivery_by_scanning(page):
     page.get_by_label("Mot de passe").fill("encadrant-e2e")
     page.get_by_role("button", name="Se connecter").click()
     page.get_by_role("navigation", name="Navigation principale").get_by_role(
-        "link", name="Stock").click()
+        "link", name="Stock"
+    ).click()
     page.get_by_role("navigation", name="Stock").get_by_role("link", name="Réceptions").click()
 
     page.get_by_label("Provenance").select_option(label="Achat")

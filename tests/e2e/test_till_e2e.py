@@ -83,7 +83,8 @@ def test_a_day_at_the_till(page, app):
     page.locator("#till-app h1").click()
     _scan(page, "4006381333931")
     expect(page.locator("#till-message")).to_have_text(
-        "Code 4006381333931 inconnu : ce produit n'est pas au catalogue.")
+        "Code 4006381333931 inconnu : ce produit n'est pas au catalogue."
+    )
     expect(page.get_by_role("link", name="Créer ce produit")).to_have_count(0)
 
     # Five products as a scanner types them, then a weighed label (1,250 kg of tomatoes).
@@ -109,8 +110,7 @@ def test_a_day_at_the_till(page, app):
     expect(page.locator("#household-rate")).to_have_text("Participation 20 %")
     expect(page.get_by_test_id("total")).to_have_text(_money("3,03 €"))
     expect(page.locator("#total-reference")).to_have_text(_money("15,10 €"))
-    expect(page.locator("#household-remaining")).to_have_text(
-        _money("Reste ce mois : 16,97 €"))
+    expect(page.locator("#household-remaining")).to_have_text(_money("Reste ce mois : 16,97 €"))
     expect(lines.nth(0)).to_contain_text(_money("vous payez 0,38 €"))
 
     # Part card, part cash, and the change.
@@ -124,7 +124,8 @@ def test_a_day_at_the_till(page, app):
     page.get_by_role("button", name="Valider la vente").click()
     page.get_by_role("button", name="Non").click()
     expect(page.locator("#till-message")).to_have_text(
-        _money("Vente enregistrée — ticket C1-000001 — à rendre : 2,97 €"))
+        _money("Vente enregistrée — ticket C1-000001 — à rendre : 2,97 €")
+    )
     expect(page.locator("#cart-lines li")).to_have_count(0)
     assert _stock(app, "Riz long grain 1 kg") == 39
     assert _stock(app, "Tomates du jardin") == 18_750
@@ -138,7 +139,8 @@ def test_a_day_at_the_till(page, app):
     page.get_by_role("button", name="Rembourser").click()
     _approve(page)
     expect(page.locator("#till-message")).to_have_text(
-        _money("Remboursement C1-000002 : rendez 0,38 € (espèces) — avoir imprimé."))
+        _money("Remboursement C1-000002 : rendez 0,38 € (espèces) — avoir imprimé.")
+    )
     assert _stock(app, "Riz long grain 1 kg") == 40
 
     # Closing with a difference: 60 € float + 2,03 € cash − 0,38 € refund = 61,65 € expected.
@@ -151,8 +153,7 @@ def test_a_day_at_the_till(page, app):
     expect(page.locator("#till-message")).to_contain_text("indiquez-en la raison")
     page.get_by_label(re.compile("Raison de l'écart")).fill("Erreur de rendu")
     page.get_by_role("button", name="Clôturer", exact=True).click()
-    expect(page.locator("#till-message")).to_have_text(
-        _money("Caisse clôturée. Écart : -1,65 €."))
+    expect(page.locator("#till-message")).to_have_text(_money("Caisse clôturée. Écart : -1,65 €."))
     expect(page.get_by_role("heading", name=re.compile("Ouvrir la caisse"))).to_be_visible()
 
 
@@ -195,8 +196,9 @@ def test_a_price_changed_by_hand_at_the_till(page, app):
     page.get_by_role("button", name="Non").click()
     expect(page.locator("#till-message")).to_contain_text("Vente enregistrée — ticket C1-")
     with app.app_context(), Session(db.engine) as session:
-        change = session.scalar(select(JournalEntry.payload).where(
-            JournalEntry.kind == "price_change"))
+        change = session.scalar(
+            select(JournalEntry.payload).where(JournalEntry.kind == "price_change")
+        )
     assert json.loads(change)["old_unit_price_cents"] == 249
     assert json.loads(change)["new_unit_price_cents"] == 120
     assert json.loads(change)["approved_by"] == "Paul Encadrant"

@@ -57,8 +57,14 @@ def test_an_outage_and_an_impatient_cashier_make_one_sale(page, app):
     for name in ("Valider la vente", "Retour au panier", "Espèces", "Carte bancaire"):
         expect(page.get_by_role("button", name=name, exact=True)).to_be_disabled()
     expect(page.get_by_role("button", name="Payer")).to_be_hidden()
-    for selector in ("#validate-button", "#back-to-sale", "#pay-button", "#receipt-yes",
-                     "#cancel-sale", "#remove-line"):
+    for selector in (
+        "#validate-button",
+        "#back-to-sale",
+        "#pay-button",
+        "#receipt-yes",
+        "#cancel-sale",
+        "#remove-line",
+    ):
         page.locator(selector).dispatch_event("click")  # taps that reach the handlers anyway
     _scan(page, RICE)
     expect(message).to_contain_text("Une vente est en cours d'envoi")
@@ -67,8 +73,7 @@ def test_an_outage_and_an_impatient_cashier_make_one_sale(page, app):
     assert _count(app, Sale) == before + 1  # the first try did reach the server
 
     page.unroute(SALES)  # the network is back: the same UUID goes again, answered as known
-    expect(message).to_contain_text(re.compile("Vente enregistrée — ticket C1-"),
-                                    timeout=20_000)
+    expect(message).to_contain_text(re.compile("Vente enregistrée — ticket C1-"), timeout=20_000)
     expect(page.locator("#cart-lines li")).to_have_count(0)
     expect(page.locator("#pending-panel")).to_be_hidden()
     assert _count(app, Sale) == before + 1
@@ -95,7 +100,8 @@ def test_a_reload_with_a_pending_sale_sends_it_once_and_empties_the_cart(page, a
     page.unroute(SALES)
     page.reload()
     expect(page.locator("#till-message")).to_contain_text(
-        re.compile("Vente enregistrée — ticket C1-"), timeout=20_000)
+        re.compile("Vente enregistrée — ticket C1-"), timeout=20_000
+    )
     expect(page.locator("#cart-lines li")).to_have_count(0)
     expect(page.get_by_role("button", name="Payer")).to_be_disabled()
     page.reload()  # nothing left to send
@@ -126,7 +132,8 @@ def test_a_session_ended_under_the_till_keeps_the_sale_and_asks_for_a_badge(page
     page.get_by_role("button", name="Valider").click()  # back to the till, which sends it
     expect(page).to_have_url(re.compile(r"/pos/till\?till=C1$"))
     expect(page.locator("#till-message")).to_contain_text(
-        re.compile("Vente enregistrée — ticket C1-"), timeout=20_000)
+        re.compile("Vente enregistrée — ticket C1-"), timeout=20_000
+    )
     expect(page.locator("#cart-lines li")).to_have_count(0)
     assert _count(app, Sale) == before + 1
 
@@ -138,7 +145,8 @@ def test_double_taps_make_one_sale_and_one_cash_movement(page, app):
     page.get_by_role("button", name="Valider la vente").dblclick()
     page.get_by_role("button", name="Non").dblclick()
     expect(page.locator("#till-message")).to_contain_text(
-        re.compile("Vente enregistrée — ticket C1-"))
+        re.compile("Vente enregistrée — ticket C1-")
+    )
     assert _count(app, Sale) == before + 1
 
     movements = _count(app, CashMovement)
@@ -158,12 +166,21 @@ def test_a_full_disk_keeps_the_sale_and_says_why(page, app):
     _at_open_till(page)
     before = _count(app, Sale)
     _basket_paid_in_cash(page)
-    full = {"code": "disk_full", "message": "Disque plein sur le serveur : rien n'a été "
-            "enregistré. La caisse garde la vente ; prévenez un·e encadrant·e pour libérer "
-            "de la place."}
-    page.route(SALES, lambda route: route.fulfill(
-        status=503, content_type="application/json", body=json.dumps(full),
-        headers={"Retry-After": "2"}))
+    full = {
+        "code": "disk_full",
+        "message": "Disque plein sur le serveur : rien n'a été "
+        "enregistré. La caisse garde la vente ; prévenez un·e encadrant·e pour libérer "
+        "de la place.",
+    }
+    page.route(
+        SALES,
+        lambda route: route.fulfill(
+            status=503,
+            content_type="application/json",
+            body=json.dumps(full),
+            headers={"Retry-After": "2"},
+        ),
+    )
     page.get_by_role("button", name="Valider la vente").click()
     page.get_by_role("button", name="Non").click()
     expect(page.locator("#till-message")).to_contain_text("Disque plein sur le serveur")
@@ -171,5 +188,6 @@ def test_a_full_disk_keeps_the_sale_and_says_why(page, app):
     expect(page.locator("#cart-lines li")).to_have_count(2)
     page.unroute(SALES)  # room was made: the same sale goes through, once
     expect(page.locator("#till-message")).to_contain_text(
-        re.compile("Vente enregistrée — ticket C1-"), timeout=20_000)
+        re.compile("Vente enregistrée — ticket C1-"), timeout=20_000
+    )
     assert _count(app, Sale) == before + 1

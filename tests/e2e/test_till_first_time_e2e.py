@@ -35,8 +35,12 @@ def _fresh_cart(page) -> None:
     page.locator("#till-app h1").click()
 
 
-@pytest.mark.parametrize("small_page", [(1024, 768), (1280, 800), (1366, 768)],
-                         indirect=True, ids=["1024x768", "1280x800", "1366x768"])
+@pytest.mark.parametrize(
+    "small_page",
+    [(1024, 768), (1280, 800), (1366, 768)],
+    indirect=True,
+    ids=["1024x768", "1280x800", "1366x768"],
+)
 def test_a_first_beneficiary_sale_on_one_screen_and_the_household_gone_after(small_page):
     page = small_page
     _at_open_till(page)
@@ -64,8 +68,7 @@ def test_a_first_beneficiary_sale_on_one_screen_and_the_household_gone_after(sma
     expect(page.locator("#household")).to_be_hidden()
     expect(page.get_by_text("Foyer Martin")).to_have_count(0)
     expect(page.locator("#cart-lines li")).to_have_count(0)
-    assert page.evaluate("document.scrollingElement.scrollHeight") <= \
-        page.viewport_size["height"]
+    assert page.evaluate("document.scrollingElement.scrollHeight") <= page.viewport_size["height"]
 
 
 def test_thirty_scans_keep_the_last_line_in_view(small_page):
@@ -103,12 +106,15 @@ def test_slow_scanners_and_stalls_are_read_whole_or_refused_aloud(small_page):
     # does not blur it): each scan read whole.
     for code in [code for _name, _price, code in TILL_PRODUCTS][:4]:
         before = page.locator("#cart-lines li").count()
-        page.evaluate("""async (code) => {
+        page.evaluate(
+            """async (code) => {
             const press = (key) => document.activeElement.dispatchEvent(
                 new KeyboardEvent("keydown", {key, bubbles: true, cancelable: true}));
             for (const key of code) { press(key); await new Promise((r) => setTimeout(r, 40)); }
             press("Enter");
-        }""", code)
+        }""",
+            code,
+        )
         expect(page.locator("#till-message")).to_contain_text("ajouté")
         assert page.locator("#cart-lines li").count() >= before
         page.evaluate("document.querySelector('#till-message').textContent = ''")
@@ -125,8 +131,9 @@ def test_slow_scanners_and_stalls_are_read_whole_or_refused_aloud(small_page):
         expect(message).not_to_have_text("")
         text = message.inner_text()
         assert "mal lu" not in text and "inconnu" not in text, text
-        assert page.locator("#cart-lines li").count() >= before, \
+        assert page.locator("#cart-lines li").count() >= before, (
             "the scanner's Enter pressed « Supprimer la ligne »"
+        )
         assert INCOMPLETE in text or "ajouté" in text, text
         outcomes.append("refused" if INCOMPLETE in text else "added")
         page.evaluate("document.querySelector('#till-message').textContent = ''")
@@ -155,16 +162,36 @@ def test_the_float_is_counted_in_notes_and_coins_with_the_keypad(small_page):
     expect(page.locator("#close-counted-cash")).to_have_text(_money("60,00 €"))
 
 
-@pytest.mark.parametrize(("who", "paths"), [
-    (None, ["/login", "/login/badge"]),
-    ("caissier", ["/pos/till?till=C1"]),
-    ("karim", ["/accueil", "/etiquettes/", "/etiquettes/pesee", "/etiquettes/imprimante",
-               "/stock/", "/stock/jardin", "/stock/receptions", "/stock/dates",
-               "/stock/inventaires", "/stock/nomenclature", "/stock/ressourcerie/",
-               "/stock/products/new", "/rapports/", "/rapports/ventes", "/ateliers/",
-               "/ateliers/participants", "/pos/admin/caisses"]),
-    ("sophie", ["/foyers/", "/foyers/nouveau"]),
-])
+@pytest.mark.parametrize(
+    ("who", "paths"),
+    [
+        (None, ["/login", "/login/badge"]),
+        ("caissier", ["/pos/till?till=C1"]),
+        (
+            "karim",
+            [
+                "/accueil",
+                "/etiquettes/",
+                "/etiquettes/pesee",
+                "/etiquettes/imprimante",
+                "/stock/",
+                "/stock/jardin",
+                "/stock/receptions",
+                "/stock/dates",
+                "/stock/inventaires",
+                "/stock/nomenclature",
+                "/stock/ressourcerie/",
+                "/stock/products/new",
+                "/rapports/",
+                "/rapports/ventes",
+                "/ateliers/",
+                "/ateliers/participants",
+                "/pos/admin/caisses",
+            ],
+        ),
+        ("sophie", ["/foyers/", "/foyers/nouveau"]),
+    ],
+)
 def test_axe_finds_no_serious_violation(page, app, who, paths):
     if who == "sophie":  # she may open every file (a setting), so one household page is tried
         from sqlalchemy.orm import Session
@@ -181,8 +208,9 @@ def test_axe_finds_no_serious_violation(page, app, who, paths):
     elif who:
         page.goto("/login")
         page.get_by_label("Identifiant").fill(who)
-        page.get_by_label("Mot de passe").fill({"karim": "encadrant-e2e",
-                                                "sophie": "referente-e2e"}[who])
+        page.get_by_label("Mot de passe").fill(
+            {"karim": "encadrant-e2e", "sophie": "referente-e2e"}[who]
+        )
         page.get_by_role("button", name="Se connecter").click()
         expect(page.get_by_role("heading").first).to_be_visible()
     found = {}
@@ -218,8 +246,9 @@ def test_a_loose_vegetable_by_quick_key_and_a_product_found_by_name(small_page, 
     scale.next_frame = b"\x02 1.234\r"
     try:
         with app.app_context(), Session(db.engine) as session:
-            session.scalar(select(Product).where(Product.name == "Tomates du jardin")) \
-                .quick_key = True
+            session.scalar(
+                select(Product).where(Product.name == "Tomates du jardin")
+            ).quick_key = True
             set_setting(session, "hardware.scale_port", scale.port_name, utcnow())
             session.commit()
         page = small_page

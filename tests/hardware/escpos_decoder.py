@@ -7,10 +7,22 @@ from dataclasses import dataclass, field
 
 SLOTS = {0: "cp437", 2: "cp850", 16: "cp1252", 19: "cp858", 53: "cp858"}
 ARGUMENTS = {  # command byte after ESC / GS → number of argument bytes
-    (0x1B, ord("!")): 1, (0x1B, ord("E")): 1, (0x1B, ord("a")): 1, (0x1B, ord("d")): 1,
-    (0x1B, ord("-")): 1, (0x1B, ord("M")): 1, (0x1B, ord("G")): 1, (0x1B, ord("@")): 0,
-    (0x1D, ord("!")): 1, (0x1D, ord("h")): 1, (0x1D, ord("w")): 1, (0x1D, ord("f")): 1,
-    (0x1D, ord("H")): 1, (0x1D, ord("B")): 1, (0x1B, ord("{")): 1, (0x1B, ord("V")): 1,
+    (0x1B, ord("!")): 1,
+    (0x1B, ord("E")): 1,
+    (0x1B, ord("a")): 1,
+    (0x1B, ord("d")): 1,
+    (0x1B, ord("-")): 1,
+    (0x1B, ord("M")): 1,
+    (0x1B, ord("G")): 1,
+    (0x1B, ord("@")): 0,
+    (0x1D, ord("!")): 1,
+    (0x1D, ord("h")): 1,
+    (0x1D, ord("w")): 1,
+    (0x1D, ord("f")): 1,
+    (0x1D, ord("H")): 1,
+    (0x1D, ord("B")): 1,
+    (0x1B, ord("{")): 1,
+    (0x1B, ord("V")): 1,
     (0x1D, ord("b")): 1,
 }
 

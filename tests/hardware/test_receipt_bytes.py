@@ -9,13 +9,22 @@ from hardware.transport import PrinterConnection, PrinterError, send
 from tests.hardware.escpos_decoder import decode
 
 DOCUMENT = ReceiptDocument(
-    shop_name="Épicerie solidaire Les Quatre Saisons", shop_address="1 place de la Mairie",
-    shop_siret="21330063500017", ticket="C1-000042", printed_at="23/11/2026 10:42",
-    till_name="Caisse 1", operator="Nadia",
-    lines=(ReceiptLine("Œufs frais ×6 — Bio", "2", 229, 92, 550, 458),
-           ReceiptLine("Tomates du jardin", "1,250 kg", 320, 80, 550, 400)),
-    total_cents=172, payments=(("Carte bancaire", 100), ("Espèces", 200)), change_cents=128,
-    reference_total_cents=858, vat_exempt=True,
+    shop_name="Épicerie solidaire Les Quatre Saisons",
+    shop_address="1 place de la Mairie",
+    shop_siret="21330063500017",
+    ticket="C1-000042",
+    printed_at="23/11/2026 10:42",
+    till_name="Caisse 1",
+    operator="Nadia",
+    lines=(
+        ReceiptLine("Œufs frais ×6 — Bio", "2", 229, 92, 550, 458),
+        ReceiptLine("Tomates du jardin", "1,250 kg", 320, 80, 550, 400),
+    ),
+    total_cents=172,
+    payments=(("Carte bancaire", 100), ("Espèces", 200)),
+    change_cents=128,
+    reference_total_cents=858,
+    vat_exempt=True,
     warranty_mentions=("Garantie légale de conformité : 2 ans.",),
 )
 
@@ -87,8 +96,11 @@ def test_one_vat_regime_on_a_receipt_and_weighed_lines_per_kilogram():
     assert "TVA 5,5 %" not in exempt  # no rate on the lines of a shop that charges no VAT
     assert "1,250 kg x 3,20 € / kg" in exempt
     assert "2 x 2,29 €" in exempt and "2 x 2,29 € / kg" not in exempt
-    charged = decode(render_receipt(dataclasses.replace(
-        DOCUMENT, vat_exempt=False, vat_breakdown=((550, 163, 9),)),
-        MODELS["epson-tm-t20ii"])).text
+    charged = decode(
+        render_receipt(
+            dataclasses.replace(DOCUMENT, vat_exempt=False, vat_breakdown=((550, 163, 9),)),
+            MODELS["epson-tm-t20ii"],
+        )
+    ).text
     assert "TVA non applicable" not in charged
     assert "TVA 5,5 %" in charged and "TVA 5,5 % sur 1,63 €" in charged

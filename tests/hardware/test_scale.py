@@ -24,8 +24,12 @@ def scale():
 
 @pytest.mark.parametrize(
     ("frame", "grams"),
-    [(b"\x02 1.234\r", 1234), (b"\x02 12.5\r", 12500), (b"\x020.005\r", 5),
-     (b"\x02 1.250N\r", 1250)],  # N: the net weight a Toledo sends when a tare is set
+    [
+        (b"\x02 1.234\r", 1234),
+        (b"\x02 12.5\r", 12500),
+        (b"\x020.005\r", 5),
+        (b"\x02 1.250N\r", 1250),
+    ],  # N: the net weight a Toledo sends when a tare is set
 )
 def test_stable_readings(scale, frame, grams):
     simulator, port = scale
@@ -35,9 +39,14 @@ def test_stable_readings(scale, frame, grams):
 
 @pytest.mark.parametrize(
     ("frame", "message"),
-    [(b"\x02?\x01\r", "instable"), (b"\x02?\x02\r", "surcharge"), (b"\x02?\x04\r", "sous zéro"),
-     (b"\x02#@!\r", "illisible"), (b"\x02 1.250X\r", "illisible"),
-     (b"\x02 \xd9\xa1.250\r", "illisible")],
+    [
+        (b"\x02?\x01\r", "instable"),
+        (b"\x02?\x02\r", "surcharge"),
+        (b"\x02?\x04\r", "sous zéro"),
+        (b"\x02#@!\r", "illisible"),
+        (b"\x02 1.250X\r", "illisible"),
+        (b"\x02 \xd9\xa1.250\r", "illisible"),
+    ],
 )
 def test_refused_readings(scale, frame, message):
     simulator, port = scale
@@ -64,7 +73,9 @@ def test_scale_endpoint_for_the_till_and_the_jardin(client, session, make_user, 
     make_user(Role.JARDIN, username="julien")
     login("julien")
     assert client.get("/api/balance").get_json() == {
-        "code": "no_scale", "message": "Pas de balance branchée : tapez le poids."}
+        "code": "no_scale",
+        "message": "Pas de balance branchée : tapez le poids.",
+    }
     simulator = ScaleSimulator()
     try:
         set_setting(session, "hardware.scale_port", simulator.port_name, now)

@@ -18,15 +18,20 @@ def test_scans_wait_for_their_till(client, session, make_user, now):
     from pos.services.scans import record_scan
     from tests.conftest import csrf_token_from
 
-    session.add_all([Till(code="C1", name="Caisse 1", is_active=True),
-                     Till(code="C2", name="Caisse 2", is_active=True)])
+    session.add_all(
+        [
+            Till(code="C1", name="Caisse 1", is_active=True),
+            Till(code="C2", name="Caisse 2", is_active=True),
+        ]
+    )
     session.flush()
     from app.users.roles import Role
 
     cashier = make_user(Role.CAISSIER)
     token = csrf_token_from(client.get("/login/badge").get_data(as_text=True))
-    client.post("/login/badge", data={"badge": cashier.badge_code, "pin": "1234",
-                                      "csrf_token": token})
+    client.post(
+        "/login/badge", data={"badge": cashier.badge_code, "pin": "1234", "csrf_token": token}
+    )
     record_scan("C1", "1111111111116", session)
     start = client.get("/api/pos/scans?till=C1&after=-1").get_json()
     assert start["scans"] == []  # what was scanned before the page opened is not replayed

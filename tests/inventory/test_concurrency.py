@@ -29,16 +29,32 @@ def _setup(app) -> int:
     from app.users.services import NewUser, create_user
 
     with app.app_context(), Session(db.engine) as session:
-        user = create_user(session, None, NOW, NewUser("K", Role.ENCADRANT, username="k",
-                                                       password="motdepasse-sur"))
+        user = create_user(
+            session,
+            None,
+            NOW,
+            NewUser("K", Role.ENCADRANT, username="k", password="motdepasse-sur"),
+        )
         category = get_or_create_category(session, "Épicerie")
-        product = create_product(session, None, NOW, ProductData(
-            "Pâtes", category.id, StockUnit.PIECE, 100), ["3700000000013"])
+        product = create_product(
+            session,
+            None,
+            NOW,
+            ProductData("Pâtes", category.id, StockUnit.PIECE, 100),
+            ["3700000000013"],
+        )
         for days, quantity in ((5, 60), (40, 60), (90, 400)):
-            reception = start_reception(session, user.id, NOW,
-                                        ReceptionData(origin=LotOrigin.PURCHASE))
-            receive_line(session, user.id, NOW, reception, product,
-                         LotData(quantity, best_before=TODAY + timedelta(days=days)))
+            reception = start_reception(
+                session, user.id, NOW, ReceptionData(origin=LotOrigin.PURCHASE)
+            )
+            receive_line(
+                session,
+                user.id,
+                NOW,
+                reception,
+                product,
+                LotData(quantity, best_before=TODAY + timedelta(days=days)),
+            )
         session.commit()
         return product.id
 
@@ -57,8 +73,14 @@ def test_eight_threads_withdrawing_the_same_product(committed):
                     with Session(db.engine) as session:
                         product = session.get(Product, product_id)
                         kind = MovementKind.SALE if index % 2 else MovementKind.LOSS
-                        withdraw(session, product, 1 + index % 3, kind,
-                                 MovementContext(None, NOW, f"till-{number}-{index}"), TODAY)
+                        withdraw(
+                            session,
+                            product,
+                            1 + index % 3,
+                            kind,
+                            MovementContext(None, NOW, f"till-{number}-{index}"),
+                            TODAY,
+                        )
                         session.commit()
         except BaseException as error:  # noqa: BLE001 (reported below)
             errors.append(error)
@@ -72,8 +94,9 @@ def test_eight_threads_withdrawing_the_same_product(committed):
 
     withdrawn_per_thread = sum(1 + index % 3 for index in range(WITHDRAWALS_PER_THREAD))
     with app.app_context(), Session(db.engine) as session:
-        outgoing = session.scalar(select(func.count(StockMovement.id)).where(
-            StockMovement.quantity < 0))
+        outgoing = session.scalar(
+            select(func.count(StockMovement.id)).where(StockMovement.quantity < 0)
+        )
         assert outgoing >= THREADS * WITHDRAWALS_PER_THREAD  # one or more per withdrawal
         assert stock_on_hand(session, product_id) == 520 - THREADS * withdrawn_per_thread
         assert ledger_discrepancies(session) == []

@@ -32,8 +32,14 @@ TODAY = date(2026, 11, 23)  # the ``now`` fixture is 23/11/2026 09:30 UTC
 def test_banque_alimentaire_pickup_records_its_total_weight(session, staff, now):
     with pytest.raises(InvalidData, match="poids total"):
         start_reception(session, staff.id, now, ReceptionData(LotOrigin.BANQUE_ALIMENTAIRE))
-    reception = start_reception(session, staff.id, now, ReceptionData(
-        LotOrigin.BANQUE_ALIMENTAIRE, declared_weight_grams=182_500, supplier="BA 33"))
+    reception = start_reception(
+        session,
+        staff.id,
+        now,
+        ReceptionData(
+            LotOrigin.BANQUE_ALIMENTAIRE, declared_weight_grams=182_500, supplier="BA 33"
+        ),
+    )
     assert reception.declared_weight_grams == 182_500
 
 
@@ -41,30 +47,43 @@ def test_reception_line_checks(session, staff, now, make_product):
     milk = make_product("Lait")
     reception = start_reception(session, staff.id, now, ReceptionData(LotOrigin.DONATION))
     with pytest.raises(InvalidData, match="48 h"):
-        receive_line(session, staff.id, now, reception, milk,
-                     LotData(6, use_by=TODAY + timedelta(days=1)))
+        receive_line(
+            session, staff.id, now, reception, milk, LotData(6, use_by=TODAY + timedelta(days=1))
+        )
     with pytest.raises(InvalidData, match="DLC déjà dépassée"):
-        receive_line(session, staff.id, now, reception, milk,
-                     LotData(6, use_by=TODAY - timedelta(days=1)))
+        receive_line(
+            session, staff.id, now, reception, milk, LotData(6, use_by=TODAY - timedelta(days=1))
+        )
     with pytest.raises(InvalidData, match="pas les deux"):
-        receive_line(session, staff.id, now, reception, milk,
-                     LotData(6, use_by=TODAY + timedelta(days=5), best_before=TODAY))
+        receive_line(
+            session,
+            staff.id,
+            now,
+            reception,
+            milk,
+            LotData(6, use_by=TODAY + timedelta(days=5), best_before=TODAY),
+        )
     with pytest.raises(InvalidData, match="Quantité"):
         receive_line(session, staff.id, now, reception, milk, LotData(0))
-    lot = receive_line(session, staff.id, now, reception, milk,
-                       LotData(6, use_by=TODAY + timedelta(days=2)))
+    lot = receive_line(
+        session, staff.id, now, reception, milk, LotData(6, use_by=TODAY + timedelta(days=2))
+    )
     assert lot.origin == LotOrigin.DONATION and lot.reference_value_cents == 6 * 120
     assert stock_on_hand(session, milk.id) == 6
 
 
-def test_jardin_harvest_becomes_a_lot_and_a_yearly_table(session, staff, now, make_product,
-                                                         parcels):
+def test_jardin_harvest_becomes_a_lot_and_a_yearly_table(
+    session, staff, now, make_product, parcels
+):
     tomatoes = make_product("Tomates", 320, StockUnit.KILOGRAM, category="Fruits et légumes")
-    courgettes = make_product("Courgettes", 250, StockUnit.KILOGRAM,
-                              category="Fruits et légumes")
+    courgettes = make_product("Courgettes", 250, StockUnit.KILOGRAM, category="Fruits et légumes")
     for parcel, product, grams in ((1, tomatoes, 4200), (1, tomatoes, 800), (3, courgettes, 2500)):
-        harvest = record_harvest(session, staff.id, now, HarvestData(
-            parcel, product.id, grams, TODAY, participant_ids=(4, 7)))
+        harvest = record_harvest(
+            session,
+            staff.id,
+            now,
+            HarvestData(parcel, product.id, grams, TODAY, participant_ids=(4, 7)),
+        )
     assert harvest.participant_ids == [4, 7]
     assert stock_on_hand(session, tomatoes.id) == 5000
     assert harvest.product.name == "Courgettes"
@@ -79,8 +98,7 @@ def test_jardin_harvest_becomes_a_lot_and_a_yearly_table(session, staff, now, ma
         record_harvest(session, staff.id, now, HarvestData(3, tomatoes.id, 100, TODAY))
     assert harvest_table(session, 2026)[1]["Courgettes"] == {3: 2500}
     with pytest.raises(InvalidData, match="au poids"):
-        record_harvest(session, staff.id, now, HarvestData(1, make_product("Boîte").id, 100,
-                                                            TODAY))
+        record_harvest(session, staff.id, now, HarvestData(1, make_product("Boîte").id, 100, TODAY))
 
 
 def test_expiry_report_and_disposal(session, staff, make_product, receive):
@@ -117,8 +135,10 @@ def test_stocktake_changes_nothing_until_validated(session, staff, now, make_pro
     set_count(session, stocktake, rice, 6)
     add_count(session, stocktake, oil, 1)
     assert stock_on_hand(session, pasta.id) == 10  # nothing moved yet
-    variances = {v.product.name: (v.expected, v.counted, v.variance)
-                 for v in variance_report(session, stocktake)}
+    variances = {
+        v.product.name: (v.expected, v.counted, v.variance)
+        for v in variance_report(session, stocktake)
+    }
     assert variances == {"Pâtes": (10, 8, -2), "Riz": (4, 6, 2), "Huile": (-2, 1, 3)}
     assert validate_stocktake(session, staff.id, now, stocktake, TODAY) == 3
     assert stock_on_hand(session, pasta.id) == 8
@@ -133,14 +153,17 @@ def test_stocktake_changes_nothing_until_validated(session, staff, now, make_pro
 def test_recall_finds_lots_receptions_and_sales(session, staff, now, make_product, receive):
     cheese = make_product("Camembert")
     first = receive(cheese, 4, use_by=TODAY + timedelta(days=10))
-    second = receive(cheese, 4, use_by=TODAY + timedelta(days=20),
-                     origin=LotOrigin.BANQUE_ALIMENTAIRE)
+    second = receive(
+        cheese, 4, use_by=TODAY + timedelta(days=20), origin=LotOrigin.BANQUE_ALIMENTAIRE
+    )
     withdraw(session, cheese, 5, MovementKind.SALE, MovementContext(None, now, "sale:abc"), TODAY)
     report = recall_report(session, cheese)
     assert report.lots == [first, second]
     assert {r.id for r in report.receptions} == {first.reception_id, second.reception_id}
     assert [(m.lot_id, m.quantity, m.reference) for m in report.outgoing] == [
-        (first.id, -4, "sale:abc"), (second.id, -1, "sale:abc")]
+        (first.id, -4, "sale:abc"),
+        (second.id, -1, "sale:abc"),
+    ]
     assert report.quantity_still_in_stock == 3
     only_second = recall_report(session, cheese, second)
     assert only_second.lots == [second] and len(only_second.outgoing) == 1

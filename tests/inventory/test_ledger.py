@@ -20,8 +20,9 @@ TODAY = date(2026, 11, 23)
 
 
 def _sell(session, product, quantity, now, kind=MovementKind.SALE):
-    return withdraw(session, product, quantity, kind, MovementContext(None, now, "sale:test"),
-                    TODAY)
+    return withdraw(
+        session, product, quantity, kind, MovementContext(None, now, "sale:test"), TODAY
+    )
 
 
 def test_reception_adds_stock_through_a_movement(session, make_product, receive):
@@ -50,12 +51,19 @@ def test_a_lot_past_its_dlc_is_never_sold(session, make_product, receive, now):
     ham = make_product("Jambon")
     lot = receive(ham, 2, use_by=TODAY + timedelta(days=1))
     with pytest.raises(NotSellable, match="dépassé sa date limite"):
-        withdraw(session, ham, 1, MovementKind.SALE, MovementContext(None, now),
-                 TODAY + timedelta(days=2))
+        withdraw(
+            session,
+            ham,
+            1,
+            MovementKind.SALE,
+            MovementContext(None, now),
+            TODAY + timedelta(days=2),
+        )
     assert lot.remaining_quantity == 2
     fresh = receive(ham, 1, use_by=TODAY + timedelta(days=5))
-    moves = withdraw(session, ham, 1, MovementKind.SALE, MovementContext(None, now),
-                     TODAY + timedelta(days=2))
+    moves = withdraw(
+        session, ham, 1, MovementKind.SALE, MovementContext(None, now), TODAY + timedelta(days=2)
+    )
     assert [m.lot_id for m in moves] == [fresh.id]
 
 
@@ -73,8 +81,9 @@ def test_no_stock_at_all_refuses_the_sale(session, make_product, now):
         _sell(session, make_product("Inconnu en stock"), 1, now)
 
 
-def test_selling_more_than_the_books_goes_negative_on_the_last_lot(session, make_product,
-                                                                    receive, now):
+def test_selling_more_than_the_books_goes_negative_on_the_last_lot(
+    session, make_product, receive, now
+):
     oil = make_product("Huile")
     first = receive(oil, 2, best_before=TODAY + timedelta(days=100))
     last = receive(oil, 1, best_before=TODAY + timedelta(days=300))

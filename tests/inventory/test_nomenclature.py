@@ -8,8 +8,9 @@ from inventory.nomenclature import compile_rule, embed_value, load_rules, parse_
 
 
 def test_weight_example_of_the_domain(session, make_product):
-    tomatoes = make_product("Tomates du jardin", 320, StockUnit.KILOGRAM,
-                            barcodes=["2100005000000"])
+    tomatoes = make_product(
+        "Tomates du jardin", 320, StockUnit.KILOGRAM, barcodes=["2100005000000"]
+    )
     result = parse_scan(session, "2100005080002")
     assert result.kind == RuleKind.WEIGHT
     assert result.product == tomatoes
@@ -27,15 +28,17 @@ def test_price_example_of_the_domain(session, make_product):
 def test_price_to_weight(session, make_product):
     carrots = make_product("Carottes", 180, StockUnit.KILOGRAM, barcodes=["2200007000005"])
     # 3,60 € of carrots at 1,80 €/kg is 2 kg.
-    code = embed_value(compile_rule(RuleKind.PRICE_TO_WEIGHT, "p", "22.....{NNNDD}"),
-                       "2200007000005", 360)
+    code = embed_value(
+        compile_rule(RuleKind.PRICE_TO_WEIGHT, "p", "22.....{NNNDD}"), "2200007000005", 360
+    )
     result = parse_scan(session, code)
     assert (result.product, result.price_cents, result.quantity) == (carrots, 360, 2000)
 
 
 def test_plain_product_ean13_ean8_upca(session, make_product):
-    nutella = make_product("Pâte à tartiner", 399, barcodes=["3017620422003", "96385074",
-                                                             "036000291452"])
+    nutella = make_product(
+        "Pâte à tartiner", 399, barcodes=["3017620422003", "96385074", "036000291452"]
+    )
     for code in ("3017620422003", "96385074", "036000291452"):
         result = parse_scan(session, code)
         assert result.kind == RuleKind.PRODUCT and result.product == nutella
@@ -44,7 +47,7 @@ def test_plain_product_ean13_ean8_upca(session, make_product):
 
 def test_azerty_shifted_scan_is_repaired(session, make_product):
     nutella = make_product("Pâte à tartiner", 399, barcodes=["3017620422003"])
-    qwerty_on_azerty = "3017620422003".translate(str.maketrans("1234567890", '&é"\'(-è_çà'))
+    qwerty_on_azerty = "3017620422003".translate(str.maketrans("1234567890", "&é\"'(-è_çà"))
     assert qwerty_on_azerty == '"à&è-éà\'ééàà"'
     assert parse_scan(session, qwerty_on_azerty).product == nutella
 
@@ -69,8 +72,14 @@ def test_cards_and_badges(session):
 
 def test_default_rules_are_in_a_fresh_database(session):
     kinds = [rule.kind for rule in load_rules(session)]
-    assert kinds == [RuleKind.BENEFICIARY_CARD, RuleKind.STAFF_BADGE, RuleKind.WEIGHT,
-                     RuleKind.PRICE_TO_WEIGHT, RuleKind.PRICE, RuleKind.PRODUCT]
+    assert kinds == [
+        RuleKind.BENEFICIARY_CARD,
+        RuleKind.STAFF_BADGE,
+        RuleKind.WEIGHT,
+        RuleKind.PRICE_TO_WEIGHT,
+        RuleKind.PRICE,
+        RuleKind.PRODUCT,
+    ]
 
 
 def test_first_matching_rule_wins(session, make_product):
@@ -82,8 +91,12 @@ def test_first_matching_rule_wins(session, make_product):
 
 @pytest.mark.parametrize(
     ("kind", "pattern"),
-    [(RuleKind.WEIGHT, "21....."), (RuleKind.PRODUCT, "21{NND}"), (RuleKind.WEIGHT, "2a{NN}"),
-     (RuleKind.WEIGHT, "21{DD}")],
+    [
+        (RuleKind.WEIGHT, "21....."),
+        (RuleKind.PRODUCT, "21{NND}"),
+        (RuleKind.WEIGHT, "2a{NN}"),
+        (RuleKind.WEIGHT, "21{DD}"),
+    ],
 )
 def test_invalid_rules_are_refused(kind, pattern):
     with pytest.raises(InvalidData):

@@ -43,8 +43,12 @@ def test_several_barcodes_and_no_duplicates(session, make_product):
 
 @pytest.mark.parametrize(
     ("fields", "message"),
-    [({"name": " "}, "nom"), ({"price_cents": -1}, "prix"),
-     ({"vat_rate_bp": 700}, "TVA"), ({"per_visit_limit": 0}, "limite")],
+    [
+        ({"name": " "}, "nom"),
+        ({"price_cents": -1}, "prix"),
+        ({"vat_rate_bp": 700}, "TVA"),
+        ({"per_visit_limit": 0}, "limite"),
+    ],
 )
 def test_invalid_products_are_refused(session, make_product, fields, message):
     with pytest.raises(InvalidData, match=message):
@@ -106,8 +110,9 @@ def test_csv_with_bad_rows_imports_nothing_and_names_each_line(session, now):
 
 
 def test_csv_export_reads_back(session, make_product, now):
-    make_product("Pâtes 500 g", 109, category="Épicerie salée", barcodes=["3017620422003"],
-                 net_content=500)
+    make_product(
+        "Pâtes 500 g", 109, category="Épicerie salée", barcodes=["3017620422003"], net_content=500
+    )
     exported = export_products_csv(session)
     assert exported.startswith("\ufeffcodes_barres;nom;categorie")
     assert "3017620422003;Pâtes 500 g;Épicerie salée;piece;1,09;5,5;500;;oui" in exported

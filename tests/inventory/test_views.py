@@ -28,34 +28,57 @@ def test_receive_by_scanning(as_staff, session, staff, now, make_product):
     reception = start_reception(session, staff.id, now, ReceptionData(LotOrigin.PURCHASE))
     page = as_staff.get(f"/stock/receptions/{reception.id}?code=3017620422003")
     assert "2. Pâtes 500 g" in page_text(page)
-    response = as_staff.post(f"/stock/receptions/{reception.id}", data={
-        "csrf_token": csrf_token_from(page.get_data(as_text=True)), "product_id": pasta.id,
-        "quantity": "12", "date_kind": "best_before",
-        "expiry": (now.date() + timedelta(days=300)).isoformat()}, follow_redirects=True)
+    response = as_staff.post(
+        f"/stock/receptions/{reception.id}",
+        data={
+            "csrf_token": csrf_token_from(page.get_data(as_text=True)),
+            "product_id": pasta.id,
+            "quantity": "12",
+            "date_kind": "best_before",
+            "expiry": (now.date() + timedelta(days=300)).isoformat(),
+        },
+        follow_redirects=True,
+    )
     assert "Pâtes 500 g : lot enregistré." in page_text(response)
     assert stock_on_hand(session, pasta.id) == 12
 
 
-def test_weighed_products_are_received_in_kilograms(as_staff, session, staff, now,
-                                                    make_product):
+def test_weighed_products_are_received_in_kilograms(as_staff, session, staff, now, make_product):
     tomatoes = make_product("Tomates", 320, StockUnit.KILOGRAM, barcodes=["2100005000000"])
     reception = start_reception(session, staff.id, now, ReceptionData(LotOrigin.DONATION))
     token = _token(as_staff, f"/stock/receptions/{reception.id}?code=2100005000000")
-    as_staff.post(f"/stock/receptions/{reception.id}", data={
-        "csrf_token": token, "product_id": tomatoes.id, "quantity": "2,5", "date_kind": "none"})
+    as_staff.post(
+        f"/stock/receptions/{reception.id}",
+        data={
+            "csrf_token": token,
+            "product_id": tomatoes.id,
+            "quantity": "2,5",
+            "date_kind": "none",
+        },
+    )
     assert stock_on_hand(session, tomatoes.id) == 2500
 
 
-def test_bad_lot_input_is_explained_and_nothing_is_written(as_staff, session, staff, now,
-                                                          make_product):
+def test_bad_lot_input_is_explained_and_nothing_is_written(
+    as_staff, session, staff, now, make_product
+):
     pasta = make_product("Pâtes", barcodes=["3017620422003"])
     reception = start_reception(session, staff.id, now, ReceptionData(LotOrigin.PURCHASE))
     token = _token(as_staff, f"/stock/receptions/{reception.id}")
-    for quantity, date_kind, message in (("douze", "none", "n'est pas un nombre de pièces"),
-                                         ("3", "use_by", "Donnez la date limite")):
-        response = as_staff.post(f"/stock/receptions/{reception.id}", data={
-            "csrf_token": token, "product_id": pasta.id, "quantity": quantity,
-            "date_kind": date_kind}, follow_redirects=True)
+    for quantity, date_kind, message in (
+        ("douze", "none", "n'est pas un nombre de pièces"),
+        ("3", "use_by", "Donnez la date limite"),
+    ):
+        response = as_staff.post(
+            f"/stock/receptions/{reception.id}",
+            data={
+                "csrf_token": token,
+                "product_id": pasta.id,
+                "quantity": quantity,
+                "date_kind": date_kind,
+            },
+            follow_redirects=True,
+        )
         assert response.status_code == 200 and message in page_text(response)
     assert stock_on_hand(session, pasta.id) == 0
 
@@ -81,16 +104,25 @@ def test_jardin_logs_a_harvest(client, session, make_user, login, make_product, 
     login("julien")
     assert client.get("/stock/").status_code == 403
     token = _token(client, "/stock/jardin")
-    response = client.post("/stock/jardin", data={
-        "csrf_token": token, "parcel_number": "2", "product_id": courgettes.id,
-        "weight": "3,75", "harvested_on": "2026-11-20"}, follow_redirects=True)
+    response = client.post(
+        "/stock/jardin",
+        data={
+            "csrf_token": token,
+            "parcel_number": "2",
+            "product_id": courgettes.id,
+            "weight": "3,75",
+            "harvested_on": "2026-11-20",
+        },
+        follow_redirects=True,
+    )
     assert "Livraison enregistrée : Courgettes, parcelle 2." in page_text(response)
     assert session.scalar(select(Harvest.weight_grams)) == 3750
     assert "3,75 kg" in page_text(client.get("/stock/jardin?annee=2026"))
 
 
-def test_the_jardin_parcels_are_edited_added_and_retired(client, session, make_user, login,
-                                                        make_product, parcels):
+def test_the_jardin_parcels_are_edited_added_and_retired(
+    client, session, make_user, login, make_product, parcels
+):
     from inventory.models import GardenParcel
 
     make_user(Role.ENCADRANT, username="elise")
@@ -98,23 +130,38 @@ def test_the_jardin_parcels_are_edited_added_and_retired(client, session, make_u
     courgettes = make_product("Courgettes", 250, StockUnit.KILOGRAM)
     login("elise")
     token = _token(client, "/stock/jardin/parcelles")
-    answer = client.post("/stock/jardin/parcelles", data={
-        "csrf_token": token, "number": "2", "name": "Les Fraisiers", "area": "620",
-        "grown": "1"}, follow_redirects=True)
+    answer = client.post(
+        "/stock/jardin/parcelles",
+        data={
+            "csrf_token": token,
+            "number": "2",
+            "name": "Les Fraisiers",
+            "area": "620",
+            "grown": "1",
+        },
+        follow_redirects=True,
+    )
     assert "Parcelle 2 enregistrée." in page_text(answer)
-    client.post("/stock/jardin/parcelles", data={
-        "csrf_token": token, "number": "6", "name": "Parcelle 6", "area": "500"})
-    answer = client.post("/stock/jardin/parcelles", data={
-        "csrf_token": token, "name": "Serre", "area": "80"}, follow_redirects=True)
+    client.post(
+        "/stock/jardin/parcelles",
+        data={"csrf_token": token, "number": "6", "name": "Parcelle 6", "area": "500"},
+    )
+    answer = client.post(
+        "/stock/jardin/parcelles",
+        data={"csrf_token": token, "name": "Serre", "area": "80"},
+        follow_redirects=True,
+    )
     assert "Parcelle 7 « Serre » ajoutée." in page_text(answer)
-    answer = client.post("/stock/jardin/parcelles", data={
-        "csrf_token": token, "name": "Serre froide", "area": "beaucoup"},
-        follow_redirects=True)
+    answer = client.post(
+        "/stock/jardin/parcelles",
+        data={"csrf_token": token, "name": "Serre froide", "area": "beaucoup"},
+        follow_redirects=True,
+    )
     assert "Surface (m²) : « beaucoup » n'est pas un nombre entier" in page_text(answer)
-    assert session.scalar(select(GardenParcel.name).where(GardenParcel.number == 2)) == \
-        "Les Fraisiers"
-    assert session.scalar(select(GardenParcel.is_active).where(GardenParcel.number == 6)) \
-        is False
+    assert (
+        session.scalar(select(GardenParcel.name).where(GardenParcel.number == 2)) == "Les Fraisiers"
+    )
+    assert session.scalar(select(GardenParcel.is_active).where(GardenParcel.number == 6)) is False
     assert len(session.scalars(select(GardenParcel)).all()) == 7
     client.post("/logout", data={"csrf_token": token})
 
@@ -123,14 +170,30 @@ def test_the_jardin_parcels_are_edited_added_and_retired(client, session, make_u
     form = client.get("/stock/jardin").get_data(as_text=True)
     assert ">Les Fraisiers<" in form and ">Serre<" in form and ">Parcelle 6<" not in form
     token = _token(client, "/stock/jardin")
-    answer = client.post("/stock/jardin", data={
-        "csrf_token": token, "parcel_number": "6", "product_id": courgettes.id,
-        "weight": "1", "harvested_on": "2026-11-20"}, follow_redirects=True)
+    answer = client.post(
+        "/stock/jardin",
+        data={
+            "csrf_token": token,
+            "parcel_number": "6",
+            "product_id": courgettes.id,
+            "weight": "1",
+            "harvested_on": "2026-11-20",
+        },
+        follow_redirects=True,
+    )
     assert "Livraison enregistrée" not in page_text(answer)
     assert session.scalar(select(Harvest.id)) is None
-    answer = client.post("/stock/jardin", data={
-        "csrf_token": token, "parcel_number": "7", "product_id": courgettes.id,
-        "weight": "1,2", "harvested_on": "2026-11-20"}, follow_redirects=True)
+    answer = client.post(
+        "/stock/jardin",
+        data={
+            "csrf_token": token,
+            "parcel_number": "7",
+            "product_id": courgettes.id,
+            "weight": "1,2",
+            "harvested_on": "2026-11-20",
+        },
+        follow_redirects=True,
+    )
     assert "Livraison enregistrée : Courgettes, parcelle 7." in page_text(answer)
 
 
@@ -149,9 +212,15 @@ def test_expiry_page_destroys_checked_lots(as_staff, session, make_product, rece
     lot = receive(ham, 3, use_by=now.date() - timedelta(days=2), at=now - timedelta(days=5))
     page = as_staff.get("/stock/dates")
     assert "Jambon" in page_text(page)
-    response = as_staff.post("/stock/dates", data={
-        "csrf_token": csrf_token_from(page.get_data(as_text=True)), "action":
-        "expired_destroyed", "lot_ids": [str(lot.id)]}, follow_redirects=True)
+    response = as_staff.post(
+        "/stock/dates",
+        data={
+            "csrf_token": csrf_token_from(page.get_data(as_text=True)),
+            "action": "expired_destroyed",
+            "lot_ids": [str(lot.id)],
+        },
+        follow_redirects=True,
+    )
     assert "1 lot(s) sorti(s) du stock." in page_text(response)
     assert lot.remaining_quantity == 0
 
@@ -160,8 +229,9 @@ def test_stocktake_by_scanning_then_validate(as_staff, session, make_product, re
     pasta = make_product("Pâtes", barcodes=["3017620422003"])
     receive(pasta, 5)
     token = _token(as_staff, "/stock/inventaires")
-    response = as_staff.post("/stock/inventaires", data={"csrf_token": token,
-                                                          "label": "Rayon pâtes"})
+    response = as_staff.post(
+        "/stock/inventaires", data={"csrf_token": token, "label": "Rayon pâtes"}
+    )
     url = response.headers["Location"]
     # A GET changes nothing (a link, a prefetch, a crawler): counting is a POST with CSRF.
     as_staff.get(url + "?code=3017620422003")
@@ -172,18 +242,23 @@ def test_stocktake_by_scanning_then_validate(as_staff, session, make_product, re
     page = as_staff.get(url)
     assert "Pâtes 5 3 -2" in page_text(page)
     assert stock_on_hand(session, pasta.id) == 5
-    as_staff.post(url + "/valider", data={"csrf_token": csrf_token_from(
-        page.get_data(as_text=True))})
+    as_staff.post(
+        url + "/valider", data={"csrf_token": csrf_token_from(page.get_data(as_text=True))}
+    )
     assert stock_on_hand(session, pasta.id) == 3
 
 
 def test_csv_import_page_lists_errors_and_imports_nothing(as_staff, session):
     token = _token(as_staff, "/stock/products/import")
-    bad = ("codes_barres;nom;categorie;unite;prix_reference;tva\n"
-           "3017620422004;Mauvais;Inconnue;piece;1,00;5,5\n")
-    response = as_staff.post("/stock/products/import", data={
-        "csrf_token": token, "file": (io.BytesIO(bad.encode()), "produits.csv")},
-        content_type="multipart/form-data")
+    bad = (
+        "codes_barres;nom;categorie;unite;prix_reference;tva\n"
+        "3017620422004;Mauvais;Inconnue;piece;1,00;5,5\n"
+    )
+    response = as_staff.post(
+        "/stock/products/import",
+        data={"csrf_token": token, "file": (io.BytesIO(bad.encode()), "produits.csv")},
+        content_type="multipart/form-data",
+    )
     assert response.status_code == 422
     text = page_text(response)
     assert "Rien n'a été importé." in text
@@ -193,8 +268,7 @@ def test_csv_import_page_lists_errors_and_imports_nothing(as_staff, session):
 def test_cashier_cannot_open_stock_pages(client, make_user):
     user = make_user(Role.CAISSIER)
     token = _token(client, "/login/badge")
-    client.post("/login/badge", data={"badge": user.badge_code, "pin": "1234",
-                                      "csrf_token": token})
+    client.post("/login/badge", data={"badge": user.badge_code, "pin": "1234", "csrf_token": token})
     for path in ("/stock/", "/stock/receptions", "/stock/dates", "/stock/jardin"):
         assert client.get(path).status_code == 403
 
@@ -216,8 +290,12 @@ def test_a_long_import_lets_the_tills_write_while_it_checks_the_file(committed, 
         if db.engine.dialect.name != "sqlite":
             pytest.skip("PostgreSQL locks rows, not the database")
         with Session(db.engine) as session:
-            create_user(session, None, utcnow(), NewUser(
-                "Karim", Role.ENCADRANT, username="karim", password="motdepasse-sur"))
+            create_user(
+                session,
+                None,
+                utcnow(),
+                NewUser("Karim", Role.ENCADRANT, username="karim", password="motdepasse-sur"),
+            )
             for name in ("Épicerie sucrée", "Fruits et légumes"):
                 get_or_create_category(session, name)
             session.commit()
@@ -231,34 +309,48 @@ def test_a_long_import_lets_the_tills_write_while_it_checks_the_file(committed, 
     monkeypatch.setattr(product_csv, "check_products_csv", check_while_a_till_sells)
     client, _ = browser_of(committed, "karim")
     token = csrf_token_from(client.get("/stock/products/import").get_data(as_text=True))
-    response = client.post("/stock/products/import", data={
-        "csrf_token": token, "file": (io.BytesIO(GOOD_CSV.encode()), "produits.csv")},
-        content_type="multipart/form-data")
+    response = client.post(
+        "/stock/products/import",
+        data={"csrf_token": token, "file": (io.BytesIO(GOOD_CSV.encode()), "produits.csv")},
+        content_type="multipart/form-data",
+    )
     assert wrote_meanwhile == [True]
     assert response.status_code == 302
 
 
-def test_categories_are_created_renamed_and_merged_from_a_screen(as_staff, session,
-                                                                 make_product):
+def test_categories_are_created_renamed_and_merged_from_a_screen(as_staff, session, make_product):
     from inventory.models import Category, Product
 
     pasta = make_product("Pâtes", category="Pâtes et riz")
     token = _token(as_staff, "/stock/categories")
-    as_staff.post("/stock/categories", data={"csrf_token": token, "action": "create",
-                                             "name": "Épicerie salée"})
+    as_staff.post(
+        "/stock/categories",
+        data={"csrf_token": token, "action": "create", "name": "Épicerie salée"},
+    )
     salted = session.scalar(select(Category).where(Category.name == "Épicerie salée"))
     assert salted is not None
-    answer = as_staff.post("/stock/categories", data={
-        "csrf_token": token, "action": "create", "name": "épicerie SALÉE"},
-        follow_redirects=True)
+    answer = as_staff.post(
+        "/stock/categories",
+        data={"csrf_token": token, "action": "create", "name": "épicerie SALÉE"},
+        follow_redirects=True,
+    )
     assert "La catégorie « Épicerie salée » existe déjà." in page_text(answer)
     source = session.get(Product, pasta.id).category
-    as_staff.post("/stock/categories", data={"csrf_token": token, "action": "rename",
-                                             "category_id": source.id, "name": "Féculents"})
+    as_staff.post(
+        "/stock/categories",
+        data={
+            "csrf_token": token,
+            "action": "rename",
+            "category_id": source.id,
+            "name": "Féculents",
+        },
+    )
     assert source.name == "Féculents"
-    answer = as_staff.post("/stock/categories", data={
-        "csrf_token": token, "action": "merge", "category_id": source.id, "into": salted.id},
-        follow_redirects=True)
+    answer = as_staff.post(
+        "/stock/categories",
+        data={"csrf_token": token, "action": "merge", "category_id": source.id, "into": salted.id},
+        follow_redirects=True,
+    )
     assert "1 produit(s) rangé(s) dans « Épicerie salée »" in page_text(answer)
     assert session.get(Product, pasta.id).category_id == salted.id
     assert session.scalar(select(Category).where(Category.name == "Féculents")) is None

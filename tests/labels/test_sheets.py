@@ -18,17 +18,42 @@ from labels.pdf import cell_of, render_sheets
 from tests.labels.conftest import decode_cell, page_images
 
 LABELS = [
-    ShelfLabel("Riz long grain 1 kg, sachet cuisson", "1,89 €", "1,89 € / kg",
-               "Adhérent·es (20 %) : 0,38 €", "Banque Alimentaire",
-               Barcode("ean13", "3560070048830")),
+    ShelfLabel(
+        "Riz long grain 1 kg, sachet cuisson",
+        "1,89 €",
+        "1,89 € / kg",
+        "Adhérent·es (20 %) : 0,38 €",
+        "Banque Alimentaire",
+        Barcode("ean13", "3560070048830"),
+    ),
     BarcodeSticker("Lait demi-écrémé 1 l", "1,05 €", Barcode("ean13", "3428272950040")),
-    WeighedLabel("Tomates du jardin", "1,250 kg", "4,00 €", "3,20 € / kg", "24/11/2026",
-                 "À consommer jusqu'au", "28/11/2026", Barcode("ean13", "2100005012508"),
-                 400, 1250, "Jardin du CCAS"),
-    ItemTag("R000123", "Gros électroménager", "Lave-linge Bosch 7 kg", "120,00 €",
-            WARRANTY_TEXT, Barcode("code128", "R000123")),
-    CardLabel("Foyer Martin", "Valable jusqu'au 28/02/2027", Barcode("ean13", "0420000000013"),
-              "Épicerie solidaire Les Quatre Saisons"),
+    WeighedLabel(
+        "Tomates du jardin",
+        "1,250 kg",
+        "4,00 €",
+        "3,20 € / kg",
+        "24/11/2026",
+        "À consommer jusqu'au",
+        "28/11/2026",
+        Barcode("ean13", "2100005012508"),
+        400,
+        1250,
+        "Jardin du CCAS",
+    ),
+    ItemTag(
+        "R000123",
+        "Gros électroménager",
+        "Lave-linge Bosch 7 kg",
+        "120,00 €",
+        WARRANTY_TEXT,
+        Barcode("code128", "R000123"),
+    ),
+    CardLabel(
+        "Foyer Martin",
+        "Valable jusqu'au 28/02/2027",
+        Barcode("ean13", "0420000000013"),
+        "Épicerie solidaire Les Quatre Saisons",
+    ),
 ]
 
 
@@ -42,7 +67,8 @@ def test_every_barcode_reads_back_in_its_cell(layout_key):
     for index, label in enumerate(LABELS):
         page, position = cell_of(index, layout, start)
         assert decode_cell(pages[page], layout, position) == [label.barcode.code], (
-            f"{type(label).__name__} in cell {position} of page {page + 1}")
+            f"{type(label).__name__} in cell {position} of page {page + 1}"
+        )
     # The cells before the start position stay blank (the sheet is reused).
     assert decode_cell(pages[0], layout, 1) == []
 
@@ -94,7 +120,11 @@ def test_dates_on_a_weighed_label(scale_products, session):
     from labels.services import WeighedRequest, weighed_labels
 
     tomatoes, _herbs = scale_products
-    label = weighed_labels(session, WeighedRequest(tomatoes.id, 85, date(2026, 11, 24),
-                                                   use_by=date(2026, 11, 28)))[0]
+    label = weighed_labels(
+        session, WeighedRequest(tomatoes.id, 85, date(2026, 11, 24), use_by=date(2026, 11, 28))
+    )[0]
     assert (label.net_weight, label.date_label, label.date) == (
-        "85 g", "À consommer jusqu'au", "28/11/2026")
+        "85 g",
+        "À consommer jusqu'au",
+        "28/11/2026",
+    )

@@ -21,20 +21,28 @@ def referent(make_user):
 
 def _login_badge(client, user):
     token = csrf_token_from(client.get("/login/badge").get_data(as_text=True))
-    client.post("/login/badge", data={"badge": user.badge_code, "pin": "1234",
-                                      "csrf_token": token})
+    client.post("/login/badge", data={"badge": user.badge_code, "pin": "1234", "csrf_token": token})
 
 
 def test_referent_creates_a_household_and_sees_rav(client, session, referent, login):
     login("sophie")
     form = client.get("/foyers/nouveau")
-    data = {"csrf_token": csrf_token_from(form.get_data(as_text=True)),
-            "display_name": "Foyer Diallo", "referring_body": "ccas",
-            "referrer_name": "M. Colin", "resources": "1 200,00", "charges": "600",
-            "members-0-first_name": "Fatou", "members-0-birth_year": "1988",
-            "members-0-sex": "F", "members-0-kinship": "reference",
-            "members-1-first_name": "Moussa", "members-1-birth_year": "2016",
-            "members-1-sex": "M", "members-1-kinship": "child"}
+    data = {
+        "csrf_token": csrf_token_from(form.get_data(as_text=True)),
+        "display_name": "Foyer Diallo",
+        "referring_body": "ccas",
+        "referrer_name": "M. Colin",
+        "resources": "1 200,00",
+        "charges": "600",
+        "members-0-first_name": "Fatou",
+        "members-0-birth_year": "1988",
+        "members-0-sex": "F",
+        "members-0-kinship": "reference",
+        "members-1-first_name": "Moussa",
+        "members-1-birth_year": "2016",
+        "members-1-sex": "M",
+        "members-1-kinship": "child",
+    }
     for index in range(2, 6):
         data.update({f"members-{index}-sex": "X", f"members-{index}-kinship": "child"})
     response = client.post("/foyers/nouveau", data=data, follow_redirects=True)
@@ -51,30 +59,43 @@ def test_referent_creates_a_household_and_sees_rav(client, session, referent, lo
 def test_household_form_errors_are_french(client, referent, login):
     login("sophie")
     token = csrf_token_from(client.get("/foyers/nouveau").get_data(as_text=True))
-    response = client.post("/foyers/nouveau", data={
-        "csrf_token": token, "display_name": "Foyer X", "referring_body": "ccas",
-        "referrer_name": "M. Colin", "resources": "mille", "charges": "0"})
+    response = client.post(
+        "/foyers/nouveau",
+        data={
+            "csrf_token": token,
+            "display_name": "Foyer X",
+            "referring_body": "ccas",
+            "referrer_name": "M. Colin",
+            "resources": "mille",
+            "charges": "0",
+        },
+    )
     assert response.status_code == 422
     assert "« mille » n'est pas un montant valide" in page_text(response)
 
 
-def test_reading_a_file_is_logged_and_others_are_refused(client, session, referent, make_user,
-                                                         login, now):
+def test_reading_a_file_is_logged_and_others_are_refused(
+    client, session, referent, make_user, login, now
+):
     household = create_household(session, referent.id, now, household_data(ADULT))
     make_user(Role.REFERENT, username="marc")
     login("marc")
     assert client.get(f"/foyers/{household.id}").status_code == 403
     login("sophie")
     assert client.get(f"/foyers/{household.id}").status_code == 200
-    reads = session.scalars(select(AuditEntry).where(AuditEntry.action == "household.viewed")
-                            ).all()
+    reads = session.scalars(select(AuditEntry).where(AuditEntry.action == "household.viewed")).all()
     assert [r.actor_id for r in reads] == [referent.id]
 
 
 def test_committee_sees_no_names_and_decides(client, session, referent, make_user, login, now):
     household = create_household(session, referent.id, now, household_data(ADULT, CHILD))
-    right = request_right(session, referent.id, now, household, RightRequest(
-        date(2026, 12, 1), 3, 2000, 3000, "Épargner pour le permis"))
+    right = request_right(
+        session,
+        referent.id,
+        now,
+        household,
+        RightRequest(date(2026, 12, 1), 3, 2000, 3000, "Épargner pour le permis"),
+    )
     make_user(Role.ADMIN, username="claire")
     login("claire")
     page = client.get("/commission")
@@ -83,8 +104,10 @@ def test_committee_sees_no_names_and_decides(client, session, referent, make_use
     assert "Épargner pour le permis" in text
     assert "Benali" not in text and "Amina" not in text
     assert client.get(f"/foyers/{household.id}").status_code == 403  # management: no file
-    client.post(f"/commission/{right.id}/accorder", data={
-        "csrf_token": csrf_token_from(page.get_data(as_text=True)), "note": "Accord"})
+    client.post(
+        f"/commission/{right.id}/accorder",
+        data={"csrf_token": csrf_token_from(page.get_data(as_text=True)), "note": "Accord"},
+    )
     assert right.status == RightStatus.GRANTED
 
 
@@ -97,9 +120,17 @@ def test_cashier_gets_only_the_till_answer(client, session, referent, make_user,
     answer = client.get(f"/api/caisse/carte/{household.card_code}").get_json()
     assert answer["display_name"] == "Foyer Benali"
     assert answer["right_valid"] is False
-    assert set(answer) == {"card_code", "display_name", "right_valid", "message",
-                           "right_ends_on", "participation_rate_bp", "monthly_allowance_cents",
-                           "spent_this_month_cents", "remaining_this_month_cents"}
+    assert set(answer) == {
+        "card_code",
+        "display_name",
+        "right_valid",
+        "message",
+        "right_ends_on",
+        "participation_rate_bp",
+        "monthly_allowance_cents",
+        "spent_this_month_cents",
+        "remaining_this_month_cents",
+    }
     unknown = client.get("/api/caisse/carte/0429999999990")
     assert unknown.status_code == 404 and "Carte inconnue" in unknown.get_json()["message"]
 
@@ -114,7 +145,8 @@ def test_export_json_download(client, session, referent, login, now):
     login("sophie")
     response = client.get(f"/foyers/{household.id}/export.json")
     assert response.headers["Content-Disposition"] == (
-        f"attachment; filename=foyer-{household.id}.json")
+        f"attachment; filename=foyer-{household.id}.json"
+    )
     assert response.get_json()["personnes"][0]["prenom"] == "Amina"
 
 
@@ -126,8 +158,10 @@ def test_file_shows_visits_from_the_till_port(app, client, session, referent, lo
     def visits(session, card_code):
         if card_code != household.card_code:
             return []
-        return [MonthVisits(date(2026, 10, 1), 3, 2480, 12400),
-                MonthVisits(date(2026, 11, 1), 1, 500, 2500)]
+        return [
+            MonthVisits(date(2026, 10, 1), 3, 2480, 12400),
+            MonthVisits(date(2026, 11, 1), 1, 500, 2500),
+        ]
 
     from participants.ports import HOUSEHOLD_VISITS
 
@@ -142,14 +176,21 @@ def test_referent_closes_a_right(client, session, referent, login, now):
     from participants.services.rights import decide_right
 
     household = create_household(session, referent.id, now, household_data(ADULT))
-    right = request_right(session, referent.id, now, household, RightRequest(
-        date(2026, 11, 1), 3, 2000, 3000, "Permis"))
+    right = request_right(
+        session,
+        referent.id,
+        now,
+        household,
+        RightRequest(date(2026, 11, 1), 3, 2000, 3000, "Permis"),
+    )
     decide_right(session, referent.id, now, right, grant=True)
     login("sophie")
     page = client.get(f"/foyers/{household.id}")
     token = csrf_token_from(page.get_data(as_text=True))
-    response = client.post(f"/foyers/{household.id}/droits/{right.id}/clore",
-                           data={"csrf_token": token, "note": "Déménagement"},
-                           follow_redirects=True)
+    response = client.post(
+        f"/foyers/{household.id}/droits/{right.id}/clore",
+        data={"csrf_token": token, "note": "Déménagement"},
+        follow_redirects=True,
+    )
     assert "Droit clos à la date d'aujourd'hui." in page_text(response)
     assert right.status == RightStatus.ENDED and right.decision_note == "Déménagement"

@@ -46,8 +46,9 @@ def _at_till(session, card_code, day):
 
 
 def household_data(*members, resources=120_000, charges=60_000, name="Foyer Benali"):
-    return HouseholdData(name, ReferringBody.CCAS, "M. Colin (CCAS)", resources, charges,
-                         members=members or (ADULT,))
+    return HouseholdData(
+        name, ReferringBody.CCAS, "M. Colin (CCAS)", resources, charges, members=members or (ADULT,)
+    )
 
 
 @pytest.fixture
@@ -79,8 +80,12 @@ def test_household_creation_is_validated(session, referent, now):
     with pytest.raises(InvalidData, match="exactement une personne de référence"):
         create_household(session, referent.id, now, household_data(TEEN))
     with pytest.raises(InvalidData, match="Année de naissance"):
-        create_household(session, referent.id, now, household_data(
-            MemberData("X", 1800, Sex.MALE, Kinship.REFERENCE)))
+        create_household(
+            session,
+            referent.id,
+            now,
+            household_data(MemberData("X", 1800, Sex.MALE, Kinship.REFERENCE)),
+        )
     with pytest.raises(InvalidData, match="montant mensuel"):
         create_household(session, referent.id, now, household_data(ADULT, resources=-1))
 
@@ -98,8 +103,13 @@ def test_card_is_pseudonymous_and_reissued(session, household, referent, now):
 
 
 def _grant(session, household, actor, now, starts_on, months=3):
-    right = request_right(session, actor.id, now, household, RightRequest(
-        starts_on, months, 2000, 4000, "Solder une dette de loyer"))
+    right = request_right(
+        session,
+        actor.id,
+        now,
+        household,
+        RightRequest(starts_on, months, 2000, 4000, "Solder une dette de loyer"),
+    )
     decide_right(session, actor.id, now, right, grant=True)
     return right
 
@@ -117,25 +127,45 @@ def test_right_validity_at_its_boundaries(session, household, referent, now):
 
 
 def test_pending_request_is_not_a_right(session, household, referent, now):
-    request_right(session, referent.id, now, household, RightRequest(
-        date(2026, 12, 1), 3, 2000, 4000, "Permis"))
+    request_right(
+        session,
+        referent.id,
+        now,
+        household,
+        RightRequest(date(2026, 12, 1), 3, 2000, 4000, "Permis"),
+    )
     answer = _at_till(session, household.card_code, date(2026, 12, 2))
     assert not answer.right_valid
     with pytest.raises(InvalidData, match="attend déjà la commission"):
-        request_right(session, referent.id, now, household, RightRequest(
-            date(2027, 3, 1), 3, 2000, 4000, "Permis"))
+        request_right(
+            session,
+            referent.id,
+            now,
+            household,
+            RightRequest(date(2027, 3, 1), 3, 2000, 4000, "Permis"),
+        )
 
 
 @pytest.mark.parametrize(
     ("months", "rate", "allowance", "project", "message"),
-    [(7, 2000, 4000, "P", "de 1 à 6 mois"), (3, 3500, 4000, "P", "de 10 % à 30 %"),
-     (3, 2000, 0, "P", "Montant mensuel"), (3, 2000, 4000, " ", "projet personnel")],
+    [
+        (7, 2000, 4000, "P", "de 1 à 6 mois"),
+        (3, 3500, 4000, "P", "de 10 % à 30 %"),
+        (3, 2000, 0, "P", "Montant mensuel"),
+        (3, 2000, 4000, " ", "projet personnel"),
+    ],
 )
-def test_invalid_requests(session, household, referent, now, months, rate, allowance, project,
-                          message):
+def test_invalid_requests(
+    session, household, referent, now, months, rate, allowance, project, message
+):
     with pytest.raises(InvalidData, match=message):
-        request_right(session, referent.id, now, household, RightRequest(
-            date(2026, 12, 1), months, rate, allowance, project))
+        request_right(
+            session,
+            referent.id,
+            now,
+            household,
+            RightRequest(date(2026, 12, 1), months, rate, allowance, project),
+        )
 
 
 def test_renewals_beyond_the_setting_are_refused(session, household, referent, now):
@@ -143,8 +173,13 @@ def test_renewals_beyond_the_setting_are_refused(session, household, referent, n
     renewal = _grant(session, household, referent, now, date(2026, 4, 1))
     assert renewal.renewal_of_id == first.id
     with pytest.raises(InvalidData, match="Renouvellement refusé.*après le 30/09/2026"):
-        request_right(session, referent.id, now, household, RightRequest(
-            date(2026, 7, 1), 3, 2000, 4000, "Encore"))
+        request_right(
+            session,
+            referent.id,
+            now,
+            household,
+            RightRequest(date(2026, 7, 1), 3, 2000, 4000, "Encore"),
+        )
     after_gap = _grant(session, household, referent, now, date(2026, 10, 1))
     assert after_gap.renewal_of_id is None
     set_setting(session, "epicerie.max_renewals", 2, now)
@@ -156,8 +191,9 @@ def test_monthly_allowance_across_month_ends(session, household, referent, now):
     paid = {date(2026, 11, 10): 2500, date(2026, 11, 30): 1000, date(2026, 12, 1): 700}
 
     def paid_this_month(session, card_code, day):
-        return sum(v for d, v in paid.items() if (d.year, d.month) == (day.year, day.month)
-                   and d <= day)
+        return sum(
+            v for d, v in paid.items() if (d.year, d.month) == (day.year, day.month) and d <= day
+        )
 
     card = household.card_code
     answer = household_for_till(session, card, date(2026, 11, 30), spent=paid_this_month)
@@ -170,13 +206,22 @@ def test_till_answer_holds_no_social_data(session, household, referent, now):
     _grant(session, household, referent, now, date(2026, 11, 1))
     answer = _at_till(session, household.card_code, date(2026, 11, 23))
     fields = set(answer.__dataclass_fields__)
-    assert fields == {"card_code", "display_name", "right_valid", "message", "right_ends_on",
-                      "participation_rate_bp", "monthly_allowance_cents",
-                      "spent_this_month_cents", "remaining_this_month_cents"}
+    assert fields == {
+        "card_code",
+        "display_name",
+        "right_valid",
+        "message",
+        "right_ends_on",
+        "participation_rate_bp",
+        "monthly_allowance_cents",
+        "spent_this_month_cents",
+        "remaining_this_month_cents",
+    }
 
 
-def test_referents_see_only_their_files_and_reads_are_logged(session, household, make_user,
-                                                             referent, now):
+def test_referents_see_only_their_files_and_reads_are_logged(
+    session, household, make_user, referent, now
+):
     other = make_user(Role.REFERENT, username="marc")
     assert search_households(session, referent) == [household]
     assert search_households(session, other) == []
@@ -191,8 +236,7 @@ def test_referents_see_only_their_files_and_reads_are_logged(session, household,
         search_households(session, cashier)
 
 
-def test_inactive_files_and_anonymisation_keep_the_aggregates(session, household, referent,
-                                                              now):
+def test_inactive_files_and_anonymisation_keep_the_aggregates(session, household, referent, now):
     _grant(session, household, referent, now, date(2026, 11, 1))
     assert inactive_files(session, now) == []
     later = now + timedelta(days=365 * 2 + 5)
@@ -203,7 +247,10 @@ def test_inactive_files_and_anonymisation_keep_the_aggregates(session, household
     assert {p.first_name for p in household.members} == {"—"}
     assert household.card_code == card  # tickets keep pointing at it
     assert sorted((p.birth_year, p.sex) for p in household.members) == [
-        (1985, Sex.FEMALE), (2010, Sex.MALE), (2019, Sex.FEMALE)]
+        (1985, Sex.FEMALE),
+        (2010, Sex.MALE),
+        (2019, Sex.FEMALE),
+    ]
     assert [r.status for r in household.rights] == [RightStatus.GRANTED]
     assert inactive_files(session, later) == []
     with pytest.raises(CardRefused, match="clos"):

@@ -26,8 +26,12 @@ from app.extensions import db
 from app.users.roles import Role
 from app.users.services import NewUser, create_user
 
-CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
-          response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,
+    content_type_conformance,
+    response_schema_conformance,
+]
 CASHIER_BADGE, CASHIER_PIN = "0410000000014", "1234"
 
 
@@ -52,19 +56,49 @@ def seed_shop(flask_app) -> None:
     now = utcnow()
     with flask_app.app_context():
         session = db.session
-        cashier = create_user(session, None, now, NewUser(
-            "Nadia", Role.CAISSIER, badge_code=CASHIER_BADGE, pin=CASHIER_PIN))
-        staff = create_user(session, None, now, NewUser(
-            "Karim", Role.ENCADRANT, badge_code="0410000000021", pin="2468",
-            username="karim", password="encadrant-fuzz"))
+        cashier = create_user(
+            session,
+            None,
+            now,
+            NewUser("Nadia", Role.CAISSIER, badge_code=CASHIER_BADGE, pin=CASHIER_PIN),
+        )
+        staff = create_user(
+            session,
+            None,
+            now,
+            NewUser(
+                "Karim",
+                Role.ENCADRANT,
+                badge_code="0410000000021",
+                pin="2468",
+                username="karim",
+                password="encadrant-fuzz",
+            ),
+        )
         category = get_or_create_category(session, "Épicerie")
-        pasta = create_product(session, None, now, ProductData(
-            "Pâtes", category.id, StockUnit.PIECE, 109), ["3017620422003"])
-        tomatoes = create_product(session, None, now, ProductData(
-            "Tomates", category.id, StockUnit.KILOGRAM, 320), ["2100005000000"])
+        pasta = create_product(
+            session,
+            None,
+            now,
+            ProductData("Pâtes", category.id, StockUnit.PIECE, 109),
+            ["3017620422003"],
+        )
+        tomatoes = create_product(
+            session,
+            None,
+            now,
+            ProductData("Tomates", category.id, StockUnit.KILOGRAM, 320),
+            ["2100005000000"],
+        )
         reception = start_reception(session, staff.id, now, ReceptionData(LotOrigin.PURCHASE))
-        receive_line(session, staff.id, now, reception, pasta, LotData(
-            500, best_before=date.today() + timedelta(days=300)))
+        receive_line(
+            session,
+            staff.id,
+            now,
+            reception,
+            pasta,
+            LotData(500, best_before=date.today() + timedelta(days=300)),
+        )
         receive_line(session, staff.id, now, reception, tomatoes, LotData(100_000))
         seed_household(session, "0420000000013", now)
         till = Till(code="C1", name="Caisse 1", is_active=True)
@@ -81,8 +115,9 @@ def _logged_in_headers(flask_app) -> tuple[dict[str, str], dict[str, str]]:
 
     client = FlaskClient(flask_app, flask_app.response_class)  # a browser of its own
     token = csrf_token_from(client.get("/login/badge").get_data(as_text=True))
-    client.post("/login/badge", data={"badge": CASHIER_BADGE, "pin": CASHIER_PIN,
-                                      "csrf_token": token})
+    client.post(
+        "/login/badge", data={"badge": CASHIER_BADGE, "pin": CASHIER_PIN, "csrf_token": token}
+    )
     page = client.get("/pos/till?till=C1").get_data(as_text=True)
     cookie = client.get_cookie(flask_app.config["SESSION_COOKIE_NAME"])
     assert "Caisse 1" in page, "the fuzzing cashier could not log in"
@@ -125,9 +160,14 @@ def fuzz_api(flask_app, max_examples: int, seed: int | None = None) -> FuzzRepor
         for mode in (GenerationMode.POSITIVE, GenerationMode.NEGATIVE):
             strategy = operation.as_strategy(generation_mode=mode)
 
-            @settings(max_examples=max_examples, deadline=None, database=None,
-                      derandomize=seed is not None, phases=[Phase.explicit, Phase.generate],
-                      suppress_health_check=list(HealthCheck))
+            @settings(
+                max_examples=max_examples,
+                deadline=None,
+                database=None,
+                derandomize=seed is not None,
+                phases=[Phase.explicit, Phase.generate],
+                suppress_health_check=list(HealthCheck),
+            )
             @given(case=strategies.one_of(strategy, strategy.map(anchor)))
             def call(case):
                 response = case.call(headers=headers, cookies=cookies)
@@ -145,7 +185,8 @@ def fuzz_api(flask_app, max_examples: int, seed: int | None = None) -> FuzzRepor
             try:
                 call()
             except Exception as failure:  # noqa: BLE001 — every failure is reported
-                report.failures.append(f"{operation.label} [{mode.value}]: "
-                                       f"{str(failure).strip()[:1500]}")
+                report.failures.append(
+                    f"{operation.label} [{mode.value}]: {str(failure).strip()[:1500]}"
+                )
     report.seconds = time.perf_counter() - started
     return report

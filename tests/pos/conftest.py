@@ -31,8 +31,13 @@ def cashier(make_user):
 
 @pytest.fixture
 def supervisor(make_user):
-    return make_user(Role.ENCADRANT, username="karim2", display_name="Karim",
-                     badge_code="0410000000021", pin="2468")
+    return make_user(
+        Role.ENCADRANT,
+        username="karim2",
+        display_name="Karim",
+        badge_code="0410000000021",
+        pin="2468",
+    )
 
 
 @pytest.fixture
@@ -43,11 +48,26 @@ def open_till(session, till, cashier, now):
 @pytest.fixture
 def household(session, make_user, now):
     referent = make_user(Role.REFERENT, username="sophie")
-    household = create_household(session, referent.id, now, HouseholdData(
-        "Foyer Benali", ReferringBody.CCAS, "M. Colin", 100_000, 70_000,
-        members=(MemberData("Amina", 1985, Sex.FEMALE, Kinship.REFERENCE),)))
-    right = request_right(session, referent.id, now, household, RightRequest(
-        TODAY - timedelta(days=10), 3, 2000, 2000, "Permis"))
+    household = create_household(
+        session,
+        referent.id,
+        now,
+        HouseholdData(
+            "Foyer Benali",
+            ReferringBody.CCAS,
+            "M. Colin",
+            100_000,
+            70_000,
+            members=(MemberData("Amina", 1985, Sex.FEMALE, Kinship.REFERENCE),),
+        ),
+    )
+    right = request_right(
+        session,
+        referent.id,
+        now,
+        household,
+        RightRequest(TODAY - timedelta(days=10), 3, 2000, 2000, "Permis"),
+    )
     decide_right(session, referent.id, now, right, grant=True)
     return household
 
@@ -59,8 +79,11 @@ def insider(session):
     if session.connection().dialect.name == "postgresql":
         session.execute(text("SET LOCAL session_replication_role = replica"))
     else:
-        for name in session.scalars(text(
+        for name in session.scalars(
+            text(
                 "SELECT name FROM sqlite_master WHERE type = 'trigger' "
-                "AND (name LIKE '%_no_update' OR name LIKE '%_no_delete')")).all():
+                "AND (name LIKE '%_no_update' OR name LIKE '%_no_delete')"
+            )
+        ).all():
             session.execute(text(f"DROP TRIGGER {name}"))
     yield session

@@ -17,7 +17,8 @@ class HttpTill:
     def __init__(self, base_url: str, till_code: str, timeout: float = 30) -> None:
         self.base_url, self.till_code, self.timeout = base_url, till_code, timeout
         self.opener = urllib.request.build_opener(
-            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()))
+            urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+        )
         self.token = ""
 
     def _page_token(self, path: str) -> str:
@@ -37,10 +38,16 @@ class HttpTill:
         data = None if body is None else json.dumps(body).encode()
         deadline = time.monotonic() + self.timeout * 4
         while True:
-            request = urllib.request.Request(self.base_url + path, data=data, method=method,
-                                             headers={"Content-Type": "application/json",
-                                                      "Accept": "application/json",
-                                                      "X-CSRFToken": self.token})
+            request = urllib.request.Request(
+                self.base_url + path,
+                data=data,
+                method=method,
+                headers={
+                    "Content-Type": "application/json",
+                    "Accept": "application/json",
+                    "X-CSRFToken": self.token,
+                },
+            )
             try:
                 with self.opener.open(request, timeout=self.timeout) as response:
                     return response.status, json.loads(response.read() or b"{}")

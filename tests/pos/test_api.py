@@ -20,8 +20,9 @@ def till_client(client, session, till, cashier):
     # The API reads the real clock: the session must belong to today's business day.
     open_session(session, till, cashier, utcnow(), {"2000": 2})
     token = csrf_token_from(client.get("/login/badge").get_data(as_text=True))
-    client.post("/login/badge", data={"badge": cashier.badge_code, "pin": "1234",
-                                      "csrf_token": token})
+    client.post(
+        "/login/badge", data={"badge": cashier.badge_code, "pin": "1234", "csrf_token": token}
+    )
     page = client.get("/pos/till")
     client.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token_from(page.get_data(as_text=True))
     return client
@@ -35,26 +36,37 @@ def pasta(make_product, receive):
 
 
 def _sale(pasta, **changes):
-    body = {"uuid": str(uuid.uuid4()), "till": "C1",
-            "lines": [{"product_id": pasta.id, "quantity": 2}],
-            "payments": [{"method": "cash", "amount_cents": 500}],
-            "expected_total_cents": 218}
+    body = {
+        "uuid": str(uuid.uuid4()),
+        "till": "C1",
+        "lines": [{"product_id": pasta.id, "quantity": 2}],
+        "payments": [{"method": "cash", "amount_cents": 500}],
+        "expected_total_cents": 218,
+    }
     body.update(changes)
     return body
 
 
 def _counts(session):
-    return (session.scalar(select(func.count(Sale.id))),
-            session.scalar(select(func.count(StockMovement.id))))
+    return (
+        session.scalar(select(func.count(Sale.id))),
+        session.scalar(select(func.count(StockMovement.id))),
+    )
 
 
 def test_sale_then_the_same_uuid_again(till_client, session, pasta):
     body = _sale(pasta)
     first = till_client.post("/api/pos/sales", json=body)
     assert first.status_code == 201
-    assert first.get_json() | {} == {"uuid": body["uuid"], "ticket": "C1-000001", "number": 1,
-                                     "total_cents": 218, "reference_total_cents": 218,
-                                     "change_cents": 282, "created": True}
+    assert first.get_json() | {} == {
+        "uuid": body["uuid"],
+        "ticket": "C1-000001",
+        "number": 1,
+        "total_cents": 218,
+        "reference_total_cents": 218,
+        "change_cents": 282,
+        "created": True,
+    }
     again = till_client.post("/api/pos/sales", json=body)
     assert again.status_code == 200 and again.get_json()["created"] is False
     assert again.get_json()["ticket"] == "C1-000001"
@@ -63,17 +75,20 @@ def test_sale_then_the_same_uuid_again(till_client, session, pasta):
 
 @pytest.mark.parametrize(
     ("change", "message"),
-    [({"lines": [{"product_id": 1, "quantity": -3}]}, "« lines[1].quantity » : doit être "
-                                                      "supérieur à 0"),
-     ({"lines": [{"product_id": 1, "quantity": 1_000_001}]}, "doit être au plus 1000000"),
-     ({"lines": [{"product_id": 1, "quantity": "2"}]}, "nombre entier attendu"),
-     ({"uuid": "pas-un-uuid"}, "identifiant UUID attendu"),
-     ({"payments": [{"method": "bitcoin", "amount_cents": 5}]}, "valeur non permise"),
-     ({"lines": []}, "Le panier est vide."),  # nor any ressourcerie item
-     ({"surprise": 1}, "champ inconnu")],
+    [
+        (
+            {"lines": [{"product_id": 1, "quantity": -3}]},
+            "« lines[1].quantity » : doit être supérieur à 0",
+        ),
+        ({"lines": [{"product_id": 1, "quantity": 1_000_001}]}, "doit être au plus 1000000"),
+        ({"lines": [{"product_id": 1, "quantity": "2"}]}, "nombre entier attendu"),
+        ({"uuid": "pas-un-uuid"}, "identifiant UUID attendu"),
+        ({"payments": [{"method": "bitcoin", "amount_cents": 5}]}, "valeur non permise"),
+        ({"lines": []}, "Le panier est vide."),  # nor any ressourcerie item
+        ({"surprise": 1}, "champ inconnu"),
+    ],
 )
-def test_bad_input_is_a_french_4xx_and_writes_nothing(till_client, session, pasta, change,
-                                                      message):
+def test_bad_input_is_a_french_4xx_and_writes_nothing(till_client, session, pasta, change, message):
     before = _counts(session)
     response = till_client.post("/api/pos/sales", json=_sale(pasta, **change))
     assert response.status_code == 422
@@ -82,12 +97,14 @@ def test_bad_input_is_a_french_4xx_and_writes_nothing(till_client, session, past
 
 
 def test_malformed_json_and_unknown_ids(till_client, session, pasta):
-    response = till_client.post("/api/pos/sales", data="{pas du json",
-                                content_type="application/json")
+    response = till_client.post(
+        "/api/pos/sales", data="{pas du json", content_type="application/json"
+    )
     assert response.status_code == 422
     assert response.get_json()["message"] == "Requête illisible : le JSON est mal formé."
-    unknown = till_client.post("/api/pos/sales", json=_sale(pasta, lines=[
-        {"product_id": 987654, "quantity": 1}]))
+    unknown = till_client.post(
+        "/api/pos/sales", json=_sale(pasta, lines=[{"product_id": 987654, "quantity": 1}])
+    )
     assert unknown.status_code == 404 and "inconnu" in unknown.get_json()["message"]
     assert till_client.get("/api/pos/tickets/C1-000777").status_code == 404
 
@@ -107,14 +124,21 @@ def test_json_calls_need_the_csrf_header(till_client, pasta):
 def test_catalogue_with_etag(till_client, pasta):
     response = till_client.get("/api/pos/catalogue")
     data = response.get_json()
-    assert {"id": pasta.id, "name": "Pâtes", "unit": "piece", "price_cents": 109,
-            "vat_rate_bp": 550, "per_visit_limit": None,
-            "barcodes": ["3017620422003"], "category": pasta.category.name, "search": "pates",
-            "quick_key": False} in data["products"]
+    assert {
+        "id": pasta.id,
+        "name": "Pâtes",
+        "unit": "piece",
+        "price_cents": 109,
+        "vat_rate_bp": 550,
+        "per_visit_limit": None,
+        "barcodes": ["3017620422003"],
+        "category": pasta.category.name,
+        "search": "pates",
+        "quick_key": False,
+    } in data["products"]
     assert data["rules"][0] == {"kind": "beneficiary_card", "pattern": "042*"}
     etag = response.headers["ETag"]
-    assert till_client.get("/api/pos/catalogue", headers={"If-None-Match": etag}
-                           ).status_code == 304
+    assert till_client.get("/api/pos/catalogue", headers={"If-None-Match": etag}).status_code == 304
 
 
 def test_openapi_document_comes_from_the_schemas(client):
@@ -124,22 +148,23 @@ def test_openapi_document_comes_from_the_schemas(client):
     assert sale_in["additionalProperties"] is False
     line = document["components"]["schemas"]["LineIn"]["properties"]["quantity"]["anyOf"][0]
     assert (line["exclusiveMinimum"], line["maximum"]) == (0, 1_000_000)
-    assert "embedded_price_cents" not in document["components"]["schemas"]["LineIn"][
-        "properties"]
+    assert "embedded_price_cents" not in document["components"]["schemas"]["LineIn"]["properties"]
     post = document["paths"]["/api/pos/sales"]["post"]
     assert post["requestBody"]["content"]["application/json"]["schema"]["$ref"] == (
-        "#/components/schemas/SaleIn")
+        "#/components/schemas/SaleIn"
+    )
     # Every answer is documented: created, replayed, and each refusal in the {code, message}
     # shape; the till parameter where it is required.
-    assert {"201", "200", "400", "401", "403", "404", "409", "415", "422", "500",
-            "503"} <= set(post["responses"])
+    assert {"201", "200", "400", "401", "403", "404", "409", "415", "422", "500", "503"} <= set(
+        post["responses"]
+    )
     assert post["responses"]["409"]["content"]["application/json"]["schema"]["$ref"] == (
-        "#/components/schemas/Error")
+        "#/components/schemas/Error"
+    )
     assert document["components"]["schemas"]["Error"]["required"] == ["code", "message"]
-    for path in ("/api/pos/session", "/api/pos/session/x", "/api/pos/printer",
-                 "/api/pos/scans"):
+    for path in ("/api/pos/session", "/api/pos/session/x", "/api/pos/printer", "/api/pos/scans"):
         parameters = document["paths"][path]["get"]["parameters"]
-        assert {"name": "till", "required": True} .items() <= parameters[0].items()
+        assert {"name": "till", "required": True}.items() <= parameters[0].items()
     for path, operations in document["paths"].items():
         for method, operation in operations.items():
             assert "401" in operation["responses"], (method, path)
@@ -160,9 +185,15 @@ def test_referent_cannot_use_the_till_api(client, make_user, login):
 def test_a_client_sent_price_is_refused(till_client, session, pasta):
     """3 × infant milk sold for 0,01 € by sending a price: refused, nothing written."""
     before = _counts(session)
-    response = till_client.post("/api/pos/sales", json=_sale(pasta, lines=[
-        {"product_id": pasta.id, "quantity": 3, "embedded_price_cents": 1}],
-        expected_total_cents=1, payments=[{"method": "cash", "amount_cents": 1}]))
+    response = till_client.post(
+        "/api/pos/sales",
+        json=_sale(
+            pasta,
+            lines=[{"product_id": pasta.id, "quantity": 3, "embedded_price_cents": 1}],
+            expected_total_cents=1,
+            payments=[{"method": "cash", "amount_cents": 1}],
+        ),
+    )
     assert response.status_code == 422
     assert response.get_json()["code"] == "invalid"
     assert "« lines[1].embedded_price_cents » : champ inconnu" in response.get_json()["message"]
@@ -175,10 +206,14 @@ def test_a_weighed_label_is_read_by_the_server(till_client, session, make_produc
 
     tomatoes = make_product("Tomates", 320, StockUnit.KILOGRAM, barcodes=["2100005000000"])
     receive(tomatoes, 10_000)
-    label = embed_value(compile_rule(RuleKind.WEIGHT, "w", "21.....{NNDDD}"), "2100005000000",
-                        1250)
-    body = {"uuid": str(uuid.uuid4()), "till": "C1", "lines": [{"code": label}],
-            "payments": [{"method": "cash", "amount_cents": 400}], "expected_total_cents": 400}
+    label = embed_value(compile_rule(RuleKind.WEIGHT, "w", "21.....{NNDDD}"), "2100005000000", 1250)
+    body = {
+        "uuid": str(uuid.uuid4()),
+        "till": "C1",
+        "lines": [{"code": label}],
+        "payments": [{"method": "cash", "amount_cents": 400}],
+        "expected_total_cents": 400,
+    }
     response = till_client.post("/api/pos/sales", json=body)
     assert response.status_code == 201 and response.get_json()["total_cents"] == 400
     # A label cannot carry another weight than its own.
@@ -190,10 +225,15 @@ def test_a_weighed_label_is_read_by_the_server(till_client, session, make_produc
 # --- every /api answer is JSON with a code -------------------------------------------------
 
 
-def test_a_logged_out_or_disabled_till_gets_401_json_never_a_redirect(client, session, till,
-                                                                      cashier, pasta, now):
-    for method, url in (("GET", "/api/pos/catalogue"), ("POST", "/api/pos/sales"),
-                        ("GET", "/api/caisse/carte/0420000000013"), ("GET", "/api/balance")):
+def test_a_logged_out_or_disabled_till_gets_401_json_never_a_redirect(
+    client, session, till, cashier, pasta, now
+):
+    for method, url in (
+        ("GET", "/api/pos/catalogue"),
+        ("POST", "/api/pos/sales"),
+        ("GET", "/api/caisse/carte/0420000000013"),
+        ("GET", "/api/balance"),
+    ):
         response = client.open(url, method=method, json={})
         assert response.status_code == 401, url
         assert "Location" not in response.headers
@@ -202,10 +242,12 @@ def test_a_logged_out_or_disabled_till_gets_401_json_never_a_redirect(client, se
     # Logged in, then the account is disabled under the till: the next call is 401 too.
     open_session(session, till, cashier, utcnow(), {})
     token = csrf_token_from(client.get("/login/badge").get_data(as_text=True))
-    client.post("/login/badge", data={"badge": cashier.badge_code, "pin": "1234",
-                                      "csrf_token": token})
+    client.post(
+        "/login/badge", data={"badge": cashier.badge_code, "pin": "1234", "csrf_token": token}
+    )
     client.environ_base["HTTP_X_CSRFTOKEN"] = csrf_token_from(
-        client.get("/pos/till?till=C1").get_data(as_text=True))
+        client.get("/pos/till?till=C1").get_data(as_text=True)
+    )
     assert client.get("/api/pos/catalogue").status_code == 200
     cashier.is_enabled = False
     response = client.post("/api/pos/sales", json=_sale(pasta))
@@ -220,13 +262,19 @@ def test_refusals_are_json_with_a_stable_code(till_client, session, pasta, monke
     cases = [
         (till_client.get("/api/pos/nothing-here"), 404, "not_found"),
         (till_client.delete("/api/pos/sales"), 405, "method_not_allowed"),
-        (till_client.post("/api/pos/sales", data="x", content_type="text/plain"), 415,
-         "json_expected"),
+        (
+            till_client.post("/api/pos/sales", data="x", content_type="text/plain"),
+            415,
+            "json_expected",
+        ),
         (till_client.get("/api/pos/session"), 422, "invalid"),  # the till parameter
         (till_client.get("/api/pos/session?till=ZZ"), 404, "not_found"),
         (till_client.get("/api/pos/tickets/C1-99999999999999999999"), 422, "invalid_request"),
-        (till_client.post("/api/pos/sales", json=_sale(pasta, expected_total_cents=5)), 409,
-         "price_mismatch"),
+        (
+            till_client.post("/api/pos/sales", json=_sale(pasta, expected_total_cents=5)),
+            409,
+            "price_mismatch",
+        ),
     ]
     for response, status, code in cases:
         assert response.status_code == status, (response.get_json(), status)
@@ -263,13 +311,21 @@ def test_a_referent_is_refused_in_json(client, make_user, login):
 
 
 def _approval(client, badge, pin, action="sale", **subject):
-    return client.post("/api/pos/approvals", json={"till": "C1", "action": action,
-                                                   "badge": badge, "pin": pin,
-                                                   **({"subject": subject} if subject else {})})
+    return client.post(
+        "/api/pos/approvals",
+        json={
+            "till": "C1",
+            "action": action,
+            "badge": badge,
+            "pin": pin,
+            **({"subject": subject} if subject else {}),
+        },
+    )
 
 
-def test_approvals_need_the_pin_lock_out_and_are_audited(till_client, session, supervisor,
-                                                         make_user, pasta):
+def test_approvals_need_the_pin_lock_out_and_are_audited(
+    till_client, session, supervisor, make_user, pasta
+):
     from sqlalchemy import select
 
     from app.audit.models import AuditEntry
@@ -278,8 +334,11 @@ def test_approvals_need_the_pin_lock_out_and_are_audited(till_client, session, s
     wrong = _approval(till_client, supervisor.badge_code, "0000")
     unknown = _approval(till_client, "0419999999999", "2468")
     assert wrong.status_code == unknown.status_code == 403
-    assert wrong.get_json() == unknown.get_json() == {
-        "code": "approval_refused", "message": "Badge ou code PIN incorrect."}
+    assert (
+        wrong.get_json()
+        == unknown.get_json()
+        == {"code": "approval_refused", "message": "Badge ou code PIN incorrect."}
+    )
     session.refresh(supervisor)
     assert supervisor.failed_attempts == 1  # kept although the request was refused
     actions = list(session.scalars(select(AuditEntry.action).order_by(AuditEntry.id)))
@@ -290,31 +349,42 @@ def test_approvals_need_the_pin_lock_out_and_are_audited(till_client, session, s
     locked = _approval(till_client, supervisor.badge_code, "2468")  # the right PIN, too late
     assert locked.status_code == 403 and "bloqué" in locked.get_json()["message"]
 
-    disabled = make_user(Role.ENCADRANT, username="paul", badge_code="0410000000045",
-                         pin="1357")
+    disabled = make_user(Role.ENCADRANT, username="paul", badge_code="0410000000045", pin="1357")
     disabled.is_enabled = False
     assert _approval(till_client, "0410000000045", "1357").get_json()["message"] == (
-        "Badge ou code PIN incorrect.")
+        "Badge ou code PIN incorrect."
+    )
     cashier_itself = _approval(till_client, "0410000000014", "1234")
     assert "ne permet pas de valider" in cashier_itself.get_json()["message"]
 
 
-def test_a_manual_price_is_approved_for_that_price_once(till_client, session, supervisor,
-                                                         pasta):
+def test_a_manual_price_is_approved_for_that_price_once(till_client, session, supervisor, pasta):
     def body(price, token=None):
         line = {"product_id": pasta.id, "quantity": 1, "manual_unit_price_cents": price}
         if token:
             line["approval_token"] = token
-        return _sale(pasta, lines=[line], expected_total_cents=price,
-                     payments=[{"method": "cash", "amount_cents": max(price, 1)}])
+        return _sale(
+            pasta,
+            lines=[line],
+            expected_total_cents=price,
+            payments=[{"method": "cash", "amount_cents": max(price, 1)}],
+        )
 
     needs = till_client.post("/api/pos/sales", json=body(20))
     assert (needs.status_code, needs.get_json()["code"]) == (409, "approval_required")
     # The refusal says what to have approved: the till asks for exactly that.
-    assert needs.get_json()["details"] == {"action": "price", "line": 1, "subject": {
-        "product_id": pasta.id, "unit_price_cents": 20}}
-    granted = _approval(till_client, supervisor.badge_code, "2468", "price",
-                        **needs.get_json()["details"]["subject"])
+    assert needs.get_json()["details"] == {
+        "action": "price",
+        "line": 1,
+        "subject": {"product_id": pasta.id, "unit_price_cents": 20},
+    }
+    granted = _approval(
+        till_client,
+        supervisor.badge_code,
+        "2468",
+        "price",
+        **needs.get_json()["details"]["subject"],
+    )
     assert granted.status_code == 200 and granted.get_json()["approver"] == "Karim"
     token = granted.get_json()["token"]
     # Approved at 0,20 €, sent at 0,00 €: refused, and nothing recorded.
@@ -329,27 +399,41 @@ def test_a_manual_price_is_approved_for_that_price_once(till_client, session, su
 # --- a UUID is bound to its kind and its till; an abandoned sale never comes back -----------
 
 
-def test_a_sale_uuid_replayed_as_a_refund_returns_nothing(till_client, session, supervisor,
-                                                          pasta):
+def test_a_sale_uuid_replayed_as_a_refund_returns_nothing(till_client, session, supervisor, pasta):
     body = _sale(pasta)
     sale = till_client.post("/api/pos/sales", json=body).get_json()
-    token = _approval(till_client, supervisor.badge_code, "2468", "refund",
-                      ticket=sale["ticket"]).get_json()["token"]
-    replay = till_client.post("/api/pos/refunds", json={
-        "uuid": body["uuid"], "till": "C1", "ticket": sale["ticket"],
-        "lines": [{"line_id": 1, "quantity": 1}], "restock": True, "approval_token": token})
+    token = _approval(
+        till_client, supervisor.badge_code, "2468", "refund", ticket=sale["ticket"]
+    ).get_json()["token"]
+    replay = till_client.post(
+        "/api/pos/refunds",
+        json={
+            "uuid": body["uuid"],
+            "till": "C1",
+            "ticket": sale["ticket"],
+            "lines": [{"line_id": 1, "quantity": 1}],
+            "restock": True,
+            "approval_token": token,
+        },
+    )
     assert (replay.status_code, replay.get_json()["code"]) == (409, "uuid_conflict")
     assert "ticket" not in replay.get_json()
 
 
-def test_an_abandoned_sale_is_never_recorded_afterwards(till_client, session, supervisor,
-                                                        pasta):
+def test_an_abandoned_sale_is_never_recorded_afterwards(till_client, session, supervisor, pasta):
     body = _sale(pasta)
-    token = _approval(till_client, supervisor.badge_code, "2468", "abandon",
-                      sale_uuid=body["uuid"]).get_json()["token"]
-    abandon = till_client.post("/api/pos/sales/abandon", json={
-        "uuid": body["uuid"], "till": "C1", "reason": "Client parti",
-        "approval_token": token})
+    token = _approval(
+        till_client, supervisor.badge_code, "2468", "abandon", sale_uuid=body["uuid"]
+    ).get_json()["token"]
+    abandon = till_client.post(
+        "/api/pos/sales/abandon",
+        json={
+            "uuid": body["uuid"],
+            "till": "C1",
+            "reason": "Client parti",
+            "approval_token": token,
+        },
+    )
     assert abandon.get_json() == {"uuid": body["uuid"], "abandoned": True, "sale": None}
     late = till_client.post("/api/pos/sales", json=body)
     assert (late.status_code, late.get_json()["code"]) == (409, "sale_abandoned")
@@ -357,11 +441,18 @@ def test_an_abandoned_sale_is_never_recorded_afterwards(till_client, session, su
     # Abandoning a sale that had in fact been recorded answers with its ticket instead.
     recorded = _sale(pasta)
     till_client.post("/api/pos/sales", json=recorded)
-    token = _approval(till_client, supervisor.badge_code, "2468", "abandon",
-                      sale_uuid=recorded["uuid"]).get_json()["token"]
-    answer = till_client.post("/api/pos/sales/abandon", json={
-        "uuid": recorded["uuid"], "till": "C1", "reason": "Client parti",
-        "approval_token": token}).get_json()
+    token = _approval(
+        till_client, supervisor.badge_code, "2468", "abandon", sale_uuid=recorded["uuid"]
+    ).get_json()["token"]
+    answer = till_client.post(
+        "/api/pos/sales/abandon",
+        json={
+            "uuid": recorded["uuid"],
+            "till": "C1",
+            "reason": "Client parti",
+            "approval_token": token,
+        },
+    ).get_json()
     assert answer["abandoned"] is False and answer["sale"]["ticket"] == "C1-000001"
 
 
@@ -370,9 +461,16 @@ def test_an_abandoned_sale_is_never_recorded_afterwards(till_client, session, su
 
 def test_cash_movements_are_bounded_and_approved(till_client, supervisor):
     def move(amount, reason="Dépôt en banque", **more):
-        return till_client.post("/api/pos/session/cash", json={
-            "uuid": str(uuid.uuid4()), "till": "C1", "amount_cents": amount, "reason": reason,
-            **more})
+        return till_client.post(
+            "/api/pos/session/cash",
+            json={
+                "uuid": str(uuid.uuid4()),
+                "till": "C1",
+                "amount_cents": amount,
+                "reason": reason,
+                **more,
+            },
+        )
 
     assert move(-9_999_999, "x").status_code == 422
     assert move(-500, "x").status_code == 422
@@ -382,8 +480,10 @@ def test_cash_movements_are_bounded_and_approved(till_client, supervisor):
     big = move(6000, "Monnaie de la banque")
     assert (big.status_code, big.get_json()["code"]) == (409, "approval_required")
     assert big.get_json()["details"] == {"action": "cash", "subject": {"amount_cents": 6000}}
-    token = _approval(till_client, supervisor.badge_code, "2468", "cash",
-                      amount_cents=6000).get_json()["token"]
+    token = _approval(
+        till_client, supervisor.badge_code, "2468", "cash", amount_cents=6000
+    ).get_json()["token"]
     assert move(7000, "Monnaie de la banque", approval_token=token).get_json()["code"] == (
-        "approval_invalid")
+        "approval_invalid"
+    )
     assert move(6000, "Monnaie de la banque", approval_token=token).status_code == 200

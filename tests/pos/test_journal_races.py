@@ -37,28 +37,66 @@ def _yesterday_with_a_sale(app) -> None:
     now = utcnow()
     yesterday = now - timedelta(days=1)
     with app.app_context(), Session(db.engine) as session:
-        staff = create_user(session, None, yesterday, NewUser(
-            "Karim", Role.ENCADRANT, username="karim", password="motdepasse-sur"))
+        staff = create_user(
+            session,
+            None,
+            yesterday,
+            NewUser("Karim", Role.ENCADRANT, username="karim", password="motdepasse-sur"),
+        )
         category = get_or_create_category(session, "Épicerie")
-        pasta = create_product(session, None, yesterday, ProductData(
-            "Pâtes", category.id, StockUnit.PIECE, 109), ["3017620422003"])
-        reception = start_reception(session, staff.id, yesterday,
-                                    ReceptionData(LotOrigin.PURCHASE))
-        receive_line(session, staff.id, yesterday, reception, pasta, LotData(
-            50, best_before=shop_date(now) + timedelta(days=300)))
+        pasta = create_product(
+            session,
+            None,
+            yesterday,
+            ProductData("Pâtes", category.id, StockUnit.PIECE, 109),
+            ["3017620422003"],
+        )
+        reception = start_reception(session, staff.id, yesterday, ReceptionData(LotOrigin.PURCHASE))
+        receive_line(
+            session,
+            staff.id,
+            yesterday,
+            reception,
+            pasta,
+            LotData(50, best_before=shop_date(now) + timedelta(days=300)),
+        )
         for code in ("T1", "T2"):
             session.add(Till(code=code, name=f"Caisse {code}", is_active=True))
-            create_user(session, None, yesterday, NewUser(
-                f"Caissier {code}", Role.CAISSIER, badge_code=f"041000000{code[1]}009",
-                pin="1234"))
+            create_user(
+                session,
+                None,
+                yesterday,
+                NewUser(
+                    f"Caissier {code}",
+                    Role.CAISSIER,
+                    badge_code=f"041000000{code[1]}009",
+                    pin="1234",
+                ),
+            )
         session.flush()
         till = session.scalar(select(Till).where(Till.code == "T1"))
         cash_session = open_session(session, till, staff, yesterday, {})
-        record_sale(session, staff, yesterday, shop_date(yesterday), SaleRequest(
-            uuid=str(uuid.uuid4()), till_code="T1", lines=(sale_line(pasta.id, 2),),
-            payments=(PaymentRequest(PaymentMethod.CASH, 218),), expected_total_cents=218))
-        close_session(session, cash_session, staff, yesterday,
-                      dict(x_report(session, cash_session).expected), None)
+        record_sale(
+            session,
+            staff,
+            yesterday,
+            shop_date(yesterday),
+            SaleRequest(
+                uuid=str(uuid.uuid4()),
+                till_code="T1",
+                lines=(sale_line(pasta.id, 2),),
+                payments=(PaymentRequest(PaymentMethod.CASH, 218),),
+                expected_total_cents=218,
+            ),
+        )
+        close_session(
+            session,
+            cash_session,
+            staff,
+            yesterday,
+            dict(x_report(session, cash_session).expected),
+            None,
+        )
         session.commit()
 
 
@@ -83,8 +121,9 @@ def test_two_tills_opening_at_once_close_the_day_before_once(committed, monkeypa
             session = _writer(db.engine)
             try:
                 till = session.scalar(select(Till).where(Till.code == code))
-                cashier = session.scalar(select(journal.User).where(
-                    journal.User.display_name == f"Caissier {code}"))
+                cashier = session.scalar(
+                    select(journal.User).where(journal.User.display_name == f"Caissier {code}")
+                )
                 open_session(session, till, cashier, utcnow(), {})
                 session.commit()
             except Exception as error:  # noqa: BLE001 — reported below
@@ -99,7 +138,11 @@ def test_two_tills_opening_at_once_close_the_day_before_once(committed, monkeypa
         thread.join(timeout=30)
     assert errors == []
     with committed.app_context(), Session(db.engine) as session:
-        closures = [json.loads(p)["period"] for p in session.scalars(
-            select(JournalEntry.payload).where(JournalEntry.kind == "closure_daily"))]
+        closures = [
+            json.loads(p)["period"]
+            for p in session.scalars(
+                select(JournalEntry.payload).where(JournalEntry.kind == "closure_daily")
+            )
+        ]
         assert closures == [shop_date(utcnow() - timedelta(days=1)).isoformat()]
         assert journal.verify_journal(session).ok

@@ -41,9 +41,20 @@ def pasta(make_product, receive):
 
 
 def _sell(session, cashier, now, pasta, receipt=True):
-    return record_sale(session, cashier, now, TODAY, SaleRequest(
-        str(uuid.uuid4()), "C1", (sale_line(pasta.id, 2),),
-        (PaymentRequest(PaymentMethod.CASH, 500),), 218, receipt_requested=receipt))[0]
+    return record_sale(
+        session,
+        cashier,
+        now,
+        TODAY,
+        SaleRequest(
+            str(uuid.uuid4()),
+            "C1",
+            (sale_line(pasta.id, 2),),
+            (PaymentRequest(PaymentMethod.CASH, 500),),
+            218,
+            receipt_requested=receipt,
+        ),
+    )[0]
 
 
 def test_printer_down_then_back(session, till, open_till, cashier, now, pasta):
@@ -74,8 +85,9 @@ def test_printer_down_then_back(session, till, open_till, cashier, now, pasta):
     assert decode(printer.jobs[0].data).drawer_kicks == 1
 
 
-def test_no_receipt_unless_asked_and_duplicates_are_numbered(session, till, open_till, cashier,
-                                                             now, pasta):
+def test_no_receipt_unless_asked_and_duplicates_are_numbered(
+    session, till, open_till, cashier, now, pasta
+):
     till.printer_kind, till.printer_target = "network", "127.0.0.1:9"
     sale = _sell(session, cashier, now, pasta, receipt=False)
     kinds = [j.kind for j in session.scalars(select(PrintJob).where(PrintJob.sale_id == sale.id))]
@@ -92,8 +104,9 @@ def test_a_claimed_job_is_not_claimed_twice(session, till, open_till, cashier, n
     first = claim_next_job(session, "worker-1", now)
     second = claim_next_job(session, "worker-2", now)
     third = claim_next_job(session, "worker-3", now)
-    assert {first.id, second.id} == {j.id for j in session.scalars(
-        select(PrintJob).where(PrintJob.sale_id == sale.id))}
+    assert {first.id, second.id} == {
+        j.id for j in session.scalars(select(PrintJob).where(PrintJob.sale_id == sale.id))
+    }
     assert third is None
     assert (first.claimed_by, second.claimed_by) == ("worker-1", "worker-2")
 
@@ -112,8 +125,16 @@ def test_two_workers_never_send_the_same_job(committed):
     app = committed
     now = utcnow()
     with app.app_context(), Session(db.engine) as session:
-        tills = [Till(code=f"P{n}", name=f"Caisse P{n}", is_active=True,
-                      printer_kind="network", printer_target="127.0.0.1:9") for n in (1, 2, 3)]
+        tills = [
+            Till(
+                code=f"P{n}",
+                name=f"Caisse P{n}",
+                is_active=True,
+                printer_kind="network",
+                printer_target="127.0.0.1:9",
+            )
+            for n in (1, 2, 3)
+        ]
         session.add_all(tills)
         session.flush()
         for index in range(30):
@@ -143,8 +164,9 @@ def test_two_workers_never_send_the_same_job(committed):
         assert ids == sorted(ids)
 
 
-def test_till_printer_api_and_admin_page(client, session, till, cashier, supervisor, login, now,
-                                         pasta):
+def test_till_printer_api_and_admin_page(
+    client, session, till, cashier, supervisor, login, now, pasta
+):
     from app.audit.models import AuditEntry
     from app.clock import utcnow
     from pos.services.sessions import open_session
@@ -153,21 +175,31 @@ def test_till_printer_api_and_admin_page(client, session, till, cashier, supervi
     open_session(session, till, cashier, utcnow(), {"2000": 1})
     till.printer_kind, till.printer_target = "network", "127.0.0.1:9"
     token = csrf_token_from(client.get("/login/badge").get_data(as_text=True))
-    client.post("/login/badge", data={"badge": cashier.badge_code, "pin": "1234",
-                                      "csrf_token": token})
-    headers = {"X-CSRFToken": csrf_token_from(client.get("/pos/till?till=C1").get_data(
-        as_text=True))}
+    client.post(
+        "/login/badge", data={"badge": cashier.badge_code, "pin": "1234", "csrf_token": token}
+    )
+    headers = {
+        "X-CSRFToken": csrf_token_from(client.get("/pos/till?till=C1").get_data(as_text=True))
+    }
     assert client.get("/api/pos/printer?till=C1").get_json()["state"] == "ok"
-    assert client.post("/api/pos/printer/reprint", json={"till": "C1"},
-                       headers=headers).status_code == 404  # nothing sold yet
-    body = {"uuid": str(uuid.uuid4()), "till": "C1",
-            "lines": [{"product_id": pasta.id, "quantity": 1}],
-            "payments": [{"method": "card", "amount_cents": 109}], "expected_total_cents": 109}
+    assert (
+        client.post("/api/pos/printer/reprint", json={"till": "C1"}, headers=headers).status_code
+        == 404
+    )  # nothing sold yet
+    body = {
+        "uuid": str(uuid.uuid4()),
+        "till": "C1",
+        "lines": [{"product_id": pasta.id, "quantity": 1}],
+        "payments": [{"method": "card", "amount_cents": 109}],
+        "expected_total_cents": 109,
+    }
     ticket = client.post("/api/pos/sales", json=body, headers=headers).get_json()["ticket"]
     answer = client.post("/api/pos/printer/reprint", json={"till": "C1"}, headers=headers)
     assert answer.get_json() == {"ticket": ticket, "queued": True}
-    assert client.post("/api/pos/printer/drawer", json={"till": "C1"},
-                       headers=headers).status_code == 200
+    assert (
+        client.post("/api/pos/printer/drawer", json={"till": "C1"}, headers=headers).status_code
+        == 200
+    )
     kinds = [j.kind for j in session.scalars(select(PrintJob).order_by(PrintJob.id))]
     assert kinds == [JobKind.DUPLICATE, JobKind.DRAWER]  # card sale, no receipt asked
     assert session.scalar(select(AuditEntry).where(AuditEntry.action == "till.drawer"))
@@ -176,10 +208,17 @@ def test_till_printer_api_and_admin_page(client, session, till, cashier, supervi
     login("karim2")
     page = client.get("/pos/admin/caisses")
     assert "Caisses et imprimantes" in page.get_data(as_text=True)
-    client.post("/pos/admin/caisses", data={
-        "csrf_token": csrf_token_from(page.get_data(as_text=True)), "till_id": till.id,
-        "printer_kind": "network", "printer_target": "192.168.1.50:9100",
-        "printer_model": "pos-5890", "action": "test"})
+    client.post(
+        "/pos/admin/caisses",
+        data={
+            "csrf_token": csrf_token_from(page.get_data(as_text=True)),
+            "till_id": till.id,
+            "printer_kind": "network",
+            "printer_target": "192.168.1.50:9100",
+            "printer_model": "pos-5890",
+            "action": "test",
+        },
+    )
     assert (till.printer_target, till.printer_model) == ("192.168.1.50:9100", "pos-5890")
     test_job = session.scalars(select(PrintJob).order_by(PrintJob.id.desc())).first()
     assert test_job.kind == JobKind.TEST
@@ -201,7 +240,8 @@ def test_a_job_is_given_up_after_many_attempts(session, till, now):
 
 
 def test_an_interrupted_receipt_comes_again_as_a_copy_and_a_late_drawer_never(
-        session, till, open_till, cashier, now, pasta):
+    session, till, open_till, cashier, now, pasta
+):
     """A worker died while sending: the receipt may have printed, so it comes again as a
     journaled DUPLICATA; the drawer kick of that sale, a minute late, is dropped."""
     from pos.models import JournalEntry
@@ -217,8 +257,10 @@ def test_an_interrupted_receipt_comes_again_as_a_copy_and_a_late_drawer_never(
     assert "DUPLICATA n° 1" in decode(copy.data).text
     assert (receipt.status, drawer.status) == (JobStatus.FAILED, JobStatus.FAILED)
     assert claim_next_job(session, "worker-2", later) is None
-    assert session.scalar(select(JournalEntry.kind).order_by(
-        JournalEntry.sequence.desc()).limit(1)) == "duplicate"
+    assert (
+        session.scalar(select(JournalEntry.kind).order_by(JournalEntry.sequence.desc()).limit(1))
+        == "duplicate"
+    )
     # A drawer kick still waiting (printer off) after a minute is dropped, never fired later.
     kick = queue_drawer(session, till, later)
     assert claim_next_job(session, "worker-2", later + timedelta(seconds=61)) is None
@@ -232,34 +274,46 @@ def test_x_and_z_reports_print_on_the_tills_printer(client, session, till, cashi
 
     open_session(session, till, cashier, utcnow(), {"2000": 1})
     token = csrf_token_from(client.get("/login/badge").get_data(as_text=True))
-    client.post("/login/badge", data={"badge": cashier.badge_code, "pin": "1234",
-                                      "csrf_token": token})
-    headers = {"X-CSRFToken": csrf_token_from(client.get("/pos/till?till=C1").get_data(
-        as_text=True))}
+    client.post(
+        "/login/badge", data={"badge": cashier.badge_code, "pin": "1234", "csrf_token": token}
+    )
+    headers = {
+        "X-CSRFToken": csrf_token_from(client.get("/pos/till?till=C1").get_data(as_text=True))
+    }
     answer = client.post("/api/pos/session/x/print", json={"till": "C1"}, headers=headers)
     assert (answer.status_code, answer.get_json()["code"]) == (409, "no_printer")
     till.printer_kind = "simulator"
-    body = {"uuid": str(uuid.uuid4()), "till": "C1",
-            "lines": [{"product_id": pasta.id, "quantity": 2}],
-            "payments": [{"method": "cash", "amount_cents": 218}], "expected_total_cents": 218}
+    body = {
+        "uuid": str(uuid.uuid4()),
+        "till": "C1",
+        "lines": [{"product_id": pasta.id, "quantity": 2}],
+        "payments": [{"method": "cash", "amount_cents": 218}],
+        "expected_total_cents": 218,
+    }
     assert client.post("/api/pos/sales", json=body, headers=headers).status_code == 201
-    assert client.post("/api/pos/session/x/print", json={"till": "C1"},
-                       headers=headers).get_json() == {"queued": True}
+    assert client.post(
+        "/api/pos/session/x/print", json={"till": "C1"}, headers=headers
+    ).get_json() == {"queued": True}
     report = session.scalars(select(PrintJob).where(PrintJob.kind == JobKind.REPORT)).one()
     text = decode(report.data).text
     assert "RAPPORT X" in text and "1 vente(s), 0 remboursement(s)" in text
     assert "Espèces attendues" in text and "22,18 €" in text
-    closed = client.post("/api/pos/session/close", json={
-        "till": "C1", "counted": {"cash": 2218, "card": 0, "cheque": 0}}, headers=headers)
+    closed = client.post(
+        "/api/pos/session/close",
+        json={"till": "C1", "counted": {"cash": 2218, "card": 0, "cheque": 0}},
+        headers=headers,
+    )
     assert closed.status_code == 200, closed.get_json()
-    z = session.scalars(select(PrintJob).where(PrintJob.kind == JobKind.REPORT)
-                        .order_by(PrintJob.id.desc())).first()
+    z = session.scalars(
+        select(PrintJob).where(PrintJob.kind == JobKind.REPORT).order_by(PrintJob.id.desc())
+    ).first()
     text = decode(z.data).text
     assert "RAPPORT Z (clôture)" in text and "Compté - espèces" in text and "Écart" in text
 
 
-def test_two_workers_print_a_tills_receipts_in_ticket_order(session, till, cashier, now,
-                                                            open_till, pasta):
+def test_two_workers_print_a_tills_receipts_in_ticket_order(
+    session, till, cashier, now, open_till, pasta
+):
     """Worker A takes ticket 1's receipt; worker B finds ticket 2's held up until ticket 1 is
     printed (drawer kicks do not wait), then prints it."""
     till.printer_kind = "simulator"
@@ -280,33 +334,54 @@ def test_two_workers_print_a_tills_receipts_in_ticket_order(session, till, cashi
     taken_by_a = next_receipt("A")
     assert taken_by_a.sale_id == first.id
     assert next_receipt("B") is None  # ticket 2 waits for ticket 1
-    assert session.scalar(select(func.count(PrintJob.id)).where(
-        PrintJob.kind == JobKind.DRAWER, PrintJob.status != JobStatus.DONE)) == 0
+    assert (
+        session.scalar(
+            select(func.count(PrintJob.id)).where(
+                PrintJob.kind == JobKind.DRAWER, PrintJob.status != JobStatus.DONE
+            )
+        )
+        == 0
+    )
     taken_by_a.status = JobStatus.DONE
     session.commit()
     assert next_receipt("B").sale_id == second.id
 
 
-def test_the_structure_page_changes_what_every_receipt_prints(client, session, till, cashier,
-                                                              now, open_till, pasta, make_user,
-                                                              login):
+def test_the_structure_page_changes_what_every_receipt_prints(
+    client, session, till, cashier, now, open_till, pasta, make_user, login
+):
     from pos.services.printing import receipt_document
     from tests.conftest import csrf_token_from, page_text
 
     make_user(Role.ADMIN, username="claire")
     login("claire")
     token = csrf_token_from(client.get("/admin/structure").get_data(as_text=True))
-    answer = client.post("/admin/structure", data={
-        "csrf_token": token, "name": "Épicerie du Lac", "address": "3 quai Nord\n33000 Bordeaux",
-        "siret": "123", "vat": "exempt", "footer": "Merci !"}, follow_redirects=True)
+    answer = client.post(
+        "/admin/structure",
+        data={
+            "csrf_token": token,
+            "name": "Épicerie du Lac",
+            "address": "3 quai Nord\n33000 Bordeaux",
+            "siret": "123",
+            "vat": "exempt",
+            "footer": "Merci !",
+        },
+        follow_redirects=True,
+    )
     assert "SIRET : 14 chiffres." in page_text(answer)
-    client.post("/admin/structure", data={
-        "csrf_token": token, "name": "Épicerie du Lac", "address": "3 quai Nord\n33000 Bordeaux",
-        "siret": "213 300 635 00017", "vat": "exempt",
-        "footer": "Merci de votre visite !\nOuvert du mardi au samedi"})
+    client.post(
+        "/admin/structure",
+        data={
+            "csrf_token": token,
+            "name": "Épicerie du Lac",
+            "address": "3 quai Nord\n33000 Bordeaux",
+            "siret": "213 300 635 00017",
+            "vat": "exempt",
+            "footer": "Merci de votre visite !\nOuvert du mardi au samedi",
+        },
+    )
     sale = _sell(session, cashier, now, pasta)
-    text = decode(render_receipt(receipt_document(session, sale),
-                                 MODELS["epson-tm-t20ii"])).text
+    text = decode(render_receipt(receipt_document(session, sale), MODELS["epson-tm-t20ii"])).text
     assert "Épicerie du Lac" in text and "3 quai Nord" in text and "SIRET 21330063500017" in text
     assert "Merci de votre visite !" in text and "Ouvert du mardi au samedi" in text
     assert client.get("/admin/structure").status_code == 200

@@ -34,8 +34,11 @@ from tests.pos.http_till import HttpTill
 
 TILLS = 8
 SALES_PER_TILL = 100  # 800 sales, 1 600 requests at once: the races show well before
-PRODUCTS = (("Pâtes", 109, "3017620422003"), ("Riz", 189, "3560070048830"),
-            ("Lait", 105, "3428272950040"))
+PRODUCTS = (
+    ("Pâtes", 109, "3017620422003"),
+    ("Riz", 189, "3560070048830"),
+    ("Lait", 105, "3428272950040"),
+)
 INITIAL_STOCK = 5_000
 
 
@@ -43,23 +46,42 @@ def _setup_shop(app) -> list[int]:
     """Committed: 8 tills with a cashier each and an open session, 3 stocked products."""
     now = utcnow()
     with app.app_context(), Session(db.engine) as session:
-        staff = create_user(session, None, now, NewUser("Stock", Role.ENCADRANT, username="stock",
-                                                        password="motdepasse-sur"))
+        staff = create_user(
+            session,
+            None,
+            now,
+            NewUser("Stock", Role.ENCADRANT, username="stock", password="motdepasse-sur"),
+        )
         category = get_or_create_category(session, "Épicerie")
         product_ids = []
         reception = start_reception(session, staff.id, now, ReceptionData(LotOrigin.PURCHASE))
         for name, price, code in PRODUCTS:
-            product = create_product(session, None, now, ProductData(
-                name, category.id, StockUnit.PIECE, price), [code])
-            receive_line(session, staff.id, now, reception, product, LotData(
-                INITIAL_STOCK, best_before=shop_date(now) + timedelta(days=300)))
+            product = create_product(
+                session, None, now, ProductData(name, category.id, StockUnit.PIECE, price), [code]
+            )
+            receive_line(
+                session,
+                staff.id,
+                now,
+                reception,
+                product,
+                LotData(INITIAL_STOCK, best_before=shop_date(now) + timedelta(days=300)),
+            )
             product_ids.append(product.id)
         for number in range(1, TILLS + 1):
             till = Till(code=f"T{number}", name=f"Caisse {number}", is_active=True)
             session.add(till)
-            cashier = create_user(session, None, now, NewUser(
-                f"Caissier {number}", Role.CAISSIER, badge_code=f"04100000{number:04d}9",
-                pin="1234"))
+            cashier = create_user(
+                session,
+                None,
+                now,
+                NewUser(
+                    f"Caissier {number}",
+                    Role.CAISSIER,
+                    badge_code=f"04100000{number:04d}9",
+                    pin="1234",
+                ),
+            )
             session.flush()
             open_session(session, till, cashier, now, {"2000": 5})
         session.commit()
@@ -70,10 +92,13 @@ def _sale_body(till_code: str, product_ids: list[int], index: int) -> dict:
     product_id = product_ids[index % len(product_ids)]
     quantity = 1 + index % 3
     price = {pid: p[1] for pid, p in zip(product_ids, PRODUCTS, strict=True)}[product_id]
-    return {"uuid": str(uuid.uuid4()), "till": till_code,
-            "lines": [{"product_id": product_id, "quantity": quantity}],
-            "payments": [{"method": "cash", "amount_cents": price * quantity}],
-            "expected_total_cents": price * quantity}
+    return {
+        "uuid": str(uuid.uuid4()),
+        "till": till_code,
+        "lines": [{"product_id": product_id, "quantity": quantity}],
+        "payments": [{"method": "cash", "amount_cents": price * quantity}],
+        "expected_total_cents": price * quantity,
+    }
 
 
 def _sold(product_ids: list[int], count: int) -> dict[int, int]:
@@ -112,8 +137,11 @@ def test_eight_tills_every_sale_sent_twice(live):
             body = _sale_body(till.till_code, product_ids, index)
             first = till.call("POST", "/api/pos/sales", body)
             again = till.call("POST", "/api/pos/sales", body)  # a retry, a double click
-            if first[0] not in (200, 201) or again[0] != 200 or \
-                    first[1]["ticket"] != again[1]["ticket"]:
+            if (
+                first[0] not in (200, 201)
+                or again[0] != 200
+                or first[1]["ticket"] != again[1]["ticket"]
+            ):
                 problems.append(f"T{number} #{index}: {first} / {again}")
 
     threads = [threading.Thread(target=run_till, args=(n,)) for n in range(1, TILLS + 1)]
@@ -124,8 +152,9 @@ def test_eight_tills_every_sale_sent_twice(live):
     assert problems == []
     with app.app_context(), Session(db.engine) as session:
         assert session.scalar(select(func.count(Sale.id))) == TILLS * SALES_PER_TILL
-        per_till = session.execute(select(Sale.till_id, func.max(Sale.number),
-                                          func.count(Sale.id)).group_by(Sale.till_id)).all()
+        per_till = session.execute(
+            select(Sale.till_id, func.max(Sale.number), func.count(Sale.id)).group_by(Sale.till_id)
+        ).all()
         assert all(top == count == SALES_PER_TILL for _, top, count in per_till)
         sold = _sold(product_ids, SALES_PER_TILL)
         for product_id in product_ids:
@@ -140,13 +169,20 @@ def _free_port() -> int:
 
 
 def _start_server(database_url: str, port: int, instance: Path) -> subprocess.Popen:
-    env = dict(os.environ, DATABASE_URL=database_url, CAISSE_SECRET_KEY="kill-test",
-               CAISSE_INSTANCE_PATH=str(instance))  # its own folder: lock, journal head
+    env = dict(
+        os.environ,
+        DATABASE_URL=database_url,
+        CAISSE_SECRET_KEY="kill-test",
+        CAISSE_INSTANCE_PATH=str(instance),
+    )  # its own folder: lock, journal head
     caisse = Path(sys.executable).parent / "caisse"
     process = subprocess.Popen(
         [str(caisse), "serve", "--port", str(port), "--threads", "4"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        cwd=Path(__file__).resolve().parents[2])
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        cwd=Path(__file__).resolve().parents[2],
+    )
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
