@@ -179,8 +179,8 @@ def _answer_ports() -> None:
     from inventory.services.receptions import harvest_days
     from labels import ports as labels_ports
     from participants import ports as participants_ports
-    from participants.services.ateliers import participant_choices
-    from participants.services.privacy import card_label_rows
+    from participants.ateliers.people import participant_choices
+    from participants.households.privacy import card_label_rows
     from pos.services.sales import tickets_by_uuid
     from pos.services.sessions import till_minutes_by_day
     from pos.services.spending import spent_this_month, visits_by_month
@@ -204,7 +204,7 @@ def _register_blueprints(flask_app: Flask) -> None:
     from app.views import blueprint as main_blueprint
     from inventory.views import blueprint as inventory_blueprint
     from labels.views import blueprint as labels_blueprint
-    from participants.views import blueprint as participants_blueprint
+    from participants.web import blueprint as participants_blueprint
     from pos.api import blueprint as pos_api_blueprint
     from pos.api import openapi as pos_openapi
     from pos.views import blueprint as pos_blueprint
@@ -224,7 +224,7 @@ def _register_blueprints(flask_app: Flask) -> None:
     flask_app.register_blueprint(participants_blueprint)
     flask_app.register_blueprint(pos_api_blueprint, url_prefix="/api/pos")
     flask_app.add_url_rule("/api/openapi.json", "openapi", pos_openapi)
-    from pos.services.journal_head import HeadMarker, configure_head_marker
+    from pos.journal.head import HeadMarker, configure_head_marker
 
     head_file = flask_app.config["JOURNAL_HEAD_FILE"]
     configure_head_marker(

@@ -193,8 +193,8 @@ def _start_and_serve(flask_app: Flask, host: str, port: int, threads: int) -> No
     """The checks of a start (journaled), the print worker, then the shop's web server."""
     from waitress import serve
 
-    from pos.services.journal import startup_checks
-    from pos.services.journal_head import configured_marker
+    from pos.journal.events import startup_checks
+    from pos.journal.head import configured_marker
     from pos.worker import start_in_background
 
     try:  # a new software version or a restore is journaled: the first write

@@ -42,7 +42,7 @@ def load_demo_data(session: Session, now: datetime, seed: int = 2026) -> list[st
     # A demo database says so on every page, and its journal opens with a "demo" entry: its
     # fictitious sales can never be taken for a real shop's.
     from app.settings.services import set_setting
-    from pos.services.journal import append_entry
+    from pos.journal.chain import append_entry
 
     set_setting(session, "site.demo", True, now)
     append_entry(

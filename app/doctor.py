@@ -56,8 +56,8 @@ def _database(flask_app: Flask, session) -> list[Finding]:
 
 
 def _journal(session, now: datetime) -> list[Finding]:
-    from pos.services.journal import verify_journal
-    from pos.services.journal_head import configured_marker
+    from pos.journal.head import configured_marker
+    from pos.journal.verify import verify_journal
 
     result = verify_journal(session)
     found = [

@@ -12,9 +12,9 @@ from sqlalchemy.orm import Session
 
 from app.audit.services import record_audit
 from app.settings.core import SHOP_ADDRESS, SHOP_NAME, SHOP_SIRET, SHOP_VAT_EXEMPT
+from app.users.accounts import NewUser, create_user
 from app.users.models import User
 from app.users.roles import Role
-from app.users.services import NewUser, create_user
 
 DEFAULT_CATEGORIES = (
     "Épicerie salée",

@@ -21,7 +21,8 @@ from app import MIGRATIONS_DIRECTORY, create_app
 from app.clock import utcnow
 from app.extensions import db
 from app.orm import drop_all_tables
-from pos.services.journal import append_entry, verify_journal
+from pos.journal.chain import append_entry
+from pos.journal.verify import verify_journal
 
 ENTRIES = int(os.environ.get("BENCH_ENTRIES", "1000000"))
 

@@ -27,8 +27,8 @@ from sqlalchemy import insert, text
 from app import MIGRATIONS_DIRECTORY, create_app
 from app.extensions import db
 from app.orm import drop_all_tables
+from app.users.accounts import NewUser, create_user
 from app.users.roles import Role
-from app.users.services import NewUser, create_user
 from inventory.models import (
     Category,
     Intake,

@@ -8,6 +8,7 @@ from app.barcodes import complete_ean13
 from app.clock import shop_date
 from app.users.roles import Role
 from participants.defaults import ATELIERS  # one list, for `caisse init` and the demo
+from participants.households.rights import default_allowance_cents, right_end
 from participants.models import (
     AccessRight,
     Atelier,
@@ -21,7 +22,6 @@ from participants.models import (
     RightStatus,
     Sex,
 )
-from participants.services.rights import default_allowance_cents, right_end
 
 FAMILY_NAMES = (
     "Martin",
@@ -214,16 +214,20 @@ def _demo_ateliers(session, context, encadrant) -> int:
     past roll calls with a few absences, one evaluation each, two transversal actions."""
     from sqlalchemy import select
 
+    from participants.ateliers.attendance import RollCallEntry, record_roll_call
+    from participants.ateliers.common import days_between, monday_of
+    from participants.ateliers.contracts import ContractData, SlotData, create_contract
+    from participants.ateliers.evaluations import DEFAULT_CRITERIA, add_criterion, record_evaluation
+    from participants.ateliers.exits import create_action
     from participants.models import ActionKind, AttendanceStatus
-    from participants.services import ateliers as service
 
     if encadrant is None:
         return 0
     rng, now = context.rng, context.now
     today = shop_date(now)
-    monday = service.monday_of(today)
+    monday = monday_of(today)
     ateliers = {a.code: a for a in session.scalars(select(Atelier))}
-    criteria = [service.add_criterion(session, name) for name in service.DEFAULT_CRITERIA]
+    criteria = [add_criterion(session, name) for name in DEFAULT_CRITERIA]
     people = list(session.scalars(select(Participant).order_by(Participant.id)))
     plans = (
         ("quatre_saisons", "jardinage"),
@@ -237,22 +241,22 @@ def _demo_ateliers(session, context, encadrant) -> int:
         first, second = plans[index % len(plans)]
         days = ((0, 2), (1, 3), (2, 4))[index % 3]
         slots = [
-            service.SlotData(ateliers[first].id, days[0], 9 * 60, 12 * 60),
-            service.SlotData(ateliers[first].id, days[1], 9 * 60, 12 * 60),
-            service.SlotData(ateliers[second].id, days[1], 13 * 60 + 30, 16 * 60 + 30),
+            SlotData(ateliers[first].id, days[0], 9 * 60, 12 * 60),
+            SlotData(ateliers[first].id, days[1], 9 * 60, 12 * 60),
+            SlotData(ateliers[second].id, days[1], 13 * 60 + 30, 16 * 60 + 30),
         ]
         start = monday - timedelta(weeks=3, days=-(index % 3))
-        contract = service.create_contract(
+        contract = create_contract(
             session,
             encadrant.id,
             now,
             person,
-            service.ContractData(
+            ContractData(
                 person.referrer_name, start, start + timedelta(days=182), tuple(slots), None, start
             ),
         )
         count += 1
-        for day in service.days_between(start, today - timedelta(days=1)):
+        for day in days_between(start, today - timedelta(days=1)):
             for slot in contract.slots:
                 if slot.weekday != day.weekday():
                     continue
@@ -264,16 +268,16 @@ def _demo_ateliers(session, context, encadrant) -> int:
                     if roll < 0.93
                     else AttendanceStatus.UNJUSTIFIED
                 )
-                service.record_roll_call(
+                record_roll_call(
                     session,
                     encadrant.id,
                     now,
                     today,
                     slot.atelier,
                     day,
-                    [service.RollCallEntry(person.id, status, slot.minutes)],
+                    [RollCallEntry(person.id, status, slot.minutes)],
                 )
-        service.record_evaluation(
+        record_evaluation(
             session,
             encadrant.id,
             now,
@@ -281,7 +285,7 @@ def _demo_ateliers(session, context, encadrant) -> int:
             start + timedelta(days=7),
             {c.id: rng.randint(1, 3) for c in criteria},
         )
-        service.record_evaluation(
+        record_evaluation(
             session,
             encadrant.id,
             now,
@@ -289,7 +293,7 @@ def _demo_ateliers(session, context, encadrant) -> int:
             today - timedelta(days=1),
             {c.id: rng.randint(2, 4) for c in criteria},
         )
-    service.create_action(
+    create_action(
         session,
         encadrant.id,
         now,
@@ -298,7 +302,7 @@ def _demo_ateliers(session, context, encadrant) -> int:
         today - timedelta(days=10),
         [p.id for p in people[:5]],
     )
-    service.create_action(
+    create_action(
         session,
         encadrant.id,
         now,

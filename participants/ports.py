@@ -8,7 +8,7 @@ from datetime import date
 from sqlalchemy.orm import Session
 
 from app.ports import Port
-from participants.services.rights import MonthVisits
+from participants.households.rights import MonthVisits
 
 # What a household paid this calendar month (refunds deducted), for its allowance left.
 HOUSEHOLD_SPENDING: Port[[Session, str, date], int] = Port(

@@ -10,13 +10,14 @@ from flask.cli import AppGroup, with_appcontext
 
 from app.clock import shop_date, utcnow
 from app.extensions import db
-from pos.services.journal import close_pending_periods, software_version, verify_and_record
-from pos.services.journal_archive import (
+from pos.journal.archive import (
     ArchiveRefused,
     archive_filename,
     build_archive,
     verify_archive,
 )
+from pos.journal.closures import close_pending_periods
+from pos.journal.events import software_version, verify_and_record
 
 journal_cli = AppGroup("journal", help="Journal inaltérable des ventes.")
 
@@ -113,9 +114,9 @@ def restore_command(backup_path: Path, yes: bool) -> None:
     from sqlalchemy import select
 
     from app.backup import BackupError, hold_serve_lock, read_backup, restore_database
+    from pos.journal.chain import append_entry
+    from pos.journal.head import configured_marker
     from pos.models import JournalHead
-    from pos.services.journal import append_entry
-    from pos.services.journal_head import configured_marker
 
     try:
         serve_lock = hold_serve_lock(current_app.instance_path)

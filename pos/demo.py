@@ -13,12 +13,13 @@ from app.clock import SHOP_TIMEZONE, shop_date
 from app.users.models import User
 from app.users.roles import Role
 from inventory.models import Product, StockUnit
+from participants.households.rights import household_for_till
 from participants.models import Household
-from participants.services.rights import household_for_till
 from pos.errors import TillError
 from pos.models import JobStatus, PaymentMethod, PrintJob, Till
+from pos.services.basket import LineRequest, PaymentRequest, SaleRequest
 from pos.services.pricing import price_line
-from pos.services.sales import LineRequest, PaymentRequest, SaleRequest, record_sale
+from pos.services.sales import record_sale
 from pos.services.sessions import close_session, open_session, x_report
 from pos.services.spending import spent_this_month
 

@@ -28,7 +28,8 @@ from hardware.models import DEFAULT_MODEL, MODELS
 from hardware.targets import KINDS, InvalidPrinterTarget, check_printer
 from pos.errors import TillError
 from pos.models import PaymentMethod, Till
-from pos.services.printing import printer_state, queue_test_page
+from pos.services.print_queue import printer_state
+from pos.services.printing import queue_test_page
 from pos.services.sessions import DENOMINATIONS
 from pos.services.tills import add_till, change_till
 from pos.settings import SCANNER_MEAN_GAP_MS
@@ -46,7 +47,7 @@ TILL_COOKIE = "caisse_till"
 @blueprint.before_app_request
 def _journal_head_now_and_then():
     """Every few minutes, whatever the page: a database restored under a running server."""
-    from pos.services.journal_head import check_now_and_then
+    from pos.journal.head import check_now_and_then
 
     check_now_and_then(db.session, utcnow())
 
@@ -157,14 +158,14 @@ def admin_journal():
     """Verify the inalterable journal, see its closures and events, download monthly archives."""
     import json
 
-    from pos.models import JournalEntry, JournalHead
-    from pos.services.journal import software_version, verify_and_record
-    from pos.services.journal_archive import (
+    from pos.journal.archive import (
         ArchiveRefused,
         archive_filename,
         build_archive,
         closed_months,
     )
+    from pos.journal.events import software_version, verify_and_record
+    from pos.models import JournalEntry, JournalHead
 
     form = EmptyForm()
     result = None

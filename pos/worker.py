@@ -11,7 +11,7 @@ import threading
 from sqlalchemy.orm import Session
 
 from app.clock import utcnow
-from pos.services.printing import run_due_jobs
+from pos.services.print_queue import run_due_jobs
 
 logger = logging.getLogger(__name__)
 

@@ -14,10 +14,12 @@ from app.users.roles import Permission
 from inventory.models import MovementKind, Product, StockMovement
 from inventory.services.expiry import expiry_report
 from labels.services import reprint_queue
+from participants.ateliers.attendance import roll_call_of
+from participants.ateliers.contracts import expected_on
+from participants.ateliers.hours import hours_alerts
 from participants.models import Atelier
-from participants.services.ateliers import expected_on, hours_alerts, roll_call_of
 from pos.models import CashSession, Sale, SaleKind, SessionStatus, Till
-from pos.services.printing import printer_state
+from pos.services.print_queue import printer_state
 from reports.periods import Period
 
 

@@ -8,21 +8,17 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.charts import bar_chart
-from inventory.services.ressourcerie import tonnage
+from inventory.ressourcerie.tonnage import tonnage
+from participants.ateliers.exits import ACTION_LABELS, EXIT_LABELS
+from participants.ateliers.hours import done_minutes, planned_minutes
+from participants.ateliers.models import action_participants
+from participants.ateliers.people import STATUS_LABELS
 from participants.models import (
     POSITIVE_EXITS,
     Contract,
     ExitType,
     Participant,
     TransversalAction,
-)
-from participants.models.ateliers import action_participants
-from participants.services.ateliers import (
-    ACTION_LABELS,
-    EXIT_LABELS,
-    STATUS_LABELS,
-    done_minutes,
-    planned_minutes,
 )
 from reports.periods import Period
 from reports.tables import Hours, Kg, Percent, Report, Table, percent_of

@@ -20,8 +20,8 @@ from sqlalchemy.orm import scoped_session, sessionmaker
 from app import MIGRATIONS_DIRECTORY, create_app
 from app.extensions import db
 from app.orm import SQLITE_WRITE_LOCK, drop_all_tables
+from app.users.accounts import NewUser, create_user
 from app.users.roles import Role
-from app.users.services import NewUser, create_user
 
 FIXED_NOW = datetime(2026, 11, 23, 9, 30, tzinfo=UTC)
 
@@ -277,7 +277,7 @@ def approve(session, now):
 
 def sale_line(product_id: int, quantity: int, **fields):
     """A till line of a product and a quantity (pieces, or grams)."""
-    from pos.services.sales import LineRequest
+    from pos.services.basket import LineRequest
 
     return LineRequest(product_id=product_id, quantity=quantity, **fields)
 
@@ -287,8 +287,8 @@ def seed_household(session, card_code: str, now, display_name: str = "Foyer Mart
     20 € a month (the till's tests, e2e and fuzz alike)."""
     from datetime import date, timedelta
 
+    from participants.households.rights import RightRequest, decide_right, request_right
     from participants.models import Household, HouseholdCard, Kinship, Person, ReferringBody, Sex
-    from participants.services.rights import RightRequest, decide_right, request_right
 
     household = Household(
         card_code=card_code,

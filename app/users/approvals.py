@@ -13,9 +13,9 @@ from sqlalchemy.orm import Session
 
 from app.audit.services import record_audit
 from app.users.errors import ApprovalRefused, LoginRefused
+from app.users.login import verify_badge_and_pin
 from app.users.models import Approval, User
 from app.users.roles import Permission
-from app.users.services import verify_badge_and_pin
 
 # Long enough for a sale validated during a network outage to reach the server that day.
 APPROVAL_LIFETIME = timedelta(hours=12)

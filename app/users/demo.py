@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from app.barcodes import complete_ean13
+from app.users.accounts import NewUser, create_user
 from app.users.roles import Role
-from app.users.services import NewUser, create_user
 
 # Staff badges start with 041 (see the nomenclature in ../shared/DOMAIN.md).
 DEMO_USERS = (

@@ -14,10 +14,11 @@ from app.extensions import db
 from app.forms import EmptyForm
 from app.settings.core import SHOP_NAME
 from app.urls import safe_local_path
-from app.users import services
+from app.users import accounts
 from app.users.auth import require_permission
-from app.users.errors import UserError
+from app.users.errors import InvalidUserData, UserError
 from app.users.forms import BadgeLoginForm, LoginForm, NewUserForm, PinResetForm
+from app.users.login import authenticate_badge, authenticate_password
 from app.users.models import User
 from app.users.roles import ROLE_LABELS, Permission, Role
 
@@ -35,7 +36,7 @@ def login():
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = services.authenticate_password(
+            user = authenticate_password(
                 db.session, form.username.data, form.password.data, utcnow(), request.remote_addr
             )
         except UserError as error:
@@ -53,7 +54,7 @@ def badge_login():
     form = BadgeLoginForm()
     if form.validate_on_submit():
         try:
-            user = services.authenticate_badge(
+            user = authenticate_badge(
                 db.session, form.badge.data, form.pin.data, utcnow(), request.remote_addr
             )
         except UserError as error:
@@ -96,7 +97,7 @@ def logout():
 def list_users():
     return render_template(
         "users/list.html",
-        users=services.list_users(db.session),
+        users=accounts.list_users(db.session),
         role_labels=ROLE_LABELS,
         action_form=EmptyForm(),
         now=utcnow(),
@@ -108,7 +109,7 @@ def list_users():
 def new_user():
     form = NewUserForm()
     if form.validate_on_submit():
-        data = services.NewUser(
+        data = accounts.NewUser(
             display_name=form.display_name.data,
             role=form.selected_role(),
             username=form.username.data or None,
@@ -117,7 +118,7 @@ def new_user():
             pin=form.pin.data or None,
         )
         try:
-            user = services.create_user(db.session, current_user.id, utcnow(), data)
+            user = accounts.create_user(db.session, current_user.id, utcnow(), data)
         except UserError as error:
             db.session.rollback()
             flash(error.message, "error")
@@ -138,7 +139,7 @@ def _user_or_404(user_id: int) -> User:
 def unlock_user(user_id: int):
     if EmptyForm().validate_on_submit():
         user = _user_or_404(user_id)
-        services.unlock_user(db.session, current_user.id, utcnow(), user)
+        accounts.unlock_user(db.session, current_user.id, utcnow(), user)
         db.session.commit()
         flash(_("%(name)s peut de nouveau se connecter.", name=user.display_name), "success")
     return redirect(url_for("users.list_users"))
@@ -150,7 +151,7 @@ def toggle_user(user_id: int):
     if EmptyForm().validate_on_submit():
         user = _user_or_404(user_id)
         try:
-            services.set_user_enabled(
+            accounts.set_user_enabled(
                 db.session, current_user.id, utcnow(), user, not user.is_enabled
             )
         except UserError as error:
@@ -168,7 +169,7 @@ def reset_pin(user_id: int):
     form = PinResetForm()
     if form.validate_on_submit():
         try:
-            services.reset_pin(db.session, current_user.id, utcnow(), user, form.pin.data)
+            accounts.reset_pin(db.session, current_user.id, utcnow(), user, form.pin.data)
         except UserError as error:
             flash(error.message, "error")
             return render_template("users/pin.html", form=form, user=user), 422
@@ -189,12 +190,12 @@ def edit_user(user_id: int):
         now = utcnow()
         try:
             if request.form.get("action") == "role":
-                services.set_role(
+                accounts.set_role(
                     db.session, current_user.id, now, user, Role(request.form.get("role", ""))
                 )
                 message = _("Rôle de %(n)s : %(r)s.", n=user.display_name, r=ROLE_LABELS[user.role])
             elif request.form.get("action") == "badge":
-                code = services.replace_badge(db.session, current_user.id, now, user)
+                code = accounts.replace_badge(db.session, current_user.id, now, user)
                 message = _(
                     "Nouveau badge n° %(c)s pour %(n)s : l'ancien ne marche plus. "
                     "Imprimez-le ci-dessous.",
@@ -202,7 +203,7 @@ def edit_user(user_id: int):
                     n=user.display_name,
                 )
             elif request.form.get("action") == "password":
-                services.reset_password(
+                accounts.reset_password(
                     db.session, current_user.id, now, user, request.form.get("password", "")
                 )
                 message = _(
@@ -250,7 +251,7 @@ def print_badge(user_id: int):
         user=user,
         role=ROLE_LABELS[user.role],
         shop=SHOP_NAME.get(db.session),
-        barcode=base64.b64encode(services.badge_barcode_svg(user.badge_code).encode()).decode(),
+        barcode=base64.b64encode(accounts.badge_barcode_svg(user.badge_code).encode()).decode(),
     )
 
 
@@ -266,8 +267,8 @@ def my_account():
         new, again = request.form.get("new", ""), request.form.get("again", "")
         try:
             if new != again:
-                raise services.InvalidUserData(_("Les deux saisies ne sont pas identiques."))
-            services.change_own_secret(
+                raise InvalidUserData(_("Les deux saisies ne sont pas identiques."))
+            accounts.change_own_secret(
                 db.session, user, utcnow(), request.form.get("current", ""), new, kind
             )
         except UserError as error:

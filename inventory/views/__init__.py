@@ -48,9 +48,9 @@ def parse_quantity(product: Product, text: str) -> int:
 
 __all__ = ["InvalidQuantity", "blueprint", "parse_quantity"]
 
+from inventory.ressourcerie import views as ressourcerie_views  # noqa: E402,F401  (routes)
 from inventory.views import (  # noqa: E402,F401  (routes register on the blueprint)
     catalogue,
     control,
     receptions,
-    ressourcerie,
 )

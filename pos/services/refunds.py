@@ -15,12 +15,12 @@ from app.money import format_cents, round_half_away
 from app.orm import lock_key
 from app.users.models import User
 from inventory.models import Lot, MovementKind, StockMovement
+from inventory.ressourcerie.items import return_under_warranty
 from inventory.services.ledger import MovementContext, append_movement
-from inventory.services.ressourcerie import return_under_warranty
 from pos.errors import InvalidRequest, NotFound
+from pos.journal.chain import journal_sale
 from pos.models import PaymentMethod, Sale, SaleKind, SaleLine, SalePayment, Till
 from pos.services.approvals import require_approval
-from pos.services.journal import journal_sale
 from pos.services.sales import next_ticket_number, replayed_document, ticket_reference
 from pos.services.sessions import till_by_code, usable_session
 

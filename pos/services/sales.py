@@ -3,7 +3,6 @@ payments, move the stock first-expired-first-out, all in one transaction."""
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -15,57 +14,30 @@ from app.audit.services import record_audit
 from app.money import format_cents
 from app.orm import lock_key
 from app.users.models import User
-from app.users.roles import Permission
 from inventory.errors import InventoryError
-from inventory.models import ItemState, MovementKind, Product, RessourcerieItem, StockUnit
-from inventory.nomenclature import VALUE_KINDS, load_rules, parse_scan
+from inventory.models import MovementKind, RessourcerieItem
+from inventory.ressourcerie.items import sell_item
 from inventory.services.ledger import MovementContext, withdraw_many
-from inventory.services.ressourcerie import STATE_LABELS, sell_item
 from participants.errors import CardRefused
-from participants.services.rights import household_for_till
-from pos.errors import InvalidRequest, NotFound, PriceMismatch, UuidConflict
+from participants.households.rights import household_for_till
+from pos.errors import InvalidRequest, PriceMismatch, UuidConflict
+from pos.journal.chain import append_entry, journal_sale
+from pos.journal.closures import close_pending_periods
 from pos.models import AbandonedSale, PaymentMethod, Sale, SaleKind, SaleLine, SalePayment, Till
 from pos.services.approvals import require_approval
-from pos.services.journal import append_entry, close_pending_periods, journal_sale
-from pos.services.pricing import PricedLine, price_line
+from pos.services.basket import (
+    ITEM_VAT_BP,
+    SaleRequest,
+    approve_manual_prices,
+    items_for_sale,
+    limits_exceeded,
+    priced_lines,
+    split_payments,
+)
+from pos.services.pricing import PricedLine
 from pos.services.printing import queue_sale_printing
 from pos.services.sessions import till_by_code, usable_session
 from pos.services.spending import spent_this_month
-
-MAX_QUANTITY = 1_000_000
-
-
-@dataclass(frozen=True, kw_only=True)
-class LineRequest:
-    """What the till scanned (``code``, read here with the nomenclature: a weighed label
-    carries its weight or price) or a product and a quantity. Never a price, except a manual
-    one, which an encadrant·e approves and the journal records."""
-
-    code: str | None = None
-    product_id: int | None = None
-    quantity: int | None = None  # pieces, or grams for products sold by weight
-    manual_unit_price_cents: int | None = None
-    price_reason: str | None = None
-    approval_token: str | None = None  # for a manual price: approved for this very price
-
-
-@dataclass(frozen=True)
-class PaymentRequest:
-    method: PaymentMethod
-    amount_cents: int  # for cash: what the customer handed over
-
-
-@dataclass(frozen=True)
-class SaleRequest:
-    uuid: str
-    till_code: str
-    lines: tuple[LineRequest, ...]
-    payments: tuple[PaymentRequest, ...]
-    expected_total_cents: int
-    card_code: str | None = None
-    receipt_requested: bool = False
-    approval_token: str | None = None  # overrides (allowance, limits): approved for the total
-    items: tuple[str, ...] = ()  # ressourcerie item numbers (unique objects)
 
 
 def find_sale(session: Session, uuid: str) -> Sale | None:
@@ -118,205 +90,98 @@ def tickets_by_uuid(session: Session, uuids) -> dict[str, str]:
     return {uuid: ticket_reference(code, number) for uuid, code, number in rows}
 
 
-ITEM_VAT_BP = 2000  # second-hand goods: standard rate when VAT applies
+@dataclass(frozen=True, kw_only=True)
+class Household:
+    """What the sale needs of the card shown: its rate and what is left this month (None, None
+    for the public price)."""
+
+    rate_bp: int | None = None
+    remaining_cents: int | None = None
 
 
-def _items_for_sale(session: Session, numbers: tuple[str, ...]) -> list[RessourcerieItem]:
-    """The ressourcerie items scanned, each ready for sale and in the basket once."""
-    if len(set(numbers)) != len(numbers):
-        raise InvalidRequest(
-            _("Un objet de la ressourcerie est unique : il est déjà dans le panier.")
-        )
-    items = []
-    for number in numbers:
-        item = session.scalar(
-            select(RessourcerieItem).where(RessourcerieItem.number == number.strip().upper())
-        )
-        if item is None:
-            raise NotFound(_("Objet %(n)s inconnu.", n=number))
-        if item.state != ItemState.READY or item.price_cents is None:
-            raise InvalidRequest(
-                _(
-                    "L'objet %(n)s n'est pas en vente (%(s)s).",
-                    n=item.number,
-                    s=STATE_LABELS[item.state].lower(),
-                )
-            )
-        items.append(item)
-    return items
+@dataclass(frozen=True, kw_only=True)
+class Basket:
+    priced: list[PricedLine]
+    items: list[RessourcerieItem]
+    total_cents: int
+    reference_total_cents: int
 
 
-@dataclass(frozen=True)
-class _ResolvedLine:
-    product: Product
-    quantity: int
-    embedded_price_cents: int | None  # read from the label by the server
-    manual_unit_price_cents: int | None
-
-
-def _resolve_line(session: Session, line: LineRequest, rules) -> _ResolvedLine:
-    """The product and quantity of a line, and a price only when the label carries one."""
-    if (line.code is None) == (line.product_id is None):
-        raise InvalidRequest(_("Chaque ligne donne soit le code scanné, soit le produit."))
-    embedded = None
-    if line.code is not None:
-        try:
-            scan = parse_scan(session, line.code, rules)
-        except InventoryError as error:
-            raise InvalidRequest(error.message) from None
-        if scan.product is None:
-            raise InvalidRequest(_("Le code %(c)s n'est pas un article.", c=scan.code))
-        product = scan.product
-        if scan.kind in VALUE_KINDS:  # the label says how much, the server reads it
-            if line.quantity is not None and line.quantity != scan.quantity:
-                raise InvalidRequest(
-                    _("« %(p)s » : la quantité vient de l'étiquette pesée.", p=product.name)
-                )
-            quantity, embedded = scan.quantity, scan.price_cents
-        else:
-            quantity = (
-                line.quantity
-                if line.quantity is not None
-                else (None if product.unit == StockUnit.KILOGRAM else 1)
-            )
-    else:
-        product = session.get(Product, line.product_id)
-        quantity = line.quantity
-    if product is None or not product.is_active:
-        raise NotFound(_("Produit n° %(n)d inconnu ou retiré de la vente.", n=line.product_id or 0))
-    if quantity is None or not 0 < quantity <= MAX_QUANTITY:
-        raise InvalidRequest(
-            _(
-                "« %(p)s » : quantité invalide (pièces, ou grammes pour un produit pesé).",
-                p=product.name,
-            )
-        )
-    if line.manual_unit_price_cents is not None and (
-        embedded is not None or not 0 <= line.manual_unit_price_cents <= 10_000_000
-    ):
-        raise InvalidRequest(
-            _("« %(p)s » : ce prix ne peut pas être changé à la main.", p=product.name)
-        )
-    return _ResolvedLine(product, quantity, embedded, line.manual_unit_price_cents)
-
-
-def _priced_lines(session: Session, lines: tuple[LineRequest, ...], rate_bp: int | None):
-    if len(lines) > 500:
-        raise InvalidRequest(_("Trop de lignes dans un seul ticket (500 au plus)."))
-    rules = load_rules(session) if any(line.code for line in lines) else []
-    resolved = [_resolve_line(session, line, rules) for line in lines]
-    return [
-        price_line(
-            line.product,
-            line.quantity,
-            rate_bp,
-            line.embedded_price_cents,
-            line.manual_unit_price_cents,
-        )
-        for line in resolved
-    ]
-
-
-def _limits_exceeded(priced: list[PricedLine]) -> list[str]:
-    pieces = Counter()
-    for line in priced:
-        if line.product.unit != StockUnit.KILOGRAM:
-            pieces[line.product] += line.quantity
-    return [
-        _("« %(p)s » : %(n)d par passage au plus.", p=product.name, n=product.per_visit_limit)
-        for product, count in pieces.items()
-        if product.per_visit_limit and count > product.per_visit_limit
-    ]
-
-
-def _payments(requests: tuple[PaymentRequest, ...], total: int):
-    """Return (payments as (method, applied, tendered), change); change comes from cash only."""
-    if any(p.amount_cents <= 0 or p.amount_cents > 10_000_000 for p in requests):
-        raise InvalidRequest(_("Chaque paiement est un montant positif."))
-    paid = sum(p.amount_cents for p in requests)
-    if paid < total:
-        raise InvalidRequest(_("Il reste %(d)s à payer.", d=format_cents(total - paid)))
-    non_cash = sum(p.amount_cents for p in requests if p.method != PaymentMethod.CASH)
-    if non_cash > total:
-        raise InvalidRequest(
-            _(
-                "La carte et les chèques ne peuvent pas dépasser le total : "
-                "seules les espèces rendent la monnaie."
-            )
-        )
-    change = paid - total
-    result = []
-    change_left = change
-    for payment in requests:
-        applied = payment.amount_cents
-        if payment.method == PaymentMethod.CASH and change_left:
-            taken = min(change_left, applied)
-            applied -= taken
-            change_left -= taken
-        result.append((payment.method, applied, payment.amount_cents))
-    return result, change
-
-
-def _approve_manual_prices(
-    session: Session, operator: User, now: datetime, request: SaleRequest, priced: list[PricedLine]
-) -> dict[int, User]:
-    """Each price changed by hand is approved for that product at that price (an encadrant·e
-    at the till approves by selling); {line index: approver}."""
-    approvers = {}
-    for index, line in enumerate(request.lines):
-        if line.manual_unit_price_cents is None:
-            continue
-        if operator.can(Permission.TILL_SUPERVISE):
-            approvers[index] = operator
-            continue
-        product = priced[index].product
-        approvers[index] = require_approval(
-            session,
-            line.approval_token,
-            action="price",
-            till_code=request.till_code,
-            subject={"product_id": product.id, "unit_price_cents": line.manual_unit_price_cents},
-            used_for=f"sale:{request.uuid}:line:{index + 1}",
-            now=now,
-            message=_(
-                "« %(p)s » à %(c)s : un prix changé à la main est validé par un·e "
-                "encadrant·e (badge et code PIN).",
-                p=product.name,
-                c=format_cents(line.manual_unit_price_cents),
-            ),
-            line=index + 1,
-        )
-    return approvers
+@dataclass(frozen=True, kw_only=True)
+class Approvals:
+    reasons: list[str]  # the household's limits this sale goes past
+    approver: User | None  # who approved them
+    price_approvers: dict[int, User]  # line index → who approved its price typed by hand
 
 
 def record_sale(
     session: Session, operator: User, now: datetime, today: date, request: SaleRequest
 ) -> tuple[Sale, bool]:
-    """Record the sale once; return (sale, created). The same UUID again returns the first."""
-    existing = replayed_document(session, request.uuid, SaleKind.SALE, request.till_code)
-    if existing is not None:
-        return existing, False
-    lock_key(session, f"sale:{request.uuid}")  # against a twin request or an abandon
-    existing = replayed_document(session, request.uuid, SaleKind.SALE, request.till_code)
+    """Record the sale once; return (sale, created). The same UUID again returns the first.
+    The steps, in order: replay, the till and its session, the household, the basket priced on
+    the server, the approvals it needs, the documents, then their effects (stock, items,
+    journal, printing)."""
+    existing = _replay(session, request)
     if existing is not None:
         return existing, False
     till = till_by_code(session, request.till_code)
     cash_session = usable_session(session, till, today)
     close_pending_periods(session, today, now)  # the first sale of a day closes the days before
+    household = _household(session, request.card_code, today)
+    basket = _price_basket(session, request, household)
+    payments, change = split_payments(request.payments, basket.total_cents)
+    approvals = _approvals(session, operator, now, request, household, basket)
+    sale = _build_sale(
+        request,
+        till,
+        cash_session.id,
+        operator,
+        now,
+        household,
+        basket,
+        approvals,
+        payments,
+        change,
+        number=next_ticket_number(session, till),
+    )
+    session.add(sale)
+    session.flush()
+    _apply_effects(session, operator, now, today, request, till, sale, basket, approvals)
+    return sale, True
 
-    rate_bp = remaining = None
-    if request.card_code:
-        try:
-            answer = household_for_till(session, request.card_code, today, spent=spent_this_month)
-        except CardRefused as error:
-            raise InvalidRequest(error.message) from None
-        if answer.right_valid:
-            rate_bp, remaining = answer.participation_rate_bp, answer.remaining_this_month_cents
+
+def _replay(session: Session, request: SaleRequest) -> Sale | None:
+    """The sale already recorded under this UUID (a retry, a double click), if any: checked
+    before and after taking the UUID's lock, against a twin request or an abandon."""
+    existing = replayed_document(session, request.uuid, SaleKind.SALE, request.till_code)
+    if existing is not None:
+        return existing
+    lock_key(session, f"sale:{request.uuid}")
+    return replayed_document(session, request.uuid, SaleKind.SALE, request.till_code)
+
+
+def _household(session: Session, card_code: str | None, today: date) -> Household:
+    if not card_code:
+        return Household()
+    try:
+        answer = household_for_till(session, card_code, today, spent=spent_this_month)
+    except CardRefused as error:
+        raise InvalidRequest(error.message) from None
+    if not answer.right_valid:
+        return Household()
+    return Household(
+        rate_bp=answer.participation_rate_bp, remaining_cents=answer.remaining_this_month_cents
+    )
+
+
+def _price_basket(session: Session, request: SaleRequest, household: Household) -> Basket:
+    """Every price from the catalogue (or a weighed label, or a price typed and approved); the
+    till's total must be the same, or nothing is recorded and the till reloads its prices."""
     if not request.lines and not request.items:
         raise InvalidRequest(_("Le panier est vide."))
-    priced = _priced_lines(session, request.lines, rate_bp)
+    priced = priced_lines(session, request.lines, household.rate_bp)
     # Ressourcerie items: their own price, no participation rate (the épicerie's rule).
-    items = _items_for_sale(session, request.items)
+    items = items_for_sale(session, request.items)
     total = sum(line.amount_cents for line in priced) + sum(i.price_cents for i in items)
     if total != request.expected_total_cents:
         raise PriceMismatch(
@@ -328,20 +193,35 @@ def record_sale(
             ),
             server_total_cents=total,
         )
+    reference = sum(line.reference_amount_cents for line in priced) + sum(
+        item.price_cents for item in items
+    )
+    return Basket(priced=priced, items=items, total_cents=total, reference_total_cents=reference)
 
-    reasons = []
-    if rate_bp is not None:
-        reasons = _limits_exceeded(priced)
-        if remaining is not None and total > remaining:
+
+def _approvals(
+    session: Session,
+    operator: User,
+    now: datetime,
+    request: SaleRequest,
+    household: Household,
+    basket: Basket,
+) -> Approvals:
+    """A household past its per-visit limits or its month's amount, and prices typed by hand,
+    need an encadrant·e's badge and PIN (a single-use token for this very sale)."""
+    reasons: list[str] = []
+    if household.rate_bp is not None:
+        reasons = limits_exceeded(basket.priced)
+        remaining = household.remaining_cents
+        if remaining is not None and basket.total_cents > remaining:
             reasons.append(
                 _(
                     "Montant du mois dépassé : reste %(r)s, panier %(t)s.",
                     r=format_cents(max(remaining, 0)),
-                    t=format_cents(total),
+                    t=format_cents(basket.total_cents),
                 )
             )
-    payments, change = _payments(request.payments, total)
-    price_approvers = _approve_manual_prices(session, operator, now, request, priced)
+    price_approvers = approve_manual_prices(session, operator, now, request, basket.priced)
     approver = None
     if reasons:  # the encadrant·e approves this total, for this household
         approver = require_approval(
@@ -349,7 +229,7 @@ def record_sale(
             request.approval_token,
             action="sale",
             till_code=request.till_code,
-            subject={"total_cents": total},
+            subject={"total_cents": basket.total_cents},
             used_for=f"sale:{request.uuid}",
             now=now,
             message=" ".join(reasons)
@@ -357,25 +237,40 @@ def record_sale(
             + _("Un·e encadrant·e doit valider avec son badge et son code PIN."),
             reasons=reasons,
         )
+    return Approvals(reasons=reasons, approver=approver, price_approvers=price_approvers)
 
+
+def _build_sale(
+    request: SaleRequest,
+    till: Till,
+    session_id: int,
+    operator: User,
+    now: datetime,
+    household: Household,
+    basket: Basket,
+    approvals: Approvals,
+    payments: list[tuple[PaymentMethod, int, int]],
+    change: int,
+    *,
+    number: int,
+) -> Sale:
     sale = Sale(
         uuid=request.uuid,
         kind=SaleKind.SALE,
         till_id=till.id,
-        number=next_ticket_number(session, till),
-        session_id=cash_session.id,
+        number=number,
+        session_id=session_id,
         operator_id=operator.id,
         created_at=now,
         card_code=request.card_code or None,
-        participation_rate_bp=rate_bp,
-        reference_total_cents=sum(line.reference_amount_cents for line in priced)
-        + sum(item.price_cents for item in items),
-        total_cents=total,
+        participation_rate_bp=household.rate_bp,
+        reference_total_cents=basket.reference_total_cents,
+        total_cents=basket.total_cents,
         change_cents=change,
-        override_by_id=approver.id if approver else None,
-        override_reason=" ".join(reasons)[:200] or None,
+        override_by_id=approvals.approver.id if approvals.approver else None,
+        override_reason=" ".join(approvals.reasons)[:200] or None,
         # A guarantee applies to ressourcerie items: their receipt always prints.
-        receipt_requested=request.receipt_requested or bool(items),
+        receipt_requested=request.receipt_requested or bool(basket.items),
     )
     sale.lines.extend(
         SaleLine(
@@ -387,7 +282,7 @@ def record_sale(
             amount_cents=line.amount_cents,
             vat_rate_bp=line.product.vat_rate_bp,
         )
-        for line in priced
+        for line in basket.priced
     )
     sale.lines.extend(
         SaleLine(
@@ -399,31 +294,47 @@ def record_sale(
             amount_cents=item.price_cents,
             vat_rate_bp=ITEM_VAT_BP,
         )
-        for item in items
+        for item in basket.items
     )
     sale.payments.extend(
         SalePayment(method=method, amount_cents=applied, tendered_cents=tendered)
         for method, applied, tendered in payments
     )
-    session.add(sale)
-    session.flush()
+    return sale
+
+
+def _apply_effects(
+    session: Session,
+    operator: User,
+    now: datetime,
+    today: date,
+    request: SaleRequest,
+    till: Till,
+    sale: Sale,
+    basket: Basket,
+    approvals: Approvals,
+) -> None:
+    """In the same transaction as the sale: the stock leaves first-expired-first-out, the
+    ressourcerie's items are sold (a second till is refused here), the journal chains the
+    ticket and each price typed by hand, the receipt is queued, the approval audited."""
     context = MovementContext(operator.id, now, f"sale:{sale.uuid}")
     ticket = ticket_reference(till.code, sale.number)
     try:
         withdraw_many(
             session,
-            [(line.product, line.quantity) for line in priced],
+            [(line.product, line.quantity) for line in basket.priced],
             MovementKind.SALE,
             context,
             today,
         )
-        for item in items:  # ready → sold, atomically: a second till is refused here
+        for item in basket.items:  # ready → sold, atomically
             sell_item(session, item.number, ticket, now)
     except InventoryError as error:
         raise InvalidRequest(error.message) from None
     journal_sale(session, sale)
-    for index, price_approver in price_approvers.items():  # old and new price, in the journal
+    for index, price_approver in approvals.price_approvers.items():  # old and new price
         line = request.lines[index]
+        priced = basket.priced[index]
         append_entry(
             session,
             "price_change",
@@ -431,8 +342,8 @@ def record_sale(
             {
                 "ticket": ticket,
                 "line": index + 1,
-                "label": priced[index].product.name,
-                "old_unit_price_cents": priced[index].product.reference_price_cents,
+                "label": priced.product.name,
+                "old_unit_price_cents": priced.product.reference_price_cents,
                 "new_unit_price_cents": line.manual_unit_price_cents,
                 "reason": (line.price_reason or "").strip() or None,
                 "operator": operator.display_name,
@@ -441,71 +352,12 @@ def record_sale(
             ticket,
         )
     queue_sale_printing(session, sale, now)
-    if approver is not None:
+    if approvals.approver is not None:
         record_audit(
             session,
-            actor_id=approver.id,
+            actor_id=approvals.approver.id,
             now=now,
             action="till.override",
             target=f"sale:{sale.uuid}",
-            details={"limits": len(reasons), "operator_id": operator.id},
+            details={"limits": len(approvals.reasons), "operator_id": operator.id},
         )
-    return sale, True
-
-
-@dataclass(frozen=True, kw_only=True)
-class AbandonRequest:
-    uuid: str
-    till_code: str
-    reason: str
-    approval_token: str
-
-
-def abandon_sale(
-    session: Session, operator: User, now: datetime, request: AbandonRequest
-) -> tuple[AbandonedSale | None, Sale | None]:
-    """Give up a sale the till never saw acknowledged: (tombstone, None), or (None, sale)
-    when it had in fact been recorded (the till then shows it as done)."""
-    lock_key(session, f"sale:{request.uuid}")
-    till = till_by_code(session, request.till_code)
-    existing = (
-        replayed_document(session, request.uuid, SaleKind.SALE, request.till_code)
-        if not session.scalar(select(AbandonedSale.id).where(AbandonedSale.uuid == request.uuid))
-        else None
-    )
-    if existing is not None:
-        return None, existing
-    tombstone = session.scalar(select(AbandonedSale).where(AbandonedSale.uuid == request.uuid))
-    if tombstone is not None:
-        return tombstone, None
-    if len(request.reason.strip()) < 3:
-        raise InvalidRequest(_("Donnez la raison de l'abandon."))
-    approver = require_approval(
-        session,
-        request.approval_token,
-        action="abandon",
-        till_code=till.code,
-        subject={"sale_uuid": request.uuid},
-        used_for=f"abandon:{request.uuid}",
-        now=now,
-        message=_("Abandonner une vente est validé par un·e encadrant·e."),
-    )
-    tombstone = AbandonedSale(
-        uuid=request.uuid,
-        till_id=till.id,
-        abandoned_at=now,
-        operator_id=operator.id,
-        approved_by_id=approver.id,
-        reason=request.reason.strip()[:200],
-    )
-    session.add(tombstone)
-    session.flush()
-    record_audit(
-        session,
-        actor_id=approver.id,
-        now=now,
-        action="till.sale_abandoned",
-        target=f"sale:{request.uuid}",
-        details={"till": till.code, "operator_id": operator.id, "reason": tombstone.reason},
-    )
-    return tombstone, None

@@ -17,6 +17,8 @@ from app.money import format_cents
 from app.orm import lock_key
 from app.users.models import User
 from pos.errors import InvalidRequest, NotFound, SessionProblem, UuidConflict
+from pos.journal.chain import append_entry
+from pos.journal.closures import close_pending_periods
 from pos.models import (
     CashMovement,
     CashSession,
@@ -28,7 +30,6 @@ from pos.models import (
     Till,
 )
 from pos.services.approvals import require_approval
-from pos.services.journal import append_entry, close_pending_periods
 from pos.settings import CASH_MOVEMENT_BADGE_THRESHOLD_CENTS, DIFFERENCE_BADGE_THRESHOLD_CENTS
 
 # Euro notes and coins, in cents, for counting the float and the drawer.

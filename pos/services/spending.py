@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.clock import SHOP_TIMEZONE
-from participants.services.rights import MonthVisits
+from participants.households.rights import MonthVisits
 from pos.models import Sale, SaleKind
 
 

@@ -14,10 +14,11 @@ from sqlalchemy.orm import Session
 from app.backup import hold_serve_lock, read_backup, restore_database
 from app.clock import shop_date, utcnow
 from app.extensions import db
+from pos.journal.head import check_head, configured_marker
+from pos.journal.verify import verify_journal
 from pos.models import JournalEntry, PaymentMethod, Sale
-from pos.services.journal import verify_journal
-from pos.services.journal_head import check_head, configured_marker
-from pos.services.sales import PaymentRequest, SaleRequest, record_sale
+from pos.services.basket import PaymentRequest, SaleRequest
+from pos.services.sales import record_sale
 from tests.conftest import sale_line
 from tests.pos.api_fuzz import seed_shop
 

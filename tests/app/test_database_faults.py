@@ -15,8 +15,8 @@ from sqlalchemy.orm import Session
 from app.clock import utcnow
 from app.extensions import db
 from app.settings.services import set_setting
+from app.users.accounts import NewUser, create_user
 from app.users.roles import Role
-from app.users.services import NewUser, create_user
 from tests.conftest import browser_of, csrf_token_from, seed_household
 
 
@@ -179,12 +179,12 @@ def test_a_write_lock_held_too_long_is_a_503_json_for_the_till(committed):
 def test_a_server_started_on_a_database_it_cannot_write_says_so(committed, monkeypatch):
     from sqlalchemy.exc import OperationalError
 
-    import pos.services.journal
+    import pos.journal.events
 
     def read_only(*args, **kwargs):
         raise OperationalError("INSERT …", {}, Exception("attempt to write a readonly database"))
 
-    monkeypatch.setattr(pos.services.journal, "startup_checks", read_only)
+    monkeypatch.setattr(pos.journal.events, "startup_checks", read_only)
     result = committed.test_cli_runner().invoke(args=["serve", "--port", "5998"])
     assert result.exit_code != 0
     assert "La base ne peut pas être écrite (lecture seule, disque plein" in result.output

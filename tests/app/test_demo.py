@@ -6,9 +6,9 @@ from sqlalchemy import func, select
 from app.barcodes import is_valid_gs1
 from app.clock import shop_date
 from app.demo import DemoAlreadyLoaded, load_demo_data
+from app.users.login import authenticate_badge, authenticate_password
 from app.users.models import User
 from app.users.roles import Role
-from app.users.services import authenticate_badge, authenticate_password
 from inventory.models import GardenParcel, Lot, Product, ProductBarcode, RessourcerieItem
 from inventory.services.ledger import ledger_discrepancies
 from participants.models import Atelier, Household, Participant
@@ -33,8 +33,8 @@ def test_demo_loads_a_realistic_shop_once(session, now):
     # Every demo lot entered through the ledger, and two weeks of sales took from them.
     assert any(lot.remaining_quantity < lot.quantity for lot in lots)
     assert ledger_discrepancies(session) == []
+    from pos.journal.verify import verify_journal
     from pos.models import Sale
-    from pos.services.journal import verify_journal
 
     assert _count(session, Sale.id) >= 60
     assert verify_journal(session).ok

@@ -138,8 +138,8 @@ def test_from_an_empty_database_to_the_first_real_sale(committed, database_url, 
         from app.settings.services import get_setting
         from inventory.models import GardenParcel
         from participants.models import Atelier, Household
+        from pos.journal.verify import verify_journal
         from pos.models import Sale
-        from pos.services.journal import verify_journal
 
         assert session.scalar(select(func.count(Sale.id))) == 1  # no demo sales
         assert session.scalar(select(func.count(Household.id))) == 0

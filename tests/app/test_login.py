@@ -7,16 +7,10 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEntry
 from app.settings.services import set_setting
+from app.users.accounts import NewUser, create_user, unlock_user
 from app.users.errors import InvalidUserData, LoginRefused
+from app.users.login import authenticate_badge, authenticate_password, refused_login
 from app.users.roles import Role
-from app.users.services import (
-    NewUser,
-    authenticate_badge,
-    authenticate_password,
-    create_user,
-    refused_login,
-    unlock_user,
-)
 from tests.conftest import csrf_token_from, page_text
 
 

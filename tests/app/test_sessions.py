@@ -3,9 +3,9 @@ which accounts exist."""
 
 from sqlalchemy import select
 
+from app.users.login import refused_login
 from app.users.models import User
 from app.users.roles import Role
-from app.users.services import refused_login
 from tests.conftest import csrf_token_from, page_text
 
 
@@ -198,7 +198,7 @@ def test_each_person_changes_their_own_password_and_pin(app, client, make_user, 
         follow_redirects=True,
     )
     assert "Code PIN changé." in page_text(answer)
-    from app.users.services import authenticate_badge
+    from app.users.login import authenticate_badge
 
     session.refresh(caissier)
     assert authenticate_badge(session, "0410000000014", "5678", caissier.created_at)

@@ -213,7 +213,7 @@ def test_the_settings_reach_the_rules_that_read_them(client, session, admin_page
     data["epicerie.right_default_months"] = ["2"]
     client.post("/admin/parametres", data=data)
     from participants.errors import InvalidData
-    from participants.services.rights import RightRequest, request_right
+    from participants.households.rights import RightRequest, request_right
     from tests.conftest import seed_household
 
     household = seed_household(session, "2000000000017", now)

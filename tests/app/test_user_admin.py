@@ -85,7 +85,7 @@ def test_a_badge_is_made_when_none_is_typed_printed_from_the_page_and_replaced_w
 ):
     from app.barcodes import is_valid_gs1
     from app.users.errors import LoginRefused
-    from app.users.services import verify_badge_and_pin
+    from app.users.login import verify_badge_and_pin
 
     make_user(Role.ADMIN, username="claire")
     login("claire")

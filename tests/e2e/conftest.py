@@ -12,8 +12,8 @@ from sqlalchemy import select
 from werkzeug.serving import make_server
 
 from app.extensions import db
+from app.users.accounts import NewUser, create_user
 from app.users.roles import Role
-from app.users.services import NewUser, create_user
 from inventory.models import StockUnit
 from inventory.services.products import ProductData, create_product, get_or_create_category
 from tests.conftest import FIXED_NOW, reset_database, seed_household

@@ -8,7 +8,7 @@ import pytest
 from playwright.sync_api import expect
 
 from app.clock import shop_date, utcnow
-from participants.services.ateliers import format_minutes
+from participants.ateliers.common import format_minutes
 from tests.e2e.test_households_e2e import _login
 
 pytestmark = pytest.mark.e2e

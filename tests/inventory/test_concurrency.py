@@ -25,8 +25,8 @@ TODAY = date(2026, 11, 23)
 
 
 def _setup(app) -> int:
+    from app.users.accounts import NewUser, create_user
     from app.users.roles import Role
-    from app.users.services import NewUser, create_user
 
     with app.app_context(), Session(db.engine) as session:
         user = create_user(

@@ -281,7 +281,7 @@ def test_a_long_import_lets_the_tills_write_while_it_checks_the_file(committed, 
     import inventory.services.product_csv as product_csv
     from app.clock import utcnow
     from app.extensions import db
-    from app.users.services import NewUser, create_user
+    from app.users.accounts import NewUser, create_user
     from inventory.services.products import get_or_create_category
     from tests.conftest import another_till_writes, browser_of
     from tests.inventory.test_products import GOOD_CSV

@@ -162,8 +162,8 @@ def test_jardin_weighs_a_bag_and_the_till_reads_its_label(
 def test_a_social_worker_prints_a_card_but_not_shelf_labels(
     client, login, make_user, session, now, make_product
 ):
+    from participants.households.records import HouseholdData, MemberData, create_household
     from participants.models import Kinship, ReferringBody, Sex
-    from participants.services.households import HouseholdData, MemberData, create_household
 
     referent = make_user(Role.REFERENT, username="sophie")
     household = create_household(
@@ -220,7 +220,7 @@ def test_rendering_a_sheet_lets_the_tills_write(committed, monkeypatch):
     import labels.views
     from app.clock import utcnow
     from app.extensions import db
-    from app.users.services import NewUser, create_user
+    from app.users.accounts import NewUser, create_user
     from inventory.models import StockUnit
     from inventory.services.products import create_product, get_or_create_category
     from labels.models import ShelfLabelPrint

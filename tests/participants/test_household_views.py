@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from app.audit.models import AuditEntry
 from app.users.roles import Role
+from participants.households.records import create_household
+from participants.households.rights import RightRequest, request_right
 from participants.models import Household, RightStatus
-from participants.services.households import create_household
-from participants.services.rights import RightRequest, request_right
 from tests.conftest import csrf_token_from, page_text
 from tests.participants.test_households import ADULT, CHILD, household_data
 
@@ -151,7 +151,7 @@ def test_export_json_download(client, session, referent, login, now):
 
 
 def test_file_shows_visits_from_the_till_port(app, client, session, referent, login, now):
-    from participants.services.rights import MonthVisits
+    from participants.households.rights import MonthVisits
 
     household = create_household(session, referent.id, now, household_data(ADULT))
 
@@ -173,7 +173,7 @@ def test_file_shows_visits_from_the_till_port(app, client, session, referent, lo
 
 
 def test_referent_closes_a_right(client, session, referent, login, now):
-    from participants.services.rights import decide_right
+    from participants.households.rights import decide_right
 
     household = create_household(session, referent.id, now, household_data(ADULT))
     right = request_right(

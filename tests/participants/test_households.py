@@ -10,8 +10,14 @@ from app.audit.models import AuditEntry
 from app.settings.services import set_setting
 from app.users.roles import Role
 from participants.errors import CardRefused, InvalidData, NotAllowed
-from participants.models import Kinship, ReferringBody, RightStatus, Sex
-from participants.services.households import (
+from participants.households.privacy import (
+    anonymise_household,
+    export_household,
+    inactive_files,
+    open_household_file,
+    search_households,
+)
+from participants.households.records import (
     HouseholdData,
     MemberData,
     consumption_units_tenths,
@@ -19,20 +25,14 @@ from participants.services.households import (
     daily_remaining_cents,
     reissue_card,
 )
-from participants.services.privacy import (
-    anonymise_household,
-    export_household,
-    inactive_files,
-    open_household_file,
-    search_households,
-)
-from participants.services.rights import (
+from participants.households.rights import (
     RightRequest,
     decide_right,
     household_for_till,
     request_right,
     right_end,
 )
+from participants.models import Kinship, ReferringBody, RightStatus, Sex
 from pos.services.spending import spent_this_month
 
 ADULT = MemberData("Amina", 1985, Sex.FEMALE, Kinship.REFERENCE)

@@ -9,6 +9,11 @@ from sqlalchemy import select
 from app.audit.models import AuditEntry
 from app.settings.services import set_setting
 from app.users.roles import Role
+from participants.ateliers.contracts import ContractData, SlotData, create_contract, end_contract
+from participants.ateliers.exits import create_action, record_exit
+from participants.ateliers.people import ParticipantData, anonymise_participant, save_participant
+from participants.households.privacy import anonymise_household
+from participants.households.records import reissue_card
 from participants.models import (
     ActionKind,
     Atelier,
@@ -19,19 +24,6 @@ from participants.models import (
     ReferringBody,
     TransversalAction,
 )
-from participants.services.ateliers import (
-    ContractData,
-    ParticipantData,
-    SlotData,
-    anonymise_participant,
-    create_action,
-    create_contract,
-    end_contract,
-    record_exit,
-    save_participant,
-)
-from participants.services.households import reissue_card
-from participants.services.privacy import anonymise_household
 from tests.conftest import csrf_token_from, seed_household
 
 SECRET = "Addiction, suivi CMP, dettes EDF"  # what must never survive an anonymisation

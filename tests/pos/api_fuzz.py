@@ -1,7 +1,7 @@
 """A schema-driven fuzz run of the till's API: schemathesis generates valid and invalid calls
 from /api/openapi.json and checks every answer is documented, JSON in its schema, never a 5xx.
 
-Used by ``tests/pos/test_api_fuzz.py`` (a short run) and ``bench/api_fuzz.py`` (minutes)."""
+Used by ``tests/pos/api/test_api_fuzz.py`` (a short run) and ``bench/api_fuzz.py`` (minutes)."""
 
 from __future__ import annotations
 
@@ -23,8 +23,8 @@ from schemathesis.checks import (
 
 from app.clock import utcnow
 from app.extensions import db
+from app.users.accounts import NewUser, create_user
 from app.users.roles import Role
-from app.users.services import NewUser, create_user
 
 CHECKS = [
     not_a_server_error,

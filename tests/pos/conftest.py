@@ -1,5 +1,6 @@
 """Builders for till tests: a till, its open session, a household with a right."""
 
+import uuid
 from contextlib import contextmanager
 from datetime import date, timedelta
 
@@ -7,10 +8,13 @@ import pytest
 from sqlalchemy import text
 
 from app.users.roles import Role
+from inventory.models import StockUnit
+from participants.households.records import HouseholdData, MemberData, create_household
+from participants.households.rights import RightRequest, decide_right, request_right
 from participants.models import Kinship, ReferringBody, Sex
-from participants.services.households import HouseholdData, MemberData, create_household
-from participants.services.rights import RightRequest, decide_right, request_right
 from pos.models import Till
+from pos.services.basket import SaleRequest
+from pos.services.sales import record_sale
 from pos.services.sessions import open_session
 
 TODAY = date(2026, 11, 23)  # the ``now`` fixture's day in Paris
@@ -87,3 +91,29 @@ def insider(session):
         ).all():
             session.execute(text(f"DROP TRIGGER {name}"))
     yield session
+
+
+def sell(session, cashier, now, lines, payments, total, **fields):
+    request = SaleRequest(
+        uuid=fields.pop("uuid", str(uuid.uuid4())),
+        till_code="C1",
+        lines=tuple(lines),
+        payments=tuple(payments),
+        expected_total_cents=total,
+        **fields,
+    )
+    return record_sale(session, cashier, now, TODAY, request)
+
+
+@pytest.fixture
+def pasta(make_product, receive):
+    product = make_product("Pâtes", 109)
+    receive(product, 50, best_before=TODAY + timedelta(days=200))
+    return product
+
+
+@pytest.fixture
+def tomatoes(make_product, receive):
+    product = make_product("Tomates", 320, StockUnit.KILOGRAM)
+    receive(product, 20_000)
+    return product

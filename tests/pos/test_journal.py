@@ -6,16 +6,13 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, text, update
 
+from pos.journal.chain import GENESIS_HASH, JournaledRecordChanged, chain_hash
+from pos.journal.verify import verify_journal
 from pos.models import JournalEntry, PaymentMethod, Sale, SaleLine, SalePayment
-from pos.services.journal import (
-    GENESIS_HASH,
-    JournaledRecordChanged,
-    chain_hash,
-    verify_journal,
-)
+from pos.services.basket import PaymentRequest, SaleRequest
 from pos.services.printing import queue_duplicate
 from pos.services.refunds import RefundRequest, record_refund
-from pos.services.sales import PaymentRequest, SaleRequest, record_sale
+from pos.services.sales import record_sale
 from pos.services.sessions import close_session, record_cash_movement
 from tests.conftest import sale_line
 from tests.pos.conftest import TODAY, insider
@@ -167,7 +164,7 @@ def test_daily_closures_at_the_first_sale_of_a_new_day(
     from datetime import date, datetime
 
     from app.clock import SHOP_TIMEZONE
-    from pos.services.journal import close_pending_periods
+    from pos.journal.closures import close_pending_periods
     from pos.services.sessions import open_session
 
     rice = make_product("Riz", 250)

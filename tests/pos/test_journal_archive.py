@@ -10,16 +10,14 @@ import pytest
 from sqlalchemy import select, text
 
 from app.clock import SHOP_TIMEZONE
+from pos.journal.archive import ArchiveRefused, build_archive, verify_archive
+from pos.journal.events import record_software_version, verify_and_record
+from pos.journal.head import check_head, configured_marker
+from pos.journal.verify import verify_journal
 from pos.models import JournalEntry, JournalHead, PaymentMethod
-from pos.services.journal import (
-    record_software_version,
-    verify_and_record,
-    verify_journal,
-)
-from pos.services.journal_archive import ArchiveRefused, build_archive, verify_archive
-from pos.services.journal_head import check_head, configured_marker
+from pos.services.basket import PaymentRequest, SaleRequest
 from pos.services.refunds import RefundRequest, record_refund
-from pos.services.sales import PaymentRequest, SaleRequest, record_sale
+from pos.services.sales import record_sale
 from pos.services.sessions import close_session, open_session
 from tests.conftest import sale_line
 from tests.pos.conftest import insider
@@ -151,7 +149,7 @@ def test_a_re_sealed_archive_with_a_changed_amount_is_found(session, two_months)
     """Someone edits a ticket and recomputes the manifest's file hashes: the chain breaks."""
     import hashlib
 
-    from pos.services.journal_archive import _zip
+    from pos.journal.archive import _zip
 
     data = build_archive(session, "2026-11", NOW, "1", "site")
     with zipfile.ZipFile(BytesIO(data)) as archive:

@@ -11,16 +11,19 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-import pos.services.journal as journal
+import pos.journal.closures as journal_closures
 from app.clock import shop_date, utcnow
 from app.extensions import db
+from app.users.accounts import NewUser, create_user
+from app.users.models import User
 from app.users.roles import Role
-from app.users.services import NewUser, create_user
 from inventory.models import LotOrigin, StockUnit
 from inventory.services.products import ProductData, create_product, get_or_create_category
 from inventory.services.receptions import LotData, ReceptionData, receive_line, start_reception
+from pos.journal.verify import verify_journal
 from pos.models import JournalEntry, PaymentMethod, Till
-from pos.services.sales import PaymentRequest, SaleRequest, record_sale
+from pos.services.basket import PaymentRequest, SaleRequest
+from pos.services.sales import record_sale
 from pos.services.sessions import close_session, open_session, x_report
 from tests.conftest import sale_line
 
@@ -104,7 +107,7 @@ def test_two_tills_opening_at_once_close_the_day_before_once(committed, monkeypa
     _yesterday_with_a_sale(committed)
     # Both tills have read "yesterday is not closed" before either closes it: the widest race.
     both_read = threading.Barrier(2)
-    original = journal.close_day
+    original = journal_closures.close_day
 
     def close_day_after_both_read(*args, **kwargs):
         try:
@@ -113,7 +116,7 @@ def test_two_tills_opening_at_once_close_the_day_before_once(committed, monkeypa
             pass  # the other till waits on the journal's lock: it has read nothing yet
         return original(*args, **kwargs)
 
-    monkeypatch.setattr(journal, "close_day", close_day_after_both_read)
+    monkeypatch.setattr(journal_closures, "close_day", close_day_after_both_read)
     errors = []
 
     def open_till(code: str) -> None:
@@ -122,7 +125,7 @@ def test_two_tills_opening_at_once_close_the_day_before_once(committed, monkeypa
             try:
                 till = session.scalar(select(Till).where(Till.code == code))
                 cashier = session.scalar(
-                    select(journal.User).where(journal.User.display_name == f"Caissier {code}")
+                    select(User).where(User.display_name == f"Caissier {code}")
                 )
                 open_session(session, till, cashier, utcnow(), {})
                 session.commit()
@@ -145,4 +148,4 @@ def test_two_tills_opening_at_once_close_the_day_before_once(committed, monkeypa
             )
         ]
         assert closures == [shop_date(utcnow() - timedelta(days=1)).isoformat()]
-        assert journal.verify_journal(session).ok
+        assert verify_journal(session).ok

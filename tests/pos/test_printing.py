@@ -14,14 +14,10 @@ from hardware.models import MODELS
 from hardware.receipt import render_receipt
 from hardware.simulator import PrinterSimulator
 from pos.models import JobKind, JobStatus, PaymentMethod, PrintJob, Sale
-from pos.services.printing import (
-    claim_next_job,
-    printer_state,
-    queue_drawer,
-    queue_duplicate,
-    run_due_jobs,
-)
-from pos.services.sales import PaymentRequest, SaleRequest, record_sale
+from pos.services.basket import PaymentRequest, SaleRequest
+from pos.services.print_queue import claim_next_job, printer_state, run_due_jobs
+from pos.services.printing import queue_drawer, queue_duplicate
+from pos.services.sales import record_sale
 from tests.conftest import sale_line
 from tests.hardware.escpos_decoder import decode
 from tests.pos.conftest import TODAY
@@ -226,7 +222,8 @@ def test_till_printer_api_and_admin_page(
 
 
 def test_a_job_is_given_up_after_many_attempts(session, till, now):
-    from pos.services.printing import MAX_ATTEMPTS, queue_test_page
+    from pos.services.print_queue import MAX_ATTEMPTS
+    from pos.services.printing import queue_test_page
 
     till.printer_kind, till.printer_target = "network", f"127.0.0.1:{_free_port()}"
     job = queue_test_page(session, till, now)

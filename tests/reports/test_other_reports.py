@@ -3,7 +3,11 @@
 from datetime import date
 
 from inventory.models import IntakeSource, ItemCategory
-from inventory.services.ressourcerie import IntakeData, record_intake
+from inventory.ressourcerie.items import IntakeData, record_intake
+from participants.ateliers.attendance import RollCallEntry, record_roll_call
+from participants.ateliers.contracts import ContractData, SlotData, create_contract
+from participants.ateliers.exits import create_action, record_exit
+from participants.ateliers.people import ParticipantData, save_participant
 from participants.models import (
     ActionKind,
     Atelier,
@@ -11,17 +15,6 @@ from participants.models import (
     ExitType,
     ParticipantStatus,
     ReferringBody,
-)
-from participants.services.ateliers import (
-    ContractData,
-    ParticipantData,
-    RollCallEntry,
-    SlotData,
-    create_action,
-    create_contract,
-    record_exit,
-    record_roll_call,
-    save_participant,
 )
 from reports.others import ateliers_report, ressourcerie_report
 from reports.periods import period_of

@@ -12,13 +12,14 @@ from app.clock import SHOP_TIMEZONE
 from app.users.roles import Role
 from inventory.models import LotOrigin, MovementKind, Product, StockUnit
 from inventory.services.ledger import MovementContext, append_movement
+from participants.households.records import HouseholdData, MemberData, create_household
+from participants.households.rights import RightRequest, decide_right, request_right
 from participants.models import Kinship, ReferringBody, Sex
-from participants.services.households import HouseholdData, MemberData, create_household
-from participants.services.rights import RightRequest, decide_right, request_right
 from pos.models import PaymentMethod, Till
+from pos.services.basket import PaymentRequest, SaleRequest
 from pos.services.pricing import price_line
 from pos.services.refunds import RefundRequest, record_refund
-from pos.services.sales import PaymentRequest, SaleRequest, record_sale
+from pos.services.sales import record_sale
 from pos.services.sessions import close_session, open_session
 from reports.food_aid import food_aid_report
 from reports.periods import period_of

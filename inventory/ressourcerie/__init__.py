@@ -1,0 +1,2 @@
+"""The ressourcerie: refurbished items from the municipal waste centre, from intake to sale,
+and the tonnage report."""

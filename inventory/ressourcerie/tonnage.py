@@ -1,0 +1,140 @@
+"""The tonnage report: collected, reused, recycled and discarded kilograms by category, the reuse
+rate, and its CSV."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from app.clock import SHOP_TIMEZONE
+from app.exports import csv_writer
+from inventory.models import (
+    Intake,
+    ItemCategory,
+    ItemState,
+    Outflow,
+    OutflowChannel,
+    RessourcerieItem,
+)
+
+# ---- the tonnage report ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TonnageRow:
+    category: str
+    collected: int  # grams
+    reused: int  # sold, given, or handed to a partner association
+    recycled: int
+    discarded: int
+
+    @property
+    def reuse_rate_tenths(self) -> int | None:
+        """Reused / collected, in tenths of a percent (None when nothing was collected)."""
+        if not self.collected:
+            return None
+        return (self.reused * 1000 * 2 + self.collected) // (self.collected * 2)
+
+
+def _bounds(first: date, last: date) -> tuple[datetime, datetime]:
+    return (
+        datetime.combine(first, time.min, tzinfo=SHOP_TIMEZONE),
+        datetime.combine(last + timedelta(days=1), time.min, tzinfo=SHOP_TIMEZONE),
+    )
+
+
+def tonnage(session: Session, first: date, last: date) -> list[TonnageRow]:
+    """Per category, then a "Total" row: kg collected, reused, recycled, discarded."""
+    start, end = _bounds(first, last)
+    names = dict(session.execute(select(ItemCategory.id, ItemCategory.name)).all())
+    figures: dict[int, dict[str, int]] = {}
+
+    def add(category_id, key, grams):
+        row = figures.setdefault(
+            category_id, {"collected": 0, "reused": 0, "recycled": 0, "discarded": 0}
+        )
+        row[key] += grams or 0
+
+    for category_id, grams in session.execute(
+        select(Intake.category_id, func.sum(Intake.net_grams))
+        .where(Intake.collected_on >= first, Intake.collected_on <= last)
+        .group_by(Intake.category_id)
+    ):
+        add(category_id, "collected", grams)
+    for category_id, grams in session.execute(
+        select(RessourcerieItem.category_id, func.sum(RessourcerieItem.weight_grams))
+        .where(
+            RessourcerieItem.state.in_((ItemState.SOLD, ItemState.GIVEN)),
+            RessourcerieItem.state_changed_at >= start,
+            RessourcerieItem.state_changed_at < end,
+        )
+        .group_by(RessourcerieItem.category_id)
+    ):
+        add(category_id, "reused", grams)
+    for category_id, channel, grams in session.execute(
+        select(Outflow.category_id, Outflow.channel, func.sum(Outflow.net_grams))
+        .where(Outflow.day >= first, Outflow.day <= last)
+        .group_by(Outflow.category_id, Outflow.channel)
+    ):
+        key = (
+            "reused"
+            if channel == OutflowChannel.PARTNER
+            else "discarded"
+            if channel == OutflowChannel.DECHETERIE
+            else "recycled"
+        )
+        add(category_id, key, grams)
+    rows = [
+        TonnageRow(names.get(cid, "—"), **values)
+        for cid, values in sorted(figures.items(), key=lambda kv: names.get(kv[0], ""))
+    ]
+    rows.append(
+        TonnageRow(
+            "Total",
+            *(
+                sum(getattr(r, f) for r in rows)
+                for f in ("collected", "reused", "recycled", "discarded")
+            ),
+        )
+    )
+    return rows
+
+
+def kilograms(grams: int) -> str:
+    kilos, rest = divmod(grams, 1000)
+    return f"{kilos},{rest:03d}"
+
+
+def percent(tenths: int | None) -> str:
+    return "—" if tenths is None else f"{tenths // 10},{tenths % 10} %"
+
+
+def tonnage_csv(rows: list[TonnageRow]) -> str:
+    out = io.StringIO()
+    writer = csv_writer(out)
+    writer.writerow(
+        [
+            "Catégorie",
+            "Collecté (kg)",
+            "Réemployé (kg)",
+            "Recyclé (kg)",
+            "Jeté (kg)",
+            "Taux de réemploi",
+        ]
+    )
+    for row in rows:
+        writer.writerow(
+            [
+                row.category,
+                kilograms(row.collected),
+                kilograms(row.reused),
+                kilograms(row.recycled),
+                kilograms(row.discarded),
+                percent(row.reuse_rate_tenths),
+            ]
+        )
+    return "\ufeff" + out.getvalue()

@@ -1,0 +1,50 @@
+"""People records: beneficiary households and atelier participants (sensitive data, RGPD)."""
+
+from participants.ateliers.models import (
+    POSITIVE_EXITS,
+    ActionKind,
+    Atelier,
+    Attendance,
+    AttendanceStatus,
+    Contract,
+    ContractSlot,
+    Evaluation,
+    EvaluationCriterion,
+    EvaluationScore,
+    ExitType,
+    Participant,
+    TransversalAction,
+)
+from participants.common import Kinship, ParticipantStatus, ReferringBody, Sex
+from participants.households.models import (
+    AccessRight,
+    Household,
+    HouseholdCard,
+    Person,
+    RightStatus,
+)
+
+__all__ = [
+    "POSITIVE_EXITS",
+    "AccessRight",
+    "ActionKind",
+    "Atelier",
+    "Attendance",
+    "AttendanceStatus",
+    "Contract",
+    "ContractSlot",
+    "Evaluation",
+    "EvaluationCriterion",
+    "EvaluationScore",
+    "ExitType",
+    "Household",
+    "HouseholdCard",
+    "Kinship",
+    "Participant",
+    "ParticipantStatus",
+    "Person",
+    "ReferringBody",
+    "RightStatus",
+    "Sex",
+    "TransversalAction",
+]

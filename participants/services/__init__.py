@@ -1,1 +1,0 @@
-"""Services over people records: plain functions taking the session, the actor and the clock."""

@@ -1,0 +1,171 @@
+"""Closures: each business day closed once (its totals and the grand total carried on), then
+months and years rolled up from the days; pending periods are closed when a till opens."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, time, timedelta
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from app.clock import SHOP_TIMEZONE
+from app.orm import lock_for_update
+from pos.journal.chain import _HEAD, append_entry
+from pos.models import JournalEntry, Sale, SaleKind
+
+# ---- closures -------------------------------------------------------------------------------
+
+
+def _day_bounds(day: date) -> tuple[datetime, datetime]:
+    start = datetime.combine(day, time.min, tzinfo=SHOP_TIMEZONE)
+    return start, start + timedelta(days=1)
+
+
+def period_totals(session: Session, start: datetime, end: datetime) -> dict:
+    """Totals of the tickets created in [start, end): by payment method and VAT rate."""
+    sales = session.scalars(
+        select(Sale).where(Sale.created_at >= start, Sale.created_at < end).order_by(Sale.id)
+    ).all()
+    by_method: dict[str, int] = {}
+    by_rate: dict[str, int] = {}
+    for sale in sales:
+        for payment in sale.payments:
+            by_method[payment.method.value] = (
+                by_method.get(payment.method.value, 0) + payment.amount_cents
+            )
+        for line in sale.lines:
+            key = str(line.vat_rate_bp)
+            by_rate[key] = by_rate.get(key, 0) + line.amount_cents
+    return {
+        "sales": sum(s.kind == SaleKind.SALE for s in sales),
+        "refunds": sum(s.kind == SaleKind.REFUND for s in sales),
+        "total_cents": sum(s.total_cents for s in sales),
+        "by_method_cents": by_method,
+        "by_vat_rate_cents": by_rate,
+    }
+
+
+def _last_of_kind(session: Session, kind: str) -> dict | None:
+    entry = session.scalar(
+        select(JournalEntry)
+        .where(JournalEntry.kind == kind)
+        .order_by(JournalEntry.sequence.desc())
+        .limit(1)
+    )
+    return json.loads(entry.payload) if entry else None
+
+
+def close_day(session: Session, day: date, now: datetime) -> str:
+    """The daily Z closure, with the perpetual grand total; chained like any entry."""
+    previous = _last_of_kind(session, "closure_daily")
+    if previous and date.fromisoformat(previous["period"]) >= day:
+        raise ValueError(f"day {day} already closed")
+    totals = period_totals(session, *_day_bounds(day))
+    grand_total = (previous["grand_total_cents"] if previous else 0) + totals["total_cents"]
+    return append_entry(
+        session,
+        "closure_daily",
+        now,
+        {"period": day.isoformat(), **totals, "grand_total_cents": grand_total},
+        f"Z-{day.isoformat()}",
+    )
+
+
+def _roll_up(session: Session, kind: str, source: str, label: str, now: datetime):
+    entries = [
+        json.loads(e.payload)
+        for e in session.scalars(
+            select(JournalEntry).where(JournalEntry.kind == source).order_by(JournalEntry.sequence)
+        )
+    ]
+    parts = [e for e in entries if e["period"].startswith(label)]
+    if not parts:
+        return None
+    totals: dict = {
+        "sales": 0,
+        "refunds": 0,
+        "total_cents": 0,
+        "by_method_cents": {},
+        "by_vat_rate_cents": {},
+    }
+    for part in parts:
+        for key in ("sales", "refunds", "total_cents"):
+            totals[key] += part[key]
+        for key in ("by_method_cents", "by_vat_rate_cents"):
+            for name, value in part[key].items():
+                totals[key][name] = totals[key].get(name, 0) + value
+    return append_entry(
+        session,
+        kind,
+        now,
+        {"period": label, **totals, "grand_total_cents": parts[-1]["grand_total_cents"]},
+        f"{kind.removeprefix('closure_')}-{label}",
+    )
+
+
+def lock_journal(session: Session) -> None:
+    """Hold the journal's head until the transaction ends, on both databases: what is read
+    after this is what the previous writer committed (PostgreSQL: the head row, locked; SQLite:
+    the database write lock)."""
+    lock_for_update(session)
+    session.execute(select(_HEAD.c.id).where(_HEAD.c.id == 1).with_for_update())
+
+
+def _days_to_close(session: Session, today: date) -> list[date]:
+    last = _last_of_kind(session, "closure_daily")
+    since = (date.fromisoformat(last["period"]) + timedelta(days=1)) if last else None
+    # Only tickets of past days not closed yet: after the day's first sale this is empty.
+    query = select(Sale.created_at).where(Sale.created_at < _day_bounds(today)[0])
+    if since is not None:
+        query = query.where(Sale.created_at >= _day_bounds(since)[0])
+    return sorted({moment.astimezone(SHOP_TIMEZONE).date() for moment in session.scalars(query)})
+
+
+def close_pending_periods(session: Session, today: date, now: datetime) -> int:
+    """Close every past day with tickets not yet closed, then finished months and years.
+
+    Called at the first sale of a new day, when a till opens, and by ``caisse journal close``.
+    Two tills doing it at once close each day once: the second waits for the first on the
+    journal's lock, then finds nothing left to close."""
+    if not _days_to_close(session, today):
+        return 0  # the usual case, without taking the lock
+    lock_journal(session)
+    days = _days_to_close(session, today)
+    for day in days:
+        close_day(session, day, now)
+    if days:  # then every finished month, and every finished year, once
+        closed_days = [
+            json.loads(payload)["period"]
+            for payload in session.scalars(
+                select(JournalEntry.payload).where(JournalEntry.kind == "closure_daily")
+            )
+        ]
+        for month in sorted({day[:7] for day in closed_days if day[:7] < today.isoformat()[:7]}):
+            _close_once(session, "closure_monthly", "closure_daily", month, now)
+        for year in sorted({day[:4] for day in closed_days if day[:4] < today.isoformat()[:4]}):
+            _close_once(session, "closure_yearly", "closure_monthly", year, now)
+    return len(days)
+
+
+def _close_once(session: Session, kind: str, source: str, label: str, now: datetime) -> None:
+    done = session.scalar(
+        select(JournalEntry.id).where(
+            JournalEntry.kind == kind, JournalEntry.reference.like(f"%-{label}")
+        )
+    )
+    if done is None:
+        _roll_up(session, kind, source, label, now)
+
+
+def _verify_closure(session: Session, payload: dict, previous_grand_total: int) -> str | None:
+    if payload["kind"] != "closure_daily":
+        return None
+    day = date.fromisoformat(payload["period"])
+    current = period_totals(session, *_day_bounds(day))
+    for field, value in current.items():
+        if payload[field] != value:
+            return f"« {field} » de la clôture ne correspond plus aux tickets du jour"
+    if payload["grand_total_cents"] != previous_grand_total + payload["total_cents"]:
+        return "grand total perpétuel discontinu"
+    return None

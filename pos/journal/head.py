@@ -1,0 +1,169 @@
+"""The journal's head kept outside the database: ``journal-head.json`` in the instance folder,
+signed with an HMAC of the instance secret, rewritten after every commit that appended to the
+journal, and checked at start and every few minutes. A database put back to an older copy
+(the head behind, or different at the marked entry) and an edited marker are both seen and
+journaled."""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import hmac
+import json
+import os
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import event, select
+from sqlalchemy.orm import Session
+
+from pos.models import JournalEntry, JournalHead
+
+CHECK_EVERY_SECONDS = 300
+_lock = threading.Lock()
+
+
+@dataclass(frozen=True)
+class HeadMarker:
+    path: Path
+    secret: str
+
+    def signature(self, fields: dict) -> str:
+        body = json.dumps(fields, sort_keys=True, separators=(",", ":"))
+        return hmac.new(self.secret.encode(), body.encode(), hashlib.sha256).hexdigest()
+
+    def read(self) -> tuple[dict | None, bool]:
+        """(what the marker says, whether its signature holds); (None, True) if none."""
+        try:
+            data = json.loads(self.path.read_text())
+        except FileNotFoundError:
+            return None, True
+        except (OSError, ValueError):
+            return {}, False
+        if not isinstance(data, dict):
+            return {}, False
+        fields = {k: data.get(k) for k in ("sequence", "hash", "first_hash")}
+        valid = hmac.compare_digest(str(data.get("hmac", "")), self.signature(fields))
+        return fields, valid
+
+    def write(
+        self, sequence: int, digest: str, first_hash: str | None, force: bool = False
+    ) -> None:
+        """Atomically; never moves back on the same journal unless forced (after a restore
+        was journaled), whatever the order in which commits from several threads land."""
+        fields = {"sequence": sequence, "hash": digest, "first_hash": first_hash}
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with _lock, open(self.path.with_suffix(".lock"), "w") as lock_file:
+            fcntl.flock(lock_file, fcntl.LOCK_EX)
+            seen, valid = self.read()
+            if (
+                not force
+                and seen
+                and valid
+                and seen.get("first_hash") == first_hash
+                and isinstance(seen.get("sequence"), int)
+                and seen["sequence"] >= sequence
+            ):
+                return
+            temporary = self.path.with_suffix(".tmp")
+            temporary.write_text(json.dumps({**fields, "hmac": self.signature(fields)}))
+            os.replace(temporary, self.path)
+
+
+_configured: dict[str, HeadMarker] = {}
+
+
+def configure_head_marker(marker: HeadMarker | None) -> None:
+    """Where this process keeps the head (None: nowhere, for a bench or a test)."""
+    _configured.clear()
+    if marker is not None:
+        _configured["marker"] = marker
+
+
+def configured_marker() -> HeadMarker | None:
+    return _configured.get("marker")
+
+
+def note_append(session: Session, sequence: int, digest: str) -> None:
+    """Called by every append: the marker follows once the transaction commits."""
+    if "journal_first_hash" not in session.info:
+        session.info["journal_first_hash"] = (
+            digest
+            if sequence == 1
+            else session.scalar(select(JournalEntry.hash).where(JournalEntry.sequence == 1))
+        )
+    session.info["journal_appended"] = (sequence, digest)
+
+
+@event.listens_for(Session, "after_commit")
+def _write_marker_after_commit(session: Session) -> None:
+    appended = session.info.pop("journal_appended", None)
+    marker = _configured.get("marker")
+    if appended and marker is not None:
+        marker.write(*appended, session.info.get("journal_first_hash"))
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_after_rollback(session: Session) -> None:
+    session.info.pop("journal_appended", None)
+    session.info.pop("journal_first_hash", None)  # a rollback may have undone the first entry
+
+
+def check_head(session: Session, marker: HeadMarker, now: datetime) -> str | None:
+    """Compare the database's journal with the marker; journal what does not match (a restore,
+    an edited marker) and say it; rewrite the marker from the database. The caller commits."""
+    from pos.journal.chain import append_entry
+
+    seen, valid = marker.read()
+    first = session.scalar(select(JournalEntry.hash).where(JournalEntry.sequence == 1))
+    message = None
+    if not valid:
+        append_entry(
+            session,
+            "head_marker_altered",
+            now,
+            {"marker": {k: seen.get(k) for k in ("sequence", "hash")} if seen else None},
+        )
+        message = "Journal : le repère de tête a été modifié hors de l'application."
+    elif seen and seen.get("first_hash") and seen["first_hash"] == first:
+        at_mark = session.scalar(
+            select(JournalEntry.hash).where(JournalEntry.sequence == seen["sequence"])
+        )
+        if at_mark != seen["hash"]:
+            head_sequence = session.scalar(select(JournalHead.last_sequence))
+            append_entry(
+                session,
+                "restore",
+                now,
+                {
+                    "last_seen_sequence": seen["sequence"],
+                    "last_seen_hash": seen["hash"],
+                    "restored_head_sequence": head_sequence,
+                },
+            )
+            message = "Journal : restauration d'une sauvegarde détectée et enregistrée."
+    sequence, digest = session.execute(
+        select(JournalHead.last_sequence, JournalHead.last_hash)
+    ).one()
+    first = session.scalar(select(JournalEntry.hash).where(JournalEntry.sequence == 1))
+    session.info.pop("journal_appended", None)  # written here, with force
+    marker.write(sequence, digest, first, force=True)
+    return message
+
+
+_last_check = {"at": 0.0}
+
+
+def check_now_and_then(session: Session, now: datetime) -> str | None:
+    """Every few minutes (any request may run it): a restore made while the server ran."""
+    marker = _configured.get("marker")
+    if marker is None or time.monotonic() - _last_check["at"] < CHECK_EVERY_SECONDS:
+        return None
+    _last_check["at"] = time.monotonic()
+    message = check_head(session, marker, now)
+    if message:  # only then was anything written (and the page's transaction ends here)
+        session.commit()
+    return message

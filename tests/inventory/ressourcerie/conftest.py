@@ -1,0 +1,36 @@
+"""Ressourcerie tests' builders: the default categories, an intake."""
+
+from datetime import date
+
+import pytest
+from sqlalchemy import select
+
+from inventory.models import (
+    IntakeSource,
+    ItemCategory,
+)
+from inventory.ressourcerie.items import (
+    IntakeData,
+    record_intake,
+)
+
+TODAY = date(2026, 11, 23)
+
+
+@pytest.fixture
+def categories(session):
+    return {c.name: c for c in session.scalars(select(ItemCategory))}
+
+
+def intake(
+    session, staff, now, category, gross, tare=0, keep=False, description="", day=TODAY, serial=""
+):
+    return record_intake(
+        session,
+        staff.id,
+        now,
+        TODAY,
+        IntakeData(
+            category.id, IntakeSource.DECHETERIE, day, gross, tare, description, keep, serial
+        ),
+    )
