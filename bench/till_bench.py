@@ -35,7 +35,7 @@ from app.orm import drop_all_tables
 from app.users.accounts import NewUser, create_user
 from app.users.roles import Role
 from inventory.models import Category, Lot, Product, ProductBarcode, StockMovement
-from pos.models import Till
+from pos.models import PaymentMethod, Till
 from pos.services.sessions import open_session
 from tests.pos.http_till import HttpTill
 
@@ -179,7 +179,9 @@ def measure_record_sale(flask_app, rng: random.Random) -> tuple[list[float], lis
                     LineRequest(product_id=line["product_id"], quantity=1) for line in body["lines"]
                 ),
                 payments=(
-                    PaymentRequest(method="card", amount_cents=body["expected_total_cents"]),
+                    PaymentRequest(
+                        method=PaymentMethod.CARD, amount_cents=body["expected_total_cents"]
+                    ),
                 ),
                 expected_total_cents=body["expected_total_cents"],
             )

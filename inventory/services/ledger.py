@@ -110,6 +110,17 @@ def sellable_stock(session: Session, product_id: int, today: date) -> tuple[int,
     return sellable, expired
 
 
+def products_with_stock_past_date(session: Session, today: date) -> set[int]:
+    """Products with units on the books that may not be sold today (past their DLC, or their DDM
+    when the setting forbids it): the till asks their stock at the scan, and only theirs."""
+    past = Lot.use_by < today
+    if not SELL_PAST_DDM.get(session):
+        past = past | (Lot.best_before < today)
+    return set(session.scalars(
+        select(Lot.product_id).where(Lot.remaining_quantity > 0, past).distinct()
+    ))
+
+
 def _locked_lots_with_stock(session: Session, product_ids: list[int]) -> dict[int, list[Lot]]:
     """Lots with stock, locked, grouped by product in FEFO order.
 

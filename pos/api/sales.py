@@ -18,6 +18,7 @@ from app.extensions import db
 from app.users.auth import require_permission
 from app.users.roles import Permission
 from inventory.models import BarcodeRule, Product
+from inventory.services.ledger import products_with_stock_past_date
 from pos import schemas
 from pos.api.common import blueprint, record_once, sale_answer
 from pos.errors import NotFound
@@ -38,6 +39,10 @@ def catalogue():
         .order_by(Product.id)
     )
     rules = db.session.scalars(select(BarcodeRule).order_by(BarcodeRule.sequence, BarcodeRule.id))
+    # Products with stock past its date: the till checks their stock at the scan (the others
+    # are added at once; the server checks every line again when the sale is validated). The
+    # flag is in the body, so the catalogue's ETag changes with it.
+    past_date = products_with_stock_past_date(db.session, shop_date(utcnow()))
     payload = {
         "products": [
             {
@@ -51,6 +56,7 @@ def catalogue():
                 "category": p.category.name,
                 "search": p.search_name,
                 "quick_key": p.quick_key,
+                "check_stock": p.id in past_date,
             }
             for p in products
         ],

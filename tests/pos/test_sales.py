@@ -216,6 +216,14 @@ def test_the_till_asks_the_stock_of_a_scanned_product(
     client.post("/login/badge", data={"badge": "0410000000014", "pin": "1234", "csrf_token": token})
     answer = client.get(f"/api/pos/stock/{ham.id}").get_json()
     assert answer == {"product_id": ham.id, "sellable": 0, "expired": 4}
+    # Only products with stock past its date are asked about at the scan (the catalogue says
+    # which); the others go straight to the cart.
+    fresh = make_product("Riz", 189)
+    receive(fresh, 10, best_before=TODAY + timedelta(days=300))
+    flags = {
+        p["id"]: p["check_stock"] for p in client.get("/api/pos/catalogue").get_json()["products"]
+    }
+    assert flags[ham.id] is True and flags[fresh.id] is False
     assert client.get("/api/pos/stock/2147483647").get_json()["code"] == "not_found"
 
 

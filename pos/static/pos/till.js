@@ -186,9 +186,11 @@ async function handleScan(raw) {
 }
 
 // Refuse at the scan, not after payment: a product whose stock is past its date limit, or more
-// of it than is still in date while expired units are on the books. Without an answer (network)
-// the line is added: the server checks again when the sale is validated.
+// of it than is still in date while expired units are on the books. Only products the catalogue
+// flags are asked about (the others go straight to the cart); without an answer (network) the
+// line is added: the server checks every line again when the sale is validated.
 async function stockAllows(product, quantity) {
+  if (!product.check_stock) return true;  // nothing past its date on the books (catalogue)
   let stock;
   try {
     stock = await call("GET", `/api/pos/stock/${product.id}`);
