@@ -235,6 +235,9 @@ class CatalogueProduct(BaseModel):
     category: str = Field(description="catégorie (groupe des touches rapides)")
     search: str = Field(description="nom replié (minuscules, sans accents) pour la recherche")
     quick_key: bool = Field(description="touche rapide à la caisse (produit sans code)")
+    check_stock: bool = Field(
+        description="du stock a dépassé sa date : la caisse demande le stock au scan"
+    )
 
 
 class CatalogueRule(BaseModel):

@@ -97,7 +97,9 @@ class ResolvedLine:
     manual_unit_price_cents: int | None
 
 
-def resolve_line(session: Session, line: LineRequest, rules) -> ResolvedLine:
+def resolve_line(
+    session: Session, line: LineRequest, rules, products: dict[int, Product]
+) -> ResolvedLine:
     """The product and quantity of a line, and a price only when the label carries one."""
     if (line.code is None) == (line.product_id is None):
         raise InvalidRequest(_("Chaque ligne donne soit le code scanné, soit le produit."))
@@ -123,7 +125,7 @@ def resolve_line(session: Session, line: LineRequest, rules) -> ResolvedLine:
                 else (None if product.unit == StockUnit.KILOGRAM else 1)
             )
     else:
-        product = session.get(Product, line.product_id)
+        product = products.get(line.product_id)
         quantity = line.quantity
     if product is None or not product.is_active:
         raise NotFound(_("Produit n° %(n)d inconnu ou retiré de la vente.", n=line.product_id or 0))
@@ -147,7 +149,15 @@ def priced_lines(session: Session, lines: tuple[LineRequest, ...], rate_bp: int 
     if len(lines) > 500:
         raise InvalidRequest(_("Trop de lignes dans un seul ticket (500 au plus)."))
     rules = load_rules(session) if any(line.code for line in lines) else []
-    resolved = [resolve_line(session, line, rules) for line in lines]
+    # One query for the basket's products (the lines then find them in the session), not one
+    # per line.
+    wanted = {line.product_id for line in lines if line.product_id is not None}
+    products = (
+        {p.id: p for p in session.scalars(select(Product).where(Product.id.in_(wanted)))}
+        if wanted
+        else {}
+    )
+    resolved = [resolve_line(session, line, rules, products) for line in lines]
     return [
         price_line(
             line.product,
