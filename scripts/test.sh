@@ -24,6 +24,15 @@ echo "== ruff (règles et mise en forme)"
 echo "== import-linter (le tableau des dépendances de DESIGN.md)"
 .venv/bin/lint-imports
 
+if ! command -v node >/dev/null 2>&1; then
+  echo "== Installation de Node.js (paquet Debian) pour les tests JavaScript"
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs >/dev/null
+fi
+echo "== Tests JavaScript (node --test : la file d'envoi de la caisse)"
+node --test tests/pos/js/
+
 PG_URL="${CAISSE_TEST_POSTGRES_URL:-postgresql://postgres@127.0.0.1:5432/test}"
 pg_reachable() {
   .venv/bin/python - "$PG_URL" <<'PY' >/dev/null 2>&1

@@ -1,8 +1,9 @@
 // The till page: scan, weigh, identify a household, take payments, validate exactly once.
-import { ApiError, call, isRefusal } from "./api.js";
+import { call, isRefusal } from "./api.js";
 import { Cart } from "./cart.js";
 import { formatCents, formatGrams, parseCents, parseKilograms } from "./money.js";
 import { Nomenclature } from "./nomenclature.js";
+import { Outbox } from "./outbox.js";
 import { INCOMPLETE_MESSAGE, installScanner } from "../../../static/js/scanner.js";
 
 const $ = (selector) => document.querySelector(selector);
@@ -120,7 +121,7 @@ function renderPayment() {
   $("#back-to-sale").disabled = cart.frozen;
   document.querySelectorAll("[data-method]").forEach((button) => { button.disabled = cart.frozen; });
   $("#pending-panel").hidden = !cart.frozen;
-  $("#abandon-button").hidden = !cart.frozen || failedAttempts === 0;
+  $("#abandon-button").hidden = !cart.frozen || outbox.failedAttempts === 0;
   if (cart.frozen) $("#receipt-question").hidden = true;
 }
 
@@ -494,35 +495,28 @@ function validateSale(receiptRequested) {
   sendPending();
 }
 
-let sending = false;
-let retryTimer = null;
-let failedAttempts = 0;
+// Exactly once (outbox.js): the pending sale goes again, same UUID, until the server answers.
+const outbox = new Outbox({
+  store: cart,
+  send: (body) => call("POST", "/api/pos/sales", body),
+  isRefusal,
+  // A session that ended or a page that expired waits for a person: no retry until then.
+  retryable: (error) => !["auth_required", "forbidden", "csrf_invalid"].includes(error.code),
+  on: {
+    acknowledged: (result) => { acknowledged(result); render(); },
+    refused: async (error, body) => { await refused(error, body); render(); },
+    pending: (error) => { stillPending(error); render(); },
+  },
+});
 
-async function sendPending() {
-  if (sending || !cart.pending) return;
-  sending = true;
-  clearTimeout(retryTimer);
-  const { body } = cart.pending;
+function sendPending() {
+  if (!cart.pending) return;
   say("Enregistrement de la vente…", "info");
-  try {
-    const result = await call("POST", "/api/pos/sales", body);
-    if (result.uuid !== body.uuid) throw new ApiError("Réponse inattendue du serveur.", 200, "bad_answer");
-    acknowledged(result);
-  } catch (error) {
-    if (isRefusal(error)) {
-      await refused(error, body);
-    } else {
-      stillPending(error);
-    }
-  } finally {
-    sending = false;
-  }
   render();
+  outbox.flush();
 }
 
 function acknowledged(result) {
-  failedAttempts = 0;
-  cart.clear();
   weighing = null;
   $("#payment").hidden = true;
   $("#sale-panel").hidden = false;
@@ -533,8 +527,6 @@ function acknowledged(result) {
 
 // The server read the sale and refused it: nothing was recorded, the cart can change again.
 async function refused(error, body) {
-  failedAttempts = 0;
-  cart.thaw();
   const { action, subject, line } = error.details;
   if (["approval_required", "approval_invalid", "approval_refused"].includes(error.code) && action) {
     // The server says what to have approved: ask for exactly that, then send the same sale
@@ -551,10 +543,8 @@ async function refused(error, body) {
       again.approval_token = token;
       cart.approvalToken = token;
     }
-    cart.freeze(again);
-    render();
-    sending = false;
-    sendPending();
+    say("Enregistrement de la vente…", "info");
+    outbox.submit(again);
     return;
   }
   if (error.code === "price_mismatch") {
@@ -566,7 +556,6 @@ async function refused(error, body) {
 
 // No answer we can trust: the sale stays frozen and goes again with the same UUID.
 function stillPending(error) {
-  failedAttempts += 1;
   if (error.code === "auth_required" || error.code === "forbidden") {
     showRelogin(error.message);
     return;
@@ -582,7 +571,6 @@ function stillPending(error) {
   } else {
     say("Connexion perdue : la vente est gardée et sera envoyée dès que possible. Ne fermez pas la caisse.", "error");
   }
-  retryTimer = setTimeout(sendPending, Math.min(1000 * 2 ** Math.min(failedAttempts, 4), 10000));
 }
 
 function showRelogin(message) {
@@ -605,13 +593,13 @@ async function abandonPending() {
   try {
     const answer = await call("POST", "/api/pos/sales/abandon",
       { uuid: cart.pending.body.uuid, till: tillCode, reason: reason.trim(), approval_token: token });
-    if (!answer.abandoned && answer.sale) {
+    if (!answer.abandoned && answer.sale) {  // it had been recorded after all
+      outbox.abandoned();
+      cart.clear();
       acknowledged(answer.sale);
     } else {
-      clearTimeout(retryTimer);
-      cart.thaw();
+      outbox.abandoned();
       cart.setApproval(null);
-      failedAttempts = 0;
       say("Vente abandonnée (enregistré). Le panier peut être modifié ou annulé.", "info");
     }
   } catch (error) {
