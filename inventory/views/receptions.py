@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
@@ -228,9 +228,12 @@ def parcels():
         require_csrf()
         now = utcnow()
 
+        action = request.form.get("action")
+        if action not in ("add", "edit"):
+            abort(400)
+
         def change() -> str:
-            number = request.form.get("number", 0, type=int)
-            if not number:
+            if action == "add":
                 made = add_parcel(
                     db.session,
                     current_user.id,
@@ -239,6 +242,7 @@ def parcels():
                     request.form.get("area", ""),
                 )
                 return _("Parcelle %(n)d « %(p)s » ajoutée.", n=made.number, p=made.name)
+            number = request.form.get("number", 0, type=int)
             parcel = db.first_or_404(select(GardenParcel).where(GardenParcel.number == number))
             edit_parcel(
                 db.session,

@@ -134,6 +134,7 @@ def test_the_jardin_parcels_are_edited_added_and_retired(
         "/stock/jardin/parcelles",
         data={
             "csrf_token": token,
+            "action": "edit",
             "number": "2",
             "name": "Les Fraisiers",
             "area": "620",
@@ -142,19 +143,28 @@ def test_the_jardin_parcels_are_edited_added_and_retired(
         follow_redirects=True,
     )
     assert "Parcelle 2 enregistrée." in page_text(answer)
+    forged = {"csrf_token": token, "action": "edit", "number": "abc", "name": "X", "area": "1"}
+    assert client.post("/stock/jardin/parcelles", data=forged).status_code == 404
+    assert client.post("/stock/jardin/parcelles", data={**forged, "action": ""}).status_code == 400
     client.post(
         "/stock/jardin/parcelles",
-        data={"csrf_token": token, "number": "6", "name": "Parcelle 6", "area": "500"},
+        data={
+            "csrf_token": token,
+            "action": "edit",
+            "number": "6",
+            "name": "Parcelle 6",
+            "area": "500",
+        },
     )
     answer = client.post(
         "/stock/jardin/parcelles",
-        data={"csrf_token": token, "name": "Serre", "area": "80"},
+        data={"csrf_token": token, "action": "add", "name": "Serre", "area": "80"},
         follow_redirects=True,
     )
     assert "Parcelle 7 « Serre » ajoutée." in page_text(answer)
     answer = client.post(
         "/stock/jardin/parcelles",
-        data={"csrf_token": token, "name": "Serre froide", "area": "beaucoup"},
+        data={"csrf_token": token, "action": "add", "name": "Serre froide", "area": "beaucoup"},
         follow_redirects=True,
     )
     assert "Surface (m²) : « beaucoup » n'est pas un nombre entier" in page_text(answer)
