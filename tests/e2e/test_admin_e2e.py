@@ -67,6 +67,9 @@ def test_the_settings_page_refuses_a_value_aloud_then_saves(page, app):
         assert get_setting(session, "stock.expiry_warning_days") == 5
         assert get_setting(session, "till.difference_badge_threshold_cents") == 2550
         assert get_setting(session, "stock.sell_past_ddm") is False
+    page.set_viewport_size({"width": 360, "height": 740})  # a phone: nothing runs off the side
+    page.reload()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
     page.goto("/admin/audit?action=setting")
     expect(page.get_by_text("setting:stock.expiry_warning_days")).to_be_visible()
 
