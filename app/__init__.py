@@ -181,7 +181,7 @@ def _answer_ports() -> None:
     from participants import ports as participants_ports
     from participants.ateliers.people import participant_choices
     from participants.households.privacy import card_label_rows
-    from pos.services.sales import tickets_by_uuid
+    from pos.services.documents import tickets_by_uuid
     from pos.services.sessions import till_minutes_by_day
     from pos.services.spending import spent_this_month, visits_by_month
     from reports.dashboard import dashboard_cards

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
+from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
 from app.money import (
@@ -32,6 +33,28 @@ T = TypeVar("T")
 logger = logging.getLogger(__name__)
 
 
+_VALUES = "settings.values"  # the stored values, as read once in this transaction
+_ALL_VALUES = select(Setting.key, Setting.value)  # built once: read at every ticket
+
+
+def _stored_values(session: Session) -> dict[str, Any]:
+    """Every stored value, read in one query the first time a transaction asks for one (a
+    few dozen rows at most): a sale reads settings several times, never one query each."""
+    values = session.info.get(_VALUES)
+    if values is None:
+        values = {key: value for key, value in session.execute(_ALL_VALUES)}
+        session.info[_VALUES] = values
+    return values
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _forget_stored_values(session: Session, transaction) -> None:
+    session.info.pop(_VALUES, None)  # the next transaction (or savepoint) reads them again
+
+
+_MISSING = object()
+
+
 @dataclass(frozen=True, kw_only=True)
 class SettingSpec(Generic[T]):
     key: str
@@ -45,17 +68,18 @@ class SettingSpec(Generic[T]):
 
     # ---- reading and writing ---------------------------------------------------------------
     def get(self, session: Session) -> T:
-        stored = session.get(Setting, self.key)
-        if stored is None:
+        stored = _stored_values(session).get(self.key, _MISSING)
+        if stored is _MISSING:
             return self.default
         try:
-            return self.accept(stored.value)
+            return self.accept(stored)
         except InvalidValue:
             logger.warning("setting %s: stored value refused, default used", self.key)
             return self.default
 
     def set(self, session: Session, value: Any, now: datetime) -> None:
         value = self.accept(value)
+        session.info.pop(_VALUES, None)
         stored = session.get(Setting, self.key)
         if stored is None:
             session.add(Setting(key=self.key, value=value, updated_at=now))

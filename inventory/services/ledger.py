@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import NamedTuple
 
 from flask_babel import gettext as _
-from sqlalchemy import func, insert, select
+from sqlalchemy import bindparam, func, insert, inspect, select
 from sqlalchemy.orm import Session
 
 from app.orm import lock_for_update
@@ -125,23 +126,44 @@ def products_with_stock_past_date(session: Session, today: date) -> set[int]:
     )
 
 
-def _locked_lots_with_stock(session: Session, product_ids: list[int]) -> dict[int, list[Lot]]:
-    """Lots with stock, locked, grouped by product in FEFO order.
+class _LotStock(NamedTuple):
+    id: int
+    product_id: int
+    remaining_quantity: int
+    use_by: date | None
+    best_before: date | None
+
+
+class Taken(NamedTuple):
+    """One movement a withdrawal wrote: the lot and its quantity as in the ledger (< 0)."""
+
+    product_id: int
+    lot_id: int
+    quantity: int
+
+
+# Built once (a statement built at each sale costs more than its SQL).
+_INSERT_MOVEMENTS = insert(StockMovement.__table__)
+_LOTS_WITH_STOCK = (
+    select(Lot.id, Lot.product_id, Lot.remaining_quantity, Lot.use_by, Lot.best_before)
+    .where(Lot.product_id.in_(bindparam("product_ids", expanding=True)), Lot.remaining_quantity > 0)
+    .order_by(Lot.product_id, *_fefo_order())
+    .with_for_update()
+)
+
+
+def _locked_lots_with_stock(session: Session, product_ids: list[int]) -> dict[int, list[_LotStock]]:
+    """Lots with stock, locked, grouped by product in FEFO order (plain rows: the trigger on
+    the movements keeps the lots' quantities, nothing here changes a lot).
 
     Rows are locked in one consistent order (product, then FEFO), so two tills selling the
     same products wait for each other instead of deadlocking.
     """
     lock_for_update(session)
-    lots = session.scalars(
-        select(Lot)
-        .where(Lot.product_id.in_(product_ids), Lot.remaining_quantity > 0)
-        .order_by(Lot.product_id, *_fefo_order())
-        .with_for_update()
-        .execution_options(populate_existing=True)
-    )
-    grouped: dict[int, list[Lot]] = {product_id: [] for product_id in product_ids}
-    for lot in lots:
-        grouped[lot.product_id].append(lot)
+    rows = session.execute(_LOTS_WITH_STOCK, {"product_ids": product_ids})
+    grouped: dict[int, list[_LotStock]] = {product_id: [] for product_id in product_ids}
+    for row in rows:
+        grouped[row.product_id].append(_LotStock(*row))
     return grouped
 
 
@@ -152,9 +174,50 @@ def withdraw(
     kind: MovementKind,
     context: MovementContext,
     today: date,
-) -> list[StockMovement]:
+) -> list[Taken]:
     """Take ``quantity`` of one product out of stock (see ``withdraw_many``)."""
     return withdraw_many(session, [(product, quantity)], kind, context, today)
+
+
+def _sellable_lots(
+    product: Product,
+    quantity: int,
+    lots: list[_LotStock],
+    left_in_lot: dict[int, int],
+    today: date,
+    sell_past_ddm: bool,
+) -> list[_LotStock]:
+    """The lots a sale may take from (never past DLC; past DDM only when allowed)."""
+    sellable = [lot for lot in lots if lot_is_sellable(lot, today, sell_past_ddm)]
+    if not sellable:
+        if lots:
+            raise NotSellable(
+                _(
+                    "« %(p)s » : le stock restant a dépassé sa date limite ; il ne peut "
+                    "pas être vendu.",
+                    p=product.name,
+                )
+            )
+        raise NotSellable(
+            _(
+                "« %(p)s » n'a aucun lot en stock : faites d'abord une réception.",
+                p=product.name,
+            )
+        )
+    in_date = sum(max(left_in_lot[lot.id], 0) for lot in sellable)
+    if quantity > in_date and len(sellable) < len(lots):
+        # Units past their date are still on the books: those in the basket may be them. The
+        # books never go negative on a good lot while that is possible.
+        raise NotSellable(
+            _(
+                "« %(p)s » : %(n)s vendable(s) en stock, le reste a dépassé sa date "
+                "limite. Vérifiez la date des articles du panier et retirez ceux qui "
+                "sont périmés.",
+                p=product.name,
+                n=format_quantity(product, in_date),
+            )
+        )
+    return sellable
 
 
 def withdraw_many(
@@ -163,7 +226,7 @@ def withdraw_many(
     kind: MovementKind,
     context: MovementContext,
     today: date,
-) -> list[StockMovement]:
+) -> list[Taken]:
     """Take each (product, quantity) out of stock, first-expired-first-out, in one go.
 
     A sale only takes from sellable lots (never past DLC; past DDM only when the setting
@@ -186,36 +249,7 @@ def withdraw_many(
     for product, quantity in items:
         lots = lots_by_product[product.id]
         if kind == MovementKind.SALE:
-            sellable = [lot for lot in lots if lot_is_sellable(lot, today, sell_past_ddm)]
-            if not sellable:
-                if lots:
-                    raise NotSellable(
-                        _(
-                            "« %(p)s » : le stock restant a dépassé sa date limite ; il ne peut "
-                            "pas être vendu.",
-                            p=product.name,
-                        )
-                    )
-                raise NotSellable(
-                    _(
-                        "« %(p)s » n'a aucun lot en stock : faites d'abord une réception.",
-                        p=product.name,
-                    )
-                )
-            in_date = sum(max(left_in_lot[lot.id], 0) for lot in sellable)
-            if quantity > in_date and len(sellable) < len(lots):
-                # Units past their date are still on the books: those in the basket may be
-                # them. The books never go negative on a good lot while that is possible.
-                raise NotSellable(
-                    _(
-                        "« %(p)s » : %(n)s vendable(s) en stock, le reste a dépassé sa date "
-                        "limite. Vérifiez la date des articles du panier et retirez ceux qui "
-                        "sont périmés.",
-                        p=product.name,
-                        n=format_quantity(product, in_date),
-                    )
-                )
-            lots = sellable
+            lots = _sellable_lots(product, quantity, lots, left_in_lot, today, sell_past_ddm)
         else:
             available = sum(max(left_in_lot[lot.id], 0) for lot in lots)
             if available < quantity:
@@ -236,17 +270,16 @@ def withdraw_many(
                 left -= take
             if left == 0:
                 break
-    # One bulk INSERT … RETURNING (the database's trigger applies each row to its lot), not
-    # the unit of work's row by row: a 30-line sale writes 30 movements.
-    inserted = (
-        list(session.scalars(insert(StockMovement).returning(StockMovement), movements))
-        if movements
-        else []
-    )
-    for lots in lots_by_product.values():
-        for lot in lots:
-            session.expire(lot, ["remaining_quantity"])  # the trigger changed it
-    return inserted
+    # One executemany INSERT (the database's trigger applies each row to its lot), not the
+    # unit of work's row by row: a 30-line sale writes 30 movements.
+    if movements:
+        session.execute(_INSERT_MOVEMENTS, movements)
+    lot_key = inspect(Lot).identity_key_from_primary_key
+    for row in movements:  # a lot already loaded in this session reads its new quantity
+        lot = session.identity_map.get(lot_key((row["lot_id"],)))
+        if lot is not None:
+            session.expire(lot, ["remaining_quantity"])
+    return [Taken(row["product_id"], row["lot_id"], row["quantity"]) for row in movements]
 
 
 def receive_into_lot(session: Session, lot: Lot, context: MovementContext) -> StockMovement:

@@ -12,7 +12,7 @@ from app.clock import shop_date, utcnow
 from app.extensions import db
 from pos import schemas
 from pos.models import SaleKind, Till
-from pos.services.sales import replayed_document, ticket_reference
+from pos.services.documents import replayed_document, ticket_reference
 from pos.services.sessions import (
     open_session_of,
     till_by_code,

@@ -16,10 +16,10 @@ from app.users.roles import Permission
 from pos import schemas
 from pos.api.common import MAX_ID, blueprint, till_from_request
 from pos.models import Sale, Till
+from pos.services.documents import ticket_reference
 from pos.services.print_queue import printer_state
 from pos.services.printing import queue_drawer, queue_duplicate
 from pos.services.refunds import find_ticket
-from pos.services.sales import ticket_reference
 from pos.services.scans import latest_scan_id, scans_after
 from pos.services.sessions import (
     till_by_code,

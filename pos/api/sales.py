@@ -25,8 +25,9 @@ from pos.errors import NotFound
 from pos.models import PaymentMethod, SaleKind, Till
 from pos.services.abandons import AbandonRequest, abandon_sale
 from pos.services.basket import LineRequest, PaymentRequest, SaleRequest
+from pos.services.documents import ticket_reference
 from pos.services.refunds import RefundRequest, find_ticket, record_refund, refunded_quantities
-from pos.services.sales import record_sale, ticket_reference
+from pos.services.sales import record_sale
 
 
 @blueprint.get("/catalogue")

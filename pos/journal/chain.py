@@ -11,12 +11,12 @@ import json
 import uuid
 from datetime import UTC, datetime
 
-from sqlalchemy import event, insert, select, update
+from sqlalchemy import bindparam, event, insert, select, update
 from sqlalchemy.orm import Session
 
 from app.users.models import User
 from pos.journal.head import note_append
-from pos.models import JournalEntry, JournalHead, Sale, SaleKind, Till
+from pos.models import JournalEntry, JournalHead, PaymentMethod, Sale, SaleKind, Till
 
 GENESIS_HASH = hashlib.sha256("Caisse Solidaire — journal inaltérable".encode()).hexdigest()
 
@@ -31,6 +31,16 @@ def chain_hash(previous_hash: str, payload_json: str) -> str:
 
 _HEAD = JournalHead.__table__
 _ENTRIES = JournalEntry.__table__
+# Built once: on every ticket's path, building a statement costs more than running it.
+_READ_HEAD = (
+    select(_HEAD.c.last_sequence, _HEAD.c.last_hash).where(_HEAD.c.id == 1).with_for_update()
+)
+_INSERT_ENTRY = insert(_ENTRIES)
+_MOVE_HEAD = (
+    update(_HEAD)
+    .where(_HEAD.c.id == 1)
+    .values(last_sequence=bindparam("sequence"), last_hash=bindparam("digest"))
+)
 
 
 def append_entry(
@@ -38,40 +48,50 @@ def append_entry(
 ) -> str:
     """Append one entry and return its hash; the head row is locked while appending, so
     sequences never repeat nor skip (plain statements: this is on every ticket's path)."""
-    last_sequence, last_hash = session.execute(
-        select(_HEAD.c.last_sequence, _HEAD.c.last_hash).where(_HEAD.c.id == 1).with_for_update()
-    ).one()
+    last_sequence, last_hash = session.execute(_READ_HEAD).one()
     if last_sequence == 0:  # each database's journal is its own, even two made the same day
         payload = {**payload, "database_id": uuid.uuid4().hex}
     body = canonical_json({"kind": kind, "at": at.astimezone(UTC).isoformat(), **payload})
     digest = chain_hash(last_hash, body)
     session.execute(
-        insert(_ENTRIES).values(
-            sequence=last_sequence + 1,
-            kind=kind,
-            at=at,
-            payload=body,
-            reference=reference,
-            previous_hash=last_hash,
-            hash=digest,
-        )
+        _INSERT_ENTRY,
+        {
+            "sequence": last_sequence + 1,
+            "kind": kind,
+            "at": at,
+            "payload": body,
+            "reference": reference,
+            "previous_hash": last_hash,
+            "hash": digest,
+        },
     )
-    session.execute(
-        update(_HEAD)
-        .where(_HEAD.c.id == 1)
-        .values(last_sequence=last_sequence + 1, last_hash=digest)
-    )
+    session.execute(_MOVE_HEAD, {"sequence": last_sequence + 1, "digest": digest})
     note_append(session, last_sequence + 1, digest)  # the marker outside follows at commit
     return digest
 
 
-def sale_payload(session: Session, sale: Sale) -> dict:
-    """The business values of a ticket, in cents, with no database id."""
+def sale_payload(
+    session: Session,
+    sale: Sale,
+    *,
+    lines: list[tuple[str, int, int, int, int]] | None = None,
+    payments: list[tuple[PaymentMethod, int]] | None = None,
+) -> dict:
+    """The business values of a ticket, in cents, with no database id. ``lines`` (label,
+    quantity, unit price, amount, VAT rate) and ``payments`` (method, amount) when the caller
+    has just written them, otherwise read from the sale."""
     till = session.get(Till, sale.till_id)
     operator = session.get(User, sale.operator_id)
+    if lines is None:
+        lines = [
+            (line.label, line.quantity, line.unit_price_cents, line.amount_cents, line.vat_rate_bp)
+            for line in sale.lines
+        ]
+    if payments is None:
+        payments = [(p.method, p.amount_cents) for p in sale.payments]
     by_rate: dict[str, int] = {}
-    for line in sale.lines:
-        by_rate[str(line.vat_rate_bp)] = by_rate.get(str(line.vat_rate_bp), 0) + line.amount_cents
+    for _label, _quantity, _unit, amount, rate in lines:
+        by_rate[str(rate)] = by_rate.get(str(rate), 0) + amount
     return {
         "ticket": f"{till.code}-{sale.number:06d}",
         "till": till.code,
@@ -83,11 +103,8 @@ def sale_payload(session: Session, sale: Sale) -> dict:
         "reference_total_cents": sale.reference_total_cents,
         "change_cents": sale.change_cents,
         "by_vat_rate_cents": by_rate,
-        "lines": [
-            [line.label, line.quantity, line.unit_price_cents, line.amount_cents, line.vat_rate_bp]
-            for line in sale.lines
-        ],
-        "payments": [[p.method.value, p.amount_cents] for p in sale.payments],
+        "lines": [list(line) for line in lines],
+        "payments": [[method.value, amount] for method, amount in payments],
         "refund_of": (
             f"{till.code}-{session.get(Sale, sale.refund_of_id).number:06d}"
             if sale.refund_of_id
@@ -96,8 +113,15 @@ def sale_payload(session: Session, sale: Sale) -> dict:
     }
 
 
-def journal_sale(session: Session, sale: Sale) -> str:
-    payload = sale_payload(session, sale)
+def journal_sale(
+    session: Session,
+    sale: Sale,
+    *,
+    lines: list[tuple[str, int, int, int, int]] | None = None,
+    payments: list[tuple[PaymentMethod, int]] | None = None,
+) -> str:
+    """Chain a sale or a refund (its lines and payments as ``sale_payload`` takes them)."""
+    payload = sale_payload(session, sale, lines=lines, payments=payments)
     kind = "refund" if sale.kind == SaleKind.REFUND else "sale"
     return append_entry(session, kind, sale.created_at, {"sale": payload}, payload["ticket"])
 

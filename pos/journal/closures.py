@@ -6,7 +6,7 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.clock import SHOP_TIMEZONE
@@ -46,14 +46,21 @@ def period_totals(session: Session, start: datetime, end: datetime) -> dict:
     }
 
 
+# Built once: both run at every ticket (is there a past day to close?).
+_LAST_PAYLOAD_OF_KIND = (
+    select(JournalEntry.payload)
+    .where(JournalEntry.kind == bindparam("kind"))
+    .order_by(JournalEntry.sequence.desc())
+    .limit(1)
+)
+_SALE_TIMES_BETWEEN = select(Sale.created_at).where(
+    Sale.created_at < bindparam("before"), Sale.created_at >= bindparam("since")
+)
+
+
 def _last_of_kind(session: Session, kind: str) -> dict | None:
-    entry = session.scalar(
-        select(JournalEntry)
-        .where(JournalEntry.kind == kind)
-        .order_by(JournalEntry.sequence.desc())
-        .limit(1)
-    )
-    return json.loads(entry.payload) if entry else None
+    payload = session.scalar(_LAST_PAYLOAD_OF_KIND, {"kind": kind})
+    return json.loads(payload) if payload else None
 
 
 def close_day(session: Session, day: date, now: datetime) -> str:
@@ -114,12 +121,12 @@ def lock_journal(session: Session) -> None:
 
 def _days_to_close(session: Session, today: date) -> list[date]:
     last = _last_of_kind(session, "closure_daily")
-    since = (date.fromisoformat(last["period"]) + timedelta(days=1)) if last else None
+    since = (date.fromisoformat(last["period"]) + timedelta(days=1)) if last else date(1970, 1, 1)
     # Only tickets of past days not closed yet: after the day's first sale this is empty.
-    query = select(Sale.created_at).where(Sale.created_at < _day_bounds(today)[0])
-    if since is not None:
-        query = query.where(Sale.created_at >= _day_bounds(since)[0])
-    return sorted({moment.astimezone(SHOP_TIMEZONE).date() for moment in session.scalars(query)})
+    moments = session.scalars(
+        _SALE_TIMES_BETWEEN, {"before": _day_bounds(today)[0], "since": _day_bounds(since)[0]}
+    )
+    return sorted({moment.astimezone(SHOP_TIMEZONE).date() for moment in moments})
 
 
 def close_pending_periods(session: Session, today: date, now: datetime) -> int:

@@ -17,7 +17,7 @@ from app.users.models import User
 from pos.errors import InvalidRequest
 from pos.models import AbandonedSale, Sale, SaleKind
 from pos.services.approvals import require_approval
-from pos.services.sales import replayed_document
+from pos.services.documents import replayed_document
 from pos.services.sessions import till_by_code
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from app.money import format_cents
@@ -145,6 +145,11 @@ def resolve_line(
     return ResolvedLine(product, quantity, embedded, line.manual_unit_price_cents)
 
 
+# Built once: a statement built at each sale costs more than its SQL (30 bound values, then
+# its cache key); the expanding parameter takes the basket's ids.
+_PRODUCTS_BY_ID = select(Product).where(Product.id.in_(bindparam("ids", expanding=True)))
+
+
 def priced_lines(session: Session, lines: tuple[LineRequest, ...], rate_bp: int | None):
     if len(lines) > 500:
         raise InvalidRequest(_("Trop de lignes dans un seul ticket (500 au plus)."))
@@ -153,9 +158,7 @@ def priced_lines(session: Session, lines: tuple[LineRequest, ...], rate_bp: int 
     # per line.
     wanted = {line.product_id for line in lines if line.product_id is not None}
     products = (
-        {p.id: p for p in session.scalars(select(Product).where(Product.id.in_(wanted)))}
-        if wanted
-        else {}
+        {p.id: p for p in session.scalars(_PRODUCTS_BY_ID, {"ids": list(wanted)})} if wanted else {}
     )
     resolved = [resolve_line(session, line, rules, products) for line in lines]
     return [

@@ -21,7 +21,7 @@ from pos.errors import InvalidRequest, NotFound
 from pos.journal.chain import journal_sale
 from pos.models import PaymentMethod, Sale, SaleKind, SaleLine, SalePayment, Till
 from pos.services.approvals import require_approval
-from pos.services.sales import next_ticket_number, replayed_document, ticket_reference
+from pos.services.documents import next_ticket_number, replayed_document, ticket_reference
 from pos.services.sessions import till_by_code, usable_session
 
 _TICKET = re.compile(r"^\s*([A-Za-z0-9]{1,20})-0*(\d{1,9})\s*$")

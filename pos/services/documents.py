@@ -1,0 +1,68 @@
+"""A document (sale or refund) by its UUID, and its ticket number: the till's UUID answers
+for one document only, and numbers follow each other per till without a gap."""
+
+from __future__ import annotations
+
+from flask_babel import gettext as _
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
+
+from pos.errors import UuidConflict
+from pos.models import AbandonedSale, Sale, SaleKind, Till
+
+# Built once (on every ticket's path, building a statement costs more than running it).
+_DOCUMENT_BY_UUID = (
+    select(Sale.id, Sale.kind, Till.code)
+    .join(Till, Till.id == Sale.till_id)
+    .where(Sale.uuid == bindparam("uuid"))
+)
+_ABANDONED_BY_UUID = select(AbandonedSale.id).where(AbandonedSale.uuid == bindparam("uuid"))
+_NEXT_TICKET = (
+    update(Till.__table__)
+    .where(Till.id == bindparam("till_id"))
+    .values(last_ticket_number=Till.last_ticket_number + 1)
+    .returning(Till.last_ticket_number)
+)
+
+
+def replayed_document(session: Session, uuid: str, kind: SaleKind, till_code: str) -> Sale | None:
+    """The document already recorded under ``uuid``, if it is the same kind on the same till;
+    a UUID never answers for another kind, another till, or a sale given up."""
+    existing = session.execute(_DOCUMENT_BY_UUID, {"uuid": uuid}).first()
+    if existing is not None:
+        if existing.kind != kind or existing.code != till_code:
+            raise UuidConflict(
+                _("Cet identifiant a déjà servi pour un autre document : rien n'a été enregistré.")
+            )
+        return session.get(Sale, existing.id)
+    if session.scalar(_ABANDONED_BY_UUID, {"uuid": uuid}):
+        raise UuidConflict(
+            _(
+                "Cette vente a été abandonnée par un·e encadrant·e : elle ne "
+                "peut plus être enregistrée."
+            ),
+            code="sale_abandoned",
+        )
+    return None
+
+
+def next_ticket_number(session: Session, till: Till) -> int:
+    """Atomic in the database (the row stays locked until commit, so numbers never repeat)."""
+    number = session.execute(_NEXT_TICKET, {"till_id": till.id}).scalar_one()
+    set_committed_value(till, "last_ticket_number", number)
+    return number
+
+
+def ticket_reference(till_code: str, number: int) -> str:
+    return f"{till_code}-{number:06d}"
+
+
+def tickets_by_uuid(session: Session, uuids) -> dict[str, str]:
+    """Sale UUIDs (the stock ledger's ``sale:<uuid>`` references) → their ticket numbers."""
+    rows = session.execute(
+        select(Sale.uuid, Till.code, Sale.number)
+        .join(Till, Till.id == Sale.till_id)
+        .where(Sale.uuid.in_(list(uuids)))
+    )
+    return {uuid: ticket_reference(code, number) for uuid, code, number in rows}
