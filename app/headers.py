@@ -1,15 +1,26 @@
 """Headers every answer carries: no framing, no type sniffing, no referrer leaving the site, a
-Content-Security-Policy allowing this site's own scripts and styles only (no inline script:
-see app/static/js/page.js), and nothing personal kept in a browser's or a proxy's cache."""
+Content-Security-Policy allowing this site's own scripts and styles only (no inline script but
+the import map, by its hash: see app/static/js/page.js), and nothing personal kept in a
+browser's or a proxy's cache."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import json
+
 from flask import Flask, request
+
+# The one inline script of every page: the import map that lets a module name the site-wide
+# modules "caisse/scanner.js" (app/static/js/) wherever it is served from. The policy allows
+# exactly this text, by its hash; any other inline script stays refused.
+IMPORT_MAP = json.dumps({"imports": {"caisse/": "/static/js/"}}, separators=(",", ":"))
+_IMPORT_MAP_HASH = base64.b64encode(hashlib.sha256(IMPORT_MAP.encode()).digest()).decode()
 
 CONTENT_SECURITY_POLICY = "; ".join(
     (
         "default-src 'self'",
-        "script-src 'self'",
+        f"script-src 'self' 'sha256-{_IMPORT_MAP_HASH}'",
         "style-src 'self'",
         "img-src 'self' data: blob:",
         "connect-src 'self'",

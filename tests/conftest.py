@@ -164,6 +164,7 @@ def login(client):
 def page_text(response) -> str:
     """The visible text of a page, blanks collapsed (French spaces included)."""
     html = response.get_data(as_text=True)
+    html = re.sub(r"<(script|style)\b[^>]*>.*?</\1>", " ", html, flags=re.S)  # not shown
     text = re.sub(r"<[^>]+>", " ", html)
     text = text.replace("\u00a0", " ").replace("\u202f", " ").replace("&#39;", "'")
     return re.sub(r"\s+", " ", text)

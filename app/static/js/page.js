@@ -4,29 +4,23 @@
 //   the site has one; data-scale-unit="g" writes grams, otherwise kilograms ("1,250"); the
 //   message goes to [data-scale-message] next to the button. Typing always works.
 // - a button with data-print prints the page.
-
-function kilograms(grams) {
-  return `${Math.floor(grams / 1000)},${String(grams % 1000).padStart(3, "0")}`;
-}
+import { kilogramsText, readScaleGrams } from "./scale.js";
 
 async function readScale(button) {
   const message = button.parentElement.querySelector("[data-scale-message]") ||
     document.querySelector("[data-scale-message]");
   const field = document.querySelector(button.dataset.readScale);
   if (message) message.textContent = "Lecture de la balance…";
-  const response = await fetch("/api/balance", {
-    credentials: "same-origin", headers: { Accept: "application/json" },
-  });
-  const body = await response.json().catch(() => ({}));
-  if (response.ok && Number.isInteger(body.grams)) {
-    const grams = button.dataset.scaleUnit === "g";
-    field.value = grams ? String(body.grams) : kilograms(body.grams);
+  try {
+    const grams = await readScaleGrams();
+    const inGrams = button.dataset.scaleUnit === "g";
+    field.value = inGrams ? String(grams) : kilogramsText(grams);
     if (message) {
-      message.textContent = grams ? `${body.grams} g lus sur la balance.`
+      message.textContent = inGrams ? `${grams} g lus sur la balance.`
         : `${field.value} kg lus sur la balance.`;
     }
-  } else if (message) {
-    message.textContent = body.message || "Balance injoignable : tapez le poids.";
+  } catch (error) {
+    if (message) message.textContent = error.message;
   }
 }
 

@@ -1,32 +1,27 @@
 // The till page: scan, weigh, identify a household, take payments, validate exactly once.
+// Its parts: ui.js (elements, messages), outbox.js (exactly-once sending), approval.js,
+// session.js (open, cash, X, close), refund.js, devices.js (printer, serial scanner), and the
+// site-wide scanner and scale modules (import map: "caisse/…" is /static/js/…).
 import { call, isRefusal } from "./api.js";
+import { approvalPending, askApproval, badgeForApproval } from "./approval.js";
 import { Cart } from "./cart.js";
+import { installDevices, refreshPrinter } from "./devices.js";
 import { formatCents, formatGrams, parseCents, parseKilograms } from "./money.js";
 import { Nomenclature } from "./nomenclature.js";
 import { Outbox } from "./outbox.js";
-import { INCOMPLETE_MESSAGE, installScanner } from "../../../static/js/scanner.js";
+import { installRefund } from "./refund.js";
+import { installSession, refreshSession } from "./session.js";
+import { $, METHOD_LABELS, on, report, root, say, showRelogin, tillCode } from "./ui.js";
+import { kilogramsText, readScaleGrams } from "caisse/scale.js";
+import { INCOMPLETE_MESSAGE, installScanner } from "caisse/scanner.js";
 
-const $ = (selector) => document.querySelector(selector);
-const root = $("#till-app");
-const tillCode = root.dataset.till;
 const cart = new Cart(`caisse.cart.${tillCode}`);
-// The payment methods' names come from the page (pos.models.PaymentMethod.label).
-const METHOD_LABELS = Object.fromEntries(
-  [...document.querySelectorAll("button[data-method]")].map((b) => [b.dataset.method, b.dataset.label]));
 let nomenclature = null;
 let catalogueTag = null;
 let products = [];
 let pad = "";
 let weighing = null; // a product waiting for its weight
 let justAdded = -1; // the line to scroll to and flash at the next render
-
-// ---- messages -------------------------------------------------------------------------------
-function say(text, kind = "info") {
-  const box = $("#till-message");
-  box.textContent = text;
-  box.className = `till-message till-message-${kind}`;
-  box.hidden = !text;
-}
 
 // ---- catalogue ------------------------------------------------------------------------------
 async function loadCatalogue() {
@@ -133,16 +128,15 @@ function refuseWhileSending() {
 }
 
 async function handleScan(raw) {
-  if ($("#sale-area").hidden && !approvalRequest) {
+  if ($("#sale-area").hidden && !approvalPending()) {
     say("La caisse n'est pas ouverte : comptez le fond de caisse et ouvrez-la d'abord.", "error");
     return;
   }
   if (!nomenclature) await loadCatalogue();
   const result = /^R\d{5}$/i.test(raw.trim()) ? { kind: "item" } : nomenclature.parse(raw);
   if (result.kind === "staff_badge") {
-    if (approvalRequest) {
-      $("#approval-badge").value = result.code;
-      $("#approval-pin").focus();
+    if (approvalPending()) {
+      badgeForApproval(result.code);
     } else {
       say("Badge lu : il sert à valider (dépassement, prix, remboursement), avec le code PIN.", "info");
     }
@@ -353,8 +347,7 @@ async function changePrice() {
 
 async function readScale() {
   try {
-    const reading = await call("GET", "/api/balance");
-    pad = `${Math.floor(reading.grams / 1000)},${String(reading.grams % 1000).padStart(3, "0")}`;
+    pad = kilogramsText(await readScaleGrams());
     render();
     applyWeight();
   } catch (error) {
@@ -375,69 +368,6 @@ async function applyWeight() {
   pad = "";
   say(`${product.name} : ${formatGrams(grams)}.`, "ok");
   render();
-}
-
-// ---- approvals: an encadrant·e's badge and PIN, exchanged for a single-use token ------------
-let approvalRequest = null; // {action, subject, resolve}
-
-// `subject` is exactly what the encadrant·e approves (a product and its price, a total, a
-// ticket, an amount…): the server accepts the token for that and nothing else.
-function askApproval(action, message, subject = null) {
-  if (approvalRequest) approvalRequest.resolve(null);
-  return new Promise((resolve) => {
-    approvalRequest = { action, subject, resolve };
-    say(message, "error");
-    $("#approval-message").textContent = message;
-    $("#approval-badge").value = "";
-    $("#approval-pin").value = "";
-    $("#approval-entry").hidden = false;
-    $("#approval-badge").focus();
-  });
-}
-
-function closeApproval(token) {
-  const request = approvalRequest;
-  approvalRequest = null;
-  $("#approval-entry").hidden = true;
-  if (request) request.resolve(token);
-}
-
-async function submitApproval(event) {
-  event.preventDefault();
-  if (!approvalRequest) return;
-  const badge = $("#approval-badge").value.trim();
-  const pin = $("#approval-pin").value.trim();
-  if (!badge) { $("#approval-badge").focus(); return; }
-  if (!pin) { $("#approval-pin").focus(); return; }
-  const button = $("#approval-submit");
-  if (button.disabled) return;
-  button.disabled = true;
-  try {
-    const answer = await call("POST", "/api/pos/approvals", { till: tillCode,
-      action: approvalRequest.action, badge, pin,
-      ...(approvalRequest.subject ? { subject: approvalRequest.subject } : {}) });
-    say(`Validé par ${answer.approver}.`, "ok");
-    closeApproval(answer.token);
-  } catch (error) {
-    $("#approval-pin").value = "";
-    $("#approval-message").textContent = error.message;
-    report(error);
-    if (error.status === 403) $("#approval-badge").select();
-  } finally {
-    button.disabled = false;
-  }
-}
-
-// POST once; if the server answers that an encadrant·e must approve, ask and send it again with
-// the token. Null when the validation window is cancelled.
-async function callWithApproval(url, body, action) {
-  try {
-    return await call("POST", url, body);
-  } catch (error) {
-    if (error.code !== "approval_required") throw error;
-    const token = await askApproval(action, error.message, error.details.subject);
-    return token ? call("POST", url, { ...body, approval_token: token }) : null;
-  }
 }
 
 // ---- payment and validation -----------------------------------------------------------------
@@ -573,14 +503,6 @@ function stillPending(error) {
   }
 }
 
-function showRelogin(message) {
-  $("#relogin-message").textContent = `${message} Le panier et la vente en attente restent sur cette caisse.`;
-  const next = `/pos/till?till=${encodeURIComponent(tillCode)}`;
-  $("#relogin-link").href = `/login/badge?next=${encodeURIComponent(next)}`;
-  $("#relogin").hidden = false;
-  say(message, "error");
-}
-
 // Only an encadrant·e can give up a sale that was never confirmed; the server logs it and
 // will refuse that UUID for ever (or says it was in fact recorded).
 async function abandonPending() {
@@ -608,255 +530,7 @@ async function abandonPending() {
   render();
 }
 
-function report(error) {
-  if (error.code === "auth_required") showRelogin(error.message);
-  else say(error.message, "error");
-}
-
-// ---- session: open, cash in/out, X report, close ----------------------------------------------
-function countFrom(container) {
-  const detail = {};
-  container.querySelectorAll("input[data-denomination]").forEach((input) => {
-    const count = Number(input.value || 0);
-    if (count) detail[input.dataset.denomination] = count;
-  });
-  return detail;
-}
-
-function sumDetail(detail) {
-  return Object.entries(detail).reduce((sum, [value, count]) => sum + Number(value) * count, 0);
-}
-
-async function refreshSession() {
-  const state = await call("GET", `/api/pos/session?till=${encodeURIComponent(tillCode)}`);
-  $("#open-panel").hidden = state.open;
-  $("#stale-panel").hidden = !state.stale;
-  $("#sale-area").hidden = !state.open || state.stale;
-  if (state.stale) {
-    $("#stale-date").textContent = new Date(state.business_date).toLocaleDateString("fr-FR");
-    await showClose();
-  }
-  return state;
-}
-
-async function showClose() {
-  const report = await call("GET", `/api/pos/session/x?till=${encodeURIComponent(tillCode)}`);
-  $("#close-panel").hidden = false;
-  $("#close-expected-cash").textContent = formatCents(report.expected.cash);
-  $("#close-expected-card").textContent = formatCents(report.expected.card);
-  $("#close-expected-cheque").textContent = formatCents(report.expected.cheque);
-  const update = () => {
-    const cash = sumDetail(countFrom($("#close-panel")));
-    $("#close-counted-cash").textContent = formatCents(cash);
-    const card = parseCents($("#close-card").value || "0") ?? 0;
-    const cheque = parseCents($("#close-cheque").value || "0") ?? 0;
-    const difference = cash + card + cheque - (report.expected.cash + report.expected.card + report.expected.cheque);
-    $("#close-difference").textContent = formatCents(difference);
-  };
-  $("#close-panel").oninput = update;
-  update();
-}
-
-async function closeSession(event) {
-  event.preventDefault();
-  const button = $("#close-submit");
-  if (button.disabled) return;
-  const body = {
-    till: tillCode,
-    counted: { cash: sumDetail(countFrom($("#close-panel"))),
-      card: parseCents($("#close-card").value || "0") ?? 0,
-      cheque: parseCents($("#close-cheque").value || "0") ?? 0 },
-    reason: $("#close-reason").value || null,
-  };
-  button.disabled = true;
-  try {
-    const result = await callWithApproval("/api/pos/session/close", body, "close");
-    if (!result) return;
-    $("#close-panel").hidden = true;
-    say(`Caisse clôturée. Écart : ${formatCents(result.difference_cents)}.`, "ok");
-    await refreshSession();
-  } catch (error) {
-    report(error);
-  } finally {
-    button.disabled = false;
-  }
-}
-
-async function openSession(event) {
-  event.preventDefault();
-  const button = $("#open-submit");
-  if (button.disabled) return;
-  button.disabled = true;
-  try {
-    await call("POST", "/api/pos/session/open", { till: tillCode, float_detail: countFrom($("#open-panel")) });
-    say("Caisse ouverte. Bonnes ventes !", "ok");
-    await refreshSession();
-  } catch (error) {
-    report(error);
-    await refreshSession().catch(() => {});
-  } finally {
-    button.disabled = false;
-  }
-}
-
-// One UUID per movement typed: a double tap or a resend after a lost answer counts once.
-let cashInFlight = null;
-
-async function cashMovement(direction) {
-  const amount = parseCents(pad);
-  const reason = $("#cash-reason").value.trim();
-  if (!amount) { say("Tapez le montant sur le pavé.", "error"); return; }
-  if (reason.length < 3) { say("Donnez le motif (ex. : « dépôt en banque »).", "error"); return; }
-  const wanted = { amount_cents: direction * amount, reason };
-  if (cashInFlight?.busy) return;
-  if (!cashInFlight || cashInFlight.amount_cents !== wanted.amount_cents || cashInFlight.reason !== reason) {
-    cashInFlight = { ...wanted, uuid: crypto.randomUUID() };
-  }
-  cashInFlight.busy = true;
-  const body = { uuid: cashInFlight.uuid, till: tillCode, ...wanted };
-  try {
-    const answer = await callWithApproval("/api/pos/session/cash", body, "cash");
-    if (!answer) return;
-    say(`${direction > 0 ? "Entrée" : "Sortie"} de ${formatCents(amount)} enregistrée. Espèces attendues en caisse : ${formatCents(answer.expected_cash_cents)}.`, "ok");
-    cashInFlight = null;
-    pad = "";
-    $("#cash-reason").value = "";
-    render();
-  } catch (error) {
-    if (isRefusal(error)) cashInFlight = null;  // nothing recorded: a new try is a new movement
-    report(error);
-  } finally {
-    if (cashInFlight) cashInFlight.busy = false;
-  }
-}
-
-async function showXReport() {
-  const report = await call("GET", `/api/pos/session/x?till=${encodeURIComponent(tillCode)}`);
-  $("#x-report").hidden = false;
-  $("#x-report-body").textContent = `${report.sales_count} vente(s), ${report.refunds_count} remboursement(s). Total ${formatCents(report.total_cents)}. Espèces ${formatCents(report.by_method.cash)}, carte ${formatCents(report.by_method.card)}, chèques ${formatCents(report.by_method.cheque)}. Fond ${formatCents(report.float_cents)}, entrées/sorties ${formatCents(report.cash_movements_cents)}. Attendu en caisse : ${formatCents(report.expected.cash)}.`;
-}
-
-// ---- refunds --------------------------------------------------------------------------------
-let refundUuid = null; // one refund per ticket shown: a double tap or a resend counts once
-let refundTicket = null; // the ticket as the server names it (what the encadrant·e approves)
-
-async function loadTicket() {
-  const reference = $("#refund-ticket").value.trim();
-  try {
-    const ticket = await call("GET", `/api/pos/tickets/${encodeURIComponent(reference)}`);
-    refundUuid = crypto.randomUUID();
-    refundTicket = ticket.ticket;
-    const list = $("#refund-lines");
-    list.replaceChildren();
-    for (const line of ticket.lines) {
-      const weighed = line.unit === "kg";  // typed and shown in kg, sent in grams
-      const item = document.createElement("li");
-      item.innerHTML = `<label><span></span> — encore remboursable : ${weighed ? formatGrams(line.refundable) : line.refundable}
-        <input value="0" data-line="${line.line_id}" data-unit="${line.unit}" inputmode="${weighed ? "decimal" : "numeric"}" size="7"></label>`;
-      item.querySelector("span").textContent = line.label;
-      item.querySelector("input").setAttribute("aria-label",
-        `${weighed ? "Poids à rembourser (kg)" : "Quantité à rembourser"} : ${line.label}`);
-      list.append(item);
-    }
-    // How the money goes back: each way at most what the ticket was paid that way.
-    const methods = $("#refund-methods");
-    methods.replaceChildren();
-    let first = true;
-    for (const method of ["cash", "card", "cheque"]) {
-      const left = ticket.refundable_by_method[method] ?? 0;
-      const choice = document.createElement("label");
-      choice.className = "checkbox";
-      choice.innerHTML = `<input type="radio" name="refund-method" value="${method}"${left > 0 && first ? " checked" : ""}${left > 0 ? "" : " disabled"}> ${METHOD_LABELS[method]} (au plus ${formatCents(left)})`;
-      if (left > 0) first = false;
-      methods.append(choice);
-    }
-    $("#refund-form").hidden = false;
-  } catch (error) {
-    say(error.message, "error");
-  }
-}
-
-async function submitRefund(event) {
-  event.preventDefault();
-  const button = $("#refund-submit");
-  if (button.disabled || !refundUuid) return;
-  const lines = [...document.querySelectorAll("#refund-lines input")]
-    .map((input) => ({ line_id: Number(input.dataset.line),
-      quantity: input.dataset.unit === "kg" ? (parseKilograms(input.value) ?? 0)
-        : (/^\d+$/.test(input.value.trim()) ? Number(input.value.trim()) : 0) }))
-    .filter((line) => Number.isInteger(line.quantity) && line.quantity > 0);
-  if (!lines.length) { say("Choisissez au moins une ligne à rembourser.", "error"); return; }
-  const method = document.querySelector("input[name=refund-method]:checked")?.value;
-  if (!method) { say("Choisissez comment rendre l'argent.", "error"); return; }
-  button.disabled = true;
-  try {
-    const token = await askApproval("refund", `Remboursement sur le ticket ${refundTicket} : un·e encadrant·e valide avec son badge et son code PIN.`,
-      { ticket: refundTicket });
-    if (!token) return;
-    const body = { uuid: refundUuid, till: tillCode, ticket: refundTicket, method,
-      lines, restock: $("#refund-restock").checked, approval_token: token };
-    const result = await call("POST", "/api/pos/refunds", body);
-    say(`Remboursement ${result.ticket} : rendez ${formatCents(-result.total_cents)} (${METHOD_LABELS[method].toLowerCase()}) — avoir imprimé.`, "ok");
-    refreshPrinter();
-    refundUuid = null;
-    $("#refund").hidden = true;
-    $("#refund-form").hidden = true;
-  } catch (error) {
-    report(error);
-  } finally {
-    button.disabled = false;
-  }
-}
-
-// ---- printer --------------------------------------------------------------------------------
-const PRINTER_CLASSES = { ok: "badge-ok", offline: "badge-warn", failing: "badge-warn", none: "badge-off" };
-
-async function refreshPrinter() {
-  try {
-    const state = await call("GET", `/api/pos/printer?till=${encodeURIComponent(tillCode)}`);
-    const badge = $("#printer-state");
-    badge.textContent = state.message;
-    badge.className = `badge ${PRINTER_CLASSES[state.state]}`;
-  } catch (error) {
-    // the next poll will tell
-  }
-}
-
-async function printerAction(url, done) {
-  try {
-    const result = await call("POST", url, { till: tillCode });
-    say(done(result), "ok");
-    refreshPrinter();
-  } catch (error) {
-    say(error.message, "error");
-  }
-}
-
-// ---- serial scanner (plugged into the server) ----------------------------------------------
-let lastSerialScan = null;
-
-async function pollSerialScans() {
-  try {
-    const after = lastSerialScan ?? -1;
-    const data = await call("GET", `/api/pos/scans?till=${encodeURIComponent(tillCode)}&after=${after}`);
-    if (lastSerialScan === null) {
-      lastSerialScan = data.last; // scans from before this page opened are not replayed
-      return;
-    }
-    for (const scan of data.scans) {
-      lastSerialScan = scan.id;
-      await handleScan(scan.code);
-    }
-  } catch (error) {
-    // the next poll will try again
-  }
-}
-
 // ---- wiring ---------------------------------------------------------------------------------
-function on(selector, event, handler) {
-  const element = $(selector);
-  if (element) element.addEventListener(event, handler);
-}
 
 document.querySelectorAll("[data-pad]").forEach((button) => {
   button.addEventListener("click", () => padKey(button.dataset.pad));
@@ -883,16 +557,9 @@ document.querySelectorAll("[data-method]").forEach((button) => {
 on("#validate-button", "click", askReceipt);
 on("#receipt-yes", "click", () => validateSale(true));
 on("#receipt-no", "click", () => validateSale(false));
-on("#open-form", "submit", openSession);
-on("#close-form", "submit", closeSession);
-on("#close-button", "click", showClose);
-on("#x-button", "click", showXReport);
-on("#x-close", "click", () => { $("#x-report").hidden = true; });
 on("#products-button", "click", openProducts);
 on("#products-close", "click", () => { $("#products-panel").hidden = true; });
 on("#product-search", "input", searchProducts);
-on("#x-print", "click", () => printerAction("/api/pos/session/x/print",
-  () => "Rapport X envoyé à l'imprimante."));
 
 // Keyboard shortcuts, shown on the buttons (<kbd>F2</kbd>…): the visible, usable button with
 // that key is pressed. Several share a key when only one is on screen at a time (F2: Payer,
@@ -905,48 +572,15 @@ document.addEventListener("keydown", (event) => {
   event.preventDefault();
   button.click();
 });
-on("#cash-in", "click", () => cashMovement(1));
-on("#cash-out", "click", () => cashMovement(-1));
-on("#reprint-button", "click", () => printerAction("/api/pos/printer/reprint",
-  (result) => `Duplicata du ticket ${result.ticket} envoyé à l'imprimante.`));
-on("#drawer-button", "click", () => printerAction("/api/pos/printer/drawer",
-  () => "Tiroir ouvert."));
-on("#refund-button", "click", () => { $("#refund").hidden = false; $("#refund-ticket").focus(); });
-on("#refund-load", "click", loadTicket);
-on("#refund-form", "submit", submitRefund);
-on("#refund-cancel", "click", () => { $("#refund").hidden = true; });
 on("#manual-form", "submit", (event) => {
   event.preventDefault();
   const input = $("#manual-code");
   if (input.value.trim()) handleScan(input.value);
   input.value = "";
 });
-on("#approval-form", "submit", submitApproval);
-on("#approval-cancel", "click", () => { closeApproval(null); say("Validation annulée.", "info"); });
-on("#open-panel", "input", () => {
-  $("#open-total").textContent = formatCents(sumDetail(countFrom($("#open-panel"))));
-});
 
-// The counting pads (opening float, closing): keys fill the count the cashier last touched.
-document.querySelectorAll("[data-count-pad]").forEach((keypad) => {
-  const panel = keypad.closest("section");
-  let field = null;
-  panel.addEventListener("focusin", (event) => {
-    if (event.target.matches("input[data-denomination]")) field = event.target;
-  });
-  keypad.addEventListener("click", (event) => {
-    const key = event.target.closest("[data-count-key]")?.dataset.countKey;
-    if (!key) return;
-    field = field || panel.querySelector("input[data-denomination]");
-    const value = field.value || "";
-    if (key === "clear") field.value = "";
-    else if (key === "back") field.value = value.slice(0, -1);
-    else if (value.length < 5) field.value = value === "0" ? key : value + key;
-    field.dispatchEvent(new Event("input", { bubbles: true }));
-    field.focus();
-  });
-});
-
+installSession({ read: () => pad, clear: () => { pad = ""; render(); } });
+installRefund({ onPrinted: refreshPrinter });
 installScanner({
   target: $("#manual-code"),
   onScan: handleScan,
@@ -957,10 +591,7 @@ installScanner({
   render();
   await loadCatalogue();
   setInterval(loadCatalogue, 60000);
-  refreshPrinter();
-  setInterval(refreshPrinter, 5000);
-  await pollSerialScans();
-  setInterval(pollSerialScans, 700);
+  await installDevices({ onScan: handleScan });
   await refreshSession().catch(report);
   render();
   if (cart.frozen) sendPending();  // a sale validated before a reload goes first, once
