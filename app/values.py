@@ -120,18 +120,24 @@ def parse_text(
 
 
 _DURATION = re.compile(r"^([0-9]{1,3})(?:(?:h|:)([0-9]{2})?)?$")
+_DECIMAL_HOURS = re.compile(r"^([0-9]{1,2})[.,]([0-9]{1,2})$")
 
 
 def parse_duration(
     text: str | None, field: str, *, minimum: int = 0, maximum: int = 24 * 60
 ) -> int:
-    """Hours as people type them — "9", "9 h", "9h30", "9:30" — in minutes, within the bounds
-    (given in minutes)."""
+    """Hours as people type them — "9", "9 h", "9h30", "9:30", "2,5" — in whole minutes, within
+    the bounds (given in minutes)."""
     cleaned = "".join((text or "").lower().split())
     match = _DURATION.match(cleaned)
-    if not match or int(match[2] or 0) >= 60:
+    decimal = _DECIMAL_HOURS.match(cleaned)
+    if decimal:  # "2,5" → 150, "0,75" → 45 (a fraction of an hour, rounded down)
+        fraction = decimal[2]
+        minutes = int(decimal[1]) * 60 + int(fraction) * 60 // 10 ** len(fraction)
+    elif match and int(match[2] or 0) < 60:
+        minutes = int(match[1]) * 60 + int(match[2] or 0)
+    else:
         raise InvalidValue(f"{field} : « {_shown(text)} » n'est pas une durée (exemple : 9 h 30).")
-    minutes = int(match[1]) * 60 + int(match[2] or 0)
     if not minimum <= minutes <= maximum:
         raise InvalidValue(
             f"{field} : entre {format_duration(minimum)} et {format_duration(maximum)}."

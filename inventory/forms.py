@@ -13,9 +13,9 @@ from wtforms import (
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional
 
-from app.forms import DateField, IntegerField, MoneyField
+from app.forms import DateField, IntegerField, MoneyField, Required
 from app.money import parse_percent_bp
 from inventory.models import LotOrigin, MovementKind, RuleKind, StockUnit
 
@@ -58,11 +58,11 @@ def _choices(labels: dict) -> list[SelectChoice]:
 
 
 class ProductForm(FlaskForm):
-    name = StringField(_l("Nom"), validators=[DataRequired(REQUIRED), Length(max=160)])
+    name = StringField(_l("Nom"), validators=[Required(REQUIRED), Length(max=160)])
     category_id = SelectField(_l("Catégorie"), coerce=int)
     unit = SelectField(_l("Vendu"), choices=_choices(UNIT_LABELS))
     price = MoneyField(
-        _l("Prix de référence (€, au kg pour le poids)"), validators=[DataRequired(REQUIRED)]
+        _l("Prix de référence (€, au kg pour le poids)"), validators=[Required(REQUIRED)]
     )
     vat = SelectField(
         _l("TVA"), choices=[SelectChoice(v, v + " %") for v in ("5,5", "10", "20", "2,1", "0")]
@@ -88,7 +88,7 @@ class ProductForm(FlaskForm):
 
 
 class BarcodeForm(FlaskForm):
-    code = StringField(_l("Ajouter un code-barres"), validators=[DataRequired(REQUIRED)])
+    code = StringField(_l("Ajouter un code-barres"), validators=[Required(REQUIRED)])
 
 
 class ReceptionForm(FlaskForm):
@@ -112,12 +112,12 @@ class ScanForm(FlaskForm):
     class Meta:
         csrf = False  # a GET form: it only looks a code up
 
-    code = StringField(_l("Scannez ou tapez un code-barres"), validators=[DataRequired(REQUIRED)])
+    code = StringField(_l("Scannez ou tapez un code-barres"), validators=[Required(REQUIRED)])
 
 
 class LotForm(FlaskForm):
     product_id = HiddenField()
-    quantity = StringField(_l("Quantité"), validators=[DataRequired(REQUIRED)])
+    quantity = StringField(_l("Quantité"), validators=[Required(REQUIRED)])
     date_kind = SelectField(
         _l("Date"),
         choices=[
@@ -132,8 +132,8 @@ class LotForm(FlaskForm):
 class HarvestForm(FlaskForm):
     parcel_number = SelectField(_l("Parcelle"), coerce=int)  # the parcels grown (the view)
     product_id = SelectField(_l("Légume"), coerce=int)
-    weight = StringField(_l("Poids (kg)"), validators=[DataRequired(REQUIRED)])
-    harvested_on = DateField(_l("Date de récolte"), validators=[DataRequired(REQUIRED)])
+    weight = StringField(_l("Poids (kg)"), validators=[Required(REQUIRED)])
+    harvested_on = DateField(_l("Date de récolte"), validators=[Required(REQUIRED)])
     participant_ids = SelectMultipleField(_l("Participant·es présent·es"), coerce=int)
 
 
@@ -148,22 +148,48 @@ class DisposeForm(FlaskForm):
 
 
 class StocktakeForm(FlaskForm):
-    label = StringField(
-        _l("Nom de l'inventaire"), validators=[DataRequired(REQUIRED), Length(max=120)]
-    )
+    label = StringField(_l("Nom de l'inventaire"), validators=[Required(REQUIRED), Length(max=120)])
 
 
 class CountForm(FlaskForm):
-    product_id = HiddenField(validators=[DataRequired()])
-    quantity = StringField(_l("Total compté"), validators=[DataRequired(REQUIRED)])
+    """A total typed for one product of a stocktake (pieces, or kg for a weighed product: read
+    by ``parse_quantity`` once the product is known)."""
+
+    product_id = IntegerField(_l("Produit"), validators=[Required()], minimum=1)
+    quantity = StringField(_l("Total compté"), validators=[Required(REQUIRED), Length(max=40)])
 
 
 class RuleForm(FlaskForm):
-    sequence = IntegerField(_l("Ordre"), validators=[DataRequired(REQUIRED)], maximum=10_000)
-    name = StringField(_l("Nom"), validators=[DataRequired(REQUIRED), Length(max=80)])
+    sequence = IntegerField(_l("Ordre"), validators=[Required(REQUIRED)], maximum=10_000)
+    name = StringField(_l("Nom"), validators=[Required(REQUIRED), Length(max=80)])
     kind = SelectField(_l("Type"), choices=_choices(RULE_KIND_LABELS))
-    pattern = StringField(_l("Motif"), validators=[DataRequired(REQUIRED), Length(max=40)])
+    pattern = StringField(_l("Motif"), validators=[Required(REQUIRED), Length(max=40)])
 
 
 class ImportForm(FlaskForm):
     file = FileField(_l("Fichier CSV (séparateur ;)"), validators=[FileRequired(REQUIRED)])
+
+
+class ParcelForm(FlaskForm):
+    """A garden parcel added (no number yet) or edited (its number, and whether it is grown)."""
+
+    number = IntegerField(validators=[Optional()], minimum=1, maximum=10_000)
+    name = StringField(
+        _l("Nom de la parcelle"),
+        validators=[Required(_l("Nom de la parcelle : obligatoire.")), Length(max=80)],
+    )
+    area = IntegerField(
+        _l("Surface (m²)"),
+        validators=[Required(_l("Surface (m²) : obligatoire."))],
+        minimum=1,
+        maximum=100_000,
+    )
+    grown = BooleanField(_l("Cultivée"), false_values=("", "0", "false"))
+
+
+class CategoryForm(FlaskForm):
+    """A product category created, renamed, or merged into another."""
+
+    category_id = IntegerField(validators=[Optional()], minimum=1)
+    name = StringField(_l("Nom de la catégorie"), validators=[Optional(), Length(max=80)])
+    into = IntegerField(validators=[Optional()], minimum=1)

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
+from app.audit.services import record_audit
 from app.orm import lock_for_update
 from hardware.models import MODELS
 from hardware.transport import PrinterConnection, PrinterError, configured_connection, send
@@ -230,3 +231,20 @@ def print_on_roll(session: Session, labels: list[Label]) -> int:
     except PrinterError as error:
         raise LabelError(error.message) from None
     return len(labels)
+
+
+def set_label_printer(
+    session: Session, actor_id: int, now: datetime, kind: str, target: str, model: str
+) -> None:
+    """The label printer (``target`` already checked by ``hardware.targets.check_printer``)."""
+    PRINTER_KIND.set(session, kind, now)
+    PRINTER_TARGET.set(session, target, now)
+    PRINTER_MODEL.set(session, model, now)
+    record_audit(
+        session,
+        actor_id=actor_id,
+        now=now,
+        action="labels.printer_changed",
+        target="labels:printer",
+        details={"kind": kind, "model": model},
+    )

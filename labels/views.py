@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-from datetime import timedelta
 
 from flask import (
     Blueprint,
@@ -20,23 +19,22 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.audit.services import record_audit
 from app.clock import shop_date, utcnow
 from app.extensions import db
-from app.forms import EmptyForm
+from app.forms import EmptyForm, apply_change, submitted
 from app.orm import takes_write_lock_late
-from app.quantities import MAX_GRAMS
 from app.settings.core import SHOP_NAME
 from app.settings.services import get_setting
 from app.urls import safe_local_path
 from app.users.auth import require_permission
 from app.users.roles import Permission
-from app.values import InvalidValue, form_date, form_ids, form_integer, parse_integer
+from app.values import InvalidValue, form_ids, parse_integer
 from hardware.models import MODELS
 from hardware.targets import KINDS, InvalidPrinterTarget, check_printer
 from inventory.models import Product, RessourcerieItem, StockUnit
 from labels import services
 from labels.content import card_label
+from labels.forms import LabelPrinterForm, LabelRequestForm
 from labels.layouts import DEFAULT_LAYOUT, LAYOUTS
 from labels.pdf import LabelDoesNotFit, preview_png, render_sheets
 from labels.ports import CARD_LABELS
@@ -63,21 +61,19 @@ def _counts() -> dict[int, int]:
     return counts
 
 
-def _labels_from_form():
-    kind = request.form.get("kind", "shelf")
+def _labels_from_form(form: LabelRequestForm):
+    kind = form.kind.data
     needed = {"card": Permission.HOUSEHOLDS_MANAGE, "weighed": Permission.LABELS_WEIGHED}
     if not current_user.can(needed.get(kind, Permission.LABELS_PRINT)):
         abort(403)  # a social worker prints cards only, the jardin pesée labels only
     if kind in TEMPLATES:
         rate = (
-            get_setting(db.session, "epicerie.default_rate_bp")
-            if request.form.get("participation")
-            else None
+            get_setting(db.session, "epicerie.default_rate_bp") if form.participation.data else None
         )
         return services.product_labels(db.session, _counts(), kind, rate), kind
     if kind == "weighed":
         return services.weighed_labels(
-            db.session, _weighed_request(), request.form.get("copies", 1, type=int) or 1
+            db.session, form.weighed_request(shop_date(utcnow())), form.copies.data or 1
         ), kind
     if kind == "item":
         return services.item_labels(db.session, form_ids("items")), kind
@@ -90,22 +86,6 @@ def _labels_from_form():
     abort(400)
 
 
-def _weighed_request() -> services.WeighedRequest:
-    try:
-        grams = form_integer("grams", _("Poids en grammes"), minimum=1, maximum=MAX_GRAMS)
-        packed = form_date("packed_on", _("Emballé le"), required=False) or shop_date(utcnow())
-        keep = form_integer("keep_days", _("À consommer dans (jours)"), default=0, maximum=365)
-        use_by = form_date("use_by", _("DLC"), required=False) or (
-            packed + timedelta(days=keep) if keep else None
-        )
-        best_before = form_date("best_before", _("DDM"), required=False)
-    except InvalidValue as error:
-        raise services.LabelError(error.message) from None
-    return services.WeighedRequest(
-        request.form.get("product_id", 0, type=int), grams, packed, use_by, best_before
-    )
-
-
 @blueprint.route("/imprimer", methods=["POST"])
 @require_permission(
     Permission.LABELS_PRINT, Permission.LABELS_WEIGHED, Permission.HOUSEHOLDS_MANAGE
@@ -114,21 +94,16 @@ def _weighed_request() -> services.WeighedRequest:
 def render():
     """The one place labels leave: preview (PNG in the page), PDF, or thermal roll. Rendering
     and printing hold no write lock (SQLite): the tills keep selling meanwhile."""
-    if not EmptyForm().validate_on_submit():
-        abort(400)
+    form = LabelRequestForm()
     back = safe_local_path(
-        request.form.get("back"),
+        form.back.data,
         url_for(".choose" if current_user.can(Permission.LABELS_PRINT) else ".weighed"),
     )
-    layout = LAYOUTS.get(request.form.get("layout", DEFAULT_LAYOUT))
-    start = request.form.get("start", 1, type=int)
-    output = request.form.get("output", "preview")
+    if not submitted(form):
+        return redirect(back)
+    layout, start, output = LAYOUTS[form.layout.data], form.start.data or 1, form.output.data
     try:
-        if layout is None or not 1 <= start <= layout.per_sheet:
-            raise services.LabelError(
-                _("Position de départ entre 1 et %(n)d.", n=layout.per_sheet if layout else 0)
-            )
-        labels, kind = _labels_from_form()
+        labels, kind = _labels_from_form(form)
         if output == "thermal":
             count = services.print_on_roll(db.session, labels)
             if kind == "shelf":
@@ -256,29 +231,18 @@ def items():
 @require_permission(Permission.PRINTERS_CONFIGURE)
 def printer():
     if request.method == "POST":
-        if not EmptyForm().validate_on_submit():
-            abort(400)
-        kind = request.form.get("kind", "none")
-        model = request.form.get("model", "")
-        try:
-            target = check_printer(kind, request.form.get("target", ""), model, current_app.config)
-        except InvalidPrinterTarget as error:
-            flash(error.message, "error")
-        else:
-            now = utcnow()
-            PRINTER_KIND.set(db.session, kind, now)
-            PRINTER_TARGET.set(db.session, target, now)
-            PRINTER_MODEL.set(db.session, model, now)
-            record_audit(
-                db.session,
-                actor_id=current_user.id,
-                now=now,
-                action="labels.printer_changed",
-                target="labels:printer",
-                details={"kind": kind, "model": model},
-            )
-            db.session.commit()
-            flash(_("Imprimante d'étiquettes enregistrée."), "success")
+        form = LabelPrinterForm()
+        if submitted(form):
+
+            def change() -> str:
+                kind, model = form.kind.data, form.model.data
+                target = check_printer(kind, form.target.data or "", model, current_app.config)
+                services.set_label_printer(
+                    db.session, current_user.id, utcnow(), kind, target, model
+                )
+                return _("Imprimante d'étiquettes enregistrée.")
+
+            apply_change(change, InvalidPrinterTarget)
         return redirect(url_for(".printer"))
     return render_template(
         "labels/printer.html",

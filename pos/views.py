@@ -20,18 +20,19 @@ from sqlalchemy import select
 from app.audit.services import record_audit
 from app.clock import utcnow
 from app.extensions import db
-from app.forms import EmptyForm, apply_change
+from app.forms import EmptyForm, apply_change, submitted
 from app.settings.core import SHOP_NAME
 from app.users.auth import require_permission
 from app.users.roles import Permission
-from hardware.models import DEFAULT_MODEL, MODELS
+from hardware.models import MODELS
 from hardware.targets import KINDS, InvalidPrinterTarget, check_printer
 from pos.errors import TillError
+from pos.forms import TillAddForm, TillDetailsForm, TillPrinterForm
 from pos.models import PaymentMethod, Till
 from pos.services.print_queue import printer_state
 from pos.services.printing import queue_test_page
 from pos.services.sessions import DENOMINATIONS
-from pos.services.tills import add_till, change_till
+from pos.services.tills import add_till, change_till, set_printer
 from pos.settings import SCANNER_MEAN_GAP_MS
 
 blueprint = Blueprint(
@@ -83,36 +84,25 @@ def admin_tills():
     """Each till's receipt printer, with a test print."""
     tills = db.session.scalars(select(Till).order_by(Till.id)).all()
     if request.method == "POST":
-        if not EmptyForm().validate_on_submit():
-            abort(400)
         action = request.form.get("action")
         if action in ("add", "details"):
             return _change_tills(action)
-        till = db.get_or_404(Till, request.form.get("till_id", 0, type=int))
-        kind = request.form.get("printer_kind", "none")
-        model = request.form.get("printer_model", DEFAULT_MODEL)
-        try:
-            target = check_printer(
-                kind, request.form.get("printer_target", ""), model, current_app.config
-            )
-        except InvalidPrinterTarget as error:
-            flash(error.message, "error")
-            return redirect(url_for(".admin_tills"))
-        till.printer_kind, till.printer_target, till.printer_model = kind, target, model
-        record_audit(
-            db.session,
-            actor_id=current_user.id,
-            now=utcnow(),
-            action="till.printer_changed",
-            target=f"till:{till.code}",
-            details={"kind": kind, "target": till.printer_target, "model": model},
-        )
-        if request.form.get("action") == "test":
-            queue_test_page(db.session, till, utcnow())
-            flash(_("Page de test envoyée à l'imprimante de %(t)s.", t=till.name), "success")
-        else:
-            flash(_("Imprimante de %(t)s enregistrée.", t=till.name), "success")
-        db.session.commit()
+        form = TillPrinterForm()
+        if submitted(form):
+            till = db.get_or_404(Till, form.till_id.data)
+
+            def change() -> str:
+                kind, model = form.printer_kind.data, form.printer_model.data
+                target = check_printer(
+                    kind, form.printer_target.data or "", model, current_app.config
+                )
+                set_printer(db.session, current_user.id, utcnow(), till, kind, target, model)
+                if action == "test":
+                    queue_test_page(db.session, till, utcnow())
+                    return _("Page de test envoyée à l'imprimante de %(t)s.", t=till.name)
+                return _("Imprimante de %(t)s enregistrée.", t=till.name)
+
+            apply_change(change, InvalidPrinterTarget)
         return redirect(url_for(".admin_tills"))
     return render_template(
         "pos/admin_tills.html",
@@ -127,21 +117,19 @@ def admin_tills():
 def _change_tills(action: str):
     """Add a till, or rename one and put it in or out of service."""
     now = utcnow()
+    form = TillAddForm() if action == "add" else TillDetailsForm()
+    if not submitted(form):
+        return redirect(url_for(".admin_tills"))
 
     def change() -> str:
         if action == "add":
-            till = add_till(db.session, current_user.id, now, request.form.get("name", ""))
+            till = add_till(db.session, current_user.id, now, form.name.data)
             return _(
                 "Caisse %(c)s « %(t)s » ajoutée : réglez son imprimante.", c=till.code, t=till.name
             )
-        till = db.get_or_404(Till, request.form.get("till_id", 0, type=int))
+        till = db.get_or_404(Till, form.till_id.data)
         change_till(
-            db.session,
-            current_user.id,
-            now,
-            till,
-            request.form.get("name", ""),
-            in_service=request.form.get("in_service") == "1",
+            db.session, current_user.id, now, till, form.name.data, in_service=form.in_service.data
         )
         return _("%(t)s enregistrée.", t=till.name)
 
@@ -227,8 +215,8 @@ def ticket_page(reference: str):
     from inventory.models import Product
     from pos.errors import NotFound as TicketNotFound
     from pos.models import Sale
+    from pos.services.documents import ticket_reference
     from pos.services.refunds import find_ticket
-    from pos.services.sales import ticket_reference
 
     try:
         sale = find_ticket(db.session, reference[:40])

@@ -11,16 +11,24 @@ from flask_login import current_user, login_required, login_user, logout_user
 from app.audit.services import record_audit, record_read
 from app.clock import utcnow
 from app.extensions import db
-from app.forms import EmptyForm
+from app.forms import EmptyForm, submitted
 from app.settings.core import SHOP_NAME
 from app.urls import safe_local_path
 from app.users import accounts
 from app.users.auth import require_permission
-from app.users.errors import InvalidUserData, UserError
-from app.users.forms import BadgeLoginForm, LoginForm, NewUserForm, PinResetForm
+from app.users.errors import UserError
+from app.users.forms import (
+    BadgeLoginForm,
+    LoginForm,
+    NewUserForm,
+    PasswordResetForm,
+    PinResetForm,
+    RoleForm,
+    SecretChangeForm,
+)
 from app.users.login import authenticate_badge, authenticate_password
 from app.users.models import User
-from app.users.roles import ROLE_LABELS, Permission, Role
+from app.users.roles import ROLE_LABELS, Permission
 
 blueprint = Blueprint("users", __name__)
 
@@ -185,16 +193,19 @@ def edit_user(user_id: int):
     """Change a person's role, or give them a new password."""
     user = _user_or_404(user_id)
     if request.method == "POST":
-        if not EmptyForm().validate_on_submit():
+        action = request.form.get("action")
+        forms = {"role": RoleForm, "badge": EmptyForm, "password": PasswordResetForm}
+        if action not in forms:
             abort(400)
+        form = forms[action]()
+        if not submitted(form):
+            return redirect(url_for("users.edit_user", user_id=user.id))
         now = utcnow()
         try:
-            if request.form.get("action") == "role":
-                accounts.set_role(
-                    db.session, current_user.id, now, user, Role(request.form.get("role", ""))
-                )
+            if action == "role":
+                accounts.set_role(db.session, current_user.id, now, user, form.role.data)
                 message = _("Rôle de %(n)s : %(r)s.", n=user.display_name, r=ROLE_LABELS[user.role])
-            elif request.form.get("action") == "badge":
+            elif action == "badge":
                 code = accounts.replace_badge(db.session, current_user.id, now, user)
                 message = _(
                     "Nouveau badge n° %(c)s pour %(n)s : l'ancien ne marche plus. "
@@ -202,19 +213,15 @@ def edit_user(user_id: int):
                     c=code,
                     n=user.display_name,
                 )
-            elif request.form.get("action") == "password":
-                accounts.reset_password(
-                    db.session, current_user.id, now, user, request.form.get("password", "")
-                )
+            else:
+                accounts.reset_password(db.session, current_user.id, now, user, form.password.data)
                 message = _(
                     "Nouveau mot de passe pour %(n)s (ses sessions sont fermées).",
                     n=user.display_name,
                 )
-            else:
-                abort(400)
-        except (UserError, ValueError) as error:
+        except UserError as error:
             db.session.rollback()
-            flash(getattr(error, "message", _("Rôle inconnu.")), "error")
+            flash(error.message, "error")
             return redirect(url_for("users.edit_user", user_id=user.id))
         db.session.commit()
         if user.id == current_user.id:
@@ -261,15 +268,13 @@ def my_account():
     """Each person changes their own password (staff) or PIN (badge)."""
     user = current_user._get_current_object()
     if request.method == "POST":
-        if not EmptyForm().validate_on_submit():
-            abort(400)
         kind = "password" if request.form.get("action") == "password" else "pin"
-        new, again = request.form.get("new", ""), request.form.get("again", "")
+        form = SecretChangeForm()
+        if not submitted(form):
+            return redirect(url_for("users.my_account"))
         try:
-            if new != again:
-                raise InvalidUserData(_("Les deux saisies ne sont pas identiques."))
             accounts.change_own_secret(
-                db.session, user, utcnow(), request.form.get("current", ""), new, kind
+                db.session, user, utcnow(), form.current.data, form.new.data, kind
             )
         except UserError as error:
             db.session.rollback()

@@ -3,8 +3,6 @@ and the tonnage report."""
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,22 +10,27 @@ from sqlalchemy import select
 
 from app.clock import shop_date, utcnow
 from app.extensions import db
-from app.forms import EmptyForm, apply_change, require_csrf
-from app.money import InvalidAmount, parse_cents
-from app.quantities import InvalidQuantity, parse_kilograms
+from app.forms import EmptyForm, apply_change, submitted
 from app.users.auth import require_permission
 from app.users.roles import Permission
-from app.values import InvalidValue, arg_date, form_date, form_ids, form_integer
+from app.values import arg_date, form_ids
 from inventory.errors import InvalidData
 from inventory.models import (
-    DataErasure,
     Intake,
-    IntakeSource,
     ItemCategory,
     ItemState,
     Outflow,
-    OutflowChannel,
     RessourcerieItem,
+)
+from inventory.ressourcerie.categories import ItemCategoryData, save_item_category
+from inventory.ressourcerie.forms import (
+    TARES,
+    IntakeForm,
+    ItemCategoryForm,
+    OutflowForm,
+    PriceForm,
+    RepairForm,
+    StateForm,
 )
 from inventory.ressourcerie.items import (
     CHANNEL_LABELS,
@@ -50,13 +53,6 @@ from inventory.ressourcerie.tonnage import tonnage as tonnage_rows
 from inventory.views import blueprint
 from inventory.views.receptions import _participant_choices
 
-TARES = (
-    ("", "Sans contenant", 0),
-    ("bac", "Bac roulant 240 l (12 kg)", 12_000),
-    ("caisse", "Caisse plastique (1,5 kg)", 1_500),
-    ("palette", "Palette (22 kg)", 22_000),
-    ("cage", "Cage grillagée (35 kg)", 35_000),
-)
 STATE_ACTIONS = {
     ItemState.IN_REPAIR: "Mettre en réparation",
     ItemState.READY: "Prêt à la vente",
@@ -64,32 +60,6 @@ STATE_ACTIONS = {
     ItemState.RECYCLED: "Recyclé",
     ItemState.DISCARDED: "Jeté (déchèterie)",
 }
-
-
-def _kilograms(name: str, label: str, required: bool = True) -> int:
-    raw = request.form.get(name, "").strip()
-    if not raw and not required:
-        return 0
-    try:
-        return parse_kilograms(raw)
-    except InvalidQuantity as error:
-        raise InvalidData(f"{label} : {error}") from None
-
-
-def _tare() -> int:
-    custom = request.form.get("tare_kg", "").strip()
-    if custom:
-        return _kilograms("tare_kg", _("Tare"))
-    return dict((key, grams) for key, _label, grams in TARES).get(
-        request.form.get("container", ""), 0
-    )
-
-
-def _day(name: str, label: str = "Date") -> date:
-    try:
-        return form_date(name, label)
-    except InvalidValue as error:
-        raise InvalidData(error.message) from None
 
 
 def _apply(change) -> bool:
@@ -108,29 +78,27 @@ def _categories(active_only: bool = True) -> list[ItemCategory]:
 def ressourcerie():
     today = shop_date(utcnow())
     created = None
+    form = IntakeForm().offer(_categories())
     if request.method == "POST":
-        require_csrf()
+        if not submitted(form):
+            return redirect(url_for(".ressourcerie"))
 
         def change() -> str:
             nonlocal created
-            try:
-                source = IntakeSource(request.form.get("source", ""))
-            except ValueError:
-                raise InvalidData(_("Choisissez la provenance.")) from None
             _intake, created = record_intake(
                 db.session,
                 current_user.id,
                 utcnow(),
                 today,
                 IntakeData(
-                    request.form.get("category_id", 0, type=int),
-                    source,
-                    _day("collected_on"),
-                    _kilograms("gross_kg", _("Poids brut")),
-                    _tare(),
-                    request.form.get("description", ""),
-                    bool(request.form.get("keep")),
-                    request.form.get("serial_number", ""),
+                    form.category_id.data,
+                    form.source.data,
+                    form.collected_on.data,
+                    form.gross_kg.data,
+                    form.tare_grams,
+                    form.description.data or "",
+                    form.keep.data,
+                    form.serial_number.data or "",
                 ),
             )
             if created:
@@ -159,8 +127,8 @@ def ressourcerie():
             RessourcerieItem.state.in_((ItemState.COLLECTED, ItemState.IN_REPAIR, ItemState.READY))
         )
     return render_template(
-        "inventory/ressourcerie.html",
-        form=EmptyForm(),
+        "inventory/ressourcerie/index.html",
+        form=form,
         categories=_categories(),
         sources=SOURCE_LABELS,
         tares=TARES,
@@ -180,54 +148,16 @@ def item(number: str):
     if found is None:
         abort(404)
     if request.method == "POST":
-        require_csrf()
         action = request.form.get("action", "")
-
-        def change() -> str:
-            now = utcnow()
-            if action == "price":
-                try:
-                    cents = parse_cents(request.form.get("price", ""))
-                except InvalidAmount as error:
-                    raise InvalidData(str(error)) from None
-                set_price(db.session, current_user.id, now, found, cents)
-                return _("Prix enregistré.")
-            if action == "repair":
-                erasure = request.form.get("data_erasure", "")
-                log_repair(
-                    db.session,
-                    current_user.id,
-                    now,
-                    found,
-                    RepairData(
-                        _day("day"),
-                        _minutes(),
-                        tuple(form_ids("participants")),
-                        request.form.get("parts", ""),
-                        _cents("parts_cost"),
-                        request.form.get("tests", ""),
-                        bool(request.form.get("all_tested")),
-                        DataErasure(erasure) if erasure in {d.value for d in DataErasure} else None,
-                        request.form.get("notes", ""),
-                    ),
-                )
-                return _("Réparation notée.")
-            if action == "state":
-                try:
-                    target = ItemState(request.form.get("state", ""))
-                    channel_text = request.form.get("channel", "")
-                    channel = OutflowChannel(channel_text) if channel_text else None
-                except ValueError:
-                    raise InvalidData(_("Choix invalide.")) from None
-                change_state(db.session, current_user.id, now, found, target, channel)
-                return _("%(n)s : %(s)s.", n=found.number, s=STATE_LABELS[target])
+        if action not in ITEM_ACTIONS:
             abort(400)
-
-        _apply(change)
+        form = ITEM_ACTIONS[action]()
+        if submitted(form):
+            _apply(lambda: _item_change(found, action, form))
         return redirect(url_for(".item", number=number))
     names = dict(_participant_choices())
     return render_template(
-        "inventory/ressourcerie_item.html",
+        "inventory/ressourcerie/item.html",
         form=EmptyForm(),
         item=found,
         states=STATE_LABELS,
@@ -242,47 +172,59 @@ def item(number: str):
     )
 
 
-def _minutes() -> int:
-    try:
-        return form_integer("minutes", _("Durée en minutes"), default=0, maximum=24 * 60)
-    except InvalidValue as error:
-        raise InvalidData(error.message) from None
+ITEM_ACTIONS = {"price": PriceForm, "repair": RepairForm, "state": StateForm}
 
 
-def _cents(name: str) -> int:
-    raw = request.form.get(name, "").strip()
-    if not raw:
-        return 0
-    try:
-        return parse_cents(raw)
-    except InvalidAmount as error:
-        raise InvalidData(str(error)) from None
+def _item_change(found: RessourcerieItem, action: str, form) -> str:
+    now = utcnow()
+    if action == "price":
+        set_price(db.session, current_user.id, now, found, form.price.cents)
+        return _("Prix enregistré.")
+    if action == "repair":
+        log_repair(
+            db.session,
+            current_user.id,
+            now,
+            found,
+            RepairData(
+                form.day.data,
+                form.minutes.data or 0,
+                tuple(form_ids("participants")),
+                form.parts.data or "",
+                form.parts_cost.cents or 0,
+                form.tests.data or "",
+                form.all_tested.data,
+                form.data_erasure.data,
+                form.notes.data or "",
+            ),
+        )
+        return _("Réparation notée.")
+    change_state(db.session, current_user.id, now, found, form.state.data, form.channel.data)
+    return _("%(n)s : %(s)s.", n=found.number, s=STATE_LABELS[form.state.data])
 
 
 @blueprint.route("/ressourcerie/sorties", methods=["GET", "POST"])
 @require_permission(Permission.STOCK_MANAGE)
 def outflows():
     today = shop_date(utcnow())
+    form = OutflowForm().offer(_categories())
     if request.method == "POST":
-        require_csrf()
+        if not submitted(form):
+            return redirect(url_for(".outflows"))
 
         def change() -> str:
-            try:
-                channel = OutflowChannel(request.form.get("channel", ""))
-            except ValueError:
-                raise InvalidData(_("Choisissez la filière.")) from None
             outflow = record_outflow(
                 db.session,
                 current_user.id,
                 utcnow(),
                 today,
                 OutflowData(
-                    request.form.get("category_id", 0, type=int),
-                    channel,
-                    _day("day"),
-                    _kilograms("gross_kg", _("Poids brut")),
-                    _tare(),
-                    request.form.get("partner", ""),
+                    form.category_id.data,
+                    form.channel.data,
+                    form.day.data,
+                    form.gross_kg.data,
+                    form.tare_grams,
+                    form.partner.data or "",
                 ),
             )
             return _("Sortie enregistrée : %(k)s kg net.", k=kilograms(outflow.net_grams))
@@ -290,8 +232,8 @@ def outflows():
         _apply(change)
         return redirect(url_for(".outflows"))
     return render_template(
-        "inventory/ressourcerie_outflows.html",
-        form=EmptyForm(),
+        "inventory/ressourcerie/outflows.html",
+        form=form,
         categories=_categories(),
         channels=CHANNEL_LABELS,
         tares=TARES,
@@ -304,33 +246,28 @@ def outflows():
 @blueprint.route("/ressourcerie/categories", methods=["GET", "POST"])
 @require_permission(Permission.STOCK_MANAGE)
 def item_categories():
+    form = ItemCategoryForm()
     if request.method == "POST":
-        require_csrf()
+        if submitted(form):
 
-        def change() -> str:
-            category_id = request.form.get("category_id", 0, type=int)
-            category = db.session.get(ItemCategory, category_id) if category_id else ItemCategory()
-            if category is None:
-                raise InvalidData(_("Cette catégorie n'existe plus : rechargez la page."))
-            name = request.form.get("name", "").strip()
-            if not name or len(name) > 60:
-                raise InvalidData(_("Nom de catégorie : 1 à 60 caractères."))
-            clash = db.session.scalar(select(ItemCategory.id).where(ItemCategory.name == name))
-            if clash is not None and clash != category.id:
-                raise InvalidData(_("Cette catégorie existe déjà."))
-            category.name = name
-            price = request.form.get("suggested_price", "").strip()
-            category.suggested_price_cents = _cents("suggested_price") if price else None
-            category.electrical = bool(request.form.get("electrical"))
-            category.is_active = not request.form.get("archived")
-            db.session.add(category)
-            return _("Catégorie « %(c)s » enregistrée.", c=name)
+            def change() -> str:
+                category = save_item_category(
+                    db.session,
+                    form.category_id.data,
+                    ItemCategoryData(
+                        form.name.data,
+                        form.suggested_price.cents,
+                        form.electrical.data,
+                        not form.archived.data,
+                    ),
+                )
+                return _("Catégorie « %(c)s » enregistrée.", c=category.name)
 
-        _apply(change)
+            _apply(change)
         return redirect(url_for(".item_categories"))
     return render_template(
-        "inventory/ressourcerie_categories.html",
-        form=EmptyForm(),
+        "inventory/ressourcerie/categories.html",
+        form=form,
         categories=_categories(active_only=False),
     )
 
@@ -349,7 +286,7 @@ def tonnage():
             headers={"Content-Disposition": f'attachment; filename="tonnage-{first}-{last}.csv"'},
         )
     return render_template(
-        "inventory/ressourcerie_tonnage.html",
+        "inventory/ressourcerie/tonnage.html",
         rows=rows,
         first=first,
         last=last,

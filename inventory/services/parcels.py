@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.audit.services import record_audit
-from app.values import InvalidValue, parse_integer, parse_text
+from app.values import InvalidValue, parse_text
 from inventory.errors import InvalidData
 from inventory.models import GardenParcel
 
@@ -43,20 +43,20 @@ def grown_parcel(session: Session, number: int) -> GardenParcel:
     return parcel
 
 
-def _fields(name: str, area: str) -> tuple[str, int]:
+def _fields(name: str, area_m2: int) -> tuple[str, int]:
     try:
-        return (
-            parse_text(name, _("Nom de la parcelle"), max_length=80, required=True),
-            parse_integer(area, _("Surface (m²)"), minimum=1, maximum=MAX_AREA_M2),
-        )
+        label = parse_text(name, _("Nom de la parcelle"), max_length=80, required=True)
     except InvalidValue as error:
         raise InvalidData(error.message) from None
+    if not 1 <= area_m2 <= MAX_AREA_M2:
+        raise InvalidData(_("Surface (m²) : entre 1 et %(m)d.", m=MAX_AREA_M2))
+    return label, area_m2
 
 
 def add_parcel(
-    session: Session, actor_id: int, now: datetime, name: str, area: str
+    session: Session, actor_id: int, now: datetime, name: str, area_m2: int
 ) -> GardenParcel:
-    label, area_m2 = _fields(name, area)
+    label, area_m2 = _fields(name, area_m2)
     number = (session.scalar(select(func.max(GardenParcel.number))) or 0) + 1
     parcel = GardenParcel(number=number, name=label, area_m2=area_m2)
     session.add(parcel)
@@ -73,10 +73,10 @@ def edit_parcel(
     now: datetime,
     parcel: GardenParcel,
     name: str,
-    area: str,
+    area_m2: int,
     grown: bool,
 ) -> None:
-    parcel.name, parcel.area_m2 = _fields(name, area)
+    parcel.name, parcel.area_m2 = _fields(name, area_m2)
     if not grown and parcel.is_active and len(active_parcels(session)) == 1:
         raise InvalidData(_("Gardez au moins une parcelle cultivée."))
     parcel.is_active = grown

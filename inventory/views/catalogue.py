@@ -6,18 +6,19 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from app.audit.services import record_audit
 from app.clock import utcnow
 from app.extensions import db
-from app.forms import EmptyForm, apply_change
+from app.forms import EmptyForm, apply_change, submitted
 from app.money import format_cents_plain, format_percent_bp
 from app.orm import takes_write_lock_late
 from app.urls import safe_local_path
 from app.users.auth import require_permission
 from app.users.roles import Permission
 from inventory.errors import InventoryError
-from inventory.forms import BarcodeForm, ImportForm, ProductForm, RuleForm
+from inventory.forms import BarcodeForm, CategoryForm, ImportForm, ProductForm, RuleForm
 from inventory.models import BarcodeRule, Lot, Product, StockUnit
 from inventory.nomenclature import compile_rule, load_rules, parse_scan
 from inventory.services.ledger import movements_of_product, stock_by_product, stock_on_hand
@@ -39,7 +40,7 @@ from inventory.views import blueprint
 
 def _product_form(product: Product | None = None) -> ProductForm:
     form = ProductForm(obj=product)
-    form.category_id.choices = [(c.id, c.name) for c in list_categories(db.session)]
+    form.category_id.choices = [SelectChoice(c.id, c.name) for c in list_categories(db.session)]
     if product is not None and not form.is_submitted():
         form.unit.data = product.unit.value
         form.price.data = format_cents_plain(product.reference_price_cents)
@@ -268,28 +269,25 @@ def categories():
     from inventory.services import categories as service
 
     if request.method == "POST":
-        if not EmptyForm().validate_on_submit():
-            abort(400)
         action = request.form.get("action", "")
+        if action not in ("create", "rename", "merge"):
+            abort(400)
+        form = CategoryForm()
+        if not submitted(form):
+            return redirect(url_for(".categories"))
         now = utcnow()
 
         def change() -> str:
             if action == "create":
-                made = service.create_category(
-                    db.session, current_user.id, now, request.form.get("name", "")
-                )
+                made = service.create_category(db.session, current_user.id, now, form.name.data)
                 return _("Catégorie « %(c)s » créée.", c=made.name)
-            category = db.get_or_404(Category, request.form.get("category_id", 0, type=int))
+            category = db.get_or_404(Category, form.category_id.data or 0)
             if action == "rename":
-                service.rename_category(
-                    db.session, current_user.id, now, category, request.form.get("name", "")
-                )
+                service.rename_category(db.session, current_user.id, now, category, form.name.data)
                 return _("Catégorie renommée : « %(c)s ».", c=category.name)
-            if action == "merge":
-                target = db.get_or_404(Category, request.form.get("into", 0, type=int))
-                moved = service.merge_categories(db.session, current_user.id, now, category, target)
-                return _("%(n)d produit(s) rangé(s) dans « %(c)s ».", n=moved, c=target.name)
-            abort(400)
+            target = db.get_or_404(Category, form.into.data or 0)
+            moved = service.merge_categories(db.session, current_user.id, now, category, target)
+            return _("%(n)d produit(s) rangé(s) dans « %(c)s ».", n=moved, c=target.name)
 
         apply_change(change, InventoryError)
         return redirect(url_for(".categories"))

@@ -8,13 +8,13 @@ from flask_login import current_user
 
 from app.clock import shop_date, utcnow
 from app.extensions import db
-from app.forms import EmptyForm
+from app.forms import EmptyForm, submitted
 from app.quantities import InvalidQuantity
 from app.users.auth import require_permission
 from app.users.roles import Permission
 from app.values import form_ids
 from inventory.errors import InventoryError
-from inventory.forms import DisposeForm, ScanForm, StocktakeForm
+from inventory.forms import CountForm, DisposeForm, ScanForm, StocktakeForm
 from inventory.models import Lot, MovementKind, Product, Stocktake, StocktakeStatus
 from inventory.nomenclature import parse_scan
 from inventory.ports import TICKETS_BY_UUID
@@ -80,16 +80,16 @@ def stocktake(stocktake_id: int):
         abort(400)
     scan_form = ScanForm(request.form if request.method == "POST" else None)
     if request.method == "POST" and "code" not in request.form:
-        product = db.get_or_404(Product, request.form.get("product_id", 0, type=int))
-        try:
-            set_count(
-                db.session, item, product, parse_quantity(product, request.form.get("quantity", ""))
-            )
-        except (InventoryError, InvalidQuantity) as error:
-            db.session.rollback()
-            flash(getattr(error, "message", str(error)), "error")
-        else:
-            db.session.commit()
+        count = CountForm()
+        if submitted(count):
+            product = db.get_or_404(Product, count.product_id.data)
+            try:
+                set_count(db.session, item, product, parse_quantity(product, count.quantity.data))
+            except (InventoryError, InvalidQuantity) as error:
+                db.session.rollback()
+                flash(getattr(error, "message", str(error)), "error")
+            else:
+                db.session.commit()
         return redirect(url_for(".stocktake", stocktake_id=item.id))
     if request.method == "POST" and scan_form.code.data and item.status == StocktakeStatus.OPEN:
         try:

@@ -9,16 +9,24 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from app.clock import shop_date, utcnow
 from app.extensions import db
-from app.forms import EmptyForm, apply_change, require_csrf
+from app.forms import EmptyForm, apply_change, submitted
 from app.quantities import InvalidQuantity, parse_kilograms
 from app.users.auth import require_permission
 from app.users.roles import Permission
 from app.values import arg_year, parse_integer
 from inventory.errors import InventoryError, UnknownBarcode
-from inventory.forms import ORIGIN_LABELS, HarvestForm, LotForm, ReceptionForm, ScanForm
+from inventory.forms import (
+    ORIGIN_LABELS,
+    HarvestForm,
+    LotForm,
+    ParcelForm,
+    ReceptionForm,
+    ScanForm,
+)
 from inventory.models import GardenParcel, LotOrigin, Product, Reception, RuleKind, StockUnit
 from inventory.nomenclature import parse_scan
 from inventory.ports import JARDIN_PARTICIPANTS
@@ -176,8 +184,10 @@ def harvests():
         .where(Product.unit == StockUnit.KILOGRAM, Product.is_active)
         .order_by(Product.search_name)
     ).all()
-    form.product_id.choices = [(p.id, p.name) for p in vegetables]
-    form.parcel_number.choices = [(p.number, p.name) for p in active_parcels(db.session)]
+    form.product_id.choices = [SelectChoice(p.id, p.name) for p in vegetables]
+    form.parcel_number.choices = [
+        SelectChoice(p.number, p.name) for p in active_parcels(db.session)
+    ]
     form.participant_ids.choices = _participant_choices()
     today = shop_date(utcnow())
     if not form.is_submitted():
@@ -225,33 +235,31 @@ def harvests():
 def parcels():
     """The jardin's parcels: renamed, measured, added, retired (never deleted)."""
     if request.method == "POST":
-        require_csrf()
         now = utcnow()
-
         action = request.form.get("action")
         if action not in ("add", "edit"):
             abort(400)
+        form = ParcelForm()
+        if action == "edit" and (form.number.process_errors or form.number.data is None):
+            abort(404)  # no such parcel: never a new one by accident
+        if not submitted(form):
+            return redirect(url_for(".parcels"))
 
         def change() -> str:
             if action == "add":
-                made = add_parcel(
-                    db.session,
-                    current_user.id,
-                    now,
-                    request.form.get("name", ""),
-                    request.form.get("area", ""),
-                )
+                made = add_parcel(db.session, current_user.id, now, form.name.data, form.area.data)
                 return _("Parcelle %(n)d « %(p)s » ajoutée.", n=made.number, p=made.name)
-            number = request.form.get("number", 0, type=int)
-            parcel = db.first_or_404(select(GardenParcel).where(GardenParcel.number == number))
+            parcel = db.first_or_404(
+                select(GardenParcel).where(GardenParcel.number == (form.number.data or 0))
+            )
             edit_parcel(
                 db.session,
                 current_user.id,
                 now,
                 parcel,
-                request.form.get("name", ""),
-                request.form.get("area", ""),
-                grown=request.form.get("grown") == "1",
+                form.name.data,
+                form.area.data,
+                grown=form.grown.data,
             )
             return _("Parcelle %(n)d enregistrée.", n=parcel.number)
 

@@ -99,3 +99,11 @@ def progress(session: Session, participant: Participant) -> dict[str, list[tuple
         for score in evaluation.scores:
             series[score.criterion.name].append((evaluation.evaluated_on, score.score))
     return dict(series)
+
+
+def retire_criterion(session: Session, criterion_id: int) -> None:
+    """The criterion leaves the grid; past scores keep it."""
+    criterion = session.get(EvaluationCriterion, criterion_id)
+    if criterion is None or not criterion.is_active:
+        raise InvalidData(_("Ce critère n'est plus dans la grille."))
+    criterion.is_active = False

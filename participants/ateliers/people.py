@@ -11,6 +11,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit.services import forget_audit_details, record_audit, record_read
+from app.users.models import User
+from app.users.roles import Role
 from participants.ateliers.exits import ACTION_LABELS
 from participants.errors import InvalidData
 from participants.models import (
@@ -46,6 +48,9 @@ def save_participant(
     if not data.first_name.strip() or not data.last_name.strip():
         raise InvalidData(_("Le prénom et le nom sont obligatoires."))
     if data.user_id is not None:
+        account = session.get(User, data.user_id)
+        if account is None or account.role != Role.CAISSIER:
+            raise InvalidData(_("Le compte lié doit être un compte de caisse (badge)."))
         taken = session.scalar(select(Participant.id).where(Participant.user_id == data.user_id))
         if taken is not None and (participant is None or taken != participant.id):
             raise InvalidData(_("Ce compte de caisse est déjà lié à un·e autre participant·e."))

@@ -14,7 +14,7 @@ from app.audit.services import record_read
 from app.charts import line_chart
 from app.clock import shop_date, utcnow
 from app.extensions import db
-from app.forms import EmptyForm, require_csrf
+from app.forms import EmptyForm, submitted
 from app.settings.core import SHOP_ADDRESS, SHOP_NAME
 from app.users.auth import require_permission
 from app.users.models import User
@@ -23,11 +23,8 @@ from participants.ateliers.common import (
     WEEKDAYS,
     format_minutes,
     monday_of,
-    parse_clock,
 )
 from participants.ateliers.contracts import (
-    ContractData,
-    SlotData,
     create_contract,
     current_contract,
     end_contract,
@@ -44,20 +41,21 @@ from participants.ateliers.exits import (
     record_exit,
 )
 from participants.ateliers.forms import (
-    PEOPLE,
-    SLOT_ROWS,
-    SOURCE_LABELS,
-    _apply,
-    _choice,
-    _date,
-    _hours,
-    _int,
-    _participant_or_404,
+    ContractEndForm,
+    ContractForm,
+    ExitForm,
+    ParticipantForm,
+    RenewalForm,
 )
 from participants.ateliers.hours import weekly_hours
+from participants.ateliers.pages import (
+    PEOPLE,
+    SOURCE_LABELS,
+    apply,
+    participant_or_404,
+)
 from participants.ateliers.people import (
     STATUS_LABELS,
-    ParticipantData,
     save_participant,
 )
 from participants.errors import InvalidData
@@ -65,10 +63,7 @@ from participants.households.forms import BODY_LABELS
 from participants.models import (
     Atelier,
     Contract,
-    ExitType,
     Participant,
-    ParticipantStatus,
-    ReferringBody,
     TransversalAction,
 )
 from participants.settings import MIN_WEEKLY_MINUTES
@@ -102,42 +97,24 @@ def participants():
     )
 
 
-def _participant_form_data() -> ParticipantData:
-    try:
-        status = ParticipantStatus(request.form.get("status", ""))
-        body = ReferringBody(request.form.get("referring_body", ""))
-    except ValueError:
-        raise InvalidData(_("Choisissez un statut et un organisme prescripteur.")) from None
-    user_id = request.form.get("user_id", type=int)
-    if user_id:
-        user = db.session.get(User, user_id)
-        if user is None or user.role != Role.CAISSIER:
-            raise InvalidData(_("Le compte lié doit être un compte de caisse (badge)."))
-    return ParticipantData(
-        request.form.get("first_name", ""),
-        request.form.get("last_name", ""),
-        status,
-        body,
-        request.form.get("referrer_name", ""),
-        _date("entry_date", _("Date d'entrée")),
-        user_id or None,
-    )
-
-
 @blueprint.route("/ateliers/participants/nouveau", methods=["GET", "POST"])
 @blueprint.route("/ateliers/participants/<int:participant_id>/modifier", methods=["GET", "POST"])
 @require_permission(*PEOPLE)
 def new_participant(participant_id: int | None = None):
     """The same form creates a participant or corrects their identity and status."""
-    person = _participant_or_404(participant_id) if participant_id else None
-    if request.method == "POST":
-        require_csrf()
+    person = participant_or_404(participant_id) if participant_id else None
+    cashiers = db.session.scalars(
+        select(User).where(User.role == Role.CAISSIER).order_by(User.display_name)
+    ).all()
+    form = ParticipantForm()
+    form.user_id.offer((user.id, user.display_name) for user in cashiers)
+    if request.method == "POST" and submitted(form):
         saved = None
 
         def change() -> str:
             nonlocal saved
             saved = save_participant(
-                db.session, current_user.id, utcnow(), _participant_form_data(), person
+                db.session, current_user.id, utcnow(), form.participant_data(), person
             )
             return (
                 _("Fiche enregistrée.")
@@ -145,7 +122,7 @@ def new_participant(participant_id: int | None = None):
                 else _("Participant·e enregistré·e. Établissez maintenant son contrat.")
             )
 
-        if _apply(change):
+        if apply(change):
             return redirect(
                 url_for(".participant", participant_id=saved.id)
                 if person
@@ -166,12 +143,9 @@ def new_participant(participant_id: int | None = None):
             "user_id": str(person.user_id or ""),
         }
     )
-    cashiers = db.session.scalars(
-        select(User).where(User.role == Role.CAISSIER).order_by(User.display_name)
-    ).all()
     return render_template(
         "participants/ateliers/participant_form.html",
-        form=EmptyForm(),
+        form=form,
         statuses=STATUS_LABELS,
         bodies=BODY_LABELS,
         cashiers=cashiers,
@@ -184,7 +158,7 @@ def new_participant(participant_id: int | None = None):
 @blueprint.route("/ateliers/participants/<int:participant_id>")
 @require_permission(*PEOPLE)
 def participant(participant_id: int):
-    person = _participant_or_404(participant_id)
+    person = participant_or_404(participant_id)
     db.session.commit()  # the logged read
     today = shop_date(utcnow())
     monday = monday_of(today)
@@ -229,13 +203,18 @@ def participant(participant_id: int):
 @blueprint.route("/ateliers/participants/<int:participant_id>/contrat", methods=["GET", "POST"])
 @require_permission(*PEOPLE)
 def new_contract(participant_id: int):
-    person = _participant_or_404(participant_id)
+    person = participant_or_404(participant_id)
     rows = db.session.scalars(select(Atelier).order_by(Atelier.name)).all()
-    if request.method == "POST":
-        require_csrf()
+    today = shop_date(utcnow())
+    form = ContractForm().offer(rows)
+    if request.method == "GET":
+        form.referent_name.data = person.referrer_name
+        form.start_date.data, form.end_date.data = today, today + timedelta(days=182)
+    if request.method == "POST" and submitted(form):
         try:
-            data = _contract_form_data()
-            contract = create_contract(db.session, current_user.id, utcnow(), person, data)
+            contract = create_contract(
+                db.session, current_user.id, utcnow(), person, form.contract_data()
+            )
         except InvalidData as error:
             db.session.rollback()
             flash(error.message, "error")
@@ -249,51 +228,12 @@ def new_contract(participant_id: int):
                 "success",
             )
             return redirect(url_for(".participant", participant_id=person.id))
-    else:
-        db.session.commit()
-    today = shop_date(utcnow())
     return render_template(
         "participants/ateliers/contract_form.html",
         person=person,
         ateliers=rows,
-        form=EmptyForm(),
-        weekdays=WEEKDAYS,
-        rows=SLOT_ROWS,
-        values=request.form,
-        start=today,
-        end=today + timedelta(days=182),
+        form=form,
         minimum=format_minutes(MIN_WEEKLY_MINUTES.get(db.session)),
-    )
-
-
-def _contract_form_data() -> ContractData:
-    slots = []
-    for index in range(SLOT_ROWS):
-        atelier = request.form.get(f"slot-{index}-atelier", "")
-        if not atelier:
-            continue
-        start = parse_clock(request.form.get(f"slot-{index}-start", ""))
-        end = parse_clock(request.form.get(f"slot-{index}-end", ""))
-        if start is None or end is None:
-            raise InvalidData(
-                _("Créneau %(n)d : heures de début et de fin (ex. 9:00, 12:00).", n=index + 1)
-            )
-        slots.append(
-            SlotData(
-                _int(atelier, _("Atelier")),
-                _int(request.form.get(f"slot-{index}-day"), _("Jour")),
-                start,
-                end,
-            )
-        )
-    minimum = (request.form.get("minimum") or "").strip()
-    return ContractData(
-        request.form.get("referent_name", ""),
-        _date("start_date", _("Début")),
-        _date("end_date", _("Fin")),
-        tuple(slots),
-        _hours(minimum, _("Minimum par semaine")) if minimum else None,
-        _date("signed_on", _("Date de signature"), required=False),
     )
 
 
@@ -301,7 +241,7 @@ def _contract_form_data() -> ContractData:
 @require_permission(*PEOPLE)
 def print_contract(contract_id: int):
     contract = db.get_or_404(Contract, contract_id)
-    person = _participant_or_404(contract.participant_id)
+    person = participant_or_404(contract.participant_id)
     db.session.commit()
     return render_template(
         "participants/ateliers/contract_print.html",
@@ -317,10 +257,12 @@ def print_contract(contract_id: int):
 @blueprint.route("/ateliers/contrats/<int:contract_id>/<action>", methods=["POST"])
 @require_permission(*PEOPLE)
 def contract_action(contract_id: int, action: str):
-    require_csrf()
     contract = db.get_or_404(Contract, contract_id)
     if action not in ("fin", "renouveler"):
         abort(404)
+    form = ContractEndForm() if action == "fin" else RenewalForm()
+    if not submitted(form):
+        return redirect(url_for(".participant", participant_id=contract.participant_id))
 
     def change() -> str:
         if action == "fin":
@@ -329,12 +271,12 @@ def contract_action(contract_id: int, action: str):
                 current_user.id,
                 utcnow(),
                 contract,
-                _date("ended_on", _("Date de fin")),
-                request.form.get("reason", ""),
+                form.ended_on.data,
+                form.reason.data,
             )
             return _("Contrat terminé.")
         renewal = renew_contract(
-            db.session, current_user.id, utcnow(), contract, _date("end_date", _("Nouvelle fin"))
+            db.session, current_user.id, utcnow(), contract, form.end_date.data
         )
         return _(
             "Contrat renouvelé du %(s)s au %(e)s.",
@@ -342,15 +284,17 @@ def contract_action(contract_id: int, action: str):
             e=renewal.end_date.strftime("%d/%m/%Y"),
         )
 
-    _apply(change)
+    apply(change)
     return redirect(url_for(".participant", participant_id=contract.participant_id))
 
 
 @blueprint.route("/ateliers/participants/<int:participant_id>/sortie", methods=["POST"])
 @require_permission(*PEOPLE)
 def participant_exit(participant_id: int):
-    require_csrf()
-    person = _participant_or_404(participant_id)
+    person = participant_or_404(participant_id)
+    form = ExitForm()
+    if not submitted(form):
+        return redirect(url_for(".participant", participant_id=participant_id))
 
     def change() -> str:
         record_exit(
@@ -358,11 +302,11 @@ def participant_exit(participant_id: int):
             current_user.id,
             utcnow(),
             person,
-            _date("exit_date", _("Date de sortie")),
-            _choice(ExitType, "exit_type", _("Choisissez le type de sortie.")),
-            request.form.get("notes", ""),
+            form.exit_date.data,
+            form.exit_type.data,
+            form.notes.data or "",
         )
         return _("Sortie enregistrée.")
 
-    _apply(change)
+    apply(change)
     return redirect(url_for(".participant", participant_id=participant_id))

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from app.clock import shop_date, utcnow
 from app.extensions import db
-from app.forms import EmptyForm, require_csrf
+from app.forms import EmptyForm, require_csrf, submitted
 from app.users.auth import require_permission
 from app.users.models import User
 from app.users.roles import Permission, Role
@@ -24,7 +24,6 @@ from participants.ateliers.attendance import RollCallEntry, record_roll_call, ro
 from participants.ateliers.common import (
     WEEKDAYS,
     monday_of,
-    parse_clock,
 )
 from participants.ateliers.contracts import (
     expected_on,
@@ -35,6 +34,7 @@ from participants.ateliers.evaluations import (
     active_criteria,
     add_criterion,
     record_evaluation,
+    retire_criterion,
 )
 from participants.ateliers.exits import (
     ACTION_LABELS,
@@ -43,18 +43,21 @@ from participants.ateliers.exits import (
     exits_table,
 )
 from participants.ateliers.forms import (
-    ATTENDANCE_LABELS,
-    PEOPLE,
-    _apply,
-    _atelier_or_404,
-    _choice,
-    _date,
-    _day_arg,
-    _hours,
-    _int,
-    _participant_or_404,
+    ActionForm,
+    AtelierForm,
+    CriterionForm,
+    evaluation_form,
+    roll_call_form,
 )
 from participants.ateliers.hours import hours_alerts
+from participants.ateliers.pages import (
+    ATTENDANCE_LABELS,
+    PEOPLE,
+    apply,
+    atelier_or_404,
+    day_arg,
+    participant_or_404,
+)
 from participants.ateliers.people import (
     anonymise_participant,
     participant_choices,
@@ -63,9 +66,7 @@ from participants.ateliers.people import (
 from participants.errors import InvalidData
 from participants.models import (
     POSITIVE_EXITS,
-    ActionKind,
     Atelier,
-    AttendanceStatus,
     TransversalAction,
 )
 from participants.web import blueprint
@@ -84,39 +85,34 @@ def ateliers():
         today=today,
         expected={a.id: len(expected_on(db.session, a, today)) for a in rows},
         alerts=hours_alerts(db.session, today),
-        staff=db.session.scalars(
-            select(User)
-            .where(User.role == Role.ENCADRANT, User.is_enabled)
-            .order_by(User.display_name)
-        ).all(),
+        staff=_staff(),
     )
 
 
 @blueprint.route("/ateliers/<code>/modifier", methods=["POST"])
 @require_permission(Permission.ATELIERS_MANAGE)
 def edit_atelier(code: str):
-    require_csrf()
-    atelier = _atelier_or_404(code)
-    try:
-        capacity = _int(request.form.get("capacity"), _("Capacité"))
-        opens = parse_clock(request.form.get("opens_at", ""))
-        closes = parse_clock(request.form.get("closes_at", ""))
-        if not 1 <= capacity <= 30:
-            raise InvalidData(_("Capacité : de 1 à 30 personnes en même temps."))
-        if opens is None or closes is None or opens >= closes:
-            raise InvalidData(_("Horaires invalides (ex. 9:00 et 17:00)."))
-        encadrant_id = request.form.get("encadrant_id", type=int)
-        encadrant = db.session.get(User, encadrant_id) if encadrant_id else None
-        if encadrant_id and (encadrant is None or encadrant.role != Role.ENCADRANT):
-            raise InvalidData(_("Choisissez un·e encadrant·e."))
-    except InvalidData as error:
-        flash(error.message, "error")
-        return redirect(url_for(".ateliers"))
-    atelier.capacity, atelier.opens_at, atelier.closes_at = capacity, opens, closes
-    atelier.encadrant_id = encadrant.id if encadrant else None
-    db.session.commit()
-    flash(_("Atelier « %(a)s » enregistré.", a=atelier.name), "success")
+    atelier = atelier_or_404(code)
+    form = AtelierForm()
+    form.encadrant_id.offer((user.id, user.display_name) for user in _staff())
+    if submitted(form):
+        atelier.capacity = form.capacity.data
+        atelier.opens_at, atelier.closes_at = form.opens_at.data, form.closes_at.data
+        atelier.encadrant_id = form.encadrant_id.data
+        db.session.commit()
+        flash(_("Atelier « %(a)s » enregistré.", a=atelier.name), "success")
     return redirect(url_for(".ateliers"))
+
+
+def _staff() -> list[User]:
+    """Who may lead an atelier: the enabled encadrant·es."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(User.role == Role.ENCADRANT, User.is_enabled)
+            .order_by(User.display_name)
+        )
+    )
 
 
 # ---- planning, roll call ------------------------------------------------------------------
@@ -125,8 +121,8 @@ def edit_atelier(code: str):
 @blueprint.route("/ateliers/<code>/planning")
 @require_permission(Permission.ATELIERS_MANAGE)
 def planning(code: str):
-    atelier = _atelier_or_404(code)
-    monday = monday_of(_day_arg("semaine", shop_date(utcnow())))
+    atelier = atelier_or_404(code)
+    monday = monday_of(day_arg("semaine", shop_date(utcnow())))
     return render_template(
         "participants/ateliers/planning.html",
         atelier=atelier,
@@ -140,32 +136,25 @@ def planning(code: str):
 @blueprint.route("/ateliers/<code>/appel", methods=["GET", "POST"])
 @require_permission(Permission.ATELIERS_MANAGE)
 def roll_call(code: str):
-    atelier = _atelier_or_404(code)
+    atelier = atelier_or_404(code)
     today = shop_date(utcnow())
-    day = _day_arg("jour", today)
+    day = day_arg("jour", today)
     expected = expected_on(db.session, atelier, day)
-    if request.method == "POST":
-        require_csrf()
+    form = roll_call_form(expected, ATTENDANCE_LABELS)
+    if request.method == "POST" and submitted(form):
+        entries = [
+            RollCallEntry(
+                row.participant.id,
+                form[f"status-{row.participant.id}"].data,
+                form[f"hours-{row.participant.id}"].data or 0,
+            )
+            for row in expected
+        ]
         try:
-            entries = []
-            for row in expected:
-                status = request.form.get(f"status-{row.participant.id}", "")
-                if not status:
-                    raise InvalidData(
-                        _(
-                            "Indiquez présent·e ou absent·e pour %(p)s.",
-                            p=row.participant.display_name,
-                        )
-                    )
-                minutes = _hours(
-                    request.form.get(f"hours-{row.participant.id}") or "0",
-                    row.participant.display_name,
-                )
-                entries.append(RollCallEntry(row.participant.id, AttendanceStatus(status), minutes))
             record_roll_call(db.session, current_user.id, utcnow(), today, atelier, day, entries)
-        except (InvalidData, ValueError) as error:
+        except InvalidData as error:
             db.session.rollback()
-            flash(getattr(error, "message", _("Réponse invalide.")), "error")
+            flash(error.message, "error")
         else:
             db.session.commit()
             flash(_("Appel enregistré : %(n)d personne(s).", n=len(entries)), "success")
@@ -176,7 +165,7 @@ def roll_call(code: str):
         day=day,
         expected=expected,
         recorded=roll_call_of(db.session, atelier, day),
-        form=EmptyForm(),
+        form=form,
         labels=ATTENDANCE_LABELS,
         timedelta=timedelta,
     )
@@ -188,50 +177,48 @@ def roll_call(code: str):
 @blueprint.route("/ateliers/participants/<int:participant_id>/evaluation", methods=["POST"])
 @require_permission(Permission.ATELIERS_MANAGE)
 def evaluate(participant_id: int):
-    require_csrf()
-    person = _participant_or_404(participant_id)
+    person = participant_or_404(participant_id)
+    criteria = active_criteria(db.session)
+    form = evaluation_form(criteria, SCORE_LABELS)
+    if not submitted(form):
+        return redirect(url_for(".participant", participant_id=participant_id))
 
     def change() -> str:
-        scores = {
-            c.id: _int(request.form.get(f"score-{c.id}"), c.name)
-            for c in active_criteria(db.session)
-        }
         record_evaluation(
             db.session,
             current_user.id,
             utcnow(),
             person,
-            _date("evaluated_on", _("Date")),
-            scores,
-            request.form.get("comment", ""),
+            form.evaluated_on.data,
+            {c.id: form[f"score-{c.id}"].data for c in criteria},
+            form.comment.data or "",
         )
         return _("Évaluation enregistrée.")
 
-    _apply(change)
+    apply(change)
     return redirect(url_for(".participant", participant_id=participant_id))
 
 
 @blueprint.route("/ateliers/grille", methods=["GET", "POST"])
 @require_permission(Permission.ATELIERS_MANAGE)
 def criteria():
+    form = CriterionForm()
+    form.remove.offer((c.id, c.name) for c in active_criteria(db.session))
     if request.method == "POST":
-        require_csrf()
-        remove = request.form.get("remove", type=int)
+        if submitted(form):
 
-        def change() -> None:
-            if remove:
-                from participants.models import EvaluationCriterion
+            def change() -> str:
+                if form.remove.data:
+                    retire_criterion(db.session, form.remove.data)
+                    return _("Critère retiré de la grille (les notes passées le gardent).")
+                criterion = add_criterion(db.session, form.name.data or "")
+                return _("Critère « %(c)s » ajouté à la grille.", c=criterion.name)
 
-                criterion = db.get_or_404(EvaluationCriterion, remove)
-                criterion.is_active = False  # past scores keep their criterion
-            else:
-                add_criterion(db.session, request.form.get("name", ""))
-
-        _apply(change)
+            apply(change)
         return redirect(url_for(".criteria"))
     return render_template(
         "participants/ateliers/criteria.html",
-        form=EmptyForm(),
+        form=form,
         criteria=active_criteria(db.session),
         score_labels=SCORE_LABELS,
     )
@@ -240,27 +227,27 @@ def criteria():
 @blueprint.route("/ateliers/actions", methods=["GET", "POST"])
 @require_permission(Permission.ATELIERS_MANAGE)
 def actions():
-    if request.method == "POST":
-        require_csrf()
+    form = ActionForm()
+    if request.method == "POST" and submitted(form):
 
         def change() -> str:
             create_action(
                 db.session,
                 current_user.id,
                 utcnow(),
-                _choice(ActionKind, "kind", _("Choisissez le type d'action.")),
-                request.form.get("title", ""),
-                _date("day", _("Date")),
+                form.kind.data,
+                form.title.data,
+                form.day.data,
                 form_ids("participants"),
-                request.form.get("notes", ""),
+                form.notes.data or "",
             )
             return _("Action enregistrée.")
 
-        if _apply(change):
+        if apply(change):
             return redirect(url_for(".actions"))
     return render_template(
         "participants/ateliers/actions.html",
-        form=EmptyForm(),
+        form=form,
         labels=ACTION_LABELS,
         actions=db.session.scalars(
             select(TransversalAction).order_by(TransversalAction.day.desc()).limit(100)

@@ -12,9 +12,9 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional
 
-from app.forms import DateField, IntegerField, MoneyField
+from app.forms import DateField, IntegerField, MoneyField, Required
 from participants.models import Kinship, ReferringBody, Sex
 
 REQUIRED = _l("Ce champ est obligatoire.")
@@ -51,15 +51,13 @@ class MemberForm(FlaskForm):
 
 
 class HouseholdForm(FlaskForm):
-    display_name = StringField(
-        _l("Nom du foyer"), validators=[DataRequired(REQUIRED), Length(max=120)]
-    )
+    display_name = StringField(_l("Nom du foyer"), validators=[Required(REQUIRED), Length(max=120)])
     referring_body = SelectField(_l("Organisme prescripteur"), choices=_choices(BODY_LABELS))
     referrer_name = StringField(
-        _l("Prescripteur·rice (nom)"), validators=[DataRequired(REQUIRED), Length(max=120)]
+        _l("Prescripteur·rice (nom)"), validators=[Required(REQUIRED), Length(max=120)]
     )
-    resources = MoneyField(_l("Ressources mensuelles (€)"), validators=[DataRequired(REQUIRED)])
-    charges = MoneyField(_l("Charges fixes mensuelles (€)"), validators=[DataRequired(REQUIRED)])
+    resources = MoneyField(_l("Ressources mensuelles (€)"), validators=[Required(REQUIRED)])
+    charges = MoneyField(_l("Charges fixes mensuelles (€)"), validators=[Required(REQUIRED)])
     notes = TextAreaField(
         _l("Remarques factuelles (500 caractères, pas de données de santé)"),
         validators=[Optional(), Length(max=500)],
@@ -68,18 +66,16 @@ class HouseholdForm(FlaskForm):
 
 
 class RightForm(FlaskForm):
-    starts_on = DateField(_l("Début"), validators=[DataRequired(REQUIRED)])
+    starts_on = DateField(_l("Début"), validators=[Required(REQUIRED)])
     months = IntegerField(
-        _l("Durée (mois)"), validators=[DataRequired(REQUIRED), NumberRange(min=1, max=6)]
+        _l("Durée (mois)"), validators=[Required(REQUIRED), NumberRange(min=1, max=6)]
     )
     rate = IntegerField(
         _l("Taux de participation (%)"),
-        validators=[DataRequired(REQUIRED), NumberRange(min=10, max=30)],
+        validators=[Required(REQUIRED), NumberRange(min=10, max=30)],
     )
-    allowance = MoneyField(_l("Montant mensuel (€)"), validators=[DataRequired(REQUIRED)])
-    project = StringField(
-        _l("Projet personnel"), validators=[DataRequired(REQUIRED), Length(max=300)]
-    )
+    allowance = MoneyField(_l("Montant mensuel (€)"), validators=[Required(REQUIRED)])
+    project = StringField(_l("Projet personnel"), validators=[Required(REQUIRED), Length(max=300)])
 
 
 class DecisionForm(FlaskForm):

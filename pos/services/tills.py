@@ -61,3 +61,20 @@ def change_till(
         target=f"till:{till.code}",
         details={"en_service": in_service},
     )
+
+
+def set_printer(
+    session: Session, actor_id: int, now: datetime, till: Till, kind: str, target: str, model: str
+) -> None:
+    """The till's receipt printer: ``target`` already checked against the site's limits
+    (``hardware.targets.check_printer``); audited."""
+    till.printer_kind, till.printer_target, till.printer_model = kind, target, model
+    session.flush()
+    record_audit(
+        session,
+        actor_id=actor_id,
+        now=now,
+        action="till.printer_changed",
+        target=f"till:{till.code}",
+        details={"kind": kind, "target": target, "model": model},
+    )

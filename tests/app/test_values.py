@@ -213,3 +213,21 @@ def test_reception_refuses_absurd_temperature_and_best_before(
     )
     assert "Date limite" in page_text(answer)
     assert session.scalar(select(func.count(Lot.id))) == 0
+
+
+@pytest.mark.parametrize(
+    ("typed", "minutes"),
+    [("9", 540), ("9 h", 540), ("9h30", 570), ("9:30", 570), ("2,5", 150), ("0.75", 45)],
+)
+def test_hours_as_people_type_them(typed, minutes):
+    from app.values import parse_duration
+
+    assert parse_duration(typed, "Heures") == minutes
+
+
+@pytest.mark.parametrize("typed", ["", "abc", "9:75", "2,5,5", "-1", "٩", "1e3"])
+def test_a_duration_that_is_not_one_is_named(typed):
+    from app.values import InvalidValue, parse_duration
+
+    with pytest.raises(InvalidValue, match="^Heures : "):
+        parse_duration(typed, "Heures")

@@ -212,9 +212,9 @@ def test_the_last_grown_parcel_cannot_be_retired(session, staff, now, parcels):
     from inventory.services.parcels import edit_parcel
 
     for parcel in parcels[1:]:
-        edit_parcel(session, staff.id, now, parcel, parcel.name, "500", grown=False)
+        edit_parcel(session, staff.id, now, parcel, parcel.name, 500, grown=False)
     with pytest.raises(InvalidData, match="au moins une parcelle"):
-        edit_parcel(session, staff.id, now, parcels[0], "Parcelle 1", "500", grown=False)
+        edit_parcel(session, staff.id, now, parcels[0], "Parcelle 1", 500, grown=False)
 
 
 def test_expiry_page_destroys_checked_lots(as_staff, session, make_product, receive, now):

@@ -69,10 +69,10 @@ def test_encadrant_signs_a_contract_takes_the_roll_call_and_sees_hours(
     for index, day in enumerate((0, 2, 4)):  # 3 × 3 h
         data.update(
             {
-                f"slot-{index}-atelier": str(garden.id),
-                f"slot-{index}-day": str(day),
-                f"slot-{index}-start": "9:00",
-                f"slot-{index}-end": "11:00",
+                f"slots-{index}-atelier": str(garden.id),
+                f"slots-{index}-day": str(day),
+                f"slots-{index}-start": "9:00",
+                f"slots-{index}-end": "11:00",
             }
         )
     short = client.post(url, data=data, follow_redirects=True)
@@ -80,7 +80,7 @@ def test_encadrant_signs_a_contract_takes_the_roll_call_and_sees_hours(
         short
     )
     for index in range(3):
-        data[f"slot-{index}-end"] = "12:00"
+        data[f"slots-{index}-end"] = "12:00"
     done = client.post(url, data=data, follow_redirects=True)
     assert "Contrat enregistré : 9 h par semaine." in page_text(done)
     # Monday's roll call: absent without reason → an alert on the file and the atelier page.
@@ -209,7 +209,7 @@ def test_encadrant_edits_an_atelier(client, session, login, encadrant, garden):
         },
         follow_redirects=True,
     )
-    assert "Capacité : de 1 à 30 personnes en même temps." in page_text(answer)
+    assert "Capacité : entre 1 et 30." in page_text(answer)
     client.post(
         "/ateliers/jardinage/modifier",
         data={
@@ -252,3 +252,66 @@ def test_a_participant_file_is_corrected(client, session, login, encadrant):
     assert "Fiche enregistrée." in page_text(page) and "Aminata Diallo" in page_text(page)
     session.refresh(amina)
     assert amina.status.value == "aah"
+
+
+def test_a_contract_refused_names_each_wrong_value_and_writes_nothing(
+    client, session, login, encadrant, garden
+):
+    """The planning is one form (a list of slot rows): a slot without hours, a time that is not
+    one and a forged atelier are each named, with the row; the values typed stay; nothing is
+    saved."""
+    from participants.models import Contract
+
+    login("karim")
+    _new_participant(client)
+    amina = session.scalar(select(Participant).where(Participant.first_name == "Amina"))
+    url = f"/ateliers/participants/{amina.id}/contrat"
+    answer = client.post(
+        url,
+        data={
+            "csrf_token": _token(client, url),
+            "referent_name": "M. Colin",
+            "start_date": "2026-12-07",
+            "end_date": "2027-06-04",
+            "minimum": "beaucoup",
+            "slots-0-atelier": str(garden.id),
+            "slots-0-day": "0",
+            "slots-0-start": "9:00",
+            "slots-1-atelier": str(garden.id),
+            "slots-1-day": "2",
+            "slots-1-start": "25:00",
+            "slots-1-end": "12:00",
+            "slots-2-atelier": "999999",
+            "slots-2-day": "7",
+        },
+    )
+    text = page_text(answer)
+    assert "Créneau 1 : heures de début et de fin (ex. 9:00, 12:00)." in text
+    assert "Début du créneau 2 : heure invalide (ex. 9:00)." in text
+    assert "Atelier du créneau 3 : Choisissez un atelier dans la liste." in text
+    assert "Jour du créneau 3 : Choisissez un jour du lundi au vendredi." in text
+    assert "Minimum d'heures par semaine : « beaucoup » n'est pas une durée" in text
+    assert 'value="25:00"' in answer.get_data(as_text=True)  # what was typed stays
+    assert session.scalar(select(Contract.id)) is None
+
+
+def test_a_number_typed_wrong_keeps_its_own_message(client, session, login, encadrant, garden):
+    """« abc » as a capacity is not a number — not an empty field."""
+    login("karim")
+    answer = client.post(
+        "/ateliers/jardinage/modifier",
+        data={
+            "csrf_token": _token(client, "/ateliers/"),
+            "capacity": "abc",
+            "opens_at": "17:00",
+            "closes_at": "9:00",
+            "encadrant_id": str(encadrant.id),
+        },
+        follow_redirects=True,
+    )
+    text = page_text(answer)
+    assert "Capacité : « abc » n'est pas un nombre entier (exemple : 12)." in text
+    assert "obligatoire" not in text and "à remplir" not in text
+    assert "Horaires invalides (ex. 9:00 et 17:00)." in text
+    session.refresh(garden)
+    assert garden.capacity == 6
