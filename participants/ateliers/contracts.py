@@ -59,8 +59,8 @@ def _active_slots(session: Session, first: date, last: date, exclude_contract: i
         select(Contract).where(Contract.start_date <= last, Contract.end_date >= first)
     )
     for contract in contracts:
-        if contract.id == exclude_contract or contract.last_day < first:
-            continue
+        if contract.id == exclude_contract or contract.last_day < max(first, contract.start_date):
+            continue  # another's, over before [first, last], or cancelled
         yield from ((contract, slot) for slot in contract.slots)
 
 

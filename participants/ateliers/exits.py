@@ -87,7 +87,8 @@ def record_exit(
     exit_type: ExitType,
     notes: str = "",
 ) -> None:
-    """The exit ends the running contracts that day."""
+    """The exit ends the running contract that day and cancels those still to come (a renewal
+    signed ahead, a contract starting later): their planning seats are free again."""
     if participant.exit_date is not None:
         raise InvalidData(_("La sortie de %(p)s est déjà enregistrée.", p=participant.display_name))
     if day < participant.entry_date:
@@ -96,9 +97,14 @@ def record_exit(
     participant.exit_type = exit_type
     participant.exit_notes = notes.strip()[:300] or None
     for contract in participant.contracts:
-        if contract.last_day > day and contract.start_date <= day:
-            contract.ended_on = day
-            contract.end_reason = _("Sortie : %(t)s", t=EXIT_LABELS[exit_type])
+        if contract.last_day <= day:
+            continue  # over before the exit
+        contract.ended_on = day  # a contract starting later ends before it begins: cancelled
+        contract.end_reason = (
+            _("Sortie : %(t)s", t=EXIT_LABELS[exit_type])
+            if contract.start_date <= day
+            else _("Annulé, sortie : %(t)s", t=EXIT_LABELS[exit_type])
+        )
     record_audit(
         session,
         actor_id=actor_id,

@@ -127,6 +127,11 @@ class Contract(Base):
         return min(self.end_date, self.ended_on) if self.ended_on else self.end_date
 
     @property
+    def cancelled(self) -> bool:
+        """Ended before its first day (an exit before a renewal began): it covers no day."""
+        return self.last_day < self.start_date
+
+    @property
     def planned_weekly_minutes(self) -> int:
         return sum(slot.minutes for slot in self.slots)
 

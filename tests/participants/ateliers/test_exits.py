@@ -75,3 +75,38 @@ def test_evaluations_and_actions(session, staff, now, person):
         [amina.id, bob.id],
     )
     assert {p.first_name for p in action.participants} == {"Amina", "Bob"}
+
+
+def test_an_exit_cancels_the_contracts_to_come_and_frees_their_seats(
+    session, staff, now, ateliers, person
+):
+    """A renewal signed ahead starts after the exit: it is cancelled too, and a newcomer gets
+    the seat in that period instead of « complet »."""
+    from datetime import timedelta
+
+    from participants.ateliers.contracts import renew_contract
+
+    garden = ateliers["jardinage"]
+    garden.capacity = 1
+    amina, bob = person(), person("Bob", "Martin")
+    first = contract(session, staff, now, amina, nine_hours(garden), end=date(2026, 12, 31))
+    renewal = renew_contract(session, staff.id, now, first, date(2027, 6, 30))
+    with pytest.raises(InvalidData, match="complet"):
+        contract(session, staff, now, bob, nine_hours(garden), start=date(2027, 1, 4))
+    record_exit(session, staff.id, now, amina, date(2026, 12, 18), ExitType.TRAINING)
+    assert first.ended_on == date(2026, 12, 18) and not first.cancelled
+    assert renewal.cancelled and renewal.end_reason.startswith("Annulé, sortie")
+    assert expected_on(session, garden, date(2027, 1, 4)) == []
+    seat = contract(session, staff, now, bob, nine_hours(garden), start=date(2027, 1, 4))
+    assert seat.start_date == date(2027, 1, 4)
+    # Before the exit Amina still holds the seat: Bob cannot start earlier.
+    with pytest.raises(InvalidData, match="complet"):
+        contract(
+            session,
+            staff,
+            now,
+            person("Chloé", "Petit"),
+            nine_hours(garden),
+            start=date(2026, 12, 14),
+            end=date(2026, 12, 14) + timedelta(days=90),
+        )
