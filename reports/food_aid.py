@@ -122,7 +122,7 @@ def food_aid_report(session: Session, period: Period) -> Report:
                 persons[label][sex] += 1
     people = Table(
         "Personnes des foyers venus, par âge et sexe",
-        ["Âge", "Femmes", "Hommes", "Non précisé", "Total"],
+        ["Âge", "Femmes", "Hommes", "Non renseigné", "Total"],
     )
     for label, by_sex in persons.items():
         people.rows.append(

@@ -25,7 +25,14 @@ BODY_LABELS = {
     ReferringBody.FRANCE_TRAVAIL: _l("France Travail"),
     ReferringBody.OTHER: _l("Autre"),
 }
-SEX_LABELS = {Sex.FEMALE: _l("Femme"), Sex.MALE: _l("Homme"), Sex.UNSPECIFIED: _l("Non précisé")}
+# "Non renseigné" first and by default: a sex is never guessed (it feeds the food-aid figures).
+SEX_LABELS = {
+    Sex.UNSPECIFIED: _l("Non renseigné"),
+    Sex.FEMALE: _l("Femme"),
+    Sex.MALE: _l("Homme"),
+}
+MEMBER_ROWS = 6  # empty rows offered; « Ajouter des lignes » offers three more, without limit
+MAX_MEMBERS = 40
 KINSHIP_LABELS = {
     Kinship.REFERENCE: _l("Personne de référence"),
     Kinship.SPOUSE: _l("Conjoint·e"),
@@ -46,7 +53,7 @@ class MemberForm(FlaskForm):
     birth_year = IntegerField(
         _l("Année de naissance"), validators=[Optional()], minimum=1900, maximum=2100
     )
-    sex = SelectField(_l("Sexe"), choices=_choices(SEX_LABELS))
+    sex = SelectField(_l("Sexe"), choices=_choices(SEX_LABELS), default=Sex.UNSPECIFIED.value)
     kinship = SelectField(_l("Lien"), choices=_choices(KINSHIP_LABELS))
 
 
@@ -62,7 +69,14 @@ class HouseholdForm(FlaskForm):
         _l("Remarques factuelles (500 caractères, pas de données de santé)"),
         validators=[Optional(), Length(max=500)],
     )
-    members = FieldList(FormField(MemberForm), min_entries=6, max_entries=15)
+    members = FieldList(FormField(MemberForm), min_entries=MEMBER_ROWS, max_entries=MAX_MEMBERS)
+
+    def offer_rows(self, filled: int, more: int = 0) -> None:
+        """Room for every member and a few empty rows (``more`` when asked for)."""
+        wanted = min(max(filled + 2, MEMBER_ROWS) + more, MAX_MEMBERS)
+        while len(self.members) < wanted:
+            self.members.append_entry()
+            self.members[-1].kinship.data = Kinship.CHILD.value
 
 
 class RightForm(FlaskForm):

@@ -134,7 +134,8 @@ def new_household():
         form.members[0].kinship.data = Kinship.REFERENCE.value
         for entry in form.members[1:]:
             entry.kinship.data = Kinship.CHILD.value
-    if form.validate_on_submit():
+    form.offer_rows(len(form.members) - 2, more=3 if _more_rows_asked() else 0)
+    if not _more_rows_asked() and form.validate_on_submit():
         try:
             household = create_household(
                 db.session, current_user.id, utcnow(), _household_data(form)
@@ -151,7 +152,12 @@ def new_household():
         form=form,
         household=None,
         labels=(BODY_LABELS, SEX_LABELS, KINSHIP_LABELS),
-    ), (422 if form.is_submitted() else 200)
+    ), (422 if form.is_submitted() and not _more_rows_asked() else 200)
+
+
+def _more_rows_asked() -> bool:
+    """« Ajouter des lignes »: the form comes back with three more empty rows, nothing saved."""
+    return request.method == "POST" and "more" in request.form
 
 
 @blueprint.route("/foyers/<int:household_id>/modifier", methods=["GET", "POST"])
@@ -163,12 +169,15 @@ def edit_household(household_id: int):
         form.referring_body.data = household.referring_body.value
         form.resources.data = format_cents_plain(household.monthly_resources_cents)
         form.charges.data = format_cents_plain(household.monthly_charges_cents)
+        form.offer_rows(len(household.members))
         for entry, person in zip(form.members, household.members, strict=False):
             entry.first_name.data = person.first_name
             entry.birth_year.data = person.birth_year
             entry.sex.data = person.sex.value
             entry.kinship.data = person.kinship.value
-    if form.validate_on_submit():
+    else:
+        form.offer_rows(len(form.members) - 2, more=3 if _more_rows_asked() else 0)
+    if not _more_rows_asked() and form.validate_on_submit():
         try:
             update_household(
                 db.session, current_user.id, utcnow(), household, _household_data(form)

@@ -194,3 +194,58 @@ def test_referent_closes_a_right(client, session, referent, login, now):
     )
     assert "Droit clos à la date d'aujourd'hui." in page_text(response)
     assert right.status == RightStatus.ENDED and right.decision_note == "Déménagement"
+
+
+def test_a_nine_person_household_is_entered_whole_and_nobody_is_given_a_sex(
+    client, session, referent, login
+):
+    """Six rows at first, « Ajouter des lignes » gives more (nothing saved meanwhile), nine
+    people are kept, with their UC and reste à vivre; a sex not chosen stays « Non renseigné »."""
+    from participants.models import Person, Sex
+
+    login("sophie")
+    page = client.get("/foyers/nouveau")
+    html = page.get_data(as_text=True)
+    assert "members-5-first_name" in html and "members-6-first_name" not in html
+    assert '<option selected value="X">Non renseigné</option>' in html
+    data = {
+        "csrf_token": csrf_token_from(html),
+        "display_name": "Foyer Traoré",
+        "referring_body": "ccas",
+        "referrer_name": "M. Colin",
+        "resources": "2 700",
+        "charges": "0",
+        "members-0-first_name": "Awa",
+        "members-0-birth_year": "1980",
+        "members-0-kinship": "reference",
+    }
+    more = client.post("/foyers/nouveau", data={**data, "more": "1"})
+    assert more.status_code == 200 and "members-8-first_name" in more.get_data(as_text=True)
+    assert session.scalar(select(Household.id)) is None
+    # Awa, her husband, an adult son and six children under 14 (ages from the birth year).
+    from app.clock import shop_date, utcnow
+
+    year = shop_date(utcnow()).year
+    people = [("Ibrahim", str(year - 48)), ("Sékou", str(year - 21))] + [
+        (f"Enfant{n}", str(year - 12 + n)) for n in range(6)
+    ]
+    for index, (name, year) in enumerate(people, 1):
+        data.update(
+            {
+                f"members-{index}-first_name": name,
+                f"members-{index}-birth_year": year,
+                f"members-{index}-kinship": "child",
+            }
+        )
+    done = client.post("/foyers/nouveau", data=data, follow_redirects=True)
+    text = page_text(done)
+    assert "Dossier créé pour Foyer Traoré." in text
+    # UC: 1 (Awa) + 0,5 + 0,5 (two adults) + 6 × 0,3 = 3,8 ; RAV 2 700 / 9 / 30 = 10,00 €
+    assert "Unités de consommation : 3,8" in text
+    assert "Reste à vivre : 10,00 € par personne et par jour" in text
+    household = session.scalar(select(Household).where(Household.display_name == "Foyer Traoré"))
+    assert len(household.members) == 9
+    assert {p.sex for p in session.scalars(select(Person))} == {Sex.UNSPECIFIED}
+    # Editing shows every member and room for more.
+    edit = client.get(f"/foyers/{household.id}/modifier").get_data(as_text=True)
+    assert 'value="Enfant5"' in edit and "members-10-first_name" in edit
