@@ -13,11 +13,12 @@ from wtforms import (
     StringField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
-from app.forms import DateField, IntegerField, MoneyField, Required
+from app.forms import DateField, EnumSelectField, IdSelectField, IntegerField, MoneyField, Required
 from app.money import parse_percent_bp
 from inventory.models import LotOrigin, MovementKind, RuleKind, StockUnit
+from inventory.services.losses import LOSS_REASON_LABELS, LossReason
 
 REQUIRED = _l("Ce champ est obligatoire.")
 
@@ -193,3 +194,25 @@ class CategoryForm(FlaskForm):
     category_id = IntegerField(validators=[Optional()], minimum=1)
     name = StringField(_l("Nom de la catégorie"), validators=[Optional(), Length(max=80)])
     into = IntegerField(validators=[Optional()], minimum=1)
+
+
+class LossForm(FlaskForm):
+    """A loss declared on a product's page: the lot, how much, why (``services/losses.py``)."""
+
+    lot_id = IdSelectField(_l("Lot"), message=_l("Choisissez le lot dans la liste."))
+    quantity = StringField(
+        _l("Quantité perdue"), validators=[Required(REQUIRED), Length(max=40)]
+    )  # pieces, or kg for a weighed product: read by parse_quantity once the product is known
+    reason = EnumSelectField(
+        _l("Motif"),
+        [Required(_l("Choisissez le motif."))],
+        enum=LossReason,
+        labels=LOSS_REASON_LABELS,
+        message=_l("Choisissez le motif dans la liste."),
+        blank=True,
+    )
+    note = StringField(_l("Précision (facultatif)"), validators=[Optional(), Length(max=150)])
+
+    def validate_lot_id(self, field) -> None:
+        if field.data is None:
+            raise ValidationError(str(_l("Choisissez le lot dans la liste.")))

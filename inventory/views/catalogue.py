@@ -16,12 +16,26 @@ from app.money import format_cents_plain, format_percent_bp
 from app.orm import takes_write_lock_late
 from app.urls import safe_local_path
 from app.users.auth import require_permission
+from app.users.models import User
 from app.users.roles import Permission
-from inventory.errors import InventoryError
-from inventory.forms import BarcodeForm, CategoryForm, ImportForm, ProductForm, RuleForm
+from inventory.errors import InvalidData, InventoryError
+from inventory.forms import (
+    BarcodeForm,
+    CategoryForm,
+    ImportForm,
+    LossForm,
+    ProductForm,
+    RuleForm,
+)
 from inventory.models import BarcodeRule, Lot, Product, StockUnit
 from inventory.nomenclature import compile_rule, load_rules, parse_scan
-from inventory.services.ledger import movements_of_product, stock_by_product, stock_on_hand
+from inventory.services.ledger import (
+    format_quantity,
+    movements_of_product,
+    stock_by_product,
+    stock_on_hand,
+)
+from inventory.services.losses import LOSS_REASON_LABELS, declare_loss
 from inventory.services.product_csv import (
     decode_csv_upload,
     export_products_csv,
@@ -35,7 +49,7 @@ from inventory.services.products import (
     search_products,
     update_product,
 )
-from inventory.views import blueprint
+from inventory.views import InvalidQuantity, blueprint, parse_quantity
 
 
 def _product_form(product: Product | None = None) -> ProductForm:
@@ -126,15 +140,74 @@ def product(product_id: int):
     lots = db.session.scalars(
         select(Lot).where(Lot.product_id == item.id).order_by(Lot.received_at.desc())
     ).all()
+    movements = movements_of_product(db.session, item.id, 50)
+    actors = {m.actor_id for m in movements if m.actor_id}
     return render_template(
         "inventory/product.html",
         product=item,
         form=form,
         barcode_form=BarcodeForm(),
+        loss_form=_loss_form(lots),
         lots=lots,
         stock=stock_on_hand(db.session, item.id),
-        movements=movements_of_product(db.session, item.id, 50),
+        movements=movements,
+        actors=dict(
+            db.session.execute(select(User.id, User.display_name).where(User.id.in_(actors))).all()
+        ),
     )
+
+
+def _loss_form(lots) -> LossForm:
+    """The lots a loss may come from: those with stock, newest first."""
+    form = LossForm()
+    form.lot_id.offer(
+        (
+            lot.id,
+            _(
+                "Lot n° %(n)d du %(d)s — reste %(q)s",
+                n=lot.id,
+                d=lot.received_at.strftime("%d/%m/%Y"),
+                q=format_quantity(lot.product, lot.remaining_quantity),
+            ),
+        )
+        for lot in lots
+        if lot.remaining_quantity > 0
+    )
+    return form
+
+
+@blueprint.route("/products/<int:product_id>/perte", methods=["POST"])
+@require_permission(Permission.STOCK_MANAGE)
+def declare_product_loss(product_id: int):
+    """A loss out of one lot of this product, with its reason (see services/losses.py)."""
+    item = db.get_or_404(Product, product_id)
+    lots = db.session.scalars(select(Lot).where(Lot.product_id == item.id)).all()
+    form = _loss_form(lots)
+    if submitted(form):
+
+        def change() -> str:
+            try:
+                quantity = parse_quantity(item, form.quantity.data)
+            except InvalidQuantity as error:
+                raise InvalidData(f"{form.quantity.label.text} : {error}") from None
+            declare_loss(
+                db.session,
+                current_user.id,
+                utcnow(),
+                form.lot_id.data,
+                quantity,
+                form.reason.data,
+                form.note.data or "",
+            )
+            return _(
+                "Perte enregistrée : %(q)s de « %(p)s » (%(r)s).",
+                q=format_quantity(item, quantity),
+                p=item.name,
+                r=LOSS_REASON_LABELS[form.reason.data],
+            )
+
+        apply_change(change, InventoryError)
+    return redirect(url_for(".product", product_id=item.id) + "#pertes")
 
 
 @blueprint.route("/products/<int:product_id>/barcodes", methods=["POST"])
