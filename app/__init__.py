@@ -182,6 +182,7 @@ def _answer_ports() -> None:
     from participants.ateliers.people import participant_choices
     from participants.households.privacy import card_label_rows
     from pos.services.documents import tickets_by_uuid
+    from pos.services.recall import recall_buyers
     from pos.services.sessions import till_minutes_by_day
     from pos.services.spending import spent_this_month, visits_by_month
     from reports.dashboard import dashboard_cards
@@ -189,6 +190,7 @@ def _answer_ports() -> None:
     DASHBOARD_CARDS.answer(dashboard_cards)
     inventory_ports.JARDIN_PARTICIPANTS.answer(participant_choices)
     inventory_ports.TICKETS_BY_UUID.answer(tickets_by_uuid)
+    inventory_ports.RECALL_BUYERS.answer(recall_buyers)
     labels_ports.CARD_LABELS.answer(card_label_rows)
     participants_ports.HOUSEHOLD_SPENDING.answer(spent_this_month)
     participants_ports.HOUSEHOLD_VISITS.answer(visits_by_month)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
@@ -15,4 +16,20 @@ JARDIN_PARTICIPANTS: Port[[Session], list[tuple[int, str]]] = Port(
 # The recall page names each sale by its ticket number: sale UUID → "C1-000042".
 TICKETS_BY_UUID: Port[[Session, Iterable[str]], dict[str, str]] = Port(
     "tickets_by_uuid", "the ticket numbers of sales, by their UUID"
+)
+
+
+@dataclass(frozen=True)
+class Buyer:
+    """A household who bought from a recalled lot, for its référent·e to call."""
+
+    household_id: int
+    name: str
+    card_code: str
+    tickets: tuple[str, ...]  # "C1-000042 (23/11/2026)"
+
+
+# The recall page, for those allowed to see households: who bought, from the sales' UUIDs.
+RECALL_BUYERS: Port[[Session, Iterable[str]], list[Buyer]] = Port(
+    "recall_buyers", "the households who bought, from sale UUIDs (a product recall)"
 )

@@ -6,6 +6,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
+from app.audit.services import record_read
 from app.clock import shop_date, utcnow
 from app.extensions import db
 from app.forms import EmptyForm, submitted
@@ -17,7 +18,7 @@ from inventory.errors import InventoryError
 from inventory.forms import CountForm, DisposeForm, ScanForm, StocktakeForm
 from inventory.models import Lot, MovementKind, Product, Stocktake, StocktakeStatus
 from inventory.nomenclature import parse_scan
-from inventory.ports import TICKETS_BY_UUID
+from inventory.ports import RECALL_BUYERS, TICKETS_BY_UUID
 from inventory.services.expiry import dispose_lots, expiry_report
 from inventory.services.recall import recall_report
 from inventory.services.stocktakes import (
@@ -142,8 +143,10 @@ def validate(stocktake_id: int):
 
 
 @blueprint.route("/rappel/<int:product_id>")
-@require_permission(Permission.STOCK_MANAGE)
+@require_permission(Permission.STOCK_MANAGE, Permission.HOUSEHOLDS_MANAGE)
 def recall(product_id: int):
+    """The lots, where they came from, where they went (tickets); for a référent·e, also the
+    households who bought them, to call (their read is logged)."""
     product = db.get_or_404(Product, product_id)
     lot = None
     if request.args.get("lot", type=int):
@@ -154,4 +157,24 @@ def recall(product_id: int):
     # Sales are named by their ticket number (and link to it), not by "sale:<uuid>".
     uuids = {m.reference[5:] for m in report.outgoing if (m.reference or "").startswith("sale:")}
     tickets = TICKETS_BY_UUID(db.session, uuids) if uuids else {}
-    return render_template("inventory/recall.html", report=report, lot=lot, tickets=tickets)
+    buyers = None
+    if current_user.can(Permission.HOUSEHOLDS_MANAGE):
+        buyers = RECALL_BUYERS(db.session, uuids)
+        record_read(
+            db.session,
+            actor_id=current_user.id,
+            now=utcnow(),
+            action="household.recall_listed",
+            target=f"product:{product.id}" + (f":lot:{lot.id}" if lot else ""),
+            details={"households": [buyer.household_id for buyer in buyers]},
+            remote_addr=request.remote_addr,
+        )
+    return render_template(
+        "inventory/recall.html",
+        report=report,
+        lot=lot,
+        tickets=tickets,
+        buyers=buyers,
+        card_sales=sum(1 for m in report.outgoing if (m.reference or "").startswith("sale:")),
+        recall_url=request.url,
+    )
