@@ -164,7 +164,7 @@ def openapi():
     """The till's whole API, with the household card and the scale it also calls."""
     from app.scale import OPERATIONS as SCALE_OPERATIONS
     from app.scale import SCHEMAS as SCALE_SCHEMAS
-    from participants.households.views import CARD_OPERATIONS, CARD_SCHEMAS
+    from participants.households.card_views import CARD_OPERATIONS, CARD_SCHEMAS
 
     return openapi_document(
         "Caisse Solidaire — API de la caisse",
