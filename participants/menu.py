@@ -8,6 +8,7 @@ from app.users.roles import Permission
 declare_menu(
     "households",
     (10, NavEntry(_l("Foyers suivis"), "participants.households", Permission.HOUSEHOLDS_MANAGE)),
+    (15, NavEntry(_l("Rendez-vous"), "participants.agenda", Permission.HOUSEHOLDS_MANAGE)),
     (20, NavEntry(_l("Commission"), "participants.committee", Permission.HOUSEHOLDS_COMMITTEE)),
     (30, NavEntry(_l("Archives RGPD"), "participants.archives", Permission.HOUSEHOLDS_COMMITTEE)),
 )

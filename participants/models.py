@@ -18,6 +18,8 @@ from participants.ateliers.models import (
 from participants.common import Kinship, ParticipantStatus, ReferringBody, Sex
 from participants.households.models import (
     AccessRight,
+    Appointment,
+    AppointmentStatus,
     Household,
     HouseholdCard,
     Person,
@@ -27,6 +29,8 @@ from participants.households.models import (
 __all__ = [
     "POSITIVE_EXITS",
     "AccessRight",
+    "Appointment",
+    "AppointmentStatus",
     "ActionKind",
     "Atelier",
     "Attendance",

@@ -13,8 +13,10 @@ from app.settings.registry import (
     MoneyTableSetting,
     PercentSetting,
     SettingGroup,
+    TextSetting,
     declare,
 )
+from participants.households.opening import checked_opening_hours
 
 MIN_RATE_BP, MAX_RATE_BP = 1000, 3000  # ANDES charter: 10 % to 30 % of the reference value
 
@@ -94,6 +96,45 @@ INACTIVE_YEARS = IntegerSetting(
     unit="ans",
     help=_l("Au-delà, foyers et participant·es sont proposés à l'anonymisation."),
 )
+# Appointments and places (ANDES / Banque Alimentaire practice: households come by slot, and
+# the épicerie holds a number of running rights; beyond it, granted households wait in order).
+OPENING_HOURS = TextSetting(
+    key="epicerie.opening_hours",
+    label=_l("Horaires d'ouverture (rendez-vous)"),
+    default="mardi 14:00-18:00 ; jeudi 14:00-18:00 ; vendredi 9:00-12:00",
+    max_length=300,
+    required=True,
+    check=checked_opening_hours,
+    help=_l("Un jour puis ses plages : « mardi 14:00-18:00 ; jeudi 9:00-12:00, 14:00-17:00 »."),
+)
+SLOT_MINUTES = IntegerSetting(
+    key="epicerie.slot_minutes",
+    label=_l("Durée d'un créneau de rendez-vous"),
+    default=20,
+    minimum=5,
+    maximum=120,
+    unit="min",
+)
+HOUSEHOLDS_PER_SLOT = IntegerSetting(
+    key="epicerie.households_per_slot",
+    label=_l("Foyers reçus par créneau"),
+    default=2,
+    minimum=1,
+    maximum=20,
+    unit="foyer(s)",
+)
+CAPACITY = IntegerSetting(
+    key="epicerie.capacity",
+    label=_l("Places : droits en cours au plus"),
+    default=0,
+    minimum=0,
+    maximum=10_000,
+    unit="foyer(s)",
+    help=_l(
+        "0 : sans limite. Au-delà, un foyer accordé par la commission attend son tour sur la "
+        "liste d'attente."
+    ),
+)
 # Ateliers d'insertion: the contract's weekly minimum (a contract may ask more, e.g. 15 h for
 # RSA engagement contracts), and what a jardin delivery counts when nobody planned it.
 MIN_WEEKLY_MINUTES = DurationSetting(
@@ -136,6 +177,14 @@ declare(
             REFERENTS_SEE_ALL,
         ),
         checks=(_default_within_max,),
+    )
+)
+declare(
+    SettingGroup(
+        name="epicerie_accueil",
+        position=45,
+        label=_l("Épicerie : rendez-vous et places"),
+        settings=(OPENING_HOURS, SLOT_MINUTES, HOUSEHOLDS_PER_SLOT, CAPACITY),
     )
 )
 declare(

@@ -14,5 +14,9 @@ blueprint.add_app_template_filter(format_clock, "clock")
 
 from participants.ateliers import people_views  # noqa: E402,F401  (routes)
 from participants.ateliers import views as atelier_views  # noqa: E402,F401  (routes)
-from participants.households import card_views, committee  # noqa: E402,F401  (routes)
+from participants.households import (  # noqa: E402,F401  (routes)
+    appointment_views,
+    card_views,
+    committee,
+)
 from participants.households import views as household_views  # noqa: E402,F401  (routes)

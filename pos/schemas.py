@@ -182,6 +182,16 @@ class PrinterStateOut(BaseModel):
     waiting: int
 
 
+class ExpectedVisitOut(BaseModel):
+    time: str = Field(description="Heure du créneau, « 14:20 »")
+    name: str = Field(description="Nom du foyer (rien d'autre du dossier)")
+    status: Literal["booked", "came", "no_show"]
+
+
+class ExpectedOut(BaseModel):
+    visits: list[ExpectedVisitOut]
+
+
 class ApprovalSubject(Strict):
     """Exactly what is approved; the operation must match it. price: product_id and
     unit_price_cents; sale (dépassement): total_cents; refund: ticket; close: counted;
@@ -321,6 +331,8 @@ API_MODELS = [
     TillIn,
     ReprintIn,
     PrinterStateOut,
+    ExpectedVisitOut,
+    ExpectedOut,
     ApprovalSubject,
     ApprovalIn,
     ApprovalOut,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -12,9 +14,11 @@ from wtforms import (
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Length, NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
+from app.clock import SHOP_TIMEZONE
 from app.forms import DateField, IntegerField, MoneyField, Required
+from app.values import InvalidValue, parse_date
 from participants.models import Kinship, ReferringBody, Sex
 
 REQUIRED = _l("Ce champ est obligatoire.")
@@ -98,3 +102,27 @@ class DecisionForm(FlaskForm):
 
 class ReissueForm(FlaskForm):
     reason = StringField(_l("Motif"), validators=[Optional(), Length(max=120)])
+
+
+class BookingForm(FlaskForm):
+    """A slot chosen on the booking page (``slot``: « 2026-12-01T14:20 », shop time)."""
+
+    slot = StringField(_l("Créneau"), validators=[Required(_l("Choisissez un créneau."))])
+    replacing = IntegerField(validators=[Optional()], minimum=1)
+    note = StringField(_l("Note (facultatif)"), validators=[Optional(), Length(max=200)])
+
+    def validate_slot(self, field) -> None:
+        try:
+            self.starts_at()
+        except InvalidValue as error:
+            raise ValidationError(error.message) from None
+
+    def starts_at(self) -> datetime:
+        day_text, _sep, clock = (self.slot.data or "").strip().partition("T")
+        day = parse_date(day_text, str(_l("Créneau")))
+        hours, _sep, minutes = clock.partition(":")
+        if not (len(hours) == 2 and len(minutes) == 2 and (hours + minutes).isdigit()):
+            raise InvalidValue(str(_l("Créneau : choisissez-en un dans la liste.")))
+        if int(hours) > 23 or int(minutes) > 59:
+            raise InvalidValue(str(_l("Créneau : choisissez-en un dans la liste.")))
+        return datetime.combine(day, time(int(hours), int(minutes)), tzinfo=SHOP_TIMEZONE)

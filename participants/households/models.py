@@ -17,6 +17,14 @@ class RightStatus(enum.StrEnum):
     GRANTED = "granted"
     REFUSED = "refused"
     ENDED = "ended"  # closed before its end date (moved away, project reached…)
+    WAITING = "waiting"  # granted by the committee while the épicerie is full: waits its turn
+
+
+class AppointmentStatus(enum.StrEnum):
+    BOOKED = "booked"
+    CAME = "came"  # the card was shown at the till that day, or marked by hand
+    NO_SHOW = "no_show"  # marked by hand; a booked visit of a day gone is counted as one too
+    CANCELLED = "cancelled"
 
 
 class Household(Base):
@@ -97,3 +105,22 @@ class AccessRight(Base):
     decision_note: Mapped[str | None] = mapped_column(String(300))
 
     household: Mapped[Household] = relationship(back_populates="rights")
+
+
+class Appointment(Base):
+    """A household's visit booked on a slot of the opening hours (moved = cancelled + new)."""
+
+    __tablename__ = "appointments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("households.id"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    status: Mapped[AppointmentStatus] = mapped_column(
+        string_enum(AppointmentStatus, "appointment_status")
+    )
+    note: Mapped[str | None] = mapped_column(String(200))
+    booked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    booked_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    household: Mapped[Household] = relationship()

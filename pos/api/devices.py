@@ -1,4 +1,5 @@
-"""The till's devices: serial scans, the receipt printer (state, reprint) and the cash drawer."""
+"""The till's devices: serial scans, the receipt printer (state, reprint) and the cash drawer;
+and the day's expected visits."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ from sqlalchemy import select
 
 from app.api import ApiError, parse_body
 from app.audit.services import record_audit
-from app.clock import utcnow
+from app.clock import shop_date, utcnow
 from app.extensions import db
 from app.users.auth import require_permission
 from app.users.roles import Permission
+from participants.households.appointments import expected_today
 from pos import schemas
 from pos.api.common import MAX_ID, blueprint, till_from_request
 from pos.models import Sale, Till
@@ -41,6 +43,20 @@ def serial_scans():
             "scans": [{"id": s.id, "code": s.code} for s in scans],
             "last": scans[-1].id if scans else after,
         }
+    )
+
+
+@blueprint.get("/appointments")
+@require_permission(Permission.TILL_SELL)
+def expected_visits():
+    """The households expected today (time, name, came or not): the till's « Attendus
+    aujourd'hui » list; nothing else of their file."""
+    till_from_request()
+    visits = expected_today(db.session, shop_date(utcnow()))
+    return jsonify(
+        schemas.ExpectedOut(
+            visits=[{"time": t, "name": n, "status": s} for t, n, s in visits]
+        ).model_dump()
     )
 
 

@@ -151,6 +151,13 @@ OPERATIONS = [
         "response": schemas.ReprintOut,
     },
     {
+        "path": "/api/pos/appointments",
+        "method": "get",
+        "summary": "Foyers attendus aujourd'hui (rendez-vous)",
+        "response": schemas.ExpectedOut,
+        "parameters": [TILL_QUERY],
+    },
+    {
         "path": "/api/pos/printer/drawer",
         "method": "post",
         "summary": "Ouvrir le tiroir",

@@ -19,6 +19,7 @@ from inventory.models import MovementKind, RessourcerieItem
 from inventory.ressourcerie.items import sell_item
 from inventory.services.ledger import MovementContext, withdraw_many
 from participants.errors import CardRefused
+from participants.households.appointments import came_with_card
 from participants.households.rights import household_for_till
 from pos.errors import InvalidRequest, PriceMismatch
 from pos.journal.chain import append_entry, journal_sale
@@ -334,6 +335,8 @@ def _apply_effects(
             ticket,
         )
     queue_sale_printing(session, sale, now)
+    if request.card_code:  # today's appointment of this household: « venu·e »
+        came_with_card(session, request.card_code, now)
     if approvals.approver is not None:
         record_audit(
             session,

@@ -6,6 +6,7 @@ import { call, isRefusal } from "./api.js";
 import { approvalPending, askApproval, badgeForApproval } from "./approval.js";
 import { Cart } from "./cart.js";
 import { installDevices, refreshPrinter } from "./devices.js";
+import { installExpected, refreshExpected } from "./expected.js";
 import { formatCents, formatGrams, parseCents, parseKilograms } from "./money.js";
 import { Nomenclature } from "./nomenclature.js";
 import { Outbox } from "./outbox.js";
@@ -453,6 +454,7 @@ function acknowledged(result) {
   say(`Vente enregistrée — ticket ${result.ticket}${result.change_cents ? ` — à rendre : ${formatCents(result.change_cents)}` : ""}`, "ok");
   $("#last-ticket").textContent = result.ticket;
   refreshPrinter();
+  refreshExpected();  // a card shown: « venu·e »
 }
 
 // The server read the sale and refused it: nothing was recorded, the cart can change again.
@@ -581,6 +583,7 @@ on("#manual-form", "submit", (event) => {
 
 installSession({ read: () => pad, clear: () => { pad = ""; render(); } });
 installRefund({ onPrinted: refreshPrinter });
+installExpected();
 installScanner({
   target: $("#manual-code"),
   onScan: handleScan,
