@@ -8,14 +8,21 @@ from flask_login import current_user
 
 from app.clock import shop_date, utcnow
 from app.extensions import db
-from app.forms import EmptyForm
+from app.forms import EmptyForm, apply_change, submitted
 from app.users.auth import require_permission
 from app.users.roles import Permission
 from participants.errors import ParticipantsError
 from participants.households.forms import DecisionForm
 from participants.households.privacy import anonymise_household, committee_view, inactive_files
-from participants.households.rights import decide_right, pending_rights
-from participants.models import AccessRight, Household
+from participants.households.rights import (
+    decide_right,
+    households_holding_a_place,
+    offer_next_place,
+    pending_rights,
+    waiting_list,
+)
+from participants.models import AccessRight, Household, RightStatus
+from participants.settings import CAPACITY
 from participants.web import blueprint
 
 
@@ -24,7 +31,34 @@ from participants.web import blueprint
 def committee():
     year = shop_date(utcnow()).year
     files = [(right, committee_view(right.household, year)) for right in pending_rights(db.session)]
-    return render_template("participants/committee.html", files=files, form=DecisionForm())
+    capacity = CAPACITY.get(db.session)
+    return render_template(
+        "participants/committee.html",
+        files=files,
+        form=DecisionForm(),
+        waiting=waiting_list(db.session),
+        capacity=capacity,
+        holding=households_holding_a_place(db.session, shop_date(utcnow())),
+        offer_form=EmptyForm(),
+    )
+
+
+@blueprint.route("/commission/place", methods=["POST"])
+@require_permission(Permission.HOUSEHOLDS_COMMITTEE)
+def offer_place():
+    """A place is free: the first household in line gets it (never another one)."""
+    if submitted(EmptyForm()):
+
+        def change() -> str:
+            right = offer_next_place(db.session, current_user.id, utcnow())
+            return _(
+                "Place donnée au dossier n° %(n)d : son droit commence le %(d)s.",
+                n=right.household_id,
+                d=right.starts_on.strftime("%d/%m/%Y"),
+            )
+
+        apply_change(change, ParticipantsError)
+    return redirect(url_for(".committee"))
 
 
 @blueprint.route("/commission/<int:right_id>/<decision>", methods=["POST"])
@@ -49,14 +83,12 @@ def decide(right_id: int, decision: str):
             flash(error.message, "error")
         else:
             db.session.commit()
-            flash(
-                _(
-                    "Dossier n° %(n)d : droit %(d)s.",
-                    n=right.household_id,
-                    d=_("accordé") if decision == "accorder" else _("refusé"),
-                ),
-                "success",
-            )
+            outcome = {
+                RightStatus.GRANTED: _("accordé"),
+                RightStatus.REFUSED: _("refusé"),
+                RightStatus.WAITING: _("accordé, en liste d'attente (l'épicerie est complète)"),
+            }[right.status]
+            flash(_("Dossier n° %(n)d : droit %(d)s.", n=right.household_id, d=outcome), "success")
     return redirect(url_for(".committee"))
 
 

@@ -8,14 +8,17 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.audit.services import record_audit
+from app.clock import shop_date
+from app.orm import lock_key
 from participants.errors import CardRefused, InvalidData
 from participants.models import AccessRight, Household, HouseholdCard, RightStatus
 from participants.settings import (
     ALLOWANCE_BY_PERSONS_CENTS,
+    CAPACITY,
     MAX_RATE_BP,
     MAX_RENEWALS,
     MIN_RATE_BP,
@@ -78,6 +81,8 @@ def request_right(
         )
     if any(r.status == RightStatus.PENDING for r in household.rights):
         raise InvalidData(_("Une demande attend déjà la commission pour ce foyer."))
+    if any(r.status == RightStatus.WAITING for r in household.rights):
+        raise InvalidData(_("Ce foyer est déjà sur la liste d'attente."))
     ends_on = right_end(data.starts_on, data.months)
     renewal_of = None
     granted = _granted(household)
@@ -139,7 +144,11 @@ def decide_right(
 ) -> None:
     if right.status != RightStatus.PENDING:
         raise InvalidData(_("Cette demande a déjà été décidée."))
-    right.status = RightStatus.GRANTED if grant else RightStatus.REFUSED
+    full = grant and right.renewal_of_id is None and places_left(session, now) <= 0
+    # Granted while full: waits for a place, in order (a renewal keeps the household's place).
+    right.status = (
+        RightStatus.WAITING if full else RightStatus.GRANTED if grant else RightStatus.REFUSED
+    )
     right.decided_at = now
     right.decided_by_id = actor_id
     right.decision_note = (note or "").strip()[:300] or None
@@ -148,7 +157,11 @@ def decide_right(
         session,
         actor_id=actor_id,
         now=now,
-        action="right.granted" if grant else "right.refused",
+        action={
+            RightStatus.GRANTED: "right.granted",
+            RightStatus.WAITING: "right.waiting",
+            RightStatus.REFUSED: "right.refused",
+        }[right.status],
         target=f"household:{right.household_id}",
     )
     session.flush()
@@ -279,3 +292,60 @@ def household_for_till(
         spent_cents,
         remaining,
     )
+
+
+# ---- places and the waiting list (setting epicerie.capacity; 0 = no limit) -----------------
+def households_holding_a_place(session: Session, today: date) -> int:
+    """Households with a granted right running today or to come."""
+    return session.scalar(
+        select(func.count(func.distinct(AccessRight.household_id))).where(
+            AccessRight.status == RightStatus.GRANTED, AccessRight.ends_on >= today
+        )
+    )
+
+
+def places_left(session: Session, now: datetime) -> int:
+    """Places free in the épicerie (a large number when there is no limit)."""
+    capacity = CAPACITY.get(session)
+    if not capacity:
+        return 1_000_000
+    lock_key(session, "epicerie.places")  # two grants at once cannot take the same last place
+    return capacity - households_holding_a_place(session, shop_date(now))
+
+
+def waiting_list(session: Session) -> list[AccessRight]:
+    """Granted by the committee while full: in the order of the decisions."""
+    return list(
+        session.scalars(
+            select(AccessRight)
+            .where(AccessRight.status == RightStatus.WAITING)
+            .order_by(AccessRight.decided_at, AccessRight.id)
+        )
+    )
+
+
+def offer_next_place(session: Session, actor_id: int, now: datetime) -> AccessRight:
+    """The first household in line gets the place: its right starts today (or on its own
+    start date if later) for the duration granted; logged."""
+    if places_left(session, now) <= 0:
+        raise InvalidData(_("Aucune place libre : l'épicerie est complète."))
+    line = waiting_list(session)
+    if not line:
+        raise InvalidData(_("Personne n'attend."))
+    right = line[0]
+    today = shop_date(now)
+    if right.starts_on < today:
+        duration = right.ends_on - right.starts_on
+        right.starts_on, right.ends_on = today, today + duration
+    right.status = RightStatus.GRANTED
+    right.household.last_contact_at = now
+    record_audit(
+        session,
+        actor_id=actor_id,
+        now=now,
+        action="right.place_offered",
+        target=f"household:{right.household_id}",
+        details={"du": right.starts_on.isoformat(), "au": right.ends_on.isoformat()},
+    )
+    session.flush()
+    return right
