@@ -10,8 +10,11 @@ declare_menu(
     (10, NavEntry(_l("Produits"), "inventory.products", Permission.STOCK_MANAGE)),
     (20, NavEntry(_l("Catégories"), "inventory.categories", Permission.STOCK_MANAGE)),
     (30, NavEntry(_l("Réceptions"), "inventory.receptions", Permission.STOCK_MANAGE)),
+    (33, NavEntry(_l("Commandes"), "inventory.orders", Permission.STOCK_MANAGE)),
+    (36, NavEntry(_l("Fournisseurs"), "inventory.suppliers", Permission.STOCK_MANAGE)),
     (40, NavEntry(_l("Dates limites"), "inventory.expiry", Permission.STOCK_MANAGE)),
     (50, NavEntry(_l("Inventaires"), "inventory.stocktakes", Permission.STOCK_MANAGE)),
+    (55, NavEntry(_l("Valeur du stock"), "inventory.stock_value", Permission.STOCK_MANAGE)),
     (60, NavEntry(_l("Codes-barres"), "inventory.nomenclature", Permission.STOCK_MANAGE)),
     (70, NavEntry(_l("Ressourcerie"), "inventory.ressourcerie", Permission.STOCK_MANAGE)),
 )

@@ -48,6 +48,7 @@ def parse_quantity(product: Product, text: str) -> int:
 
 __all__ = ["InvalidQuantity", "blueprint", "parse_quantity"]
 
+from inventory.purchasing import views as purchasing_views  # noqa: E402,F401  (routes)
 from inventory.ressourcerie import views as ressourcerie_views  # noqa: E402,F401  (routes)
 from inventory.views import (  # noqa: E402,F401  (routes register on the blueprint)
     catalogue,

@@ -29,6 +29,7 @@ from inventory.forms import (
 )
 from inventory.models import BarcodeRule, Lot, Product, StockUnit
 from inventory.nomenclature import compile_rule, load_rules, parse_scan
+from inventory.purchasing.services import price_history
 from inventory.services.ledger import (
     format_quantity,
     movements_of_product,
@@ -151,6 +152,7 @@ def product(product_id: int):
         lots=lots,
         stock=stock_on_hand(db.session, item.id),
         movements=movements,
+        prices=price_history(db.session, item.id),
         actors=dict(
             db.session.execute(select(User.id, User.display_name).where(User.id.in_(actors))).all()
         ),

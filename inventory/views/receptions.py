@@ -27,9 +27,18 @@ from inventory.forms import (
     ReceptionForm,
     ScanForm,
 )
-from inventory.models import GardenParcel, LotOrigin, Product, Reception, RuleKind, StockUnit
+from inventory.models import (
+    GardenParcel,
+    LotOrigin,
+    Product,
+    PurchaseOrder,
+    Reception,
+    RuleKind,
+    StockUnit,
+)
 from inventory.nomenclature import parse_scan
 from inventory.ports import JARDIN_PARTICIPANTS
+from inventory.purchasing.services import progress
 from inventory.services.ledger import stock_by_product
 from inventory.services.parcels import active_parcels, add_parcel, all_parcels, edit_parcel
 from inventory.services.receptions import (
@@ -156,9 +165,14 @@ def reception(reception_id: int):
         except InventoryError as error:
             flash(error.message, "error")
     products = [lot.product for lot in item.lots]
+    order = (
+        db.session.get(PurchaseOrder, item.purchase_order_id) if item.purchase_order_id else None
+    )
     return render_template(
         "inventory/reception.html",
         reception=item,
+        order=order,
+        order_rows=progress(db.session, order) if order else [],
         scan_form=scan_form,
         lot_form=lot_form,
         product=product,
