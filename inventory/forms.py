@@ -17,7 +17,8 @@ from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from app.forms import DateField, EnumSelectField, IdSelectField, IntegerField, MoneyField, Required
 from app.money import parse_percent_bp
-from inventory.models import LotOrigin, MovementKind, RuleKind, StockUnit
+from inventory.models import FoodFamily, LotOrigin, MovementKind, RuleKind, StockUnit
+from inventory.services.categories import FOOD_FAMILY_LABELS
 from inventory.services.losses import LOSS_REASON_LABELS, LossReason
 
 REQUIRED = _l("Ce champ est obligatoire.")
@@ -189,11 +190,18 @@ class ParcelForm(FlaskForm):
 
 
 class CategoryForm(FlaskForm):
-    """A product category created, renamed, or merged into another."""
+    """A product category created, renamed, merged into another, or given its food family."""
 
     category_id = IntegerField(validators=[Optional()], minimum=1)
     name = StringField(_l("Nom de la catégorie"), validators=[Optional(), Length(max=80)])
     into = IntegerField(validators=[Optional()], minimum=1)
+    food_family = EnumSelectField(
+        _l("Famille (Banque Alimentaire)"),
+        enum=FoodFamily,
+        labels=FOOD_FAMILY_LABELS,
+        message=_l("Choisissez la famille dans la liste."),
+        blank=True,
+    )
 
 
 class LossForm(FlaskForm):

@@ -65,11 +65,30 @@ class StocktakeStatus(enum.StrEnum):
     CANCELLED = "cancelled"
 
 
+class FoodFamily(enum.StrEnum):
+    """The product families the Banque Alimentaire and ANDES ask figures in."""
+
+    FRUITS_VEGETABLES = "fruits_legumes"
+    DAIRY = "laitiers"
+    MEAT_FISH_EGGS = "viandes_poissons_oeufs"
+    STARCHES = "feculents"
+    SAVOURY = "epicerie_salee"
+    SWEET = "epicerie_sucree"
+    FATS = "matieres_grasses"
+    DRINKS = "boissons"
+    READY_MEALS = "plats_prepares"
+    BABY = "bebe"
+    HYGIENE = "hygiene_entretien"
+    OTHER = "autres"
+
+
 class Category(Base):
     __tablename__ = "categories"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(80), unique=True)
+    # The food bank's family its products count in (None: « Non classé » in its figures).
+    food_family: Mapped[FoodFamily | None] = mapped_column(string_enum(FoodFamily, "food_family"))
 
 
 class Product(Base):

@@ -10,6 +10,7 @@ pieces without a known content weigh nothing and are counted apart.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -49,7 +50,7 @@ AGE_BANDS = (
 LOSS_KINDS = {MovementKind.EXPIRED_DESTROYED: "Périmés", MovementKind.LOSS: "Casse et pertes"}
 
 
-def _grams(unit: StockUnit, net_content: int | None, quantity: int) -> int | None:
+def grams_of(unit: StockUnit, net_content: int | None, quantity: int) -> int | None:
     if unit == StockUnit.KILOGRAM:
         return quantity
     return quantity * net_content if net_content else None
@@ -86,7 +87,19 @@ def _out_by_lot(session: Session, period: Period, kinds) -> list:
     ).all()
 
 
-def food_aid_report(session: Session, period: Period) -> Report:
+@dataclass(frozen=True)
+class Reached:
+    """Who the épicerie reached in a period: households (by their cards, replaced ones too),
+    their persons by age band and sex, visits, what they paid and the value they took."""
+
+    households: int
+    people: Table
+    visits: int
+    paid_cents: int
+    value_cents: int
+
+
+def reached(session: Session, period: Period) -> Reached:
     start, end = period.bounds
     # Households and visits: tickets of a beneficiary card (replaced cards still count).
     card_rows = session.execute(
@@ -135,11 +148,18 @@ def food_aid_report(session: Session, period: Period) -> Report:
             ]
         )
     people.total = ["Total", *(sum(row[i] for row in people.rows) for i in range(1, 5))]
+    return Reached(len(household_ids) + len(codes - set(households)), people, visits, paid, value)
+
+
+def food_aid_report(session: Session, period: Period) -> Report:
+    start, end = period.bounds
+    who = reached(session, period)
+    people, visits, paid, value = who.people, who.visits, who.paid_cents, who.value_cents
     summary = Table(
         "Foyers et passages",
         ["", "Nombre"],
         [
-            ["Foyers différents", len(household_ids) + len(codes - set(households))],
+            ["Foyers différents", who.households],
             ["Personnes dans ces foyers", people.total[4]],
             ["Passages en caisse", visits],
         ],
@@ -162,7 +182,7 @@ def food_aid_report(session: Session, period: Period) -> Report:
         period,
         (MovementKind.SALE, MovementKind.REFUND, MovementKind.EXPIRED_DESTROYED, MovementKind.LOSS),
     ):
-        grams = _grams(unit, content, out)
+        grams = grams_of(unit, content, out)
         worth = round_half_away(lot_value * out, lot_qty) if lot_qty else 0
         if kind in LOSS_KINDS:
             figures = losses[(ORIGIN_LABELS[origin], LOSS_KINDS[kind])]

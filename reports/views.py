@@ -13,6 +13,7 @@ from app.users.auth import require_permission
 from app.users.roles import Permission
 from app.values import arg_date
 from reports.food_aid import food_aid_report
+from reports.food_bank import food_bank_report
 from reports.others import ateliers_report, ressourcerie_report
 from reports.periods import custom, period_of
 from reports.sales import sales_report
@@ -21,6 +22,7 @@ from reports.tables import is_number, text, to_csv, to_xlsx
 blueprint = Blueprint("reports", __name__, template_folder="templates")
 REPORTS = {
     "aide-alimentaire": ("Aide alimentaire (épicerie)", food_aid_report),
+    "banque-alimentaire": ("Banque Alimentaire / ANDES : bilan", food_bank_report),
     "ventes": ("Ventes", sales_report),
     "ressourcerie": ("Ressourcerie : tonnages", ressourcerie_report),
     "ateliers": ("Ateliers d'insertion : bilan", ateliers_report),

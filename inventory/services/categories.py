@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from app.audit.services import record_audit
 from app.values import InvalidValue, parse_text
 from inventory.errors import InvalidData
-from inventory.models import Category, Product
+from inventory.models import Category, FoodFamily, Product
 
 
 def _name(session: Session, text: str, keep: Category | None = None) -> str:
@@ -89,3 +89,35 @@ def category_counts(session: Session) -> list[tuple[Category, int]]:
         (category, counts.get(category.id, 0))
         for category in session.scalars(select(Category).order_by(Category.name))
     ]
+
+
+FOOD_FAMILY_LABELS = {
+    FoodFamily.FRUITS_VEGETABLES: "Fruits et légumes",
+    FoodFamily.DAIRY: "Produits laitiers",
+    FoodFamily.MEAT_FISH_EGGS: "Viandes, poissons, œufs",
+    FoodFamily.STARCHES: "Féculents (pâtes, riz, légumes secs, pain)",
+    FoodFamily.SAVOURY: "Épicerie salée, conserves",
+    FoodFamily.SWEET: "Épicerie sucrée, petit-déjeuner",
+    FoodFamily.FATS: "Matières grasses",
+    FoodFamily.DRINKS: "Boissons",
+    FoodFamily.READY_MEALS: "Plats préparés",
+    FoodFamily.BABY: "Produits pour bébé",
+    FoodFamily.HYGIENE: "Hygiène, entretien",
+    FoodFamily.OTHER: "Autres",
+}
+
+
+def set_food_family(
+    session: Session, actor_id: int, now: datetime, category: Category, family: FoodFamily | None
+) -> None:
+    """The food bank's family the category's products count in (None: not classed yet)."""
+    category.food_family = family
+    session.flush()
+    record_audit(
+        session,
+        actor_id=actor_id,
+        now=now,
+        action="category.family_set",
+        target=f"category:{category.id}",
+        details={"famille": family.value if family else None},
+    )

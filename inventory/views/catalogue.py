@@ -345,7 +345,7 @@ def categories():
 
     if request.method == "POST":
         action = request.form.get("action", "")
-        if action not in ("create", "rename", "merge"):
+        if action not in ("create", "rename", "merge", "family"):
             abort(400)
         form = CategoryForm()
         if not submitted(form):
@@ -360,6 +360,11 @@ def categories():
             if action == "rename":
                 service.rename_category(db.session, current_user.id, now, category, form.name.data)
                 return _("Catégorie renommée : « %(c)s ».", c=category.name)
+            if action == "family":
+                service.set_food_family(
+                    db.session, current_user.id, now, category, form.food_family.data
+                )
+                return _("« %(c)s » : famille enregistrée.", c=category.name)
             target = db.get_or_404(Category, form.into.data or 0)
             moved = service.merge_categories(db.session, current_user.id, now, category, target)
             return _("%(n)d produit(s) rangé(s) dans « %(c)s ».", n=moved, c=target.name)
@@ -367,5 +372,8 @@ def categories():
         apply_change(change, InventoryError)
         return redirect(url_for(".categories"))
     return render_template(
-        "inventory/categories.html", form=EmptyForm(), rows=service.category_counts(db.session)
+        "inventory/categories.html",
+        form=EmptyForm(),
+        rows=service.category_counts(db.session),
+        families=service.FOOD_FAMILY_LABELS,
     )

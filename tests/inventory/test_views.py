@@ -364,3 +364,30 @@ def test_categories_are_created_renamed_and_merged_from_a_screen(as_staff, sessi
     assert "1 produit(s) rangé(s) dans « Épicerie salée »" in page_text(answer)
     assert session.get(Product, pasta.id).category_id == salted.id
     assert session.scalar(select(Category).where(Category.name == "Féculents")) is None
+
+
+def test_a_category_gets_its_food_bank_family(as_staff, session, make_product):
+    from inventory.models import Category, FoodFamily
+
+    make_product("Lait", category="Crèmerie")
+    dairy = session.scalar(select(Category).where(Category.name == "Crèmerie"))
+    token = _token(as_staff, "/stock/categories")
+
+    def family(value):
+        return as_staff.post(
+            "/stock/categories",
+            data={
+                "csrf_token": token,
+                "action": "family",
+                "category_id": dairy.id,
+                "food_family": value,
+            },
+            follow_redirects=True,
+        )
+
+    assert "« Crèmerie » : famille enregistrée." in page_text(family("laitiers"))
+    assert dairy.food_family == FoodFamily.DAIRY
+    assert "Choisissez la famille dans la liste." in page_text(family("caviar"))
+    assert dairy.food_family == FoodFamily.DAIRY
+    family("")
+    assert dairy.food_family is None
