@@ -15,6 +15,7 @@ from app.clock import SHOP_TIMEZONE, shop_date, utcnow
 from app.extensions import db
 from app.forms import EmptyForm, apply_change, submitted
 from app.settings.core import SHOP_ADDRESS, SHOP_NAME
+from app.urls import safe_local_path
 from app.users.auth import require_permission
 from app.users.roles import Permission
 from app.values import arg_date
@@ -145,7 +146,9 @@ def mark_visit(appointment_id: int, action: str):
             InvalidData,
         )
     day = appointment.starts_at.astimezone(SHOP_TIMEZONE).date()
-    return redirect(request.form.get("back") or url_for(".agenda", jour=day.isoformat()))
+    return redirect(
+        safe_local_path(request.form.get("back"), url_for(".agenda", jour=day.isoformat()))
+    )
 
 
 @blueprint.route("/foyers/rendez-vous/<int:appointment_id>/convocation")

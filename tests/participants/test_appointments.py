@@ -173,3 +173,20 @@ def test_booking_from_the_file_gives_the_slip_and_the_agenda_shows_the_visit(
     agenda = page_text(client.get(f"/foyers/rendez-vous?jour={day.isoformat()}"))
     assert "Foyer Benali" in agenda and "Autre foyer" in agenda and "Foyer Caché" not in agenda
     assert "0 / 2" in agenda
+
+
+def test_marking_a_visit_never_sends_elsewhere(client, session, referent, family, login):
+    household = family("Foyer Benali")
+    visit = book(session, referent.id, NOW, household, at(TODAY + timedelta(days=1), 14, 0))
+    login("sophie")
+    page = client.get("/foyers/rendez-vous")
+    answer = client.post(
+        f"/foyers/rendez-vous/{visit.id}/venu",
+        data={
+            "csrf_token": csrf_token_from(page.get_data(as_text=True)),
+            "back": "https://ailleurs.example/piege",
+        },
+    )
+    assert answer.status_code == 302 and answer.location.startswith("/foyers/rendez-vous")
+    assert visit.status == AppointmentStatus.CAME
+    assert client.post(f"/foyers/rendez-vous/{visit.id}/effacer").status_code in (400, 404)
