@@ -113,6 +113,7 @@ def test_the_committee_sees_the_line_without_names_and_gives_the_place(
     login("claire")
     page = client.get("/commission")
     text = page_text(page)
+    assert "<title>Commission d'accès — " in page.get_data(as_text=True)
     assert f"1 n° {third.household_id}" in text and "Gamma" not in text
     assert "Donner la place libre" not in text  # full
     end_right(session, None, NOW, first, TODAY - timedelta(days=1), "Fin")
