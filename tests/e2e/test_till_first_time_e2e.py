@@ -90,7 +90,9 @@ def _type_like_a_scanner(page, code: str, rng: random.Random, stalls: float) -> 
     for index, key in enumerate(code):
         page.keyboard.press(key)
         if index < len(code) - 1:
-            page.wait_for_timeout(100 if rng.random() < stalls else 40)
+            # 30 ms asked: each press's own round trip through Playwright adds ~10 ms, so keys
+            # land ~40 ms apart (a slow scanner), and a 100 ms stall is a busy browser's.
+            page.wait_for_timeout(100 if rng.random() < stalls else 30)
     page.keyboard.press("Enter")
 
 
