@@ -235,6 +235,8 @@ def withdraw_many(
     the goods in hand, and the till must not lose the sale. Other withdrawals (loss, gift)
     never exceed the stock.
     """
+    if not items:
+        return []  # a ticket of ressourcerie items only: no stock to move
     for _product, quantity in items:
         if quantity <= 0:
             raise InvalidData(_("La quantité doit être positive."))

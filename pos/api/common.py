@@ -30,8 +30,10 @@ def till_from_request() -> Till:
     return till_by_code(db.session, code[:20])
 
 
-def sale_answer(sale, created: bool) -> dict:
-    till_code = db.session.get(Till, sale.till_id).code
+def sale_answer(sale, created: bool, till_code: str | None = None) -> dict:
+    """What the till is told of a recorded document (``till_code``: when the caller knows it,
+    a replay being checked against its till)."""
+    till_code = till_code or db.session.get(Till, sale.till_id).code
     return schemas.SaleOut(
         uuid=sale.uuid,
         ticket=ticket_reference(till_code, sale.number),
@@ -57,10 +59,12 @@ def record_once(record, uuid: str, kind: SaleKind, till_code: str):
     with that document (exactly once, whatever the retries)."""
     try:
         document, created = record()
+        answer = sale_answer(document, created, till_code)  # before the commit expires it
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
         document, created = replayed_document(db.session, uuid, kind, till_code), False
         if document is None:
             raise
-    return jsonify(sale_answer(document, created)), 201 if created else 200
+        answer = sale_answer(document, created, till_code)
+    return jsonify(answer), 201 if created else 200

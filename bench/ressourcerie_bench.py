@@ -1,0 +1,192 @@
+"""Ressourcerie benchmark: an intake recorded through the page, and a one-item sale through the
+till's API, each over HTTP by a serial client (as ORessource was measured side by side).
+
+Usage: ``.venv/bin/python bench/ressourcerie_bench.py`` (SQLite in a temporary folder), or with
+``BENCH_DATABASE_URL=postgresql://…`` (that database is emptied first). Prints one line per
+figure: ``name: value unit (target …)``.
+"""
+
+from __future__ import annotations
+
+import http.cookiejar
+import os
+import re
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+import uuid
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import sqlalchemy as sa
+from flask_migrate import upgrade
+from werkzeug.serving import make_server
+
+from app import MIGRATIONS_DIRECTORY, create_app
+from app.barcodes import complete_ean13
+from app.clock import shop_date, utcnow
+from app.extensions import db
+from app.orm import drop_all_tables
+from app.users.accounts import NewUser, create_user
+from app.users.roles import Role
+from inventory.models import IntakeSource, ItemCategory, ItemState
+from inventory.ressourcerie.items import IntakeData, change_state, record_intake, set_price
+from pos.models import Till
+from pos.services.sessions import open_session
+from tests.pos.http_till import TOKEN, HttpTill
+
+RUNS = 200
+PASSWORD = "banc-d-essai-ressourcerie"  # a throwaway account of the bench
+
+
+def _p50(values: list[float]) -> float:
+    return statistics.median(values) * 1000
+
+
+def _build(flask_app) -> tuple[list[str], int]:
+    """A staff account, a cashier on an open till, and RUNS items ready for sale."""
+    now = utcnow()
+    with flask_app.app_context():
+        drop_all_tables(db.engine)
+        upgrade(directory=MIGRATIONS_DIRECTORY)
+        session = db.session
+        staff = create_user(
+            session,
+            None,
+            now,
+            NewUser("Karim", Role.ENCADRANT, username="karim", password=PASSWORD),
+        )
+        cashier = create_user(
+            session,
+            None,
+            now,
+            NewUser("Nadia", Role.CAISSIER, badge_code=complete_ean13("041000000001"), pin="1234"),
+        )
+        till = Till(code="C1", name="Caisse 1", is_active=True)
+        session.add(till)
+        session.flush()
+        open_session(session, till, cashier, now, {"2000": 5})
+        furniture = session.scalar(sa.select(ItemCategory).where(ItemCategory.name == "Mobilier"))
+        numbers = []
+        for index in range(RUNS):
+            _intake, item = record_intake(
+                session,
+                staff.id,
+                now,
+                shop_date(now),
+                IntakeData(
+                    furniture.id,
+                    IntakeSource.DONATION,
+                    shop_date(now),
+                    12_000,
+                    0,
+                    f"Chaise {index}",
+                    True,
+                ),
+            )
+            set_price(session, staff.id, now, item, 500)
+            change_state(session, staff.id, now, item, ItemState.READY)
+            numbers.append(item.number)
+        session.commit()
+        return numbers, furniture.id
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):  # a 302 is the answer, not a page to follow
+        return None
+
+
+def _open(opener, url: str, data: dict | None = None) -> tuple[int, str]:
+    body = None if data is None else urllib.parse.urlencode(data).encode()
+    try:
+        with opener.open(url, body, timeout=30) as response:
+            return response.status, response.read().decode()
+    except urllib.error.HTTPError as error:
+        return error.code, ""
+
+
+def measure_intakes(base_url: str, category_id: int) -> list[float]:
+    """The intake form posted as the page does (a weighed bag of textiles, 8,5 kg gross)."""
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar()), _NoRedirect()
+    )
+    _status, page = _open(opener, base_url + "/login")
+    token = TOKEN.search(page).group(1)
+    _open(
+        opener,
+        base_url + "/login",
+        {"username": "karim", "password": PASSWORD, "csrf_token": token},
+    )
+    _status, page = _open(opener, base_url + "/stock/ressourcerie/")
+    token = TOKEN.search(page).group(1)
+    fields = {
+        "csrf_token": token,
+        "category_id": str(category_id),
+        "source": IntakeSource.DONATION.value,
+        "collected_on": shop_date(utcnow()).isoformat(),
+        "gross_kg": "8,5",
+        "container": "caisse",
+    }
+    timings = []
+    for _ in range(RUNS):
+        started = time.perf_counter()
+        status, _page = _open(opener, base_url + "/stock/ressourcerie/", fields)
+        timings.append(time.perf_counter() - started)
+        assert status == 302, status
+        _open(opener, base_url + "/stock/ressourcerie/")  # the page the browser then shows
+    return timings
+
+
+def measure_sales(base_url: str, numbers: list[str]) -> list[float]:
+    """One ready item sold in cash, through the till's API (ticket, journal, stock, audit)."""
+    till = HttpTill(base_url, "C1")
+    till.login(complete_ean13("041000000001"), "1234")
+    timings = []
+    for number in numbers:
+        body = {
+            "uuid": str(uuid.uuid4()),
+            "till": "C1",
+            "lines": [],
+            "items": [number],
+            "payments": [{"method": "cash", "amount_cents": 500}],
+            "expected_total_cents": 500,
+        }
+        started = time.perf_counter()
+        status, answer = till.call("POST", "/api/pos/sales", body)
+        timings.append(time.perf_counter() - started)
+        assert status == 201, answer
+    return timings
+
+
+def main() -> None:
+    folder = tempfile.mkdtemp(prefix="caisse-ressourcerie-bench-")
+    url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{folder}/bench.sqlite3"
+    flask_app = create_app(
+        {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "JOURNAL_HEAD_FILE": "off"}
+    )
+    numbers, category_id = _build(flask_app)
+    server = make_server("127.0.0.1", 0, flask_app, threaded=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base_url = f"http://127.0.0.1:{server.server_port}"
+    with flask_app.app_context():
+        print(f"database: {db.engine.dialect.name}")
+    print(
+        f"ressourcerie_intake_http_p50: {_p50(measure_intakes(base_url, category_id)):.2f} ms "
+        "(target <= 4 ms on SQLite; ORessource 2.95 ms)"
+    )
+    print(
+        f"ressourcerie_one_item_sale_http_p50: {_p50(measure_sales(base_url, numbers)):.2f} ms "
+        "(target <= 8 ms on SQLite; ORessource 3.05 ms)"
+    )
+    server.shutdown()
+    re.purge()
+
+
+if __name__ == "__main__":
+    main()
