@@ -27,9 +27,12 @@ class Buyer:
     name: str
     card_code: str
     tickets: tuple[str, ...]  # "C1-000042 (23/11/2026)"
+    referent: str  # the référent·e who follows the household
+    visible: bool  # the reader follows it (or may see every file): its name may be shown
 
 
-# The recall page, for those allowed to see households: who bought, from the sales' UUIDs.
-RECALL_BUYERS: Port[[Session, Iterable[str]], list[Buyer]] = Port(
+# The recall page, for those allowed to see households: who bought, from the sales' UUIDs,
+# each marked visible or not to the reader (a référent·e sees the files they follow).
+RECALL_BUYERS: Port[[Session, object, Iterable[str]], list[Buyer]] = Port(
     "recall_buyers", "the households who bought, from sale UUIDs (a product recall)"
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -157,9 +159,13 @@ def recall(product_id: int):
     # Sales are named by their ticket number (and link to it), not by "sale:<uuid>".
     uuids = {m.reference[5:] for m in report.outgoing if (m.reference or "").startswith("sale:")}
     tickets = TICKETS_BY_UUID(db.session, uuids) if uuids else {}
-    buyers = None
+    buyers = others = None
     if current_user.can(Permission.HOUSEHOLDS_MANAGE):
-        buyers = RECALL_BUYERS(db.session, uuids)
+        every = RECALL_BUYERS(db.session, current_user, uuids)
+        # The households the référent·e follows, by name; the others counted, with who follows
+        # them (so that the recall reaches them too).
+        buyers = [buyer for buyer in every if buyer.visible]
+        others = Counter(buyer.referent for buyer in every if not buyer.visible)
         record_read(
             db.session,
             actor_id=current_user.id,
@@ -175,6 +181,7 @@ def recall(product_id: int):
         lot=lot,
         tickets=tickets,
         buyers=buyers,
+        others=others,
         card_sales=sum(1 for m in report.outgoing if (m.reference or "").startswith("sale:")),
         recall_url=request.url,
     )

@@ -11,13 +11,15 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.clock import SHOP_TIMEZONE
+from app.users.models import User
 from inventory.ports import Buyer
+from participants.households.privacy import households_visible_to
 from participants.models import Household, HouseholdCard
 from pos.models import Sale, Till
 from pos.services.documents import ticket_reference
 
 
-def recall_buyers(session: Session, uuids: Iterable[str]) -> list[Buyer]:
+def recall_buyers(session: Session, reader: User, uuids: Iterable[str]) -> list[Buyer]:
     wanted = list(uuids)
     if not wanted:
         return []
@@ -34,9 +36,20 @@ def recall_buyers(session: Session, uuids: Iterable[str]) -> list[Buyer]:
         day = created_at.astimezone(SHOP_TIMEZONE).strftime("%d/%m/%Y")
         tickets[household_id].append(f"{ticket_reference(till_code, number)} ({day})")
     households = session.scalars(select(Household).where(Household.id.in_(list(tickets))))
+    followers = dict(session.execute(select(User.id, User.display_name)).all())
+    visible = set(
+        session.scalars(households_visible_to(session, reader).with_only_columns(Household.id))
+    )
     return sorted(
         (
-            Buyer(h.id, h.display_name, h.card_code, tuple(dict.fromkeys(tickets[h.id])))
+            Buyer(
+                h.id,
+                h.display_name,
+                h.card_code,
+                tuple(dict.fromkeys(tickets[h.id])),
+                followers.get(h.referent_user_id, "—"),
+                h.id in visible,
+            )
             for h in households
         ),
         key=lambda buyer: buyer.name.lower(),

@@ -66,6 +66,8 @@ def recalled(session, open_till, cashier, now, make_product, receive, make_user)
     _buy(session, cashier, now, ham, 1, benali.card_code)
     _buy(session, cashier, now, ham, 1, diallo.card_code)
     _buy(session, cashier, now, ham, 1)  # a public sale: nobody to call
+    marc = make_user(Role.REFERENT, username="marc", display_name="Marc")
+    _buy(session, cashier, now, ham, 1, _household(session, marc, now, "Foyer Caché").card_code)
     lot_b = receive(ham, 5, use_by=TODAY + timedelta(days=9))
     session.flush()
     return ham, lot_a, lot_b, faure
@@ -107,3 +109,17 @@ def test_other_roles_get_nothing_of_a_recall(session, client, login, recalled, m
     answer = client.get(f"/stock/rappel/{ham.id}?lot={lot_a.id}", follow_redirects=True)
     assert "Foyers à prévenir" not in page_text(answer) and "Benali" not in page_text(answer)
     assert answer.status_code in (200, 403)  # a till account is sent back to its login page
+
+
+def test_a_referent_sees_only_the_households_they_follow_and_who_follows_the_others(
+    session, client, login, recalled
+):
+    ham, lot_a, _lot_b, _faure = recalled
+    login("sophie")
+    text = page_text(client.get(f"/stock/rappel/{ham.id}?lot={lot_a.id}"))
+    assert "Foyer Caché" not in text
+    assert "1 suivi(s) par Marc" in text
+    client.get("/logout")
+    login("marc")
+    text = page_text(client.get(f"/stock/rappel/{ham.id}?lot={lot_a.id}"))
+    assert "Foyer Caché" in text and "Benali" not in text and "2 suivi(s) par Sophie" in text
