@@ -310,6 +310,7 @@ from inventory.ressourcerie.models import (  # noqa: E402
     OutflowChannel,
     RepairLog,
     RessourcerieItem,
+    WeightCorrection,
 )
 
 __all__ = [
@@ -326,6 +327,7 @@ __all__ = [
     "PurchaseOrder",
     "Supplier",
     "SupplierKind",
+    "WeightCorrection",
     "RepairLog",
     "RessourcerieItem",
 ]

@@ -132,3 +132,10 @@ class ItemCategoryForm(FlaskForm):
     suggested_price = MoneyField(_l("Prix conseillé"), validators=[Optional()])
     electrical = BooleanField(_l("Électrique (DEEE)"))
     archived = BooleanField(_l("Archivée"))
+
+
+class CorrectionForm(FlaskForm):
+    """A weight typed wrong: the right net weight, and why (the record itself stays)."""
+
+    net_kg = KilogramsField(_l("Poids net corrigé"), validators=[Required()])
+    reason = StringField(_l("Motif de la correction"), validators=[Required(), Length(max=200)])

@@ -149,3 +149,25 @@ class Outflow(Base):
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
 
     category: Mapped[ItemCategory] = relationship()
+
+
+class WeightCorrection(Base):
+    """A wrong intake or outflow weight corrected: who, when, why, the net weight before and
+    after. The original record is never edited; the figures use the latest correction."""
+
+    __tablename__ = "ressourcerie_corrections"
+    __table_args__ = (
+        CheckConstraint("(intake_id IS NULL) <> (outflow_id IS NULL)", name="one_record_corrected"),
+        CheckConstraint("new_net_grams > 0", name="new_net_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    intake_id: Mapped[int | None] = mapped_column(ForeignKey("ressourcerie_intakes.id"), index=True)
+    outflow_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ressourcerie_outflows.id"), index=True
+    )
+    old_net_grams: Mapped[int] = mapped_column(Integer)
+    new_net_grams: Mapped[int] = mapped_column(Integer)
+    reason: Mapped[str] = mapped_column(String(200))
+    corrected_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    corrected_at: Mapped[datetime] = mapped_column(UTCDateTime())

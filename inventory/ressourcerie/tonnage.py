@@ -19,7 +19,9 @@ from inventory.models import (
     Outflow,
     OutflowChannel,
     RessourcerieItem,
+    WeightCorrection,
 )
+from inventory.ressourcerie.corrections import latest_corrections
 
 # ---- the tonnage report ----------------------------------------------------------------------
 
@@ -59,8 +61,11 @@ def tonnage(session: Session, first: date, last: date) -> list[TonnageRow]:
         )
         row[key] += grams or 0
 
+    intake_fix = latest_corrections(WeightCorrection.intake_id)
+    outflow_fix = latest_corrections(WeightCorrection.outflow_id)
     for category_id, grams in session.execute(
-        select(Intake.category_id, func.sum(Intake.net_grams))
+        select(Intake.category_id, func.sum(func.coalesce(intake_fix.c.net, Intake.net_grams)))
+        .outerjoin(intake_fix, intake_fix.c.rid == Intake.id)
         .where(Intake.collected_on >= first, Intake.collected_on <= last)
         .group_by(Intake.category_id)
     ):
@@ -76,7 +81,12 @@ def tonnage(session: Session, first: date, last: date) -> list[TonnageRow]:
     ):
         add(category_id, "reused", grams)
     for category_id, channel, grams in session.execute(
-        select(Outflow.category_id, Outflow.channel, func.sum(Outflow.net_grams))
+        select(
+            Outflow.category_id,
+            Outflow.channel,
+            func.sum(func.coalesce(outflow_fix.c.net, Outflow.net_grams)),
+        )
+        .outerjoin(outflow_fix, outflow_fix.c.rid == Outflow.id)
         .where(Outflow.day >= first, Outflow.day <= last)
         .group_by(Outflow.category_id, Outflow.channel)
     ):

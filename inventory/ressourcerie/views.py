@@ -23,8 +23,10 @@ from inventory.models import (
     RessourcerieItem,
 )
 from inventory.ressourcerie.categories import ItemCategoryData, save_item_category
+from inventory.ressourcerie.corrections import correct_weight, corrections_of
 from inventory.ressourcerie.forms import (
     TARES,
+    CorrectionForm,
     IntakeForm,
     ItemCategoryForm,
     OutflowForm,
@@ -126,6 +128,7 @@ def ressourcerie():
         items = items.where(
             RessourcerieItem.state.in_((ItemState.COLLECTED, ItemState.IN_REPAIR, ItemState.READY))
         )
+    intakes = db.session.scalars(select(Intake).order_by(Intake.id.desc()).limit(15)).all()
     return render_template(
         "inventory/ressourcerie/index.html",
         form=form,
@@ -136,7 +139,9 @@ def ressourcerie():
         items=db.session.scalars(items).all(),
         states=STATE_LABELS,
         state=state,
-        intakes=db.session.scalars(select(Intake).order_by(Intake.id.desc()).limit(15)).all(),
+        intakes=intakes,
+        corrections=corrections_of(db.session, intakes),
+        correction_form=CorrectionForm(formdata=None),
         kg=kilograms,
     )
 
@@ -231,6 +236,7 @@ def outflows():
 
         _apply(change)
         return redirect(url_for(".outflows"))
+    outflows = db.session.scalars(select(Outflow).order_by(Outflow.id.desc()).limit(50)).all()
     return render_template(
         "inventory/ressourcerie/outflows.html",
         form=form,
@@ -239,8 +245,37 @@ def outflows():
         tares=TARES,
         today=today,
         kg=kilograms,
-        outflows=db.session.scalars(select(Outflow).order_by(Outflow.id.desc()).limit(50)).all(),
+        outflows=outflows,
+        corrections=corrections_of(db.session, outflows),
+        correction_form=CorrectionForm(formdata=None),
     )
+
+
+@blueprint.route("/ressourcerie/<kind>/<int:record_id>/corriger", methods=["POST"])
+@require_permission(Permission.STOCK_MANAGE)
+def correct_record(kind: str, record_id: int):
+    """A wrong intake (« entrees ») or outflow (« sorties ») weight: a linked correction, the
+    record itself untouched; the tonnage takes the corrected weight."""
+    model = {"entrees": Intake, "sorties": Outflow}.get(kind)
+    if model is None:
+        abort(404)
+    record = db.get_or_404(model, record_id)
+    form = CorrectionForm()
+    if submitted(form):
+        _apply(
+            lambda: (
+                correct_weight(
+                    db.session,
+                    current_user.id,
+                    utcnow(),
+                    record,
+                    form.net_kg.data,
+                    form.reason.data,
+                )
+                and _("Poids corrigé : %(k)s kg net.", k=kilograms(form.net_kg.data))
+            )
+        )
+    return redirect(url_for(".ressourcerie" if model is Intake else ".outflows"))
 
 
 @blueprint.route("/ressourcerie/categories", methods=["GET", "POST"])
