@@ -261,16 +261,29 @@ def _demo_ressourcerie(session, rng, now, actor) -> list[str]:
     """Items (ready ones reconditioned through the repair log), a month of intakes and
     outflows, so the tonnage report has figures."""
     from inventory.models import (
+        ChoiceKind,
         DataErasure,
         Intake,
-        IntakeSource,
         ItemCategory,
         Outflow,
         OutflowChannel,
         RepairLog,
+        RessourcerieChoice,
     )
 
     categories = {c.name: c for c in session.scalars(select(ItemCategory))}
+    types = {
+        c.name: c.id
+        for c in session.scalars(
+            select(RessourcerieChoice).where(RessourcerieChoice.kind == ChoiceKind.COLLECTION_TYPE)
+        )
+    }
+    areas = [
+        RessourcerieChoice(kind=ChoiceKind.AREA, name=name)
+        for name in ("Centre-ville", "Les Quatre Chemins", "Commune voisine")
+    ]
+    session.add_all(areas)
+    session.flush()
     today = shop_date(now)
     for number, (category, description, grams, price, serial) in enumerate(
         RESSOURCERIE_ITEMS, start=1
@@ -279,7 +292,8 @@ def _demo_ressourcerie(session, rng, now, actor) -> list[str]:
         collected = now - timedelta(days=number * 3)
         intake = Intake(
             category_id=categories[category].id,
-            source=IntakeSource.DECHETERIE,
+            collection_type_id=types["Déchèterie"],
+            area_id=areas[number % len(areas)].id,
             collected_on=shop_date(collected),
             gross_grams=grams,
             tare_grams=0,
@@ -324,7 +338,8 @@ def _demo_ressourcerie(session, rng, now, actor) -> list[str]:
             session.add(
                 Intake(
                     category_id=categories[name].id,
-                    source=IntakeSource.DONATION,
+                    collection_type_id=types["Apport volontaire"],
+                    area_id=areas[0].id,
                     collected_on=day,
                     gross_grams=gross + 1500,
                     tare_grams=1500,

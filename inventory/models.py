@@ -301,6 +301,7 @@ from inventory.purchasing.models import (  # noqa: E402
     SupplierKind,
 )
 from inventory.ressourcerie.models import (  # noqa: E402
+    ChoiceKind,
     DataErasure,
     Intake,
     IntakeSource,
@@ -309,12 +310,14 @@ from inventory.ressourcerie.models import (  # noqa: E402
     Outflow,
     OutflowChannel,
     RepairLog,
+    RessourcerieChoice,
     RessourcerieItem,
     WeightCorrection,
 )
 
 __all__ = [
     "Category",
+    "ChoiceKind",
     "DataErasure",
     "Intake",
     "IntakeSource",
@@ -329,5 +332,6 @@ __all__ = [
     "SupplierKind",
     "WeightCorrection",
     "RepairLog",
+    "RessourcerieChoice",
     "RessourcerieItem",
 ]

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.charts import bar_chart
+from inventory.ressourcerie.choices import collected_tables
 from inventory.ressourcerie.tonnage import tonnage
 from participants.ateliers.exits import ACTION_LABELS, EXIT_LABELS
 from participants.ateliers.hours import done_minutes, planned_minutes
@@ -50,6 +51,11 @@ def ressourcerie_report(session: Session, period: Period) -> Report:
         Kg(total.discarded),
         Percent(total.reuse_rate_tenths),
     ]
+    extra = []
+    for title, rows_by in collected_tables(session, period.first, period.last):
+        by_table = Table(title, ["", "Collecté"], [[name, Kg(grams)] for name, grams in rows_by])
+        by_table.total = ["Total", Kg(sum(grams for _name, grams in rows_by))]
+        extra.append(by_table)
     chart = bar_chart(
         [
             ("Collecté", total.collected // 1000),
@@ -64,7 +70,7 @@ def ressourcerie_report(session: Session, period: Period) -> Report:
         "ressourcerie",
         "Ressourcerie : tonnages",
         period.label,
-        [table],
+        [table, *extra],
         [chart],
         ["Réemployé : vendu, donné ou confié à une association partenaire."],
     )

@@ -20,8 +20,8 @@ from app.forms import (
     MoneyField,
     Required,
 )
-from inventory.models import DataErasure, IntakeSource, ItemState, OutflowChannel
-from inventory.ressourcerie.items import CHANNEL_LABELS, SOURCE_LABELS, STATE_LABELS
+from inventory.models import ChoiceKind, DataErasure, ItemState, OutflowChannel
+from inventory.ressourcerie.items import CHANNEL_LABELS, STATE_LABELS
 
 TARES = (
     ("", "Sans contenant", 0),
@@ -46,8 +46,11 @@ class WeighingForm(FlaskForm):
     )
     tare_kg = KilogramsField(_l("Tare"))
 
-    def offer(self, categories) -> WeighingForm:
+    def offer(self, categories, lists: dict | None = None) -> WeighingForm:
+        """The categories, and each list the form names (field → its active entries)."""
         self.category_id.offer((c.id, c.name) for c in categories)
+        for name, entries in (lists or {}).items():
+            getattr(self, name).offer((e.id, e.name) for e in entries)
         return self
 
     def validate_category_id(self, field) -> None:
@@ -63,13 +66,11 @@ class WeighingForm(FlaskForm):
 
 
 class IntakeForm(WeighingForm):
-    source = EnumSelectField(
-        _l("Provenance"),
-        [Required(_l("Choisissez la provenance."))],
-        enum=IntakeSource,
-        labels=SOURCE_LABELS,
-        message=_l("Choisissez la provenance."),
+    collection_type_id = IdSelectField(
+        _l("Type de collecte"), [Required()], message=_l("Choisissez le type de collecte.")
     )
+    area_id = IdSelectField(_l("Origine (commune, quartier)"), message=_l("Origine inconnue."))
+    point_id = IdSelectField(_l("Point de collecte"), message=_l("Point inconnu."))
     collected_on = DateField(_l("Date"), validators=[Required()])
     description = StringField(_l("Description"), validators=[Optional(), Length(max=200)])
     keep = BooleanField(_l("Objet gardé pour le réemploi"))
@@ -86,6 +87,7 @@ class OutflowForm(WeighingForm):
     )
     day = DateField(_l("Date"), validators=[Required()])
     partner = StringField(_l("Partenaire"), validators=[Optional(), Length(max=120)])
+    point_id = IdSelectField(_l("Point de collecte"), message=_l("Point inconnu."))
 
 
 class PriceForm(FlaskForm):
@@ -139,3 +141,16 @@ class CorrectionForm(FlaskForm):
 
     net_kg = KilogramsField(_l("Poids net corrigé"), validators=[Required()])
     reason = StringField(_l("Motif de la correction"), validators=[Required(), Length(max=200)])
+
+
+class ChoiceForm(FlaskForm):
+    """An entry of one of the editable lists: added (no id) or renamed, archived or not."""
+
+    kind = EnumSelectField(
+        enum=ChoiceKind,
+        labels={kind: kind.value for kind in ChoiceKind},
+        message=_l("Liste inconnue."),
+    )
+    choice_id = IntegerField(validators=[Optional()], minimum=1)
+    name = StringField(_l("Nom"), validators=[Required(), Length(max=80)])
+    archived = BooleanField(_l("Archivé"))

@@ -21,9 +21,9 @@ from app.clock import SHOP_TIMEZONE
 from app.orm import lock_for_update
 from inventory.errors import InvalidData
 from inventory.models import (
+    ChoiceKind,
     DataErasure,
     Intake,
-    IntakeSource,
     ItemCategory,
     ItemState,
     Outflow,
@@ -31,6 +31,7 @@ from inventory.models import (
     RepairLog,
     RessourcerieItem,
 )
+from inventory.ressourcerie.choices import checked_choice
 
 STATE_LABELS = {
     ItemState.COLLECTED: "Collecté",
@@ -40,11 +41,6 @@ STATE_LABELS = {
     ItemState.GIVEN: "Donné",
     ItemState.RECYCLED: "Recyclé",
     ItemState.DISCARDED: "Jeté (déchèterie)",
-}
-SOURCE_LABELS = {
-    IntakeSource.DECHETERIE: "Déchèterie",
-    IntakeSource.DONATION: "Don à la porte",
-    IntakeSource.CLEARANCE: "Débarras",
 }
 CHANNEL_LABELS = {
     OutflowChannel.RECYCLING_DEEE: "Filière DEEE",
@@ -111,13 +107,15 @@ def next_item_number(session: Session) -> str:
 @dataclass(frozen=True)
 class IntakeData:
     category_id: int
-    source: IntakeSource
+    collection_type_id: int  # an entry of the editable list of collection types
     collected_on: date
     gross_grams: int
     tare_grams: int = 0
     description: str = ""
     keep_as_item: bool = False  # an object kept for reuse becomes a unique item
     serial_number: str = ""
+    area_id: int | None = None  # where it comes from (commune, quartier)
+    point_id: int | None = None  # where it was collected
 
 
 def record_intake(
@@ -131,7 +129,11 @@ def record_intake(
         raise InvalidData(_("Décrivez l'objet gardé (ex. « Lave-linge Bosch 7 kg »)."))
     intake = Intake(
         category_id=category.id,
-        source=data.source,
+        collection_type_id=checked_choice(
+            session, ChoiceKind.COLLECTION_TYPE, data.collection_type_id, required=True
+        ),
+        area_id=checked_choice(session, ChoiceKind.AREA, data.area_id, required=False),
+        point_id=checked_choice(session, ChoiceKind.POINT, data.point_id, required=False),
         collected_on=data.collected_on,
         gross_grams=data.gross_grams,
         tare_grams=data.tare_grams,

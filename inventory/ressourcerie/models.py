@@ -14,7 +14,9 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
+    UniqueConstraint,
 )
+from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.orm import Base, UTCDateTime, string_enum
@@ -50,6 +52,25 @@ class IntakeSource(enum.StrEnum):
     CLEARANCE = "clearance"  # débarras
 
 
+class ChoiceKind(enum.StrEnum):
+    AREA = "area"  # where objects come from: a commune, a quartier
+    COLLECTION_TYPE = "type"  # apport volontaire, collecte à domicile, déchèterie…
+    POINT = "point"  # a collection or sales point: the shop, the déchèterie's chalet…
+
+
+class RessourcerieChoice(Base):
+    """An entry of one of the ressourcerie's editable lists (areas, collection types, points);
+    archived, it is no longer offered, its figures stay."""
+
+    __tablename__ = "ressourcerie_choices"
+    __table_args__ = (UniqueConstraint("kind", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[ChoiceKind] = mapped_column(string_enum(ChoiceKind, "choice_kind"))
+    name: Mapped[str] = mapped_column(String(80))
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True, server_default=sa_true())
+
+
 class Intake(Base):
     """An object or a batch collected, weighed by category (net = gross − container tare)."""
 
@@ -58,7 +79,13 @@ class Intake(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("item_categories.id"), index=True)
-    source: Mapped[IntakeSource] = mapped_column(string_enum(IntakeSource, "intake_source"))
+    # Before the editable collection types (kept for the intakes recorded then).
+    source: Mapped[IntakeSource | None] = mapped_column(string_enum(IntakeSource, "intake_source"))
+    collection_type_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ressourcerie_choices.id"), index=True
+    )
+    area_id: Mapped[int | None] = mapped_column(ForeignKey("ressourcerie_choices.id"), index=True)
+    point_id: Mapped[int | None] = mapped_column(ForeignKey("ressourcerie_choices.id"), index=True)
     collected_on: Mapped[date] = mapped_column(Date, index=True)
     gross_grams: Mapped[int] = mapped_column(Integer)
     tare_grams: Mapped[int] = mapped_column(Integer, default=0)
@@ -145,6 +172,7 @@ class Outflow(Base):
     net_grams: Mapped[int] = mapped_column(Integer)
     item_id: Mapped[int | None] = mapped_column(ForeignKey("ressourcerie_items.id"))
     partner: Mapped[str | None] = mapped_column(String(120))
+    point_id: Mapped[int | None] = mapped_column(ForeignKey("ressourcerie_choices.id"), index=True)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
 

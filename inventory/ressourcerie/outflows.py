@@ -12,9 +12,11 @@ from sqlalchemy.orm import Session
 from app.audit.services import record_audit
 from inventory.errors import InvalidData
 from inventory.models import (
+    ChoiceKind,
     Outflow,
     OutflowChannel,
 )
+from inventory.ressourcerie.choices import checked_choice
 from inventory.ressourcerie.items import category_by_id, net_grams
 
 
@@ -26,6 +28,7 @@ class OutflowData:
     gross_grams: int
     tare_grams: int = 0
     partner: str = ""
+    point_id: int | None = None  # the collection point it left from
 
 
 def record_outflow(
@@ -45,6 +48,7 @@ def record_outflow(
         tare_grams=data.tare_grams,
         net_grams=net,
         partner=data.partner.strip()[:120] or None,
+        point_id=checked_choice(session, ChoiceKind.POINT, data.point_id, required=False),
         recorded_by_id=actor_id,
         recorded_at=now,
     )

@@ -16,6 +16,7 @@ from app.users.roles import Permission
 from app.values import arg_date, form_ids
 from inventory.errors import InvalidData
 from inventory.models import (
+    ChoiceKind,
     Intake,
     ItemCategory,
     ItemState,
@@ -23,9 +24,11 @@ from inventory.models import (
     RessourcerieItem,
 )
 from inventory.ressourcerie.categories import ItemCategoryData, save_item_category
+from inventory.ressourcerie.choices import KIND_LABELS, choices, collected_tables, save_choice
 from inventory.ressourcerie.corrections import correct_weight, corrections_of
 from inventory.ressourcerie.forms import (
     TARES,
+    ChoiceForm,
     CorrectionForm,
     IntakeForm,
     ItemCategoryForm,
@@ -37,7 +40,6 @@ from inventory.ressourcerie.forms import (
 from inventory.ressourcerie.items import (
     CHANNEL_LABELS,
     RECYCLING,
-    SOURCE_LABELS,
     STATE_LABELS,
     TRANSITIONS,
     IntakeData,
@@ -80,7 +82,14 @@ def _categories(active_only: bool = True) -> list[ItemCategory]:
 def ressourcerie():
     today = shop_date(utcnow())
     created = None
-    form = IntakeForm().offer(_categories())
+    form = IntakeForm().offer(
+        _categories(),
+        {
+            "collection_type_id": choices(db.session, ChoiceKind.COLLECTION_TYPE),
+            "area_id": choices(db.session, ChoiceKind.AREA),
+            "point_id": choices(db.session, ChoiceKind.POINT),
+        },
+    )
     if request.method == "POST":
         if not submitted(form):
             return redirect(url_for(".ressourcerie"))
@@ -94,13 +103,15 @@ def ressourcerie():
                 today,
                 IntakeData(
                     form.category_id.data,
-                    form.source.data,
+                    form.collection_type_id.data,
                     form.collected_on.data,
                     form.gross_kg.data,
                     form.tare_grams,
                     form.description.data or "",
                     form.keep.data,
                     form.serial_number.data or "",
+                    area_id=form.area_id.data,
+                    point_id=form.point_id.data,
                 ),
             )
             if created:
@@ -133,7 +144,6 @@ def ressourcerie():
         "inventory/ressourcerie/index.html",
         form=form,
         categories=_categories(),
-        sources=SOURCE_LABELS,
         tares=TARES,
         today=today,
         items=db.session.scalars(items).all(),
@@ -212,7 +222,7 @@ def _item_change(found: RessourcerieItem, action: str, form) -> str:
 @require_permission(Permission.STOCK_MANAGE)
 def outflows():
     today = shop_date(utcnow())
-    form = OutflowForm().offer(_categories())
+    form = OutflowForm().offer(_categories(), {"point_id": choices(db.session, ChoiceKind.POINT)})
     if request.method == "POST":
         if not submitted(form):
             return redirect(url_for(".outflows"))
@@ -230,6 +240,7 @@ def outflows():
                     form.gross_kg.data,
                     form.tare_grams,
                     form.partner.data or "",
+                    form.point_id.data,
                 ),
             )
             return _("Sortie enregistrée : %(k)s kg net.", k=kilograms(outflow.net_grams))
@@ -278,6 +289,36 @@ def correct_record(kind: str, record_id: int):
     return redirect(url_for(".ressourcerie" if model is Intake else ".outflows"))
 
 
+@blueprint.route("/ressourcerie/listes", methods=["GET", "POST"])
+@require_permission(Permission.STOCK_MANAGE)
+def choice_lists():
+    """Origins, collection types and collection points: added, renamed, archived."""
+    if request.method == "POST":
+        form = ChoiceForm()
+        if submitted(form):
+
+            def change() -> str:
+                saved = save_choice(
+                    db.session,
+                    form.kind.data,
+                    form.choice_id.data,
+                    form.name.data,
+                    not form.archived.data,
+                )
+                return _("« %(n)s » enregistré.", n=saved.name)
+
+            _apply(change)
+        return redirect(url_for(".choice_lists"))
+    return render_template(
+        "inventory/ressourcerie/lists.html",
+        form=EmptyForm(),
+        lists=[
+            (kind, label, choices(db.session, kind, active_only=False))
+            for kind, label in KIND_LABELS.items()
+        ],
+    )
+
+
 @blueprint.route("/ressourcerie/categories", methods=["GET", "POST"])
 @require_permission(Permission.STOCK_MANAGE)
 def item_categories():
@@ -323,6 +364,7 @@ def tonnage():
     return render_template(
         "inventory/ressourcerie/tonnage.html",
         rows=rows,
+        by=[(label, grams) for label, grams in collected_tables(db.session, first, last)],
         first=first,
         last=last,
         kg=kilograms,

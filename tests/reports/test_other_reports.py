@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from inventory.models import IntakeSource, ItemCategory
+from inventory.models import ItemCategory
 from inventory.ressourcerie.items import IntakeData, record_intake
 from participants.ateliers.attendance import RollCallEntry, record_roll_call
 from participants.ateliers.contracts import ContractData, SlotData, create_contract
@@ -18,6 +18,7 @@ from participants.models import (
 )
 from reports.others import ateliers_report, ressourcerie_report
 from reports.periods import period_of
+from tests.inventory.ressourcerie.conftest import collection_type
 from tests.reports.test_reports import cells
 
 NOVEMBER = period_of("mois", date(2026, 11, 15))
@@ -86,7 +87,13 @@ def test_ressourcerie_report(session, staff, now):
         staff.id,
         now,
         date(2026, 11, 30),
-        IntakeData(textiles.id, IntakeSource.DONATION, date(2026, 11, 5), 12_500, 1_500),
+        IntakeData(
+            textiles.id,
+            collection_type(session, "Apport volontaire"),
+            date(2026, 11, 5),
+            12_500,
+            1_500,
+        ),
     )
     report = ressourcerie_report(session, NOVEMBER)
     assert cells(report, "Tonnages par catégorie") == [

@@ -6,8 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from inventory.models import (
-    IntakeSource,
+    ChoiceKind,
     ItemCategory,
+    RessourcerieChoice,
 )
 from inventory.ressourcerie.items import (
     IntakeData,
@@ -31,6 +32,22 @@ def intake(
         now,
         TODAY,
         IntakeData(
-            category.id, IntakeSource.DECHETERIE, day, gross, tare, description, keep, serial
+            category.id,
+            collection_type(session, "Déchèterie"),
+            day,
+            gross,
+            tare,
+            description,
+            keep,
+            serial,
         ),
+    )
+
+
+def collection_type(session, name: str) -> int:
+    """A default collection type's id (« Apport volontaire », « Déchèterie »…)."""
+    return session.scalar(
+        select(RessourcerieChoice.id).where(
+            RessourcerieChoice.kind == ChoiceKind.COLLECTION_TYPE, RessourcerieChoice.name == name
+        )
     )

@@ -9,7 +9,6 @@ from sqlalchemy import select
 from inventory.errors import InvalidData
 from inventory.models import (
     Intake,
-    IntakeSource,
     ItemCategory,
     OutflowChannel,
     WeightCorrection,
@@ -19,6 +18,7 @@ from inventory.ressourcerie.items import IntakeData, record_intake
 from inventory.ressourcerie.outflows import OutflowData, record_outflow
 from inventory.ressourcerie.tonnage import tonnage
 from tests.conftest import csrf_token_from, page_text
+from tests.inventory.ressourcerie.conftest import collection_type
 
 DAY = date(2026, 11, 20)
 
@@ -30,7 +30,11 @@ def books(session):
 
 def test_a_correction_changes_the_figures_and_leaves_the_record(session, staff, now, books):
     intake, _item = record_intake(
-        session, staff.id, now, DAY, IntakeData(books.id, IntakeSource.DONATION, DAY, 18_000)
+        session,
+        staff.id,
+        now,
+        DAY,
+        IntakeData(books.id, collection_type(session, "Apport volontaire"), DAY, 18_000),
     )
     outflow = record_outflow(
         session,
@@ -66,7 +70,11 @@ def test_a_correction_changes_the_figures_and_leaves_the_record(session, staff, 
 
 def test_correcting_from_the_page(client, login, staff, session, now, books):
     intake, _item = record_intake(
-        session, staff.id, now, DAY, IntakeData(books.id, IntakeSource.DONATION, DAY, 18_000)
+        session,
+        staff.id,
+        now,
+        DAY,
+        IntakeData(books.id, collection_type(session, "Apport volontaire"), DAY, 18_000),
     )
     login(staff.username)
     page = client.get("/stock/ressourcerie/")

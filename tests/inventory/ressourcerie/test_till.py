@@ -13,7 +13,6 @@ from app.extensions import db
 from app.users.roles import Role
 from inventory.models import (
     DataErasure,
-    IntakeSource,
     ItemCategory,
     ItemState,
     RessourcerieItem,
@@ -27,7 +26,7 @@ from inventory.ressourcerie.items import (
     set_price,
 )
 from pos.models import PaymentMethod
-from tests.inventory.ressourcerie.conftest import TODAY, intake
+from tests.inventory.ressourcerie.conftest import TODAY, collection_type, intake
 
 
 @pytest.fixture
@@ -165,7 +164,15 @@ def test_two_tills_scan_the_same_item_at_once(committed):
             staff.id,
             now,
             shop_date(now),
-            IntakeData(category.id, IntakeSource.DONATION, shop_date(now), 15_000, 0, "VTC", True),
+            IntakeData(
+                category.id,
+                collection_type(session, "Apport volontaire"),
+                shop_date(now),
+                15_000,
+                0,
+                "VTC",
+                True,
+            ),
         )
         set_price(session, staff.id, now, bike, 3_500)
         change_state(session, staff.id, now, bike, ItemState.READY)

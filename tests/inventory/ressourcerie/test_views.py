@@ -4,6 +4,7 @@ from sqlalchemy import select
 
 from inventory.models import ItemCategory, ItemState, RessourcerieItem
 from tests.conftest import csrf_token_from, page_text
+from tests.inventory.ressourcerie.conftest import collection_type
 
 
 def _token(client, url):
@@ -20,7 +21,7 @@ def test_intake_repair_ready_and_report(client, login, staff, session):
         data={
             "csrf_token": _token(client, "/stock/ressourcerie/"),
             "category_id": appliances.id,
-            "source": "decheterie",
+            "collection_type_id": str(collection_type(session, "Déchèterie")),
             "collected_on": "2026-11-20",
             "gross_kg": "74,500",
             "container": "bac",
@@ -81,7 +82,7 @@ def test_bad_weights_are_explained(client, login, staff, session):
         data={
             "csrf_token": _token(client, "/stock/ressourcerie/"),
             "category_id": category.id,
-            "source": "donation",
+            "collection_type_id": str(collection_type(session, "Apport volontaire")),
             "collected_on": "2026-11-20",
             "gross_kg": "douze",
         },
@@ -100,7 +101,15 @@ def test_the_till_is_told_when_an_item_is_not_for_sale(client, login, staff, ses
         staff.id,
         now,
         now.date(),
-        IntakeData(category.id, "donation", now.date(), 15_000, 0, "VTC", True),
+        IntakeData(
+            category.id,
+            collection_type(session, "Apport volontaire"),
+            now.date(),
+            15_000,
+            0,
+            "VTC",
+            True,
+        ),
     )
     login(staff.username)
     answer = client.get(f"/api/pos/objets/{bike.number}").get_json()
