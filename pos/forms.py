@@ -8,7 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, StringField
 from wtforms.validators import Length, Optional
 
-from app.forms import IntegerField, Required, choice_field
+from app.forms import IdSelectField, IntegerField, Required, choice_field
 from hardware.models import DEFAULT_MODEL, MODELS
 from hardware.targets import KINDS
 
@@ -23,6 +23,7 @@ class TillAddForm(FlaskForm):
 class TillDetailsForm(TillAddForm):
     till_id = IntegerField(validators=[Required()], minimum=1)
     in_service = BooleanField(_l("En service"), false_values=("", "0", "false"))
+    point_id = IdSelectField(_l("Point de vente"), message=_l("Point de vente inconnu."))
 
 
 class TillPrinterForm(FlaskForm):

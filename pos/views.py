@@ -26,6 +26,7 @@ from app.users.auth import require_permission
 from app.users.roles import Permission
 from hardware.models import MODELS
 from hardware.targets import KINDS, InvalidPrinterTarget, check_printer
+from inventory.models import ChoiceKind, RessourcerieChoice
 from pos.errors import TillError
 from pos.forms import TillAddForm, TillDetailsForm, TillPrinterForm
 from pos.models import PaymentMethod, Till
@@ -110,14 +111,27 @@ def admin_tills():
         kinds=KINDS,
         models=MODELS.values(),
         states={t.id: printer_state(db.session, t) for t in tills},
+        points=_points(),
         form=EmptyForm(),
     )
+
+
+def _points():
+    """The ressourcerie's points a till may stand at (Stock → Ressourcerie → Origines, types
+    et points)."""
+    return db.session.scalars(
+        select(RessourcerieChoice)
+        .where(RessourcerieChoice.kind == ChoiceKind.POINT, RessourcerieChoice.is_active)
+        .order_by(RessourcerieChoice.name)
+    ).all()
 
 
 def _change_tills(action: str):
     """Add a till, or rename one and put it in or out of service."""
     now = utcnow()
     form = TillAddForm() if action == "add" else TillDetailsForm()
+    if action != "add":
+        form.point_id.offer((p.id, p.name) for p in _points())
     if not submitted(form):
         return redirect(url_for(".admin_tills"))
 
@@ -129,7 +143,13 @@ def _change_tills(action: str):
             )
         till = db.get_or_404(Till, form.till_id.data)
         change_till(
-            db.session, current_user.id, now, till, form.name.data, in_service=form.in_service.data
+            db.session,
+            current_user.id,
+            now,
+            till,
+            form.name.data,
+            in_service=form.in_service.data,
+            point_id=form.point_id.data,
         )
         return _("%(t)s enregistrée.", t=till.name)
 

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.charts import bar_chart
+from inventory.models import RessourcerieChoice, RessourcerieItem
 from inventory.ressourcerie.choices import collected_tables
 from inventory.ressourcerie.tonnage import tonnage
 from participants.ateliers.exits import ACTION_LABELS, EXIT_LABELS
@@ -21,8 +22,29 @@ from participants.models import (
     Participant,
     TransversalAction,
 )
+from pos.models import Sale, SaleLine, Till
 from reports.periods import Period
 from reports.tables import Hours, Kg, Percent, Report, Table, percent_of
+
+
+def sold_by_point(session: Session, period: Period) -> list[tuple[str, int]]:
+    """Kilos of ressourcerie items sold at the tills, by the tills' sales point (refunds
+    deducted); « Non renseigné » for a till without a point."""
+    start, end = period.bounds
+    rows = session.execute(
+        select(
+            RessourcerieChoice.name,
+            func.sum(RessourcerieItem.weight_grams * SaleLine.quantity),
+        )
+        .select_from(SaleLine)
+        .join(Sale, Sale.id == SaleLine.sale_id)
+        .join(Till, Till.id == Sale.till_id)
+        .join(RessourcerieItem, RessourcerieItem.id == SaleLine.item_id)
+        .outerjoin(RessourcerieChoice, RessourcerieChoice.id == Till.point_id)
+        .where(Sale.created_at >= start, Sale.created_at < end)
+        .group_by(RessourcerieChoice.name)
+    ).all()
+    return sorted((name or "Non renseigné", grams or 0) for name, grams in rows)
 
 
 def ressourcerie_report(session: Session, period: Period) -> Report:
@@ -52,6 +74,11 @@ def ressourcerie_report(session: Session, period: Period) -> Report:
         Percent(total.reuse_rate_tenths),
     ]
     extra = []
+    sold = sold_by_point(session, period)
+    by_point = Table(
+        "Objets vendus par point de vente", ["Point", "Poids"], [[n, Kg(g)] for n, g in sold]
+    )
+    by_point.total = ["Total", Kg(sum(g for _n, g in sold))]
     for title, rows_by in collected_tables(session, period.first, period.last):
         by_table = Table(title, ["", "Collecté"], [[name, Kg(grams)] for name, grams in rows_by])
         by_table.total = ["Total", Kg(sum(grams for _name, grams in rows_by))]
@@ -70,7 +97,7 @@ def ressourcerie_report(session: Session, period: Period) -> Report:
         "ressourcerie",
         "Ressourcerie : tonnages",
         period.label,
-        [table, *extra],
+        [table, *extra, by_point],
         [chart],
         ["Réemployé : vendu, donné ou confié à une association partenaire."],
     )

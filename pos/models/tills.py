@@ -31,6 +31,8 @@ class Till(Base):
     printer_model: Mapped[str] = mapped_column(
         String(40), default="epson-tm-t20ii", server_default="epson-tm-t20ii"
     )
+    # The ressourcerie's sales point the till stands at (reports by point); None: not said.
+    point_id: Mapped[int | None] = mapped_column(ForeignKey("ressourcerie_choices.id"))
 
 
 class CashSession(Base):

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.services import record_audit
 from app.values import InvalidValue, parse_text
+from inventory.models import ChoiceKind, RessourcerieChoice
 from pos.errors import InvalidRequest
 from pos.models import CashSession, SessionStatus, Till
 
@@ -37,9 +38,21 @@ def add_till(session: Session, actor_id: int, now: datetime, name: str) -> Till:
 
 
 def change_till(
-    session: Session, actor_id: int, now: datetime, till: Till, name: str, in_service: bool
+    session: Session,
+    actor_id: int,
+    now: datetime,
+    till: Till,
+    name: str,
+    in_service: bool,
+    point_id: int | None = None,
 ) -> None:
+    """Its name, in or out of service, and the ressourcerie's sales point it stands at."""
     till.name = _name(name)
+    if point_id is not None:
+        point = session.get(RessourcerieChoice, point_id)
+        if point is None or point.kind != ChoiceKind.POINT:
+            raise InvalidRequest(_("Point de vente inconnu : rechargez la page."))
+    till.point_id = point_id
     if not in_service and till.is_active:
         if session.scalar(
             select(CashSession.id).where(
@@ -59,7 +72,7 @@ def change_till(
         now=now,
         action="till.changed",
         target=f"till:{till.code}",
-        details={"en_service": in_service},
+        details={"en_service": in_service, "point": point_id},
     )
 
 
