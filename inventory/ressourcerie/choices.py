@@ -30,6 +30,8 @@ def choices(session: Session, kind: ChoiceKind, active_only: bool = True):
 def save_choice(
     session: Session, kind: ChoiceKind, choice_id: int | None, name: str, active: bool = True
 ) -> RessourcerieChoice:
+    if not isinstance(kind, ChoiceKind):
+        raise InvalidData(_("Liste inconnue."))
     try:
         label = parse_text(name, _("Nom"), max_length=80, required=True)
     except InvalidValue as error:

@@ -147,6 +147,8 @@ class ChoiceForm(FlaskForm):
     """An entry of one of the editable lists: added (no id) or renamed, archived or not."""
 
     kind = EnumSelectField(
+        _l("Liste"),
+        [Required(_l("Liste inconnue."))],
         enum=ChoiceKind,
         labels={kind: kind.value for kind in ChoiceKind},
         message=_l("Liste inconnue."),

@@ -4,7 +4,7 @@ lists; each intake records them, the tonnage gives the kilos by each (correction
 from datetime import date
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from inventory.errors import InvalidData
 from inventory.models import ChoiceKind, Intake, ItemCategory, RessourcerieChoice
@@ -117,3 +117,18 @@ def test_the_intake_page_records_type_origin_and_point(client, login, staff, ses
         follow_redirects=True,
     )
     assert "« Chalet de la déchèterie » enregistré." in page_text(added)
+
+
+def test_a_list_entry_without_its_list_is_refused(client, login, staff, session):
+    login(staff.username)
+    page = client.get("/stock/ressourcerie/listes")
+    token = csrf_token_from(page.get_data(as_text=True))
+    before = session.scalar(select(func.count(RessourcerieChoice.id)))
+    for kind in ("", "planete"):
+        answer = client.post(
+            "/stock/ressourcerie/listes",
+            data={"csrf_token": token, "kind": kind, "name": "Mars"},
+            follow_redirects=True,
+        )
+        assert "Liste inconnue." in page_text(answer)
+    assert session.scalar(select(func.count(RessourcerieChoice.id))) == before
