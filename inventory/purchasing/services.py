@@ -199,6 +199,8 @@ class LineProgress:
 def progress(session: Session, order: PurchaseOrder) -> list[LineProgress]:
     """Each line: ordered, received (a product received without being ordered shows too)."""
     received = received_by_product(session, order)
+    wanted = {line.product_id for line in order.lines} | set(received)
+    products = {p.id: p for p in session.scalars(select(Product).where(Product.id.in_(wanted)))}
     lots = session.scalars(
         select(Lot)
         .join(Reception, Reception.id == Lot.reception_id)
@@ -207,7 +209,7 @@ def progress(session: Session, order: PurchaseOrder) -> list[LineProgress]:
     ).all()
     rows = [
         LineProgress(
-            session.get(Product, line.product_id),
+            products[line.product_id],
             line.quantity,
             received.get(line.product_id, 0),
             line.unit_price_cents,
@@ -218,7 +220,7 @@ def progress(session: Session, order: PurchaseOrder) -> list[LineProgress]:
     ordered = {line.product_id for line in order.lines}
     rows += [
         LineProgress(
-            session.get(Product, product_id),
+            products[product_id],
             0,
             quantity,
             0,

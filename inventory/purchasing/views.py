@@ -163,16 +163,19 @@ def order(order_id: int):
             apply_change(change, InventoryError)
         elif action == "retirer" and submitted(EmptyForm()):
             product = db.get_or_404(Product, request.form.get("product_id", 0, type=int))
-            apply_change(lambda: set_line(db.session, item, product, 0, 0) and None, InventoryError)
+
+            def remove() -> None:
+                set_line(db.session, item, product, 0, 0)
+
+            apply_change(remove, InventoryError)
         elif action in STATUS_ACTIONS and submitted(EmptyForm()):
             status = STATUS_ACTIONS[action]
-            apply_change(
-                lambda: (
-                    change_status(db.session, current_user.id, utcnow(), item, status)
-                    or _("Commande n° %(n)d : %(s)s.", n=item.id, s=STATUS_LABELS[status].lower())
-                ),
-                InventoryError,
-            )
+
+            def move() -> str:
+                change_status(db.session, current_user.id, utcnow(), item, status)
+                return _("Commande n° %(n)d : %(s)s.", n=item.id, s=STATUS_LABELS[status].lower())
+
+            apply_change(move, InventoryError)
         elif action == "recevoir":
             form = ReceiveForm()
             if submitted(form):

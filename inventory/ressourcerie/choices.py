@@ -11,7 +11,8 @@ from sqlalchemy.orm import Session
 
 from app.values import InvalidValue, parse_text
 from inventory.errors import InvalidData
-from inventory.models import ChoiceKind, Intake, RessourcerieChoice
+from inventory.models import ChoiceKind, Intake, RessourcerieChoice, WeightCorrection
+from inventory.ressourcerie.corrections import latest_corrections
 
 KIND_LABELS = {
     ChoiceKind.AREA: "Origines (communes, quartiers)",
@@ -68,9 +69,6 @@ def checked_choice(session: Session, kind: ChoiceKind, choice_id: int | None, re
 def collected_by(session: Session, column, first, last) -> list[tuple[str, int]]:
     """Net kilos collected in [first, last] by an intake column (area, type or point), the
     corrections taken into account; « Non renseigné » for the intakes without one."""
-    from inventory.models import WeightCorrection
-    from inventory.ressourcerie.corrections import latest_corrections
-
     fix = latest_corrections(WeightCorrection.intake_id)
     rows = session.execute(
         select(RessourcerieChoice.name, func.sum(func.coalesce(fix.c.net, Intake.net_grams)))

@@ -273,19 +273,14 @@ def correct_record(kind: str, record_id: int):
     record = db.get_or_404(model, record_id)
     form = CorrectionForm()
     if submitted(form):
-        _apply(
-            lambda: (
-                correct_weight(
-                    db.session,
-                    current_user.id,
-                    utcnow(),
-                    record,
-                    form.net_kg.data,
-                    form.reason.data,
-                )
-                and _("Poids corrigé : %(k)s kg net.", k=kilograms(form.net_kg.data))
+
+        def change() -> str:
+            correct_weight(
+                db.session, current_user.id, utcnow(), record, form.net_kg.data, form.reason.data
             )
-        )
+            return _("Poids corrigé : %(k)s kg net.", k=kilograms(form.net_kg.data))
+
+        _apply(change)
     return redirect(url_for(".ressourcerie" if model is Intake else ".outflows"))
 
 

@@ -138,13 +138,12 @@ def mark_visit(appointment_id: int, action: str):
     appointment = db.get_or_404(Appointment, appointment_id)
     open_file(appointment.household_id)  # only a file the user may open
     if submitted(EmptyForm()):
-        apply_change(
-            lambda: (
-                mark(db.session, current_user.id, utcnow(), appointment, ACTIONS[action])
-                or _("Rendez-vous : %(s)s.", s=STATUS_LABELS[ACTIONS[action]])
-            ),
-            InvalidData,
-        )
+
+        def change() -> str:
+            mark(db.session, current_user.id, utcnow(), appointment, ACTIONS[action])
+            return _("Rendez-vous : %(s)s.", s=STATUS_LABELS[ACTIONS[action]])
+
+        apply_change(change, InvalidData)
     day = appointment.starts_at.astimezone(SHOP_TIMEZONE).date()
     return redirect(
         safe_local_path(request.form.get("back"), url_for(".agenda", jour=day.isoformat()))

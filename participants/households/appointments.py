@@ -130,7 +130,7 @@ def book(
     if taken >= HOUSEHOLDS_PER_SLOT.get(session):
         raise InvalidData(_("Ce créneau est complet : choisissez-en un autre."))
     if replacing is not None:
-        _set_status(session, actor_id, now, replacing, AppointmentStatus.CANCELLED)
+        _set_status(session, now, replacing, AppointmentStatus.CANCELLED)
     made = Appointment(
         household_id=household.id,
         starts_at=local,
@@ -152,9 +152,7 @@ def book(
     return made
 
 
-def _set_status(
-    session: Session, actor_id: int | None, now: datetime, appointment: Appointment, status
-) -> None:
+def _set_status(session: Session, now: datetime, appointment: Appointment, status) -> None:
     appointment.status = status
     appointment.changed_at = now
     session.flush()
@@ -169,7 +167,7 @@ def mark(session: Session, actor_id: int, now: datetime, appointment: Appointmen
         raise InvalidData(_("Ce rendez-vous est passé : dites s'il est venu ou non."))
     if status == AppointmentStatus.BOOKED:
         raise InvalidData(_("Choix invalide."))
-    _set_status(session, actor_id, now, appointment, status)
+    _set_status(session, now, appointment, status)
     record_audit(
         session,
         actor_id=actor_id,
@@ -195,7 +193,7 @@ def came_with_card(session: Session, card_code: str, now: datetime) -> None:
             Appointment.status.in_((AppointmentStatus.BOOKED, AppointmentStatus.NO_SHOW)),
         )
     ):
-        _set_status(session, None, now, appointment, AppointmentStatus.CAME)
+        _set_status(session, now, appointment, AppointmentStatus.CAME)
 
 
 def shown_status(appointment: Appointment, today: date) -> AppointmentStatus:

@@ -36,7 +36,11 @@ def recall_buyers(session: Session, reader: User, uuids: Iterable[str]) -> list[
         day = created_at.astimezone(SHOP_TIMEZONE).strftime("%d/%m/%Y")
         tickets[household_id].append(f"{ticket_reference(till_code, number)} ({day})")
     households = session.scalars(select(Household).where(Household.id.in_(list(tickets))))
-    followers = dict(session.execute(select(User.id, User.display_name)).all())
+    households = list(households)
+    referent_ids = {h.referent_user_id for h in households if h.referent_user_id}
+    followers = dict(
+        session.execute(select(User.id, User.display_name).where(User.id.in_(referent_ids))).all()
+    )
     visible = set(
         session.scalars(households_visible_to(session, reader).with_only_columns(Household.id))
     )
