@@ -185,12 +185,14 @@ def _answer_ports() -> None:
     from pos.services.recall import recall_buyers
     from pos.services.sessions import till_minutes_by_day
     from pos.services.spending import spent_this_month, visits_by_month
+    from pos.services.untagged import untagged_reused
     from reports.dashboard import dashboard_cards
 
     DASHBOARD_CARDS.answer(dashboard_cards)
     inventory_ports.JARDIN_PARTICIPANTS.answer(participant_choices)
     inventory_ports.TICKETS_BY_UUID.answer(tickets_by_uuid)
     inventory_ports.RECALL_BUYERS.answer(recall_buyers)
+    inventory_ports.UNTAGGED_REUSED.answer(untagged_reused)
     labels_ports.CARD_LABELS.answer(card_label_rows)
     participants_ports.HOUSEHOLD_SPENDING.answer(spent_this_month)
     participants_ports.HOUSEHOLD_VISITS.answer(visits_by_month)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy.orm import Session
 
@@ -35,4 +36,11 @@ class Buyer:
 # each marked visible or not to the reader (a référent·e sees the files they follow).
 RECALL_BUYERS: Port[[Session, object, Iterable[str]], list[Buyer]] = Port(
     "recall_buyers", "the households who bought, from sale UUIDs (a product recall)"
+)
+
+
+# The tonnage counts as reused the untagged objects the tills sold by category (refunds
+# deducted): {item category id: grams} for the sales made from ``start`` to before ``end``.
+UNTAGGED_REUSED: Port[[Session, datetime, datetime], dict[int, int]] = Port(
+    "untagged_reused", "the grams of untagged ressourcerie objects sold, by category"
 )

@@ -54,6 +54,25 @@ class LineIn(Strict):
     )
 
 
+class UntaggedIn(Strict):
+    """Untagged ressourcerie objects sold by category: the price from the category's grid or
+    typed (per piece, or the lot's price), the weight weighed or typed for the whole line, or
+    the category's standard weight per piece when none is given."""
+
+    category_id: int = Field(gt=0, le=MAX_ID, description="catégorie de la ressourcerie")
+    grid_entry: int | None = Field(
+        default=None, ge=0, lt=30, description="rang du prix dans la grille de la catégorie"
+    )
+    price_cents: int | None = Field(
+        default=None, ge=0, le=1_000_000, description="prix tapé (sinon celui de la grille)"
+    )
+    quantity: int = Field(default=1, gt=0, le=1000, description="objets (un lot compte pour un)")
+    weight_grams: int | None = Field(
+        default=None, gt=0, le=1_000_000, description="pesé ou tapé ; sinon le poids standard"
+    )
+    lot: bool = Field(default=False, description="« par lot » : un prix pour le tout, pesé")
+
+
 class PaymentIn(Strict):
     method: Method
     amount_cents: int = Field(gt=0, le=MAX_AMOUNT, description="espèces : montant remis")
@@ -68,6 +87,7 @@ class SaleIn(Strict):
         max_length=50,
         description="numéros des objets de la ressourcerie (R00012)",
     )
+    untagged: list[UntaggedIn] = Field(default_factory=list, max_length=200)
     payments: list[PaymentIn] = Field(default_factory=list, max_length=10)
     expected_total_cents: int = Field(ge=0, le=MAX_AMOUNT)
     card_code: str | None = Field(default=None, max_length=20)
@@ -255,9 +275,25 @@ class CatalogueRule(BaseModel):
     pattern: str
 
 
+class GridPriceOut(BaseModel):
+    label: str
+    price_cents: int
+
+
+class CatalogueCategory(BaseModel):
+    """A ressourcerie category, for untagged objects sold by category and weight."""
+
+    id: int
+    name: str
+    price_cents: int | None = Field(description="prix conseillé (sans grille ni prix tapé)")
+    standard_weight_grams: int | None = Field(description="compté quand l'objet n'est pas pesé")
+    grid: list[GridPriceOut] = Field(description="grille de prix (grid_entry : rang)")
+
+
 class CatalogueOut(BaseModel):
     products: list[CatalogueProduct]
     rules: list[CatalogueRule]
+    ressourcerie: list[CatalogueCategory]
 
 
 class SessionOpenedOut(BaseModel):
@@ -316,6 +352,7 @@ class QueuedOut(BaseModel):
 
 API_MODELS = [
     LineIn,
+    UntaggedIn,
     PaymentIn,
     SaleIn,
     ItemOut,

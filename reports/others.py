@@ -27,24 +27,35 @@ from reports.periods import Period
 from reports.tables import Hours, Kg, Percent, Report, Table, percent_of
 
 
-def sold_by_point(session: Session, period: Period) -> list[tuple[str, int]]:
-    """Kilos of ressourcerie items sold at the tills, by the tills' sales point (refunds
-    deducted); « Non renseigné » for a till without a point."""
+def sold_by_point(session: Session, period: Period) -> list[tuple[str, int, int]]:
+    """Kilos of ressourcerie objects sold at the tills by the tills' sales point, tagged items
+    and untagged objects sold by category apart (refunds deducted); « Non renseigné » for a
+    till without a point. Rows (point, tagged grams, untagged grams)."""
     start, end = period.bounds
-    rows = session.execute(
-        select(
-            RessourcerieChoice.name,
-            func.sum(RessourcerieItem.weight_grams * SaleLine.quantity),
+
+    def by_point(weight, query):
+        rows = session.execute(
+            query.add_columns(RessourcerieChoice.name, func.sum(weight))
+            .join(Sale, Sale.id == SaleLine.sale_id)
+            .join(Till, Till.id == Sale.till_id)
+            .outerjoin(RessourcerieChoice, RessourcerieChoice.id == Till.point_id)
+            .where(Sale.created_at >= start, Sale.created_at < end)
+            .group_by(RessourcerieChoice.name)
         )
+        return {name or "Non renseigné": int(grams or 0) for name, grams in rows}
+
+    tagged = by_point(
+        RessourcerieItem.weight_grams * SaleLine.quantity,
+        select()
         .select_from(SaleLine)
-        .join(Sale, Sale.id == SaleLine.sale_id)
-        .join(Till, Till.id == Sale.till_id)
-        .join(RessourcerieItem, RessourcerieItem.id == SaleLine.item_id)
-        .outerjoin(RessourcerieChoice, RessourcerieChoice.id == Till.point_id)
-        .where(Sale.created_at >= start, Sale.created_at < end)
-        .group_by(RessourcerieChoice.name)
-    ).all()
-    return sorted((name or "Non renseigné", grams or 0) for name, grams in rows)
+        .join(RessourcerieItem, RessourcerieItem.id == SaleLine.item_id),
+    )
+    untagged = by_point(
+        SaleLine.weight_grams,
+        select().select_from(SaleLine).where(SaleLine.item_category_id.is_not(None)),
+    )
+    points = sorted(set(tagged) | set(untagged))
+    return [(name, tagged.get(name, 0), untagged.get(name, 0)) for name in points]
 
 
 def ressourcerie_report(session: Session, period: Period) -> Report:
@@ -76,9 +87,16 @@ def ressourcerie_report(session: Session, period: Period) -> Report:
     extra = []
     sold = sold_by_point(session, period)
     by_point = Table(
-        "Objets vendus par point de vente", ["Point", "Poids"], [[n, Kg(g)] for n, g in sold]
+        "Objets vendus par point de vente",
+        ["Point", "Objets étiquetés", "Sans étiquette (au poids)", "Total"],
+        [[n, Kg(t), Kg(u), Kg(t + u)] for n, t, u in sold],
     )
-    by_point.total = ["Total", Kg(sum(g for _n, g in sold))]
+    by_point.total = [
+        "Total",
+        Kg(sum(t for _n, t, _u in sold)),
+        Kg(sum(u for _n, _t, u in sold)),
+        Kg(sum(t + u for _n, t, u in sold)),
+    ]
     for title, rows_by in collected_tables(session, period.first, period.last):
         by_table = Table(title, ["", "Collecté"], [[name, Kg(grams)] for name, grams in rows_by])
         by_table.total = ["Total", Kg(sum(grams for _name, grams in rows_by))]
@@ -99,7 +117,10 @@ def ressourcerie_report(session: Session, period: Period) -> Report:
         period.label,
         [table, *extra, by_point],
         [chart],
-        ["Réemployé : vendu, donné ou confié à une association partenaire."],
+        [
+            "Réemployé : objets vendus (étiquetés, ou sans étiquette par catégorie et au "
+            "poids), donnés ou confiés à une association partenaire."
+        ],
     )
 
 

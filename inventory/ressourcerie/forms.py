@@ -20,7 +20,9 @@ from app.forms import (
     MoneyField,
     Required,
 )
+from inventory.errors import InvalidData
 from inventory.models import ChoiceKind, DataErasure, ItemState, OutflowChannel
+from inventory.ressourcerie.categories import parse_price_grid
 from inventory.ressourcerie.items import CHANNEL_LABELS, STATE_LABELS
 
 TARES = (
@@ -128,10 +130,26 @@ class StateForm(FlaskForm):
     )
 
 
+class PriceGridField(TextAreaField):
+    """« Livre de poche : 0,50 », one price per line → ``.data``: the grid's prices."""
+
+    def process_formdata(self, valuelist) -> None:
+        self.data = ()
+        text = valuelist[0] if valuelist else ""
+        if len(text) > 4000:
+            raise ValueError(_l("Grille de prix trop longue (30 prix au plus)."))
+        try:
+            self.data = parse_price_grid(text)
+        except InvalidData as error:
+            raise ValueError(error.message) from None
+
+
 class ItemCategoryForm(FlaskForm):
     category_id = IntegerField(validators=[Optional()], minimum=1)
     name = StringField(_l("Nom de catégorie"), validators=[Required()])
     suggested_price = MoneyField(_l("Prix conseillé"), validators=[Optional()])
+    price_grid = PriceGridField(_l("Grille de prix (objets sans étiquette)"))
+    standard_weight = KilogramsField(_l("Poids standard"), validators=[Optional()])
     electrical = BooleanField(_l("Électrique (DEEE)"))
     archived = BooleanField(_l("Archivée"))
 

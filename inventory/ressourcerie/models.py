@@ -40,6 +40,10 @@ class ItemCategory(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     name: Mapped[str] = mapped_column(String(60), unique=True)
     suggested_price_cents: Mapped[int | None] = mapped_column(Integer)  # the price grid
+    # Untagged objects sold at the till by category: the prices offered (a list of
+    # {"label", "price_cents"}), and the weight counted when the object is not weighed.
+    price_grid: Mapped[list | None] = mapped_column(JSON)
+    standard_weight_grams: Mapped[int | None] = mapped_column(Integer)
     # Electrical goods: every function tested and data erased (or not applicable) before
     # "reconditionné" / ready for sale; they carry the legal guarantee mention.
     electrical: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -21,6 +21,7 @@ from inventory.models import (
     RessourcerieItem,
     WeightCorrection,
 )
+from inventory.ports import UNTAGGED_REUSED
 from inventory.ressourcerie.corrections import latest_corrections
 
 # ---- the tonnage report ----------------------------------------------------------------------
@@ -30,7 +31,7 @@ from inventory.ressourcerie.corrections import latest_corrections
 class TonnageRow:
     category: str
     collected: int  # grams
-    reused: int  # sold, given, or handed to a partner association
+    reused: int  # sold (tagged or by category), given, or handed to a partner association
     recycled: int
     discarded: int
 
@@ -80,6 +81,8 @@ def tonnage(session: Session, first: date, last: date) -> list[TonnageRow]:
         .group_by(RessourcerieItem.category_id)
     ):
         add(category_id, "reused", grams)
+    for category_id, grams in UNTAGGED_REUSED(session, start, end).items():
+        add(category_id, "reused", grams)  # sold at the till by category, untagged
     for category_id, channel, grams in session.execute(
         select(
             Outflow.category_id,

@@ -23,7 +23,7 @@ from inventory.models import (
     Outflow,
     RessourcerieItem,
 )
-from inventory.ressourcerie.categories import ItemCategoryData, save_item_category
+from inventory.ressourcerie.categories import ItemCategoryData, grid_text, save_item_category
 from inventory.ressourcerie.choices import KIND_LABELS, choices, collected_tables, save_choice
 from inventory.ressourcerie.corrections import correct_weight, corrections_of
 from inventory.ressourcerie.forms import (
@@ -330,6 +330,8 @@ def item_categories():
                         form.suggested_price.cents,
                         form.electrical.data,
                         not form.archived.data,
+                        form.price_grid.data or (),
+                        form.standard_weight.data,
                     ),
                 )
                 return _("Catégorie « %(c)s » enregistrée.", c=category.name)
@@ -340,6 +342,8 @@ def item_categories():
         "inventory/ressourcerie/categories.html",
         form=form,
         categories=_categories(active_only=False),
+        grid_text=grid_text,
+        kg=kilograms,
     )
 
 

@@ -28,6 +28,7 @@ from pos.services.basket import LineRequest, PaymentRequest, SaleRequest
 from pos.services.documents import ticket_reference
 from pos.services.refunds import RefundRequest, find_ticket, record_refund, refunded_quantities
 from pos.services.sales import record_sale
+from pos.services.untagged import UntaggedRequest, untagged_catalogue
 
 
 @blueprint.get("/catalogue")
@@ -62,6 +63,7 @@ def catalogue():
             for p in products
         ],
         "rules": [{"kind": r.kind.value, "pattern": r.pattern} for r in rules],
+        "ressourcerie": untagged_catalogue(db.session),
     }
     body = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
     version = hashlib.sha256(body.encode()).hexdigest()[:16]
@@ -104,6 +106,7 @@ def create_sale():
         receipt_requested=body.receipt_requested,
         approval_token=body.approval_token,
         items=tuple(number.strip().upper() for number in body.items),
+        untagged=tuple(UntaggedRequest(**line.model_dump()) for line in body.untagged),
     )
     now = utcnow()
     return record_once(

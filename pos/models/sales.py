@@ -68,9 +68,14 @@ class SaleLine(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id"), index=True)
-    # A product line, or a ressourcerie item (unique: sold once, its ticket on the item).
+    # A product line, a ressourcerie item (unique: sold once, its ticket on the item), or
+    # untagged ressourcerie objects sold by category, with their weight (the reuse tonnage).
     product_id: Mapped[int | None] = mapped_column(ForeignKey("products.id"), index=True)
     item_id: Mapped[int | None] = mapped_column(ForeignKey("ressourcerie_items.id"), index=True)
+    item_category_id: Mapped[int | None] = mapped_column(
+        ForeignKey("item_categories.id"), index=True
+    )
+    weight_grams: Mapped[int | None] = mapped_column(Integer)  # untagged: − for refunds
     label: Mapped[str] = mapped_column(String(160))
     quantity: Mapped[int] = mapped_column(Integer)  # pieces or grams (− for refunds)
     unit_price_cents: Mapped[int] = mapped_column(Integer)  # per piece or per kg

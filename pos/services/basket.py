@@ -24,6 +24,7 @@ from pos.errors import InvalidRequest, NotFound
 from pos.models import PaymentMethod
 from pos.services.approvals import require_approval
 from pos.services.pricing import PricedLine, price_line
+from pos.services.untagged import UntaggedRequest
 
 MAX_QUANTITY = 1_000_000
 
@@ -59,6 +60,7 @@ class SaleRequest:
     receipt_requested: bool = False
     approval_token: str | None = None  # overrides (allowance, limits): approved for the total
     items: tuple[str, ...] = ()  # ressourcerie item numbers (unique objects)
+    untagged: tuple[UntaggedRequest, ...] = ()  # ressourcerie objects sold by category
 
 
 ITEM_VAT_BP = 2000  # second-hand goods: standard rate when VAT applies

@@ -180,6 +180,10 @@ def record_refund(
             SaleLine(
                 product_id=line.product_id,
                 item_id=line.item_id,
+                item_category_id=line.item_category_id,
+                weight_grams=None
+                if line.weight_grams is None
+                else -round_half_away(line.weight_grams * quantity, line.quantity),
                 label=line.label,
                 quantity=-quantity,
                 unit_price_cents=line.unit_price_cents,
@@ -193,7 +197,7 @@ def record_refund(
         refund.reference_total_cents -= reference
         if line.item_id is not None:  # a ressourcerie item comes back to the workshop
             return_under_warranty(session, approver.id, now, line.item_id, request.ticket.strip())
-        elif request.restock:
+        elif request.restock and line.product_id is not None:
             _restock(session, original, line, quantity, context)
     allowed = refundable_by_method(session, original)[request.method]
     if -refund.total_cents > allowed:

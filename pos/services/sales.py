@@ -40,6 +40,7 @@ from pos.services.pricing import PricedLine
 from pos.services.printing import queue_sale_printing
 from pos.services.sessions import till_by_code, usable_session
 from pos.services.spending import spent_this_month
+from pos.services.untagged import UntaggedLine, untagged_lines
 
 _INSERT_LINES = insert(SaleLine.__table__)  # built once: on every ticket's path
 _INSERT_PAYMENTS = insert(SalePayment.__table__)
@@ -58,6 +59,7 @@ class Household:
 class Basket:
     priced: list[PricedLine]
     items: list[RessourcerieItem]
+    untagged: list[UntaggedLine]
     total_cents: int
     reference_total_cents: int
 
@@ -131,12 +133,15 @@ def _household(session: Session, card_code: str | None, today: date) -> Househol
 def _price_basket(session: Session, request: SaleRequest, household: Household) -> Basket:
     """Every price from the catalogue (or a weighed label, or a price typed and approved); the
     till's total must be the same, or nothing is recorded and the till reloads its prices."""
-    if not request.lines and not request.items:
+    if not request.lines and not request.items and not request.untagged:
         raise InvalidRequest(_("Le panier est vide."))
     priced = priced_lines(session, request.lines, household.rate_bp)
-    # Ressourcerie items: their own price, no participation rate (the épicerie's rule).
+    # Ressourcerie objects, tagged or sold by category: their own price, no participation
+    # rate (the épicerie's rule).
     items = items_for_sale(session, request.items)
-    total = sum(line.amount_cents for line in priced) + sum(i.price_cents for i in items)
+    untagged = untagged_lines(session, request.untagged)
+    ressourcerie = sum(i.price_cents for i in items) + sum(u.amount_cents for u in untagged)
+    total = sum(line.amount_cents for line in priced) + ressourcerie
     if total != request.expected_total_cents:
         raise PriceMismatch(
             _(
@@ -147,10 +152,14 @@ def _price_basket(session: Session, request: SaleRequest, household: Household) 
             ),
             server_total_cents=total,
         )
-    reference = sum(line.reference_amount_cents for line in priced) + sum(
-        item.price_cents for item in items
+    reference = sum(line.reference_amount_cents for line in priced) + ressourcerie
+    return Basket(
+        priced=priced,
+        items=items,
+        untagged=untagged,
+        total_cents=total,
+        reference_total_cents=reference,
     )
-    return Basket(priced=priced, items=items, total_cents=total, reference_total_cents=reference)
 
 
 def _approvals(
@@ -238,33 +247,56 @@ def _insert_lines_and_payments(
     """The ticket's lines and payments, each in one executemany INSERT (the unit of work would
     write a 30-line sale row by row: ``sale_lines`` refers to itself for refunds). The sale's
     collections load from the database if anything reads them later."""
-    line_rows = [
-        {
-            "sale_id": sale.id,
-            "product_id": line.product.id,
-            "item_id": None,
-            "label": line.product.name,
-            "quantity": line.quantity,
-            "unit_price_cents": line.unit_price_cents,
-            "reference_amount_cents": line.reference_amount_cents,
-            "amount_cents": line.amount_cents,
-            "vat_rate_bp": line.product.vat_rate_bp,
-        }
-        for line in basket.priced
-    ] + [
-        {
-            "sale_id": sale.id,
-            "product_id": None,
-            "item_id": item.id,
-            "label": f"{item.description} (n° {item.number})",
-            "quantity": 1,
-            "unit_price_cents": item.price_cents,
-            "reference_amount_cents": item.price_cents,
-            "amount_cents": item.price_cents,
-            "vat_rate_bp": ITEM_VAT_BP,
-        }
-        for item in basket.items
-    ]
+    line_rows = (
+        [
+            {
+                "sale_id": sale.id,
+                "product_id": line.product.id,
+                "item_id": None,
+                "item_category_id": None,
+                "weight_grams": None,
+                "label": line.product.name,
+                "quantity": line.quantity,
+                "unit_price_cents": line.unit_price_cents,
+                "reference_amount_cents": line.reference_amount_cents,
+                "amount_cents": line.amount_cents,
+                "vat_rate_bp": line.product.vat_rate_bp,
+            }
+            for line in basket.priced
+        ]
+        + [
+            {
+                "sale_id": sale.id,
+                "product_id": None,
+                "item_id": item.id,
+                "item_category_id": None,
+                "weight_grams": None,
+                "label": f"{item.description} (n° {item.number})",
+                "quantity": 1,
+                "unit_price_cents": item.price_cents,
+                "reference_amount_cents": item.price_cents,
+                "amount_cents": item.price_cents,
+                "vat_rate_bp": ITEM_VAT_BP,
+            }
+            for item in basket.items
+        ]
+        + [
+            {
+                "sale_id": sale.id,
+                "product_id": None,
+                "item_id": None,
+                "item_category_id": line.category.id,
+                "weight_grams": line.weight_grams,
+                "label": line.label,
+                "quantity": line.quantity,
+                "unit_price_cents": line.unit_price_cents,
+                "reference_amount_cents": line.amount_cents,
+                "amount_cents": line.amount_cents,
+                "vat_rate_bp": ITEM_VAT_BP,
+            }
+            for line in basket.untagged
+        ]
+    )
     payment_rows = [
         {"sale_id": sale.id, "method": method, "amount_cents": applied, "tendered_cents": tendered}
         for method, applied, tendered in payments

@@ -75,7 +75,7 @@ def test_items_sold_are_counted_by_the_tills_point(
         items=(bike.number,),
     )
     period = Period(date(2026, 1, 1), date(2026, 12, 31), "2026")
-    assert sold_by_point(session, period) == [("Boutique", 15_000)]
+    assert sold_by_point(session, period) == [("Boutique", 15_000, 0)]
     titles = [t.title for t in ressourcerie_report(session, period).tables]
     assert "Objets vendus par point de vente" in titles
     assert ChoiceKind.POINT == shop.kind

@@ -117,3 +117,40 @@ def test_the_till_is_told_when_an_item_is_not_for_sale(client, login, staff, ses
     assert answer["message"] == f"L'objet {bike.number} n'est pas en vente (collecté)."
     assert bike.state == ItemState.COLLECTED
     assert client.get("/api/pos/objets/R99999").status_code == 404
+
+
+def test_a_categorys_price_grid_and_standard_weight(client, login, staff, session):
+    login(staff.username)
+    books = session.scalar(select(ItemCategory).where(ItemCategory.name == "Livres"))
+    url = "/stock/ressourcerie/categories"
+
+    def save(grid, weight):
+        return client.post(
+            url,
+            data={
+                "csrf_token": _token(client, url),
+                "category_id": str(books.id),
+                "name": "Livres",
+                "suggested_price": "1",
+                "price_grid": grid,
+                "standard_weight": weight,
+            },
+            follow_redirects=True,
+        )
+
+    page = save("Poche : 0,50\r\nGrand format : 2", "0,3")
+    assert "Catégorie « Livres » enregistrée." in page_text(page)
+    assert books.price_grid == [
+        {"label": "Poche", "price_cents": 50},
+        {"label": "Grand format", "price_cents": 200},
+    ]
+    assert books.standard_weight_grams == 300
+    assert "Poche : 0,50\nGrand format : 2,00" in page.get_data(as_text=True)
+    for grid, weight, message in [
+        ("Poche 0,50", "0,3", "Grille de prix, ligne 1 : « Poche 0,50 »"),
+        ("Poche : 0,50", "lourd", "n'est pas un poids valide"),
+        ("Poche : 0,50", "0", "Poids standard : plus de 0"),
+    ]:
+        assert message in page_text(save(grid, weight))
+    assert books.price_grid[0] == {"label": "Poche", "price_cents": 50}  # unchanged
+    assert books.standard_weight_grams == 300
