@@ -365,7 +365,21 @@ def _demo_ressourcerie(session, rng, now, actor) -> list[str]:
                     recorded_at=now,
                 )
             )
+    for name, (grid, standard) in UNTAGGED_GRIDS.items():  # sold at the till by category
+        categories[name].price_grid = [
+            {"label": label, "price_cents": cents} for label, cents in grid
+        ]
+        categories[name].standard_weight_grams = standard
     return [
         f"Ressourcerie : {len(RESSOURCERIE_ITEMS)} objets, collectes et sorties des 4 "
-        "dernières semaines."
+        "dernières semaines ; grilles de prix des objets sans étiquette (Livres, Textiles, "
+        "Jouets) vendus à la Caisse 2."
     ]
+
+
+# Untagged objects: the grid's prices (label, cents) and the standard weight (grams).
+UNTAGGED_GRIDS = {
+    "Livres": ((("Poche", 50), ("Grand format", 200), ("Beau livre", 500)), 300),
+    "Textiles": ((("Vêtement enfant", 150), ("Vêtement adulte", 300), ("Chaussures", 400)), 400),
+    "Jouets": ((("Petit jouet", 100), ("Jeu de société", 300), ("Gros jouet", 800)), 500),
+}

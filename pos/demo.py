@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from app.clock import SHOP_TIMEZONE, shop_date
 from app.users.models import User
 from app.users.roles import Role
-from inventory.models import Product, StockUnit
+from inventory.models import ChoiceKind, Product, RessourcerieChoice, StockUnit
 from participants.households.rights import household_for_till
 from participants.models import Household
 from pos.errors import TillError
@@ -41,6 +41,12 @@ def load_demo(session, context) -> list[str]:
         )
         for code, name in (("C1", "Caisse 1 — entrée"), ("C2", "Caisse 2 — ressourcerie"))
     ]
+    # Caisse 2 stands at the ressourcerie's shop: it sells untagged objects by category.
+    tills[1].point_id = session.scalar(
+        select(RessourcerieChoice.id).where(
+            RessourcerieChoice.kind == ChoiceKind.POINT, RessourcerieChoice.name == "Boutique"
+        )
+    )
     session.add_all(tills)
     session.flush()
     sales = _history(session, context, tills[0])

@@ -116,3 +116,103 @@ def test_washing_machine_from_intake_to_sale(page, devices):
     expect(row.locator("td")).to_have_text(
         ["Gros électroménager", "62,500", "62,500", "0,000", "0,000", "100,0 %"]
     )
+
+
+@pytest.fixture
+def ressourcerie_till(app):
+    """Till C1 at the shop (it offers untagged objects), Livres with a grid and a standard
+    weight, the simulated scale showing 850 g; all put back afterwards."""
+    from sqlalchemy import select
+
+    from inventory.models import ChoiceKind, ItemCategory, RessourcerieChoice
+    from inventory.ressourcerie.categories import (
+        ItemCategoryData,
+        parse_price_grid,
+        save_item_category,
+    )
+    from pos.models import Till
+
+    scale = ScaleSimulator()
+    scale.next_frame = b"\x02 0.850\r"
+    with app.app_context(), Session(db.engine) as session:
+        shop = session.scalar(
+            select(RessourcerieChoice.id).where(
+                RessourcerieChoice.kind == ChoiceKind.POINT, RessourcerieChoice.name == "Boutique"
+            )
+        )
+        session.scalar(select(Till).where(Till.code == "C1")).point_id = shop
+        books = session.scalar(select(ItemCategory).where(ItemCategory.name == "Livres"))
+        save_item_category(
+            session,
+            books.id,
+            ItemCategoryData(
+                "Livres",
+                100,
+                price_grid=parse_price_grid("Poche : 0,50\nGrand format : 2"),
+                standard_weight_grams=300,
+            ),
+        )
+        set_setting(session, "hardware.scale_port", scale.port_name, utcnow())
+        session.commit()
+    yield
+    with app.app_context(), Session(db.engine) as session:
+        session.scalar(select(Till).where(Till.code == "C1")).point_id = None
+        set_setting(session, "hardware.scale_port", "", utcnow())
+        session.commit()
+    scale.close()
+
+
+def test_untagged_objects_sold_by_category_and_weight(page, app, ressourcerie_till):
+    from sqlalchemy import select
+
+    from pos.models import SaleLine
+
+    _at_open_till(page)
+    panel = page.locator("#untagged-panel")
+
+    # A big book from the grid, weighed on the scale.
+    page.get_by_role("button", name="Ressourcerie sans étiquette").click()
+    expect(panel.locator("#untagged-step")).to_have_text("1. Choisissez la catégorie de l'objet.")
+    panel.get_by_role("button", name="Livres", exact=True).click()
+    panel.get_by_role("button", name=f"Grand format — 2,00{NBSP}€").click()
+    panel.get_by_role("button", name="Lire la balance").click()
+    expect(panel).to_be_hidden()
+    first = page.locator("#cart-lines li").nth(0)
+    expect(first).to_contain_text("Livres — Grand format")
+    expect(first.locator(".line-qty")).to_have_text("1 · 0,85 kg")
+
+    # A bag of clothes « par lot », its price and weight typed.
+    page.keyboard.press("F7")
+    panel.get_by_role("button", name="Textiles").click()
+    panel.get_by_label(re.compile("Par lot")).check()
+    panel.get_by_label("Prix tapé (€)").fill("5")
+    panel.get_by_role("button", name="Ce prix").click()
+    expect(panel.get_by_role("button", name=re.compile("Poids standard"))).to_be_hidden()
+    panel.get_by_label("Poids tapé (kg)").fill("3,2")
+    panel.get_by_role("button", name="Ce poids").click()
+    expect(page.locator("#cart-lines li").nth(1)).to_contain_text("Textiles (lot)")
+
+    # Three paperbacks, not weighed: the standard weight each.
+    page.keyboard.press("F7")
+    panel.get_by_role("button", name="Livres", exact=True).click()
+    panel.get_by_role("button", name=f"Poche — 0,50{NBSP}€").click()
+    panel.get_by_role("button", name="Poids standard : 0,3 kg").click()
+    page.locator("#till-app [data-pad='3']").click()
+    page.get_by_role("button", name="Quantité").click()
+    expect(page.locator("#cart-lines li").nth(2).locator(".line-qty")).to_have_text("3 · 0,9 kg")
+    expect(page.get_by_test_id("total")).to_have_text(f"8,50{NBSP}€")
+
+    page.get_by_role("button", name="Payer").click()
+    page.get_by_role("button", name="Espèces").click()
+    page.get_by_role("button", name="Valider la vente").click()
+    page.get_by_role("button", name="Non").click()
+    expect(page.locator("#till-message")).to_contain_text("Vente enregistrée — ticket C1-")
+    with app.app_context(), Session(db.engine) as session:
+        lines = session.scalars(
+            select(SaleLine).where(SaleLine.item_category_id.is_not(None)).order_by(SaleLine.id)
+        ).all()
+        assert [(line.label, line.amount_cents, line.weight_grams) for line in lines[-3:]] == [
+            ("Livres — Grand format", 200, 850),
+            ("Textiles (lot)", 500, 3_200),
+            ("Livres — Poche", 150, 900),
+        ]

@@ -36,7 +36,9 @@ export class Cart {
     return {
       uuid: crypto.randomUUID(), till: tillCode,
       items: this.lines.filter((l) => l.itemNumber).map((l) => l.itemNumber),
-      lines: this.lines.filter((l) => !l.itemNumber).map((l) => (l.code
+      untagged: this.lines.filter((l) => l.untagged).map((l) => ({ ...l.untagged,
+        quantity: l.quantity, ...(l.weighedGrams ? { weight_grams: l.weighedGrams } : {}) })),
+      lines: this.productLines.map((l) => (l.code
         ? { code: l.code }
         : { product_id: l.productId, quantity: l.quantity,
           ...(l.manualUnitPriceCents != null ? { manual_unit_price_cents: l.manualUnitPriceCents,
@@ -47,6 +49,11 @@ export class Cart {
       ...(this.household ? { card_code: this.household.card_code } : {}),
       ...(this.approvalToken ? { approval_token: this.approvalToken } : {}),
     };
+  }
+
+  // The épicerie's lines (what `lines` of the sale body holds, in the same order).
+  get productLines() {
+    return this.lines.filter((l) => !l.itemNumber && !l.untagged);
   }
 
   // Freeze the cart on this sale; a second call while pending keeps the first (one UUID).
@@ -146,6 +153,9 @@ export class Cart {
   setQuantity(index, quantity) {
     if (this.frozen || index < 0 || index >= this.lines.length || quantity <= 0) return false;
     if (this.lines[index].itemNumber || this.lines[index].code) return false;  // unique, or label
+    if (this.lines[index].untagged?.lot || (this.lines[index].untagged && quantity > 1000)) {
+      return false;  // a lot is one; an untagged line holds 1 000 objects at most
+    }
     this.lines[index].quantity = quantity;
     this.changed();
     return true;
@@ -161,12 +171,32 @@ export class Cart {
     return true;
   }
 
+  // Untagged ressourcerie objects sold by category (untagged.js made the line): their own
+  // price, no participation rate; weighed, or the category's standard weight per object.
+  addUntagged(line) {
+    if (this.frozen) return false;
+    this.lines.push(line);
+    this.selected = this.lines.length - 1;
+    this.changed();
+    return true;
+  }
+
+  weightGrams(line) {
+    return line.weighedGrams ?? (line.standardGrams || 0) * line.quantity;
+  }
+
   // A price changed by hand (per piece or per kg) for one line, with the approval given for
   // this product at this price (none when an encadrant·e holds the till).
   setUnitPrice(index, cents, approvalToken = null) {
     const line = this.lines[index];
     if (this.frozen || !line || line.priceCents !== null || line.itemNumber || line.code
         || !(cents >= 0)) return false;
+    if (line.untagged) {  // the ressourcerie's price is typed at the till: no approval
+      line.untagged = { ...line.untagged, price_cents: cents };
+      line.unitPriceCents = cents;
+      this.changed();
+      return true;
+    }
     line.manualUnitPriceCents = cents;
     line.priceApproval = approvalToken;
     this.changed();
@@ -193,7 +223,8 @@ export class Cart {
 
   amount(line) {
     const reference = this.reference(line);
-    return this.rate === null || line.itemNumber ? reference : applyRate(reference, this.rate);
+    return this.rate === null || line.itemNumber || line.untagged
+      ? reference : applyRate(reference, this.rate);
   }
 
   get referenceTotal() {

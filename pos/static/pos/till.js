@@ -12,6 +12,7 @@ import { Nomenclature } from "./nomenclature.js";
 import { Outbox } from "./outbox.js";
 import { installRefund } from "./refund.js";
 import { installSession, refreshSession } from "./session.js";
+import { installUntagged } from "./untagged.js";
 import { $, METHOD_LABELS, on, report, root, say, showRelogin, tillCode } from "./ui.js";
 import { kilogramsText, readScaleGrams } from "caisse/scale.js";
 import { INCOMPLETE_MESSAGE, installScanner } from "caisse/scanner.js";
@@ -20,6 +21,7 @@ const cart = new Cart(`caisse.cart.${tillCode}`);
 let nomenclature = null;
 let catalogueTag = null;
 let products = [];
+let ressourcerie = [];  // categories for untagged objects (a till at a ressourcerie point)
 let pad = "";
 let weighing = null; // a product waiting for its weight
 let justAdded = -1; // the line to scroll to and flash at the next render
@@ -32,11 +34,13 @@ async function loadCatalogue() {
   catalogueTag = response.headers.get("ETag");
   const data = await response.json();
   products = data.products;
+  ressourcerie = data.ressourcerie || [];
   nomenclature = new Nomenclature(data.rules, products);
 }
 
 // ---- rendering ------------------------------------------------------------------------------
 function quantityText(line) {
+  if (line.untagged) return `${line.quantity} · ${formatGrams(cart.weightGrams(line))}`;
   return line.unit === "kg" ? formatGrams(line.quantity) : `${line.quantity}`;
 }
 
@@ -312,13 +316,14 @@ function applyQuantity() {
   const line = cart.lines[cart.selected];
   if (!line) { say("Choisissez d'abord une ligne.", "error"); return; }
   if (line.itemNumber) { say("Un objet de la ressourcerie est unique : quantité 1.", "error"); return; }
+  if (line.untagged?.lot) { say("Un lot compte pour un : changez son prix ou supprimez la ligne.", "error"); return; }
   if (line.code) { say("Le poids ou le prix vient de l'étiquette : scannez-en une autre.", "error"); return; }
   const quantity = line.unit === "kg" ? parseKilograms(pad) : (/^\d+$/.test(pad) ? Number(pad) : null);
   if (!quantity || quantity > 1000000) {
     say(line.unit === "kg" ? "Tapez un poids en kg (ex. : 1,250)." : "Tapez un nombre de pièces.", "error");
     return;
   }
-  cart.setQuantity(cart.selected, quantity);
+  if (!cart.setQuantity(cart.selected, quantity)) { say("1 000 objets au plus sur une ligne.", "error"); return; }
   pad = "";
   render();
 }
@@ -332,6 +337,13 @@ async function changePrice() {
   const cents = parseCents(pad);
   if (cents === null || cents > 10000000) {
     say(`Tapez le nouveau prix${line.unit === "kg" ? " au kg" : ""} (ex. : 0,50) puis « Changer le prix ».`, "error");
+    return;
+  }
+  if (line.untagged) {  // the ressourcerie's price is the cashier's: typed, no approval
+    if (cents > 1000000 || !cart.setUnitPrice(index, cents)) { say("Prix trop grand (10 000 € au plus).", "error"); return; }
+    pad = "";
+    say(`Prix de « ${line.name} » : ${formatCents(cents)}.`, "ok");
+    render();
     return;
   }
   let token = null;  // approved for this product at this price, nothing else
@@ -469,7 +481,7 @@ async function refused(error, body) {
     const again = structuredClone(body);
     if (action === "price" && again.lines[line - 1]) {
       again.lines[line - 1].approval_token = token;
-      const priced = cart.lines.filter((l) => !l.itemNumber)[line - 1];
+      const priced = cart.productLines[line - 1];
       if (priced) priced.priceApproval = token;
     } else {
       again.approval_token = token;
@@ -584,6 +596,16 @@ on("#manual-form", "submit", (event) => {
 installSession({ read: () => pad, clear: () => { pad = ""; render(); } });
 installRefund({ onPrinted: refreshPrinter });
 installExpected();
+installUntagged({
+  categories: () => ressourcerie,
+  add: (line) => {
+    if (!cart.addUntagged(line)) return false;
+    justAdded = cart.selected;
+    render();
+    return true;
+  },
+  refuseWhileSending,
+});
 installScanner({
   target: $("#manual-code"),
   onScan: handleScan,
