@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEntry
@@ -22,22 +22,28 @@ def record_audit(
     target: str | None = None,
     details: dict[str, Any] | None = None,
     remote_addr: str | None = None,
-) -> AuditEntry:
+) -> None:
     # A page that only read so far (a file opened, a list shown) takes SQLite's write lock the
     # waiting way before its audit line, instead of failing on a snapshot another write made
     # stale ("database is locked"). Nothing to do on PostgreSQL, or once the lock is held.
     lock_for_update(session)
-    entry = AuditEntry(
-        at=now,
-        actor_id=actor_id,
-        action=action,
-        target=target,
-        details=details or {},
-        remote_addr=remote_addr,
+    if session.new or session.dirty or session.deleted:
+        session.flush()  # what the caller changed goes first, as it always did
+    # One prebuilt INSERT, not the unit of work: every write of the product ends here.
+    session.execute(
+        _INSERT_AUDIT,
+        {
+            "at": now,
+            "actor_id": actor_id,
+            "action": action,
+            "target": target,
+            "details": details or {},
+            "remote_addr": remote_addr,
+        },
     )
-    session.add(entry)
-    session.flush()
-    return entry
+
+
+_INSERT_AUDIT = insert(AuditEntry.__table__)
 
 
 def record_read(

@@ -28,6 +28,18 @@ def choices(session: Session, kind: ChoiceKind, active_only: bool = True):
     return list(session.scalars(query.order_by(RessourcerieChoice.name)))
 
 
+def all_choices(session: Session) -> dict[ChoiceKind, list[RessourcerieChoice]]:
+    """Every list's active entries, in one query (the intake form offers the three lists)."""
+    lists: dict[ChoiceKind, list[RessourcerieChoice]] = {kind: [] for kind in ChoiceKind}
+    for choice in session.scalars(
+        select(RessourcerieChoice)
+        .where(RessourcerieChoice.is_active)
+        .order_by(RessourcerieChoice.name)
+    ):
+        lists[choice.kind].append(choice)
+    return lists
+
+
 def save_choice(
     session: Session, kind: ChoiceKind, choice_id: int | None, name: str, active: bool = True
 ) -> RessourcerieChoice:

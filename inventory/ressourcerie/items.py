@@ -13,8 +13,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import func, insert, select, update
+from sqlalchemy.orm import Session, make_transient_to_detached
 
 from app.audit.services import record_audit
 from app.clock import SHOP_TIMEZONE
@@ -104,6 +104,9 @@ def next_item_number(session: Session) -> str:
     return f"R{number:05d}"
 
 
+_INSERT_INTAKE = insert(Intake.__table__).returning(Intake.__table__.c.id)
+
+
 @dataclass(frozen=True)
 class IntakeData:
     category_id: int
@@ -127,23 +130,27 @@ def record_intake(
         raise InvalidData(_("La date de collecte ne peut pas être dans le futur."))
     if data.keep_as_item and not data.description.strip():
         raise InvalidData(_("Décrivez l'objet gardé (ex. « Lave-linge Bosch 7 kg »)."))
-    intake = Intake(
-        category_id=category.id,
-        collection_type_id=checked_choice(
+    values = {
+        "category_id": category.id,
+        "source": None,
+        "collection_type_id": checked_choice(
             session, ChoiceKind.COLLECTION_TYPE, data.collection_type_id, required=True
         ),
-        area_id=checked_choice(session, ChoiceKind.AREA, data.area_id, required=False),
-        point_id=checked_choice(session, ChoiceKind.POINT, data.point_id, required=False),
-        collected_on=data.collected_on,
-        gross_grams=data.gross_grams,
-        tare_grams=data.tare_grams,
-        net_grams=net,
-        description=data.description.strip()[:200] or None,
-        recorded_by_id=actor_id,
-        recorded_at=now,
-    )
+        "area_id": checked_choice(session, ChoiceKind.AREA, data.area_id, required=False),
+        "point_id": checked_choice(session, ChoiceKind.POINT, data.point_id, required=False),
+        "collected_on": data.collected_on,
+        "gross_grams": data.gross_grams,
+        "tare_grams": data.tare_grams,
+        "net_grams": net,
+        "description": data.description.strip()[:200] or None,
+        "recorded_by_id": actor_id,
+        "recorded_at": now,
+    }
+    # The ressourcerie's most frequent write: one prebuilt INSERT … RETURNING, and the record
+    # joins the session as stored (no unit-of-work flush).
+    intake = Intake(id=session.scalar(_INSERT_INTAKE, values), **values)
+    make_transient_to_detached(intake)
     session.add(intake)
-    session.flush()
     item = None
     if data.keep_as_item:
         item = RessourcerieItem(
@@ -321,8 +328,9 @@ class ItemNotForSale(InvalidData):
     pass
 
 
-def sell_item(session: Session, number: str, ticket: str, now: datetime) -> RessourcerieItem:
-    """ready → sold in one conditional statement: of two tills, one wins, the other is told."""
+def sell_item(session: Session, number: str, ticket: str, now: datetime) -> None:
+    """ready → sold in one conditional statement: of two tills, one wins, the other is told.
+    The item already in the session (the basket's) takes its new state in memory."""
     sold = session.execute(
         update(RessourcerieItem)
         .where(RessourcerieItem.number == number, RessourcerieItem.state == ItemState.READY)
@@ -332,24 +340,24 @@ def sell_item(session: Session, number: str, ticket: str, now: datetime) -> Ress
             sold_ticket=ticket,
             warranty_until=(now.astimezone(SHOP_TIMEZONE).date() + timedelta(days=730)),
         )
-        .execution_options(synchronize_session=False)
+        .execution_options(synchronize_session="evaluate")
     )
+    if sold.rowcount == 1:
+        return
     item = session.scalar(
         select(RessourcerieItem)
         .where(RessourcerieItem.number == number)
         .execution_options(populate_existing=True)
     )
-    if sold.rowcount != 1:
-        if item is None:
-            raise ItemNotForSale(_("Objet %(n)s inconnu.", n=number))
-        raise ItemNotForSale(
-            _(
-                "L'objet %(n)s n'est pas en vente (%(s)s).",
-                n=number,
-                s=STATE_LABELS[item.state].lower(),
-            )
+    if item is None:
+        raise ItemNotForSale(_("Objet %(n)s inconnu.", n=number))
+    raise ItemNotForSale(
+        _(
+            "L'objet %(n)s n'est pas en vente (%(s)s).",
+            n=number,
+            s=STATE_LABELS[item.state].lower(),
         )
-    return item
+    )
 
 
 def return_under_warranty(

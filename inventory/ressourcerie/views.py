@@ -24,7 +24,13 @@ from inventory.models import (
     RessourcerieItem,
 )
 from inventory.ressourcerie.categories import ItemCategoryData, grid_text, save_item_category
-from inventory.ressourcerie.choices import KIND_LABELS, choices, collected_tables, save_choice
+from inventory.ressourcerie.choices import (
+    KIND_LABELS,
+    all_choices,
+    choices,
+    collected_tables,
+    save_choice,
+)
 from inventory.ressourcerie.corrections import correct_weight, corrections_of
 from inventory.ressourcerie.forms import (
     TARES,
@@ -82,12 +88,15 @@ def _categories(active_only: bool = True) -> list[ItemCategory]:
 def ressourcerie():
     today = shop_date(utcnow())
     created = None
+    # Loaded once and held for the request: checking the posted ids then reads the session's
+    # identity map, not the database.
+    categories, lists = _categories(), all_choices(db.session)
     form = IntakeForm().offer(
-        _categories(),
+        categories,
         {
-            "collection_type_id": choices(db.session, ChoiceKind.COLLECTION_TYPE),
-            "area_id": choices(db.session, ChoiceKind.AREA),
-            "point_id": choices(db.session, ChoiceKind.POINT),
+            "collection_type_id": lists[ChoiceKind.COLLECTION_TYPE],
+            "area_id": lists[ChoiceKind.AREA],
+            "point_id": lists[ChoiceKind.POINT],
         },
     )
     if request.method == "POST":
@@ -143,7 +152,7 @@ def ressourcerie():
     return render_template(
         "inventory/ressourcerie/index.html",
         form=form,
-        categories=_categories(),
+        categories=categories,
         tares=TARES,
         today=today,
         items=db.session.scalars(items).all(),
@@ -222,7 +231,8 @@ def _item_change(found: RessourcerieItem, action: str, form) -> str:
 @require_permission(Permission.STOCK_MANAGE)
 def outflows():
     today = shop_date(utcnow())
-    form = OutflowForm().offer(_categories(), {"point_id": choices(db.session, ChoiceKind.POINT)})
+    categories, points = _categories(), choices(db.session, ChoiceKind.POINT)
+    form = OutflowForm().offer(categories, {"point_id": points})
     if request.method == "POST":
         if not submitted(form):
             return redirect(url_for(".outflows"))
@@ -251,7 +261,7 @@ def outflows():
     return render_template(
         "inventory/ressourcerie/outflows.html",
         form=form,
-        categories=_categories(),
+        categories=categories,
         channels=CHANNEL_LABELS,
         tares=TARES,
         today=today,
