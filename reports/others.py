@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 from app.charts import bar_chart
 from inventory.models import RessourcerieChoice, RessourcerieItem
 from inventory.ressourcerie.choices import collected_tables
-from inventory.ressourcerie.tonnage import tonnage
+from inventory.ressourcerie.tonnage import outcomes, tonnage
 from participants.ateliers.exits import ACTION_LABELS, EXIT_LABELS
 from participants.ateliers.hours import done_minutes, planned_minutes
 from participants.ateliers.models import action_participants
@@ -84,7 +84,15 @@ def ressourcerie_report(session: Session, period: Period) -> Report:
         Kg(total.discarded),
         Percent(total.reuse_rate_tenths),
     ]
-    extra = []
+    became = outcomes(session, period.first, period.last)
+    extra = [
+        Table(
+            "Devenir des objets",
+            ["Devenir", "Détail", "Poids"],
+            [[outcome, detail, Kg(grams)] for outcome, detail, grams in became],
+            ["Total", "", Kg(sum(grams for _o, _d, grams in became))],
+        )
+    ]
     sold = sold_by_point(session, period)
     by_point = Table(
         "Objets vendus par point de vente",

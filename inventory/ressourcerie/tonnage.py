@@ -117,6 +117,51 @@ def tonnage(session: Session, first: date, last: date) -> list[TonnageRow]:
     return rows
 
 
+REUSED, RECYCLED, DISCARDED = "Réemployé", "Recyclé", "Jeté"
+_CHANNELS = (
+    (OutflowChannel.PARTNER, REUSED, "Confié à une association partenaire"),
+    (OutflowChannel.RECYCLING_DEEE, RECYCLED, "Filière DEEE"),
+    (OutflowChannel.RECYCLING_TEXTILE, RECYCLED, "Filière textile"),
+    (OutflowChannel.RECYCLING_OTHER, RECYCLED, "Autre filière de recyclage"),
+    (OutflowChannel.DECHETERIE, DISCARDED, "Déchèterie"),
+)
+
+
+def outcomes(session: Session, first: date, last: date) -> list[tuple[str, str, int]]:
+    """What became of the objects in the period, (outcome, detail, grams), every row even at
+    0: reused (tagged items sold, given; untagged objects sold by category; lots handed to a
+    partner), recycled by channel, discarded — the corrections taken into account."""
+    start, end = _bounds(first, last)
+    items = dict(
+        session.execute(
+            select(RessourcerieItem.state, func.sum(RessourcerieItem.weight_grams))
+            .where(
+                RessourcerieItem.state.in_((ItemState.SOLD, ItemState.GIVEN)),
+                RessourcerieItem.state_changed_at >= start,
+                RessourcerieItem.state_changed_at < end,
+            )
+            .group_by(RessourcerieItem.state)
+        ).all()
+    )
+    fix = latest_corrections(WeightCorrection.outflow_id)
+    channels = dict(
+        session.execute(
+            select(Outflow.channel, func.sum(func.coalesce(fix.c.net, Outflow.net_grams)))
+            .outerjoin(fix, fix.c.rid == Outflow.id)
+            .where(Outflow.day >= first, Outflow.day <= last)
+            .group_by(Outflow.channel)
+        ).all()
+    )
+    untagged = sum(UNTAGGED_REUSED(session, start, end).values())
+    rows = [
+        (REUSED, "Objets étiquetés vendus", int(items.get(ItemState.SOLD) or 0)),
+        (REUSED, "Objets sans étiquette vendus (au poids)", untagged),
+        (REUSED, "Objets étiquetés donnés", int(items.get(ItemState.GIVEN) or 0)),
+    ]
+    rows += [(kind, label, int(channels.get(channel) or 0)) for channel, kind, label in _CHANNELS]
+    return rows
+
+
 def kilograms(grams: int) -> str:
     kilos, rest = divmod(grams, 1000)
     return f"{kilos},{rest:03d}"

@@ -58,7 +58,7 @@ from inventory.ressourcerie.items import (
     set_price,
 )
 from inventory.ressourcerie.outflows import OutflowData, record_outflow
-from inventory.ressourcerie.tonnage import kilograms, percent, tonnage_csv
+from inventory.ressourcerie.tonnage import kilograms, outcomes, percent, tonnage_csv
 from inventory.ressourcerie.tonnage import tonnage as tonnage_rows
 from inventory.views import blueprint
 from inventory.views.receptions import _participant_choices
@@ -374,6 +374,7 @@ def tonnage():
         "inventory/ressourcerie/tonnage.html",
         rows=rows,
         by=[(label, grams) for label, grams in collected_tables(db.session, first, last)],
+        outcomes=outcomes(db.session, first, max(last, first)),
         first=first,
         last=last,
         kg=kilograms,

@@ -229,3 +229,34 @@ def test_sold_by_point_separates_tagged_and_untagged(session, till, open_till, c
     period = Period(date(2026, 1, 1), date(2026, 12, 31), "2026")
     assert sold_by_point(session, period) == [("Boutique", 0, 2_000)]
     assert session.scalar(select(func.sum(SaleLine.weight_grams))) == 2_000
+
+
+def test_what_became_of_the_objects(session, open_till, cashier, staff, now, books, categories):
+    from inventory.models import OutflowChannel
+    from inventory.ressourcerie.outflows import OutflowData, record_outflow
+    from inventory.ressourcerie.tonnage import outcomes
+
+    sell(
+        session,
+        cashier,
+        now,
+        [],
+        [PaymentRequest(CASH, 200)],
+        200,
+        untagged=(UntaggedRequest(category_id=books.id, grid_entry=1, weight_grams=700),),
+    )
+    appliances = categories["Petit électroménager"]
+    for channel, grams in (
+        (OutflowChannel.RECYCLING_DEEE, 40_000),
+        (OutflowChannel.DECHETERIE, 5_000),
+    ):
+        record_outflow(
+            session, staff.id, now, TODAY, OutflowData(appliances.id, channel, TODAY, grams)
+        )
+    became = {
+        detail: (outcome, grams) for outcome, detail, grams in outcomes(session, TODAY, TODAY)
+    }
+    assert became["Objets sans étiquette vendus (au poids)"] == ("Réemployé", 700)
+    assert became["Filière DEEE"] == ("Recyclé", 40_000)
+    assert became["Filière textile"] == ("Recyclé", 0)
+    assert became["Déchèterie"] == ("Jeté", 5_000)
