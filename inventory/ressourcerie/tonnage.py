@@ -50,6 +50,30 @@ def _bounds(first: date, last: date) -> tuple[datetime, datetime]:
     )
 
 
+def _items_reused(session: Session, start: datetime, end: datetime, by) -> list:
+    """Grams of tagged items sold or given in [start, end), grouped ``by`` a column."""
+    return session.execute(
+        select(by, func.sum(RessourcerieItem.weight_grams))
+        .where(
+            RessourcerieItem.state.in_((ItemState.SOLD, ItemState.GIVEN)),
+            RessourcerieItem.state_changed_at >= start,
+            RessourcerieItem.state_changed_at < end,
+        )
+        .group_by(by)
+    ).all()
+
+
+def _outflows(session: Session, first: date, last: date, *by) -> list:
+    """Net grams of the outflows of [first, last] (corrected), grouped ``by`` columns."""
+    fix = latest_corrections(WeightCorrection.outflow_id)
+    return session.execute(
+        select(*by, func.sum(func.coalesce(fix.c.net, Outflow.net_grams)))
+        .outerjoin(fix, fix.c.rid == Outflow.id)
+        .where(Outflow.day >= first, Outflow.day <= last)
+        .group_by(*by)
+    ).all()
+
+
 def tonnage(session: Session, first: date, last: date) -> list[TonnageRow]:
     """Per category, then a "Total" row: kg collected, reused, recycled, discarded."""
     start, end = _bounds(first, last)
@@ -63,7 +87,6 @@ def tonnage(session: Session, first: date, last: date) -> list[TonnageRow]:
         row[key] += grams or 0
 
     intake_fix = latest_corrections(WeightCorrection.intake_id)
-    outflow_fix = latest_corrections(WeightCorrection.outflow_id)
     for category_id, grams in session.execute(
         select(Intake.category_id, func.sum(func.coalesce(intake_fix.c.net, Intake.net_grams)))
         .outerjoin(intake_fix, intake_fix.c.rid == Intake.id)
@@ -71,27 +94,12 @@ def tonnage(session: Session, first: date, last: date) -> list[TonnageRow]:
         .group_by(Intake.category_id)
     ):
         add(category_id, "collected", grams)
-    for category_id, grams in session.execute(
-        select(RessourcerieItem.category_id, func.sum(RessourcerieItem.weight_grams))
-        .where(
-            RessourcerieItem.state.in_((ItemState.SOLD, ItemState.GIVEN)),
-            RessourcerieItem.state_changed_at >= start,
-            RessourcerieItem.state_changed_at < end,
-        )
-        .group_by(RessourcerieItem.category_id)
-    ):
+    for category_id, grams in _items_reused(session, start, end, RessourcerieItem.category_id):
         add(category_id, "reused", grams)
     for category_id, grams in UNTAGGED_REUSED(session, start, end).items():
         add(category_id, "reused", grams)  # sold at the till by category, untagged
-    for category_id, channel, grams in session.execute(
-        select(
-            Outflow.category_id,
-            Outflow.channel,
-            func.sum(func.coalesce(outflow_fix.c.net, Outflow.net_grams)),
-        )
-        .outerjoin(outflow_fix, outflow_fix.c.rid == Outflow.id)
-        .where(Outflow.day >= first, Outflow.day <= last)
-        .group_by(Outflow.category_id, Outflow.channel)
+    for category_id, channel, grams in _outflows(
+        session, first, last, Outflow.category_id, Outflow.channel
     ):
         key = (
             "reused"
@@ -132,26 +140,8 @@ def outcomes(session: Session, first: date, last: date) -> list[tuple[str, str, 
     0: reused (tagged items sold, given; untagged objects sold by category; lots handed to a
     partner), recycled by channel, discarded — the corrections taken into account."""
     start, end = _bounds(first, last)
-    items = dict(
-        session.execute(
-            select(RessourcerieItem.state, func.sum(RessourcerieItem.weight_grams))
-            .where(
-                RessourcerieItem.state.in_((ItemState.SOLD, ItemState.GIVEN)),
-                RessourcerieItem.state_changed_at >= start,
-                RessourcerieItem.state_changed_at < end,
-            )
-            .group_by(RessourcerieItem.state)
-        ).all()
-    )
-    fix = latest_corrections(WeightCorrection.outflow_id)
-    channels = dict(
-        session.execute(
-            select(Outflow.channel, func.sum(func.coalesce(fix.c.net, Outflow.net_grams)))
-            .outerjoin(fix, fix.c.rid == Outflow.id)
-            .where(Outflow.day >= first, Outflow.day <= last)
-            .group_by(Outflow.channel)
-        ).all()
-    )
+    items = dict(_items_reused(session, start, end, RessourcerieItem.state))
+    channels = dict(_outflows(session, first, last, Outflow.channel))
     untagged = sum(UNTAGGED_REUSED(session, start, end).values())
     rows = [
         (REUSED, "Objets étiquetés vendus", int(items.get(ItemState.SOLD) or 0)),

@@ -5,7 +5,7 @@ from contextlib import contextmanager
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import text
+from sqlalchemy import select, text
 
 from app.users.roles import Role
 from inventory.models import StockUnit
@@ -117,3 +117,27 @@ def tomatoes(make_product, receive):
     product = make_product("Tomates", 320, StockUnit.KILOGRAM)
     receive(product, 20_000)
     return product
+
+
+@pytest.fixture
+def books(session):
+    """The ressourcerie's « Livres »: a grid (Poche 0,50, Grand format 2, Beau livre 5) and a
+    standard weight of 300 g, for untagged objects sold by category."""
+    from inventory.models import ItemCategory
+    from inventory.ressourcerie.categories import (
+        ItemCategoryData,
+        parse_price_grid,
+        save_item_category,
+    )
+
+    livres = session.scalar(select(ItemCategory).where(ItemCategory.name == "Livres"))
+    return save_item_category(
+        session,
+        livres.id,
+        ItemCategoryData(
+            "Livres",
+            100,
+            price_grid=parse_price_grid("Poche : 0,50\nGrand format : 2\nBeau livre : 5"),
+            standard_weight_grams=300,
+        ),
+    )

@@ -34,21 +34,6 @@ def categories(session):
     return {c.name: c for c in session.scalars(select(ItemCategory))}
 
 
-@pytest.fixture
-def books(session, categories):
-    livres = categories["Livres"]
-    return save_item_category(
-        session,
-        livres.id,
-        ItemCategoryData(
-            "Livres",
-            100,
-            price_grid=parse_price_grid("Poche : 0,50\nGrand format : 2\nBeau livre : 5"),
-            standard_weight_grams=300,
-        ),
-    )
-
-
 def _reused(session, name):
     rows = tonnage(session, TODAY, TODAY)
     return next((row.reused for row in rows if row.category == name), 0)

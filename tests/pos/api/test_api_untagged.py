@@ -7,25 +7,8 @@ import uuid
 import pytest
 from sqlalchemy import select
 
-from inventory.models import ItemCategory
-from inventory.ressourcerie.categories import ItemCategoryData, parse_price_grid, save_item_category
 from pos.models import SaleLine
 from tests.pos.api.conftest import row_counts
-
-
-@pytest.fixture
-def books(session):
-    livres = session.scalar(select(ItemCategory).where(ItemCategory.name == "Livres"))
-    return save_item_category(
-        session,
-        livres.id,
-        ItemCategoryData(
-            "Livres",
-            100,
-            price_grid=parse_price_grid("Poche : 0,50\nGrand format : 2"),
-            standard_weight_grams=300,
-        ),
-    )
 
 
 def _body(books, untagged, total, **changes):
@@ -50,6 +33,7 @@ def test_catalogue_offers_the_categories_and_a_sale_records_them_once(till_clien
         "grid": [
             {"label": "Poche", "price_cents": 50},
             {"label": "Grand format", "price_cents": 200},
+            {"label": "Beau livre", "price_cents": 500},
         ],
     }
     body = _body(
