@@ -10,4 +10,8 @@ declare_menu(
     "admin",
     (40, NavEntry(_l("Caisses et imprimantes"), "pos.admin_tills", Permission.PRINTERS_CONFIGURE)),
     (50, NavEntry(_l("Journal des ventes"), "pos.admin_journal", Permission.AUDIT_VIEW)),
+    (
+        55,
+        NavEntry(_l("Ventes hors ligne à revoir"), "pos.offline_review", Permission.TILL_SUPERVISE),
+    ),
 )

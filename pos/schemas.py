@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Literal
 from uuid import UUID
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field
 
 MAX_ID = 2_147_483_647  # a database id (32-bit integer)
 MAX_QUANTITY = 1_000_000
@@ -78,6 +78,28 @@ class PaymentIn(Strict):
     amount_cents: int = Field(gt=0, le=MAX_AMOUNT, description="espèces : montant remis")
 
 
+class OfflineIn(Strict):
+    """A sale made while the till could not reach the server: recorded as it was made, never
+    refused for a rule it could not check then (flagged for review instead)."""
+
+    made_at: AwareDatetime = Field(description="quand la vente a été faite (heure de la caisse)")
+    number: int | None = Field(
+        default=None, gt=0, le=MAX_ID, description="numéro donné dans la série hors ligne"
+    )
+    rate_bp: int | None = Field(
+        default=None, ge=0, le=10_000, description="taux de participation appliqué (carte)"
+    )
+    unit_prices: list[int | None] = Field(
+        default_factory=list,
+        max_length=500,
+        description="prix unitaire appliqué par ligne de « lines » (null : étiquette pesée)",
+    )
+    printed: bool = Field(default=False, description="ticket imprimé par le navigateur")
+    approved_by_badge: str | None = Field(
+        default=None, min_length=1, max_length=32, description="hors ligne trop longtemps"
+    )
+
+
 class SaleIn(Strict):
     uuid: UUID
     till: str = Field(min_length=1, max_length=20)
@@ -93,6 +115,7 @@ class SaleIn(Strict):
     card_code: str | None = Field(default=None, max_length=20)
     receipt_requested: bool = False
     approval_token: str | None = TOKEN
+    offline: OfflineIn | None = None
 
 
 class ItemOut(BaseModel):
@@ -254,48 +277,6 @@ class AbandonOut(BaseModel):
     sale: SaleOut | None = Field(default=None, description="si la vente avait été enregistrée")
 
 
-class CatalogueProduct(BaseModel):
-    id: int
-    name: str
-    unit: str
-    price_cents: int
-    vat_rate_bp: int
-    per_visit_limit: int | None
-    barcodes: list[str]
-    category: str = Field(description="catégorie (groupe des touches rapides)")
-    search: str = Field(description="nom replié (minuscules, sans accents) pour la recherche")
-    quick_key: bool = Field(description="touche rapide à la caisse (produit sans code)")
-    check_stock: bool = Field(
-        description="du stock a dépassé sa date : la caisse demande le stock au scan"
-    )
-
-
-class CatalogueRule(BaseModel):
-    kind: str
-    pattern: str
-
-
-class GridPriceOut(BaseModel):
-    label: str
-    price_cents: int
-
-
-class CatalogueCategory(BaseModel):
-    """A ressourcerie category, for untagged objects sold by category and weight."""
-
-    id: int
-    name: str
-    price_cents: int | None = Field(description="prix conseillé (sans grille ni prix tapé)")
-    standard_weight_grams: int | None = Field(description="compté quand l'objet n'est pas pesé")
-    grid: list[GridPriceOut] = Field(description="grille de prix (grid_entry : rang)")
-
-
-class CatalogueOut(BaseModel):
-    products: list[CatalogueProduct]
-    rules: list[CatalogueRule]
-    ressourcerie: list[CatalogueCategory]
-
-
 class SessionOpenedOut(BaseModel):
     float_cents: int
     business_date: str
@@ -350,9 +331,12 @@ class QueuedOut(BaseModel):
     queued: bool
 
 
+from pos.schemas_catalogue import CatalogueOut, OfflineStateOut  # noqa: E402 (own module)
+
 API_MODELS = [
     LineIn,
     UntaggedIn,
+    OfflineIn,
     PaymentIn,
     SaleIn,
     ItemOut,
@@ -382,6 +366,7 @@ API_MODELS = [
     TicketOut,
     ScansOut,
     ReprintOut,
+    OfflineStateOut,
     QueuedOut,
     StockOut,
 ]

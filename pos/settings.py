@@ -35,6 +35,18 @@ CASH_MOVEMENT_BADGE_THRESHOLD_CENTS = MoneySetting(
     maximum=5000_00,
     help=_l("Au-delà, le badge et le code d'un·e encadrant·e."),
 )
+OFFLINE_MAX_HOURS = IntegerSetting(
+    key="till.offline_max_hours",
+    label=_l("Caisse hors ligne : durée avant validation d'un·e encadrant·e"),
+    default=24,
+    minimum=1,
+    maximum=24 * 14,
+    unit="h",
+    help=_l(
+        "Une caisse sans serveur continue de vendre ; au-delà de cette durée sans contact, "
+        "chaque vente demande le badge d'un·e encadrant·e."
+    ),
+)
 
 declare(
     SettingGroup(
@@ -45,6 +57,7 @@ declare(
             SCANNER_MEAN_GAP_MS,
             DIFFERENCE_BADGE_THRESHOLD_CENTS,
             CASH_MOVEMENT_BADGE_THRESHOLD_CENTS,
+            OFFLINE_MAX_HOURS,
         ),
     )
 )

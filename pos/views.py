@@ -24,6 +24,7 @@ from app.forms import EmptyForm, apply_change, submitted
 from app.settings.core import SHOP_NAME
 from app.users.auth import require_permission
 from app.users.roles import Permission
+from app.values import form_ids
 from hardware.models import MODELS
 from hardware.targets import KINDS, InvalidPrinterTarget, check_printer
 from inventory.models import ChoiceKind, RessourcerieChoice
@@ -79,18 +80,28 @@ def till():
     return response
 
 
+def _real_till(till_id: int | None) -> Till:
+    till = db.get_or_404(Till, till_id)
+    if till.offline_of_id is not None:
+        abort(404)
+    return till
+
+
 @blueprint.route("/admin/caisses", methods=["GET", "POST"])
 @require_permission(Permission.PRINTERS_CONFIGURE)
 def admin_tills():
     """Each till's receipt printer, with a test print."""
-    tills = db.session.scalars(select(Till).order_by(Till.id)).all()
+    # A till's offline series (« C1H ») is no till of its own: not listed, not changed here.
+    tills = db.session.scalars(
+        select(Till).where(Till.offline_of_id.is_(None)).order_by(Till.id)
+    ).all()
     if request.method == "POST":
         action = request.form.get("action")
         if action in ("add", "details"):
             return _change_tills(action)
         form = TillPrinterForm()
         if submitted(form):
-            till = db.get_or_404(Till, form.till_id.data)
+            till = _real_till(form.till_id.data)
 
             def change() -> str:
                 kind, model = form.printer_kind.data, form.printer_model.data
@@ -141,7 +152,7 @@ def _change_tills(action: str):
             return _(
                 "Caisse %(c)s « %(t)s » ajoutée : réglez son imprimante.", c=till.code, t=till.name
             )
-        till = db.get_or_404(Till, form.till_id.data)
+        till = _real_till(form.till_id.data)
         change_till(
             db.session,
             current_user.id,
@@ -262,4 +273,57 @@ def ticket_page(reference: str):
         till=till,
         ticket=ticket_reference(till.code, sale.number),
         refunds=[ticket_reference(till.code, r.number) for r in refunds],
+    )
+
+
+FLAG_LABELS = {
+    "allowance": "Montant du mois dépassé",
+    "limits": "Limite par passage dépassée",
+    "card": "Carte",
+    "price": "Prix",
+    "stock": "Stock",
+    "item": "Objet de la ressourcerie",
+    "total": "Total",
+    "number": "Numéro de ticket",
+    "session": "Session de caisse",
+    "approval": "Validation hors ligne",
+    "clock": "Horloge de la caisse",
+}
+
+
+@blueprint.route("/admin/hors-ligne", methods=["GET", "POST"])
+@require_permission(Permission.TILL_SUPERVISE)
+def offline_review():
+    """The sales made offline that broke a rule the server could not check then: recorded
+    (the customer had left), listed here until an encadrant·e has looked at each."""
+    from pos.models import Sale, SaleFlag
+    from pos.services.documents import ticket_reference
+
+    form = EmptyForm()
+    if request.method == "POST":
+        if form.validate_on_submit():
+            ids = form_ids("flag_id")
+            flags = db.session.scalars(
+                select(SaleFlag).where(SaleFlag.id.in_(ids), SaleFlag.reviewed_at.is_(None))
+            ).all()
+            for flag in flags:
+                flag.reviewed_at, flag.reviewed_by_id = utcnow(), current_user.id
+            db.session.commit()
+            flash(_("%(n)d signalement(s) marqué(s) comme vu(s).", n=len(flags)), "success")
+        return redirect(url_for(".offline_review"))
+    rows = db.session.execute(
+        select(SaleFlag, Sale, Till.code)
+        .join(Sale, Sale.id == SaleFlag.sale_id)
+        .join(Till, Till.id == Sale.till_id)
+        .where(SaleFlag.reviewed_at.is_(None))
+        .order_by(Sale.made_at, SaleFlag.id)
+        .limit(500)
+    ).all()
+    return render_template(
+        "pos/admin_offline.html",
+        form=form,
+        rows=[
+            (flag, sale, ticket_reference(code, sale.number), FLAG_LABELS[flag.kind.value])
+            for flag, sale, code in rows
+        ],
     )

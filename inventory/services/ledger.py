@@ -167,6 +167,21 @@ def _locked_lots_with_stock(session: Session, product_ids: list[int]) -> dict[in
     return grouped
 
 
+def _latest_lot(session: Session, product: Product, left_in_lot: dict[int, int]) -> list:
+    """The product's most recent lot, whatever its stock (an offline sale books on it)."""
+    row = session.execute(
+        select(Lot.id, Lot.product_id, Lot.remaining_quantity, Lot.use_by, Lot.best_before)
+        .where(Lot.product_id == product.id)
+        .order_by(Lot.id.desc())
+        .limit(1)
+        .with_for_update()
+    ).first()
+    if row is None:
+        return []
+    left_in_lot[row.id] = row.remaining_quantity
+    return [_LotStock(*row)]
+
+
 def withdraw(
     session: Session,
     product: Product,
@@ -220,12 +235,48 @@ def _sellable_lots(
     return sellable
 
 
+def _lots_to_take(
+    session: Session,
+    product: Product,
+    quantity: int,
+    kind: MovementKind,
+    lots: list[_LotStock],
+    left_in_lot: dict[int, int],
+    when: tuple[date, bool],
+    notes: list[str] | None,
+) -> list[_LotStock]:
+    """The lots a withdrawal takes from, in order (see ``withdraw_many``); none: nothing to
+    book (an offline sale of a product that never had a lot, noted)."""
+    if kind != MovementKind.SALE:
+        available = sum(max(left_in_lot[lot.id], 0) for lot in lots)
+        if available < quantity:
+            raise InsufficientStock(
+                _(
+                    "Stock insuffisant pour « %(p)s » : %(n)d en stock.",
+                    p=product.name,
+                    n=available,
+                )
+            )
+        return lots
+    try:
+        return _sellable_lots(product, quantity, lots, left_in_lot, *when)
+    except NotSellable as refusal:
+        if notes is None:
+            raise
+        notes.append(refusal.message)
+    lots = lots or _latest_lot(session, product, left_in_lot)
+    if not lots:
+        notes.append(_("« %(p)s » : aucun lot, le stock n'a pas bougé.", p=product.name))
+    return lots
+
+
 def withdraw_many(
     session: Session,
     items: list[tuple[Product, int]],
     kind: MovementKind,
     context: MovementContext,
     today: date,
+    notes: list[str] | None = None,
 ) -> list[Taken]:
     """Take each (product, quantity) out of stock, first-expired-first-out, in one go.
 
@@ -234,6 +285,11 @@ def withdraw_many(
     the last sellable lot, which goes negative until the next stocktake: the customer has
     the goods in hand, and the till must not lose the sale. Other withdrawals (loss, gift)
     never exceed the stock.
+
+    ``notes`` (a sale made while the till was offline, the customer long gone): a sale the
+    rules would refuse (stock only past its date, no stock at all) is booked all the same on
+    the product's latest lot, and what was wrong is appended to ``notes``, as is a lot left
+    negative.
     """
     if not items:
         return []  # a ticket of ressourcerie items only: no stock to move
@@ -249,19 +305,16 @@ def withdraw_many(
     }
     movements = []
     for product, quantity in items:
-        lots = lots_by_product[product.id]
-        if kind == MovementKind.SALE:
-            lots = _sellable_lots(product, quantity, lots, left_in_lot, today, sell_past_ddm)
-        else:
-            available = sum(max(left_in_lot[lot.id], 0) for lot in lots)
-            if available < quantity:
-                raise InsufficientStock(
-                    _(
-                        "Stock insuffisant pour « %(p)s » : %(n)d en stock.",
-                        p=product.name,
-                        n=available,
-                    )
-                )
+        lots = _lots_to_take(
+            session,
+            product,
+            quantity,
+            kind,
+            lots_by_product[product.id],
+            left_in_lot,
+            (today, sell_past_ddm),
+            notes,
+        )
         left = quantity
         for index, lot in enumerate(lots):
             is_last = index == len(lots) - 1
@@ -272,6 +325,14 @@ def withdraw_many(
                 left -= take
             if left == 0:
                 break
+    if notes is not None:
+        names = {p.id: p.name for p, _quantity in items}
+        taken = {row["lot_id"]: row["product_id"] for row in movements}
+        notes.extend(
+            _("« %(p)s » : stock négatif (%(n)d).", p=names[product_id], n=left_in_lot[lot_id])
+            for lot_id, product_id in taken.items()
+            if left_in_lot[lot_id] < 0
+        )
     # One executemany INSERT (the database's trigger applies each row to its lot), not the
     # unit of work's row by row: a 30-line sale writes 30 movements.
     if movements:

@@ -54,17 +54,20 @@ def session_in_use(till: Till, allow_stale: bool = False):
     return usable_session(db.session, till, shop_date(utcnow()))
 
 
-def record_once(record, uuid: str, kind: SaleKind, till_code: str):
+def record_once(record, uuid: str, kind: SaleKind, till_code: str, offline_code: str | None = None):
     """Run ``record`` and commit; if a twin request committed the same UUID first, answer
-    with that document (exactly once, whatever the retries)."""
+    with that document (exactly once, whatever the retries). ``offline_code``: a sale made
+    offline answers under the till's offline series."""
+    code = None if offline_code else till_code  # an offline sale may be either: look it up
     try:
         document, created = record()
-        answer = sale_answer(document, created, till_code)  # before the commit expires it
+        answer = sale_answer(document, created, code)  # before the commit expires it
         db.session.commit()
     except IntegrityError:
         db.session.rollback()
-        document, created = replayed_document(db.session, uuid, kind, till_code), False
+        document = replayed_document(db.session, uuid, kind, till_code, offline_code)
+        created = False
         if document is None:
             raise
-        answer = sale_answer(document, created, till_code)
+        answer = sale_answer(document, created, code)
     return jsonify(answer), 201 if created else 200

@@ -23,6 +23,13 @@ OPERATIONS = [
         "success": {"200": "OK", "304": "Inchangé (ETag)"},
     },
     {
+        "path": "/api/pos/offline",
+        "method": "get",
+        "summary": "Série hors ligne de la caisse : prochain numéro, durée permise, badges",
+        "response": schemas.OfflineStateOut,
+        "parameters": [TILL_QUERY],
+    },
+    {
         "path": "/api/pos/session",
         "method": "get",
         "summary": "État de la session d'une caisse",

@@ -26,6 +26,7 @@ from pos.models import PaymentMethod, SaleKind, Till
 from pos.services.abandons import AbandonRequest, abandon_sale
 from pos.services.basket import LineRequest, PaymentRequest, SaleRequest
 from pos.services.documents import ticket_reference
+from pos.services.offline import OFFLINE_SUFFIX, OfflineInfo, record_offline_sale
 from pos.services.refunds import RefundRequest, find_ticket, record_refund, refunded_quantities
 from pos.services.sales import record_sale
 from pos.services.untagged import UntaggedRequest, untagged_catalogue
@@ -109,11 +110,64 @@ def create_sale():
         untagged=tuple(UntaggedRequest(**line.model_dump()) for line in body.untagged),
     )
     now = utcnow()
+    if body.offline is not None:  # made without the server: recorded as made, flagged
+        offline = OfflineInfo(
+            made_at=body.offline.made_at,
+            number=body.offline.number,
+            rate_bp=body.offline.rate_bp,
+            unit_prices=tuple(body.offline.unit_prices),
+            printed=body.offline.printed,
+            approved_by_badge=body.offline.approved_by_badge,
+        )
+        return record_once(
+            lambda: record_offline_sale(
+                db.session, current_user, now, shop_date(now), sale_request, offline
+            ),
+            str(body.uuid),
+            SaleKind.SALE,
+            body.till,
+            offline_code=f"{body.till}{OFFLINE_SUFFIX}",
+        )
     return record_once(
         lambda: record_sale(db.session, current_user, now, shop_date(now), sale_request),
         str(body.uuid),
         SaleKind.SALE,
         body.till,
+    )
+
+
+@blueprint.get("/offline")
+@require_permission(Permission.TILL_SELL)
+def offline_state():
+    """What the till keeps to sell without the server: its offline series and next number,
+    the time allowed offline, the badges that may approve beyond it."""
+    from app.users.models import User
+    from app.users.roles import Role, role_allows
+    from pos.services.offline import offline_badge_digest, offline_series
+    from pos.services.sessions import till_by_code
+    from pos.settings import OFFLINE_MAX_HOURS
+
+    code = request.args.get("till", "")[:20]
+    till = till_by_code(db.session, code)
+    if till.offline_of_id is not None:
+        raise NotFound(_("Caisse « %(c)s » inconnue.", c=code))
+    series = offline_series(db.session, till)
+    db.session.commit()
+    supervisors = [role for role in Role if role_allows(role, Permission.TILL_SUPERVISE)]
+    badges = db.session.scalars(
+        select(User.badge_code).where(
+            User.is_enabled, User.badge_code.is_not(None), User.role.in_(supervisors)
+        )
+    ).all()
+    return jsonify(
+        schemas.OfflineStateOut(
+            till=till.code,
+            series=series.code,
+            next_number=series.last_ticket_number + 1,
+            max_offline_hours=OFFLINE_MAX_HOURS.get(db.session),
+            supervisor_badges=sorted(offline_badge_digest(code) for code in badges),
+            server_time=utcnow().isoformat(),
+        ).model_dump()
     )
 
 

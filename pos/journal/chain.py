@@ -110,6 +110,12 @@ def sale_payload(
             if sale.refund_of_id
             else None
         ),
+        # A sale made offline: both times (its period is the day the server received it).
+        **(
+            {"made_at": sale.made_at.astimezone(UTC).isoformat(), "offline": True}
+            if sale.made_at is not None
+            else {}
+        ),
     }
 
 

@@ -4,8 +4,10 @@ from pos.models.journal import JournalEntry, JournalHead
 from pos.models.printing import JobKind, JobStatus, PrintJob
 from pos.models.sales import (
     AbandonedSale,
+    FlagKind,
     PaymentMethod,
     Sale,
+    SaleFlag,
     SaleKind,
     SaleLine,
     SalePayment,
@@ -16,6 +18,7 @@ __all__ = [
     "AbandonedSale",
     "CashMovement",
     "CashSession",
+    "FlagKind",
     "JobKind",
     "JobStatus",
     "JournalEntry",
@@ -23,6 +26,7 @@ __all__ = [
     "PaymentMethod",
     "PrintJob",
     "Sale",
+    "SaleFlag",
     "SaleKind",
     "SaleLine",
     "SalePayment",

@@ -58,6 +58,9 @@ class Sale(Base):
     receipt_requested: Mapped[bool] = mapped_column(Boolean, default=False)
     refund_of_id: Mapped[int | None] = mapped_column(ForeignKey("sales.id"), index=True)
     restocked: Mapped[bool | None] = mapped_column(Boolean)
+    # A sale made while the till had no server: when it was made (``created_at`` is when the
+    # server received it: its journal period).
+    made_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     lines: Mapped[list[SaleLine]] = relationship(order_by="SaleLine.id", back_populates="sale")
     payments: Mapped[list[SalePayment]] = relationship(order_by="SalePayment.id")
@@ -110,3 +113,32 @@ class AbandonedSale(Base):
     operator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     approved_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str] = mapped_column(String(200))
+
+
+class FlagKind(enum.StrEnum):
+    ALLOWANCE = "allowance"  # the month's amount overrun
+    LIMITS = "limits"  # per-visit limits overrun
+    CARD = "card"  # a card refused meanwhile (revoked, expired, unknown)
+    PRICE = "price"  # a price different from the catalogue's (changed meanwhile, or by hand)
+    STOCK = "stock"  # stock that went negative, or only past its date
+    ITEM = "item"  # a ressourcerie item sold twice
+    TOTAL = "total"  # what was paid does not match the server's total
+    NUMBER = "number"  # the offline ticket number was taken: renumbered
+    SESSION = "session"  # the till's session was closed when the sale arrived
+    APPROVAL = "approval"  # an encadrant·e's approval given offline, to check
+    CLOCK = "clock"  # the till's clock was ahead of the server's
+
+
+class SaleFlag(Base):
+    """A rule the server could not apply while the till was offline, broken by a sale made
+    then: recorded with the sale (nothing is refused after the customer has left), listed
+    for an encadrant·e to review."""
+
+    __tablename__ = "sale_flags"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    sale_id: Mapped[int] = mapped_column(ForeignKey("sales.id"), index=True)
+    kind: Mapped[FlagKind] = mapped_column(string_enum(FlagKind, "flag_kind"))
+    message: Mapped[str] = mapped_column(String(300))
+    reviewed_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))

@@ -33,6 +33,9 @@ class Till(Base):
     )
     # The ressourcerie's sales point the till stands at (reports by point); None: not said.
     point_id: Mapped[int | None] = mapped_column(ForeignKey("ressourcerie_choices.id"))
+    # An offline series: the tickets this till made without the server ("C1H-000012"), gap-free
+    # in their own series; its row points at the till it belongs to (None for a real till).
+    offline_of_id: Mapped[int | None] = mapped_column(ForeignKey("tills.id"), unique=True)
 
 
 class CashSession(Base):

@@ -100,9 +100,14 @@ class ResolvedLine:
 
 
 def resolve_line(
-    session: Session, line: LineRequest, rules, products: dict[int, Product]
+    session: Session,
+    line: LineRequest,
+    rules,
+    products: dict[int, Product],
+    allow_retired: bool = False,
 ) -> ResolvedLine:
-    """The product and quantity of a line, and a price only when the label carries one."""
+    """The product and quantity of a line, and a price only when the label carries one
+    (``allow_retired``: a sale made offline, before the product was retired)."""
     if (line.code is None) == (line.product_id is None):
         raise InvalidRequest(_("Chaque ligne donne soit le code scanné, soit le produit."))
     embedded = None
@@ -129,7 +134,7 @@ def resolve_line(
     else:
         product = products.get(line.product_id)
         quantity = line.quantity
-    if product is None or not product.is_active:
+    if product is None or not (product.is_active or allow_retired):
         raise NotFound(_("Produit n° %(n)d inconnu ou retiré de la vente.", n=line.product_id or 0))
     if quantity is None or not 0 < quantity <= MAX_QUANTITY:
         raise InvalidRequest(

@@ -26,12 +26,15 @@ _NEXT_TICKET = (
 )
 
 
-def replayed_document(session: Session, uuid: str, kind: SaleKind, till_code: str) -> Sale | None:
-    """The document already recorded under ``uuid``, if it is the same kind on the same till;
-    a UUID never answers for another kind, another till, or a sale given up."""
+def replayed_document(
+    session: Session, uuid: str, kind: SaleKind, till_code: str, offline_code: str | None = None
+) -> Sale | None:
+    """The document already recorded under ``uuid``, if it is the same kind on the same till
+    (or its offline series, ``offline_code``); a UUID never answers for another kind, another
+    till, or a sale given up."""
     existing = session.execute(_DOCUMENT_BY_UUID, {"uuid": uuid}).first()
     if existing is not None:
-        if existing.kind != kind or existing.code != till_code:
+        if existing.kind != kind or existing.code not in (till_code, offline_code):
             raise UuidConflict(
                 _("Cet identifiant a déjà servi pour un autre document : rien n'a été enregistré.")
             )

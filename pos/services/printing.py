@@ -108,7 +108,19 @@ def receipt_document(session: Session, sale: Sale, duplicate_number: int | None 
         refund_of=_ticket_of(session, sale.refund_of_id),
         hash_start=_hash_start(session, f"{till.code}-{sale.number:06d}"),
         footer=receipt_footer(session),
-        warranty_mentions=_warranty_mentions(session, sale),
+        warranty_mentions=_offline_mention(sale) + _warranty_mentions(session, sale),
+    )
+
+
+def _offline_mention(sale: Sale) -> tuple[str, ...]:
+    """A sale made while the till had no server, its receipt printed when it arrived."""
+    if sale.made_at is None:
+        return ()
+    made = sale.made_at.astimezone(SHOP_TIMEZONE)
+    received = sale.created_at.astimezone(SHOP_TIMEZONE)
+    return (
+        f"Vente faite hors ligne le {format_datetime(made, 'dd/MM/yyyy à HH:mm')}, "
+        f"enregistrée le {format_datetime(received, 'dd/MM/yyyy à HH:mm')}.",
     )
 
 
@@ -169,12 +181,18 @@ def _enqueue(
     return job
 
 
+def printer_till(session: Session, till: Till) -> Till:
+    """The till whose printer prints: a ticket of an offline series prints at its till."""
+    return session.get(Till, till.offline_of_id) if till.offline_of_id else till
+
+
 def queue_sale_printing(session: Session, sale: Sale, now: datetime) -> None:
-    """In the sale's transaction: the receipt if asked for, the drawer if cash was taken."""
-    till = session.get(Till, sale.till_id)
+    """In the sale's transaction: the receipt if asked for, the drawer if cash was taken (not
+    for a sale made offline, received later: its customer has gone)."""
+    till = printer_till(session, session.get(Till, sale.till_id))
     if till.printer_kind == "none":
         return
-    if any(p.method == PaymentMethod.CASH for p in sale.payments):
+    if sale.made_at is None and any(p.method == PaymentMethod.CASH for p in sale.payments):
         _enqueue(session, till, JobKind.DRAWER, drawer_kick(_model(till)), now, sale)
     if sale.receipt_requested:
         _enqueue(
@@ -188,7 +206,7 @@ def queue_sale_printing(session: Session, sale: Sale, now: datetime) -> None:
 
 
 def queue_duplicate(session: Session, sale: Sale, now: datetime) -> PrintJob:
-    till = session.get(Till, sale.till_id)
+    till = printer_till(session, session.get(Till, sale.till_id))
     count = (
         session.scalar(
             select(func.count(PrintJob.id)).where(

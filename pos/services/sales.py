@@ -103,7 +103,7 @@ def record_sale(
     )
     session.add(sale)
     session.flush()
-    rows = _insert_lines_and_payments(session, sale, basket, payments)
+    rows = insert_lines_and_payments(session, sale, basket, payments)
     _apply_effects(session, operator, now, today, request, till, sale, basket, approvals, rows)
     return sale, True
 
@@ -113,7 +113,9 @@ def _replay(session: Session, request: SaleRequest) -> Sale | None:
     once the UUID's lock is held, so a twin request waits and then finds the first (on
     SQLite the lock is the write lock the sale needs anyway)."""
     lock_key(session, f"sale:{request.uuid}")
-    return replayed_document(session, request.uuid, SaleKind.SALE, request.till_code)
+    return replayed_document(
+        session, request.uuid, SaleKind.SALE, request.till_code, f"{request.till_code}H"
+    )
 
 
 def _household(session: Session, card_code: str | None, today: date) -> Household:
@@ -238,7 +240,7 @@ def _build_sale(
     return sale
 
 
-def _insert_lines_and_payments(
+def insert_lines_and_payments(
     session: Session,
     sale: Sale,
     basket: Basket,
