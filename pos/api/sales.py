@@ -25,8 +25,8 @@ from pos.errors import NotFound
 from pos.models import PaymentMethod, SaleKind, Till
 from pos.services.abandons import AbandonRequest, abandon_sale
 from pos.services.basket import LineRequest, PaymentRequest, SaleRequest
-from pos.services.documents import ticket_reference
-from pos.services.offline import OFFLINE_SUFFIX, OfflineInfo, record_offline_sale
+from pos.services.documents import OFFLINE_SUFFIX, ticket_reference
+from pos.services.offline import OfflineInfo, record_offline_sale
 from pos.services.refunds import RefundRequest, find_ticket, record_refund, refunded_quantities
 from pos.services.sales import record_sale
 from pos.services.untagged import UntaggedRequest, untagged_catalogue
@@ -143,7 +143,7 @@ def offline_state():
     the time allowed offline, the badges that may approve beyond it."""
     from app.users.models import User
     from app.users.roles import Role, role_allows
-    from pos.services.offline import offline_badge_digest, offline_series
+    from pos.services.documents import offline_badge_digest, offline_series
     from pos.services.sessions import till_by_code
     from pos.settings import OFFLINE_MAX_HOURS
 

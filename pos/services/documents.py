@@ -3,6 +3,8 @@ for one document only, and numbers follow each other per till without a gap."""
 
 from __future__ import annotations
 
+import hashlib
+
 from flask_babel import gettext as _
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
@@ -69,3 +71,26 @@ def tickets_by_uuid(session: Session, uuids) -> dict[str, str]:
         .where(Sale.uuid.in_(list(uuids)))
     )
     return {uuid: ticket_reference(code, number) for uuid, code, number in rows}
+
+
+OFFLINE_SUFFIX = "H"  # « C1 » numbers its offline tickets « C1H-000001 »…
+
+
+def offline_badge_digest(badge: str) -> str:
+    """What the till keeps of an encadrant·e's badge to recognise it offline (not the code)."""
+    return hashlib.sha256(f"caisse-hors-ligne:{badge}".encode()).hexdigest()
+
+
+def offline_series(session: Session, till: Till) -> Till:
+    """The till's offline series (created the first time): its own gap-free numbering."""
+    series = session.scalar(select(Till).where(Till.offline_of_id == till.id))
+    if series is None:
+        series = Till(
+            code=f"{till.code}{OFFLINE_SUFFIX}"[:20],
+            name=_("%(n)s (hors ligne)", n=till.name)[:80],
+            is_active=False,  # never opened, never sold at: only numbers offline tickets
+            offline_of_id=till.id,
+        )
+        session.add(series)
+        session.flush()
+    return series

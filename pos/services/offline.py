@@ -13,7 +13,6 @@ received at (``created_at``, the period it belongs to: a closed day is never reo
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
@@ -46,15 +45,18 @@ from pos.models import (
     Till,
 )
 from pos.services.basket import SaleRequest, limits_exceeded, resolve_line
-from pos.services.documents import next_ticket_number, replayed_document, ticket_reference
+from pos.services.documents import (
+    next_ticket_number,
+    offline_series,
+    replayed_document,
+    ticket_reference,
+)
 from pos.services.pricing import price_line
 from pos.services.printing import queue_sale_printing
 from pos.services.sales import Basket, insert_lines_and_payments
 from pos.services.sessions import open_session_of, till_by_code
 from pos.services.spending import spent_this_month
 from pos.services.untagged import untagged_lines
-
-OFFLINE_SUFFIX = "H"  # « C1 » sells offline as « C1H »
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -75,26 +77,6 @@ class _Flags:
 
     def add(self, kind: FlagKind, message: str) -> None:
         self.found.append((kind, message[:300]))
-
-
-def offline_badge_digest(badge: str) -> str:
-    """What the till keeps of an encadrant·e's badge to recognise it offline (not the code)."""
-    return hashlib.sha256(f"caisse-hors-ligne:{badge}".encode()).hexdigest()
-
-
-def offline_series(session: Session, till: Till) -> Till:
-    """The till's offline series (created the first time): its own gap-free numbering."""
-    series = session.scalar(select(Till).where(Till.offline_of_id == till.id))
-    if series is None:
-        series = Till(
-            code=f"{till.code}{OFFLINE_SUFFIX}"[:20],
-            name=_("%(n)s (hors ligne)", n=till.name)[:80],
-            is_active=False,  # never opened, never sold at: only numbers offline tickets
-            offline_of_id=till.id,
-        )
-        session.add(series)
-        session.flush()
-    return series
 
 
 def record_offline_sale(

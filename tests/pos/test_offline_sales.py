@@ -14,7 +14,8 @@ from pos.errors import NotFound
 from pos.journal.verify import verify_journal
 from pos.models import FlagKind, JournalEntry, PaymentMethod, Sale, SaleFlag, Till
 from pos.services.basket import LineRequest, PaymentRequest, SaleRequest
-from pos.services.offline import OfflineInfo, offline_series, record_offline_sale
+from pos.services.documents import offline_series
+from pos.services.offline import OfflineInfo, record_offline_sale
 from pos.services.sessions import close_session
 from tests.pos.conftest import TODAY, sell
 
