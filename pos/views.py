@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -53,6 +56,13 @@ def _journal_head_now_and_then():
     from pos.journal.head import check_now_and_then
 
     check_now_and_then(db.session, utcnow())
+
+
+@blueprint.route("/sw.js")
+def service_worker():
+    """The till's service worker, served under /pos/ so that it may keep the till's pages."""
+    script = Path(blueprint.static_folder, "sw.js").read_bytes()
+    return Response(script, mimetype="text/javascript", headers={"Cache-Control": "no-cache"})
 
 
 @blueprint.route("/till")

@@ -124,6 +124,52 @@ def export_page(household_id: int):
     )
 
 
+def _card_out(answer) -> dict:
+    return TillCardOut(
+        card_code=answer.card_code,
+        display_name=answer.display_name,
+        right_valid=answer.right_valid,
+        message=answer.message,
+        right_ends_on=answer.right_ends_on.isoformat() if answer.right_ends_on else None,
+        participation_rate_bp=answer.participation_rate_bp,
+        monthly_allowance_cents=answer.monthly_allowance_cents,
+        spent_this_month_cents=answer.spent_this_month_cents,
+        remaining_this_month_cents=answer.remaining_this_month_cents,
+    ).model_dump()
+
+
+@blueprint.route("/api/caisse/cartes")
+@require_permission(Permission.TILL_SELL)
+def till_cards():
+    """Every card's till answer (name, validity, rate, allowance left — nothing else), kept
+    by the till to serve the households when the server cannot be reached. The read is
+    logged; the till forgets them at logout."""
+    from sqlalchemy import select
+
+    from participants.models import Household
+
+    today = shop_date(utcnow())
+    answers = []
+    for code in db.session.scalars(
+        select(Household.card_code).where(Household.anonymised_at.is_(None))
+    ):
+        try:
+            answers.append(
+                _card_out(household_for_till(db.session, code, today, spent=HOUSEHOLD_SPENDING))
+            )
+        except CardRefused:
+            continue
+    record_read(
+        db.session,
+        actor_id=current_user.id,
+        now=utcnow(),
+        action="household.cards_cached",
+        target=f"cards:{len(answers)}",
+        remote_addr=request.remote_addr,
+    )
+    return jsonify({"cards": answers, "at": utcnow().isoformat()})
+
+
 @blueprint.route("/api/caisse/carte/<code>")
 @require_permission(Permission.TILL_SELL)
 def till_card(code: str):
@@ -147,19 +193,7 @@ def till_card(code: str):
         target=f"card:{answer.card_code}",
         remote_addr=request.remote_addr,
     )
-    return jsonify(
-        TillCardOut(
-            card_code=answer.card_code,
-            display_name=answer.display_name,
-            right_valid=answer.right_valid,
-            message=answer.message,
-            right_ends_on=answer.right_ends_on.isoformat() if answer.right_ends_on else None,
-            participation_rate_bp=answer.participation_rate_bp,
-            monthly_allowance_cents=answer.monthly_allowance_cents,
-            spent_this_month_cents=answer.spent_this_month_cents,
-            remaining_this_month_cents=answer.remaining_this_month_cents,
-        ).model_dump()
-    )
+    return jsonify(_card_out(answer))
 
 
 CARD_SCHEMAS = [TillCardOut]

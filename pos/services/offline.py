@@ -118,7 +118,10 @@ def record_offline_sale(
     payments, change = _payments(request, basket.total_cents, flags)
     if rate is not None:
         _allowance(session, request.card_code, today, basket, flags)
-    number = next_ticket_number(session, series)
+    # Numbered offline by the till: its offline series. Sent online and never answered (the
+    # customer was told no number): the till's own series, as it would have been.
+    numbering = series if offline.number is not None else till
+    number = next_ticket_number(session, numbering)
     if offline.number is not None and number != offline.number:
         flags.add(
             FlagKind.NUMBER,
@@ -140,7 +143,7 @@ def record_offline_sale(
     sale = Sale(
         uuid=request.uuid,
         kind=SaleKind.SALE,
-        till_id=series.id,
+        till_id=numbering.id,
         number=number,
         session_id=cash_session.id,
         operator_id=operator.id,

@@ -15,6 +15,7 @@ PUBLIC = {
     "openapi",
     "static",
     "pos.static",
+    "pos.service_worker",
 }
 LOGGED_IN = {"main.home", "users.logout", "scale.read_scale", "users.my_account"}
 

@@ -3,6 +3,12 @@
 // redirect, an HTML page, a 5xx) is an ApiError whose `code` says the sale may not be known.
 let csrf = document.querySelector('meta[name="csrf-token"]').content;
 
+// A page opened from the service worker's copy may carry an older token: the till takes a
+// fresh one from the server when it is back.
+export function setCsrf(token) {
+  csrf = token;
+}
+
 export class ApiError extends Error {
   constructor(message, status, code, details) {
     super(message);

@@ -2,13 +2,14 @@
 // Its parts: ui.js (elements, messages), outbox.js (exactly-once sending), approval.js,
 // session.js (open, cash, X, close), refund.js, devices.js (printer, serial scanner), and the
 // site-wide scanner and scale modules (import map: "caisse/…" is /static/js/…).
-import { call, isRefusal } from "./api.js";
+import { call, isRefusal, setCsrf } from "./api.js";
 import { approvalPending, askApproval, badgeForApproval } from "./approval.js";
 import { Cart } from "./cart.js";
 import { installDevices, refreshPrinter } from "./devices.js";
 import { installExpected, refreshExpected } from "./expected.js";
 import { formatCents, formatGrams, parseCents, parseKilograms } from "./money.js";
 import { Nomenclature } from "./nomenclature.js";
+import { OfflineStore, offlineBody, remainingOffline, sha256Hex, ticketText } from "./offline.js";
 import { Outbox } from "./outbox.js";
 import { installRefund } from "./refund.js";
 import { installSession, refreshSession } from "./session.js";
@@ -25,6 +26,12 @@ let ressourcerie = [];  // categories for untagged objects (a till at a ressourc
 let pad = "";
 let weighing = null; // a product waiting for its weight
 let justAdded = -1; // the line to scroll to and flash at the next render
+const store = new OfflineStore(tillCode);
+let offline = false; // the server does not answer: sales go to the outbox
+let waiting = 0; // sales in the outbox
+let dataAt = null; // when the offline data (cards, series) last came from the server
+let probeTimer = null;
+let syncing = false;
 
 // ---- catalogue ------------------------------------------------------------------------------
 async function loadCatalogue() {
@@ -220,9 +227,22 @@ async function addItem(number) {
   render();
 }
 
+// Offline: the card's answer as the till kept it, what it spent offline since deducted.
+async function cachedCard(code) {
+  const kept = await store.get("cards");
+  const card = kept?.cards.find((c) => c.card_code === code);
+  if (!card) {
+    throw Object.assign(new Error("Hors ligne : carte inconnue de cette caisse. Servez au prix public, ou attendez le retour du serveur."), { code: "card_refused" });
+  }
+  const remaining = remainingOffline({ ...card, cachedAt: kept.cachedAt }, await store.outbox());
+  return { ...card, remaining_this_month_cents: remaining,
+    message: `${card.message} (hors ligne)` };
+}
+
 async function identifyHousehold(code) {
   try {
-    const household = await call("GET", `/api/caisse/carte/${encodeURIComponent(code)}`);
+    const household = offline ? await cachedCard(code)
+      : await call("GET", `/api/caisse/carte/${encodeURIComponent(code)}`);
     if (!cart.setHousehold(household)) { refuseWhileSending(); return; }
     say(`${household.display_name} : ${household.message}`, household.right_valid ? "ok" : "error");
   } catch (error) {
@@ -387,7 +407,9 @@ async function applyWeight() {
 async function openPayment() {
   if (!cart.lines.length || refuseWhileSending()) return;
   const reasons = cart.approvalsNeeded;
-  if (reasons.length && !cart.approvalToken) {
+  if (reasons.length && offline) {  // no encadrant·e's token without the server: noted, flagged
+    say(`${reasons.join(" ")} Hors ligne : la vente passe, elle sera signalée à un·e encadrant·e.`, "error");
+  } else if (reasons.length && !cart.approvalToken) {
     const token = await askApproval("sale", `${reasons.join(" ")} Panier de ${formatCents(cart.total)} : un·e encadrant·e valide avec son badge et son code PIN.`,
       { total_cents: cart.total });
     if (!token) return;
@@ -430,6 +452,10 @@ function askReceipt() {
 // that same sale again until the server answers.
 function validateSale(receiptRequested) {
   $("#receipt-question").hidden = true;
+  if (offline && !cart.frozen) {
+    sellOffline(receiptRequested).catch(report);
+    return;
+  }
   if (!cart.frozen) {
     if (cart.due > 0 || !cart.lines.length) return;
     cart.freeze(cart.saleBody(tillCode, receiptRequested));
@@ -514,6 +540,7 @@ function stillPending(error) {
     say("Serveur occupé : la vente est gardée et renvoyée dans un instant.", "info");
   } else {
     say("Connexion perdue : la vente est gardée et sera envoyée dès que possible. Ne fermez pas la caisse.", "error");
+    checkServer();  // no server at all: the till goes on offline, the sale into the outbox
   }
 }
 
@@ -543,6 +570,183 @@ async function abandonPending() {
   }
   render();
 }
+
+// ---- without the server ----------------------------------------------------------------------
+const PROBE_MS = 5000;
+const DATA_REFRESH_MS = 5 * 60000;
+
+async function serverAnswers() {
+  try {
+    const response = await fetch("/healthz", { cache: "no-store", credentials: "same-origin" });
+    await response.arrayBuffer();  // read to its end: the request is over
+    return response.ok;
+  } catch {
+    return false;
+  }
+}
+
+function renderOffline() {
+  const banner = $("#offline-banner");
+  const age = dataAt ? ` · données du ${new Date(dataAt).toLocaleString("fr-FR", { dateStyle: "short", timeStyle: "short" })}` : "";
+  if (offline) {
+    banner.textContent = `Hors ligne — ${waiting} vente${waiting > 1 ? "s" : ""} en attente${age}`;
+  } else if (waiting) {
+    banner.textContent = `Envoi des ventes faites hors ligne — ${waiting} en attente`;
+  }
+  banner.classList.toggle("syncing", !offline);
+  banner.hidden = !offline && !waiting;
+}
+
+async function countWaiting() {
+  waiting = (await store.outbox()).length;
+  renderOffline();
+}
+
+// A network failure: is it the server that is gone? Then sell offline until it answers.
+async function checkServer() {
+  if (offline || (await serverAnswers())) return;
+  offline = true;
+  if (await keepPendingForLater()) {
+    say("Serveur injoignable : la vente est gardée sur la caisse et sera envoyée à son retour (ticket imprimé alors). Continuez à vendre.", "error");
+  } else {
+    say("Serveur injoignable : la caisse continue hors ligne. Les ventes seront envoyées à son retour.", "error");
+  }
+  await countWaiting();
+  render();
+  clearTimeout(probeTimer);
+  probeTimer = setTimeout(probe, PROBE_MS);
+}
+
+// A sale sent but never answered, when the server is gone: into the outbox (same UUID, no
+// offline number: the server may have recorded it already, it answers with that one).
+async function keepPendingForLater() {
+  if (!cart.pending) return false;
+  await store.enqueue(offlineBody(cart.pending.body, cart, { number: null, madeAt: cart.pending.since }));
+  outbox.abandoned();
+  cart.clear();
+  $("#payment").hidden = true;
+  $("#sale-panel").hidden = false;
+  return true;
+}
+
+async function probe() {
+  if (await serverAnswers()) {
+    offline = false;
+    renderOffline();
+    await syncOutbox();
+  }
+  if (offline || waiting) probeTimer = setTimeout(probe, PROBE_MS);
+}
+
+// The sales made offline go out in the order they were made, each once (its UUID).
+async function syncOutbox() {
+  if (syncing) return;
+  syncing = true;
+  try {
+    for (const entry of await store.outbox()) {
+      let result;
+      try {
+        result = await call("POST", "/api/pos/sales", entry.body);
+      } catch (error) {
+        if (error.code === "csrf_invalid") await freshToken();
+        if (error.code === "auth_required") showRelogin(error.message);
+        if (isRefusal(error)) {  // never expected: kept aside, for an encadrant·e
+          await store.put(`refused-${entry.body.uuid}`, { body: entry.body, message: error.message });
+          await store.remove(entry.seq);
+          say(`Vente hors ligne refusée par le serveur : ${error.message}`, "error");
+          continue;
+        }
+        if (error.code === "network") offline = true;
+        break;
+      }
+      await store.remove(entry.seq);
+      $("#last-ticket").textContent = result.ticket;
+      await countWaiting();
+    }
+  } finally {
+    syncing = false;
+    await countWaiting();
+  }
+  if (!offline && !waiting) {
+    say("Serveur de retour : toutes les ventes faites hors ligne sont enregistrées.", "ok");
+    await refreshOfflineData();
+  }
+}
+
+async function freshToken() {
+  try {
+    const page = await fetch(`/pos/till?till=${encodeURIComponent(tillCode)}`, { cache: "no-store", credentials: "same-origin" });
+    const token = /name="csrf-token" content="([^"]+)"/.exec(await page.text());
+    if (token) setCsrf(token[1]);
+  } catch {
+    // the next round will try again
+  }
+}
+
+// Online: what the till needs to sell without the server, kept.
+async function refreshOfflineData() {
+  if (offline) return;
+  try {
+    const state = await call("GET", `/api/pos/offline?till=${encodeURIComponent(tillCode)}`);
+    const kept = await store.get("state");
+    if (kept && (await store.outbox()).length) state.next_number = Math.max(state.next_number, kept.next_number);
+    await store.put("state", state);
+    const cards = await call("GET", "/api/caisse/cartes");
+    dataAt = Date.now();
+    await store.put("cards", { cards: cards.cards, cachedAt: dataAt });
+    await store.put("contact", dataAt);
+    root.dataset.offlineData = "ready";  // this till can now sell without the server
+  } catch (error) {
+    if (error.code === "network") checkServer();
+  }
+  renderOffline();
+}
+
+async function supervisorBadge(state) {
+  const typed = window.prompt("Caisse hors ligne depuis trop longtemps : badge d'un·e encadrant·e (scanner ou taper) ?", "");
+  if (!typed) return null;
+  const digest = await sha256Hex(`caisse-hors-ligne:${typed.trim()}`);
+  return state.supervisor_badges.includes(digest) ? typed.trim() : null;
+}
+
+// The customer pays and leaves: the sale is written to the outbox first, then shown as made.
+async function sellOffline(receiptRequested) {
+  if (cart.due > 0 || !cart.lines.length) return;
+  const state = await store.get("state");
+  if (!state) {
+    say("Cette caisse n'a pas encore reçu ses données pour vendre hors ligne : attendez le retour du serveur.", "error");
+    return;
+  }
+  let badge = null;
+  const contact = (await store.get("contact")) || 0;
+  if (Date.now() - contact > state.max_offline_hours * 3600000) {
+    badge = await supervisorBadge(state);
+    if (!badge) { say("Hors ligne depuis trop longtemps : un·e encadrant·e doit valider (badge).", "error"); return; }
+  }
+  const number = state.next_number;
+  const body = offlineBody(cart.saleBody(tillCode, receiptRequested), cart,
+    { number, madeAt: Date.now(), approvedByBadge: badge });
+  await store.enqueue(body);
+  state.next_number = number + 1;
+  await store.put("state", state);
+  const change = cart.change;
+  const ticket = ticketText(state.series, number);
+  cart.clear();
+  $("#payment").hidden = true;
+  $("#sale-panel").hidden = false;
+  $("#last-ticket").textContent = ticket;
+  say(`Vente enregistrée sur la caisse (hors ligne) — ticket ${ticket}${change ? ` — à rendre : ${formatCents(change)}` : ""}. Le ticket s'imprimera au retour du serveur.`, "ok");
+  await countWaiting();
+  render();
+}
+
+// Logout: the households' answers and the kept pages leave this machine.
+document.querySelectorAll("form[action$='/logout']").forEach((form) => {
+  form.addEventListener("submit", () => {
+    store.forgetPeople();
+    navigator.serviceWorker?.controller?.postMessage("forget");
+  });
+});
 
 // ---- wiring ---------------------------------------------------------------------------------
 
@@ -614,11 +818,26 @@ installScanner({
 
 (async () => {
   render();
-  await loadCatalogue();
-  setInterval(loadCatalogue, 60000);
+  navigator.serviceWorker?.register("/pos/sw.js", { scope: "/pos/" }).catch(() => {});
+  dataAt = (await store.get("cards"))?.cachedAt ?? null;
+  offline = !(await serverAnswers());
+  await countWaiting();
+  await loadCatalogue().catch(() => {});
+  setInterval(() => loadCatalogue().catch(() => {}), 60000);
   await installDevices({ onScan: handleScan });
   await refreshSession().catch(report);
   render();
-  if (cart.frozen) sendPending();  // a sale validated before a reload goes first, once
+  if (offline) {
+    await keepPendingForLater();
+    await countWaiting();
+    render();
+    say("Serveur injoignable : la caisse vend hors ligne avec les données gardées.", "error");
+    probeTimer = setTimeout(probe, PROBE_MS);
+  } else {
+    if (cart.frozen) sendPending();  // a sale validated before a reload goes first, once
+    if (waiting) syncOutbox();
+    refreshOfflineData();
+    setInterval(refreshOfflineData, DATA_REFRESH_MS);
+  }
   root.dataset.ready = "true";
 })();
