@@ -55,6 +55,8 @@ class OfflineStateOut(BaseModel):
     series: str = Field(description="code des tickets hors ligne (« C1H »)")
     next_number: int
     max_offline_hours: int = Field(description="au-delà, un·e encadrant·e valide avant de vendre")
+    browser_receipt: bool = Field(description="hors ligne, ticket imprimé par le navigateur")
+    shop_name: str = Field(description="en tête du ticket imprimé hors ligne")
     supervisor_badges: list[str] = Field(
         description="empreintes SHA-256 de « caisse-hors-ligne: » + badge des encadrant·es"
     )

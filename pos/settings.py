@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from app.settings.registry import IntegerSetting, MoneySetting, SettingGroup, declare
+from app.settings.registry import (
+    BooleanSetting,
+    IntegerSetting,
+    MoneySetting,
+    SettingGroup,
+    declare,
+)
 
 # Scanners: a burst of keys ending with Enter is a scan when its mean gap is under this (slow
 # scanners and a busy browser's stalls pass, a person typing does not).
@@ -47,6 +53,16 @@ OFFLINE_MAX_HOURS = IntegerSetting(
         "chaque vente demande le badge d'un·e encadrant·e."
     ),
 )
+OFFLINE_BROWSER_RECEIPT = BooleanSetting(
+    key="till.offline_browser_receipt",
+    label=_l("Caisse hors ligne : ticket imprimé par le navigateur"),
+    default=False,
+    help=_l(
+        "Oui : hors ligne, le ticket s'imprime sur l'imprimante du poste (celle du système, "
+        "dont le pilote peut ouvrir le tiroir). Non : il s'imprime au retour du serveur, avec "
+        "la mention de la vente hors ligne."
+    ),
+)
 
 declare(
     SettingGroup(
@@ -58,6 +74,7 @@ declare(
             DIFFERENCE_BADGE_THRESHOLD_CENTS,
             CASH_MOVEMENT_BADGE_THRESHOLD_CENTS,
             OFFLINE_MAX_HOURS,
+            OFFLINE_BROWSER_RECEIPT,
         ),
     )
 )

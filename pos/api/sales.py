@@ -141,11 +141,12 @@ def create_sale():
 def offline_state():
     """What the till keeps to sell without the server: its offline series and next number,
     the time allowed offline, the badges that may approve beyond it."""
+    from app.settings.core import SHOP_NAME
     from app.users.models import User
     from app.users.roles import Role, role_allows
     from pos.services.documents import offline_badge_digest, offline_series
     from pos.services.sessions import till_by_code
-    from pos.settings import OFFLINE_MAX_HOURS
+    from pos.settings import OFFLINE_BROWSER_RECEIPT, OFFLINE_MAX_HOURS
 
     code = request.args.get("till", "")[:20]
     till = till_by_code(db.session, code)
@@ -165,6 +166,8 @@ def offline_state():
             series=series.code,
             next_number=series.last_ticket_number + 1,
             max_offline_hours=OFFLINE_MAX_HOURS.get(db.session),
+            browser_receipt=OFFLINE_BROWSER_RECEIPT.get(db.session),
+            shop_name=SHOP_NAME.get(db.session),
             supervisor_badges=sorted(offline_badge_digest(code) for code in badges),
             server_time=utcnow().isoformat(),
         ).model_dump()

@@ -154,8 +154,14 @@ def browser():
 
 def page_of(browser, live_server, request, width: int = 1366, height: int = 768):
     """A French page on the live server at this screen size; its screenshot kept at the end."""
+    # No service worker here: its background fetches, cut when the context closes, would leave
+    # the live server's file responses to be closed by the garbage collector (a warning in some
+    # later test). The offline tests open their own browser profiles, service worker included.
     context = browser.new_context(
-        viewport={"width": width, "height": height}, locale="fr-FR", base_url=live_server
+        viewport={"width": width, "height": height},
+        locale="fr-FR",
+        base_url=live_server,
+        service_workers="block",
     )
     page = context.new_page()
     page.set_default_timeout(10_000)

@@ -109,7 +109,7 @@ def test_an_account_with_a_pin_gets_a_badge_printed_and_replaced_that_opens_the_
     )
     assert second != first
 
-    context = browser.new_context(locale="fr-FR", base_url=live_server)
+    context = browser.new_context(locale="fr-FR", base_url=live_server, service_workers="block")
     till = context.new_page()
     try:
         for code, opens in ((first, False), (second, True)):

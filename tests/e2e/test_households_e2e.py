@@ -30,6 +30,7 @@ def page(browser, live_server):
         locale="fr-FR",
         base_url=live_server,
         device_scale_factor=3,
+        service_workers="block",
     )
     page = context.new_page()
     page.set_default_timeout(10_000)

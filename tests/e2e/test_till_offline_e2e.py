@@ -13,7 +13,6 @@ import pytest
 from playwright.sync_api import expect
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
-from werkzeug.serving import make_server
 
 from app.extensions import db
 from inventory.models import Product
@@ -28,7 +27,8 @@ RICE, COFFEE, OIL = "3560070048830", "3017620425035", "3263670011012"
 
 
 class Server:
-    """The application on a fixed port, stopped and started again like the shop's server."""
+    """The application on a fixed port, stopped and started again like the shop's server
+    (its process stopped: nothing answers on the port, connections are cut)."""
 
     def __init__(self, app) -> None:
         self.app = app
@@ -39,13 +39,19 @@ class Server:
         self.url = f"http://127.0.0.1:{self.port}"
         self.server = None
 
-    def start(self) -> None:
-        self.server = make_server("127.0.0.1", self.port, self.app, threaded=True)
-        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+    def start(self) -> None:  # waitress, as ``caisse serve`` runs it
+        from waitress import create_server
+
+        self.server = create_server(self.app, host="127.0.0.1", port=self.port, threads=4)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread.start()
 
     def stop(self) -> None:
-        self.server.shutdown()
-        self.server.server_close()
+        """The listening socket and every open connection closed: the server is gone."""
+        for channel in list(self.server._map.values()):
+            channel.close()
+        self.server.task_dispatcher.shutdown()
+        self.thread.join(timeout=5)
         self.server = None
 
 
@@ -118,6 +124,15 @@ def _sell(page, *codes, card=None, quantity=None, unsure=False) -> str | None:
         return None
     expect(message).to_contain_text("Vente enregistrée sur la caisse (hors ligne) — ticket")
     return re.search(r"[A-Z0-9]+H-\d{6}", message.inner_text()).group(0)
+
+
+def _setting(app, key, value) -> None:
+    from app.clock import utcnow
+    from app.settings.services import set_setting
+
+    with app.app_context(), Session(db.engine) as session:
+        set_setting(session, key, value, utcnow())
+        session.commit()
 
 
 def _db(app):
@@ -193,9 +208,11 @@ def test_two_tills_offline_at_once_sell_the_same_lot(browser, server, app, tmp_p
     before = stock_on_hand(session, oil.id)
     session.close()
     ctx.pop()
+    _setting(app, "till.offline_browser_receipt", True)  # C2's receipts: the browser prints
     tills = []
     for code in ("C1", "C2"):
         context, page = _till(browser, server, tmp_path / code)
+        page.add_init_script("window.print = () => { window.printed = (window.printed || 0) + 1; }")
         _ready_for_offline(page, code)
         tills.append((context, page))
 
@@ -205,6 +222,11 @@ def test_two_tills_offline_at_once_sell_the_same_lot(browser, server, app, tmp_p
         expect(page.get_by_test_id("offline")).to_contain_text("Hors ligne — 0 vente en attente")
     sold = [_sell(page, OIL, quantity=before - 10) for _context, page in tills]
     assert sold[0].startswith("C1H-") and sold[1] == "C2H-000001"
+    page = tills[1][1]  # paid in cash: its receipt went to the till's own printer
+    assert page.evaluate("window.printed") == 1
+    expect(page.locator("#print-receipt")).to_contain_text("Ticket C2H-000001")
+    expect(page.locator("#print-receipt")).to_contain_text("Vente faite hors ligne")
+    _setting(app, "till.offline_browser_receipt", False)
 
     server.start()
     for context, page in tills:

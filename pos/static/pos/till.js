@@ -724,8 +724,12 @@ async function sellOffline(receiptRequested) {
     if (!badge) { say("Hors ligne depuis trop longtemps : un·e encadrant·e doit valider (badge).", "error"); return; }
   }
   const number = state.next_number;
+  const madeAt = Date.now();
   const body = offlineBody(cart.saleBody(tillCode, receiptRequested), cart,
-    { number, madeAt: Date.now(), approvedByBadge: badge });
+    { number, madeAt, approvedByBadge: badge });
+  const printHere = state.browser_receipt && (receiptRequested || cart.payments.some((p) => p.method === "cash"));
+  body.offline.printed = Boolean(state.browser_receipt && receiptRequested);
+  if (printHere) fillReceipt(state, ticketText(state.series, number), madeAt);
   await store.enqueue(body);
   state.next_number = number + 1;
   await store.put("state", state);
@@ -738,7 +742,36 @@ async function sellOffline(receiptRequested) {
   say(`Vente enregistrée sur la caisse (hors ligne) — ticket ${ticket}${change ? ` — à rendre : ${formatCents(change)}` : ""}. Le ticket s'imprimera au retour du serveur.`, "ok");
   await countWaiting();
   render();
+  if (printHere) window.print();  // the till's own printer (its driver may open the drawer)
 }
+
+// The receipt of a sale made offline, for the browser to print (when the setting says so).
+function fillReceipt(state, ticket, madeAt) {
+  const box = $("#print-receipt");
+  box.replaceChildren();
+  const line = (tag, text) => { const el = document.createElement(tag); el.textContent = text; box.append(el); return el; };
+  line("strong", state.shop_name);
+  line("p", `Ticket ${ticket} — ${new Date(madeAt).toLocaleString("fr-FR")}`);
+  const table = document.createElement("table");
+  cart.lines.forEach((item) => {
+    const row = table.insertRow();
+    row.insertCell().textContent = `${item.name} × ${quantityText(item)}`;
+    row.insertCell().textContent = formatCents(cart.amount(item));
+  });
+  box.append(table);
+  line("p", `Total : ${formatCents(cart.total)}`);
+  cart.payments.forEach((p) => line("p", `${METHOD_LABELS[p.method]} : ${formatCents(p.amount)}`));
+  if (cart.change) line("p", `Rendu : ${formatCents(cart.change)}`);
+  line("p", "Vente faite hors ligne : enregistrée au retour du serveur.");
+}
+
+// A session is closed on its whole takings: not while sales made offline wait to be sent.
+$("#close-button").addEventListener("click", (event) => {
+  if (!waiting && !offline) return;
+  event.stopImmediatePropagation();
+  say(offline ? "Hors ligne : la clôture se fait avec le serveur, à son retour."
+    : `Clôture impossible : ${waiting} vente${waiting > 1 ? "s" : ""} faite${waiting > 1 ? "s" : ""} hors ligne en cours d'envoi. Attendez la fin de l'envoi.`, "error");
+}, true);
 
 // Logout: the households' answers and the kept pages leave this machine.
 document.querySelectorAll("form[action$='/logout']").forEach((form) => {
