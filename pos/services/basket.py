@@ -208,6 +208,12 @@ def split_payments(requests: tuple[PaymentRequest, ...], total: int):
             )
         )
     change = paid - total
+    return cash_gives_change(requests, change), change
+
+
+def cash_gives_change(requests: tuple[PaymentRequest, ...], change: int):
+    """(method, applied, tendered) per payment: the change comes out of the cash handed over;
+    ``InvalidRequest`` if the cash cannot give it (change asked of a card or a cheque)."""
     result = []
     change_left = change
     for payment in requests:
@@ -217,7 +223,9 @@ def split_payments(requests: tuple[PaymentRequest, ...], total: int):
             applied -= taken
             change_left -= taken
         result.append((payment.method, applied, payment.amount_cents))
-    return result, change
+    if change_left:
+        raise InvalidRequest(_("Seules les espèces rendent la monnaie."))
+    return result
 
 
 def approve_manual_prices(

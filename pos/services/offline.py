@@ -33,18 +33,16 @@ from participants.errors import CardRefused
 from participants.households.appointments import came_with_card
 from participants.households.rights import household_for_till
 from pos.errors import InvalidRequest
-from pos.journal.chain import journal_sale
 from pos.journal.closures import close_pending_periods
 from pos.models import (
     CashSession,
     FlagKind,
-    PaymentMethod,
     Sale,
     SaleFlag,
     SaleKind,
     Till,
 )
-from pos.services.basket import SaleRequest, limits_exceeded, resolve_line
+from pos.services.basket import SaleRequest, cash_gives_change, limits_exceeded, resolve_line
 from pos.services.documents import (
     next_ticket_number,
     offline_series,
@@ -53,7 +51,7 @@ from pos.services.documents import (
 )
 from pos.services.pricing import price_line
 from pos.services.printing import queue_sale_printing
-from pos.services.sales import Basket, insert_lines_and_payments
+from pos.services.sales import Basket, insert_lines_and_payments, journal_rows
 from pos.services.sessions import open_session_of, till_by_code
 from pos.services.spending import spent_this_month
 from pos.services.untagged import untagged_lines
@@ -311,17 +309,7 @@ def _payments(request: SaleRequest, total: int, flags: _Flags):
             _("Payé %(p)s pour un total de %(t)s.", p=format_cents(paid), t=format_cents(total)),
         )
     change = max(paid - total, 0)
-    left = change
-    rows = []
-    for payment in request.payments:
-        applied = payment.amount_cents
-        if payment.method == PaymentMethod.CASH and left:
-            taken = min(left, applied)
-            applied, left = applied - taken, left - taken
-        rows.append((payment.method, applied, payment.amount_cents))
-    if left:  # change asked of a card or a cheque: the till refuses it, a forged body may not
-        raise InvalidRequest(_("Seules les espèces rendent la monnaie."))
-    return rows, change
+    return cash_gives_change(request.payments, change), change
 
 
 def _allowance(
@@ -375,16 +363,7 @@ def _effects(
             sell_item(session, item.number, ticket, now)
         except (InventoryError, DomainError):
             pass  # flagged above: the item was no longer for sale
-    line_rows, payment_rows = rows
-    journal_sale(
-        session,
-        sale,
-        lines=[
-            (r["label"], r["quantity"], r["unit_price_cents"], r["amount_cents"], r["vat_rate_bp"])
-            for r in line_rows
-        ],
-        payments=[(r["method"], r["amount_cents"]) for r in payment_rows],
-    )
+    journal_rows(session, sale, rows)
     queue_sale_printing(session, sale, now)
     if request.card_code:
         came_with_card(session, request.card_code, now)

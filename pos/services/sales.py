@@ -339,16 +339,7 @@ def _apply_effects(
             sell_item(session, item.number, ticket, now)
     except InventoryError as error:
         raise InvalidRequest(error.message) from None
-    line_rows, payment_rows = rows
-    journal_sale(
-        session,
-        sale,
-        lines=[
-            (r["label"], r["quantity"], r["unit_price_cents"], r["amount_cents"], r["vat_rate_bp"])
-            for r in line_rows
-        ],
-        payments=[(r["method"], r["amount_cents"]) for r in payment_rows],
-    )
+    journal_rows(session, sale, rows)
     for index, price_approver in approvals.price_approvers.items():  # old and new price
         line = request.lines[index]
         priced = basket.priced[index]
@@ -380,3 +371,17 @@ def _apply_effects(
             target=f"sale:{sale.uuid}",
             details={"limits": len(approvals.reasons), "operator_id": operator.id},
         )
+
+
+def journal_rows(session: Session, sale: Sale, rows: tuple[list[dict], list[dict]]) -> None:
+    """Chain the ticket from the rows just written (not read back from the database)."""
+    line_rows, payment_rows = rows
+    journal_sale(
+        session,
+        sale,
+        lines=[
+            (r["label"], r["quantity"], r["unit_price_cents"], r["amount_cents"], r["vat_rate_bp"])
+            for r in line_rows
+        ],
+        payments=[(r["method"], r["amount_cents"]) for r in payment_rows],
+    )
