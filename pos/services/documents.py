@@ -10,6 +10,7 @@ from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
+from app.orm import lock_key
 from pos.errors import UuidConflict
 from pos.models import AbandonedSale, Sale, SaleKind, Till
 
@@ -83,7 +84,11 @@ def offline_badge_digest(badge: str) -> str:
 
 def offline_series(session: Session, till: Till) -> Till:
     """The till's offline series (created the first time): its own gap-free numbering."""
-    series = session.scalar(select(Till).where(Till.offline_of_id == till.id))
+    wanted = select(Till).where(Till.offline_of_id == till.id)
+    series = session.scalar(wanted)
+    if series is None:  # made once, whatever two requests do at the same moment
+        lock_key(session, f"offline-series:{till.id}")
+        series = session.scalar(wanted)
     if series is None:
         series = Till(
             code=f"{till.code}{OFFLINE_SUFFIX}"[:20],
