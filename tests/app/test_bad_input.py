@@ -146,7 +146,22 @@ def _where(error: BaseException) -> str:
 ROLES = [None, Role.ADMIN, Role.ENCADRANT, Role.REFERENT, Role.JARDIN, Role.CAISSIER]
 
 
-@pytest.mark.parametrize("role", ROLES, ids=lambda r: str(r or "anonyme"))
+# On PostgreSQL the walk runs for the admin (every page), the référente (her own filtered
+# lists) and the cashier (the till's API); the other roles' walks add no query of their own.
+ON_EVERY_DATABASE = {Role.ADMIN, Role.REFERENT, Role.CAISSIER}
+
+
+@pytest.mark.parametrize(
+    "role",
+    [
+        pytest.param(
+            role,
+            marks=() if role in ON_EVERY_DATABASE else pytest.mark.database_neutral,
+        )
+        for role in ROLES
+    ],
+    ids=lambda r: str(r or "anonyme"),
+)
 def test_no_input_gives_a_5xx_or_a_partial_write(app, client, session, now, role):
     load_demo_data(session, now)
     session.commit()
