@@ -35,7 +35,12 @@ from pos.services.basket import (
     priced_lines,
     split_payments,
 )
-from pos.services.documents import next_ticket_number, replayed_document, ticket_reference
+from pos.services.documents import (
+    OFFLINE_SUFFIX,
+    next_ticket_number,
+    replayed_document,
+    ticket_reference,
+)
 from pos.services.pricing import PricedLine
 from pos.services.printing import queue_sale_printing
 from pos.services.sessions import till_by_code, usable_session
@@ -114,7 +119,11 @@ def _replay(session: Session, request: SaleRequest) -> Sale | None:
     SQLite the lock is the write lock the sale needs anyway)."""
     lock_key(session, f"sale:{request.uuid}")
     return replayed_document(
-        session, request.uuid, SaleKind.SALE, request.till_code, f"{request.till_code}H"
+        session,
+        request.uuid,
+        SaleKind.SALE,
+        request.till_code,
+        f"{request.till_code}{OFFLINE_SUFFIX}",
     )
 
 

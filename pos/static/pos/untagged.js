@@ -4,7 +4,7 @@
 // one flat price, weighed as a whole. The server prices and weighs the line again from the
 // category; the weight counts as reused in the tonnage.
 import { formatCents, formatGrams, parseCents, parseKilograms } from "./money.js";
-import { $, on, report, say } from "./ui.js";
+import { $, on, say } from "./ui.js";
 import { readScaleGrams } from "caisse/scale.js";
 
 const MAX_PRICE_CENTS = 1000000;
@@ -16,6 +16,13 @@ export function installUntagged({ categories, add, refuseWhileSending }) {
   const panel = $("#untagged-panel");
   if (!panel) return;  // not a ressourcerie till
   let chosen = null;  // { category, gridEntry, priceCents, typed, lot }
+
+  // Said on the panel itself (the till's message line is under it) and on the message line.
+  function refuse(text) {
+    $("#untagged-error").textContent = text;
+    $("#untagged-error").hidden = false;
+    say(text, "error");
+  }
 
   function bigButton(text, handler) {
     const item = document.createElement("li");
@@ -40,6 +47,7 @@ export function installUntagged({ categories, add, refuseWhileSending }) {
     $("#untagged-weight").hidden = number !== 3;
     $("#untagged-back").hidden = number === 1;
     $("#untagged-panel").dataset.step = String(number);
+    $("#untagged-error").hidden = true;
   }
 
   function open() {
@@ -93,7 +101,7 @@ export function installUntagged({ categories, add, refuseWhileSending }) {
     event.preventDefault();
     const cents = parseCents($("#untagged-price-input").value);
     if (cents === null || cents > MAX_PRICE_CENTS) {
-      say("Tapez le prix en euros (ex. : 1,50).", "error");
+      refuse("Tapez le prix en euros (ex. : 1,50).");
       return;
     }
     choosePrice(cents, null, true);
@@ -120,7 +128,7 @@ export function installUntagged({ categories, add, refuseWhileSending }) {
   function typedWeight(event) {
     event.preventDefault();
     const grams = parseKilograms($("#untagged-weight-input").value);
-    if (!grams || grams > MAX_GRAMS) { say("Tapez le poids en kg (ex. : 0,450).", "error"); return; }
+    if (!grams || grams > MAX_GRAMS) { refuse("Tapez le poids en kg (ex. : 0,450)."); return; }
     finish(grams);
   }
 
@@ -128,12 +136,12 @@ export function installUntagged({ categories, add, refuseWhileSending }) {
     try {
       const grams = await readScaleGrams();
       if (!grams || grams > MAX_GRAMS) {
-        say("La balance ne montre pas de poids : posez l'objet, ou tapez le poids.", "error");
+        refuse("La balance ne montre pas de poids : posez l'objet, ou tapez le poids.");
         return;
       }
       finish(grams);
     } catch (error) {
-      report(error);
+      refuse(error.message);
     }
   }
 
