@@ -198,6 +198,7 @@ class IdSelectField(SelectField):
         kwargs.setdefault("choices", [])
         super().__init__(label, validators, coerce=_optional_id, validate_choice=False, **kwargs)
         self.message = message
+        self.checked_elsewhere = False
 
     def offer(self, pairs, *, blank: str | None = "—") -> None:
         """The choices, as (number, label) pairs; ``blank`` labels the empty one (None: no
@@ -213,7 +214,14 @@ class IdSelectField(SelectField):
                 self.data = None
                 raise ValueError(str(self.message)) from None
 
+    def check_elsewhere(self) -> None:
+        """A posted id the service checks itself (it exists, is active, is of the right kind):
+        the POST does not load every choice the page offers only to compare it."""
+        self.checked_elsewhere = True
+
     def pre_validate(self, form) -> None:
+        if self.checked_elsewhere:
+            return
         allowed = {_optional_id(choice.value) for choice in self.choices}
         if self.data is not None and self.data not in allowed:
             raise ValidationError(str(self.message))

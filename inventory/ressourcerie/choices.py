@@ -6,12 +6,12 @@ the intakes that name it keep their figures."""
 from __future__ import annotations
 
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import String, bindparam, func, literal, select, type_coerce, union_all
 from sqlalchemy.orm import Session
 
 from app.values import InvalidValue, parse_text
 from inventory.errors import InvalidData
-from inventory.models import ChoiceKind, Intake, RessourcerieChoice, WeightCorrection
+from inventory.models import ChoiceKind, Intake, ItemCategory, RessourcerieChoice, WeightCorrection
 from inventory.ressourcerie.corrections import latest_corrections
 
 KIND_LABELS = {
@@ -66,16 +66,45 @@ def save_choice(
     return choice
 
 
-def checked_choice(session: Session, kind: ChoiceKind, choice_id: int | None, required: bool):
-    """The id of an active entry of that list (None when not required and not given)."""
-    if choice_id is None:
-        if required:
+# The category and the list entries an intake or an outflow names, checked in one query (the
+# ressourcerie's most frequent write checks them every time).
+_REFERENCES = union_all(
+    select(literal("category", String).label("kind"), ItemCategory.id, ItemCategory.name).where(
+        ItemCategory.id == bindparam("category_id"), ItemCategory.is_active
+    ),
+    select(
+        type_coerce(RessourcerieChoice.kind, String).label("kind"),
+        RessourcerieChoice.id,
+        RessourcerieChoice.name,
+    ).where(
+        RessourcerieChoice.id.in_(bindparam("choice_ids", expanding=True)),
+        RessourcerieChoice.is_active,
+    ),
+)
+
+
+def checked_references(
+    session: Session, category_id: int | None, entries: dict[ChoiceKind, tuple[int | None, bool]]
+) -> str:
+    """The name of the active category ``category_id``; each entry (list → (id, required)) is
+    an active entry of that list, or None when not required and not given. Otherwise the
+    French refusal."""
+    given = [choice_id for choice_id, _required in entries.values() if choice_id is not None]
+    found = {
+        (kind, row_id): name
+        for kind, row_id, name in session.execute(
+            _REFERENCES, {"category_id": category_id, "choice_ids": given}
+        )
+    }
+    name = found.get(("category", category_id))
+    if name is None:
+        raise InvalidData(_("Choisissez une catégorie."))
+    for kind, (choice_id, required) in entries.items():
+        if choice_id is None and required:
             raise InvalidData(_("Choisissez le type de collecte."))
-        return None
-    choice = session.get(RessourcerieChoice, choice_id)
-    if choice is None or choice.kind != kind or not choice.is_active:
-        raise InvalidData(_("Choix invalide : rechargez la page."))
-    return choice.id
+        if choice_id is not None and (kind.value, choice_id) not in found:
+            raise InvalidData(_("Choix invalide : rechargez la page."))
+    return name
 
 
 def collected_by(session: Session, column, first, last) -> list[tuple[str, int]]:

@@ -55,6 +55,14 @@ class WeighingForm(FlaskForm):
             getattr(self, name).offer((e.id, e.name) for e in entries)
         return self
 
+    def ids_checked_by_service(self) -> WeighingForm:
+        """For the POST: every id field is checked by the service that records (an active
+        category, an active entry of the right list), not against lists loaded for nothing."""
+        for field in self:
+            if isinstance(field, IdSelectField):
+                field.check_elsewhere()
+        return self
+
     def validate_category_id(self, field) -> None:
         if field.data is None:
             raise ValidationError(str(_l("Choisissez une catégorie.")))

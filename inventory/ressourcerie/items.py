@@ -24,14 +24,13 @@ from inventory.models import (
     ChoiceKind,
     DataErasure,
     Intake,
-    ItemCategory,
     ItemState,
     Outflow,
     OutflowChannel,
     RepairLog,
     RessourcerieItem,
 )
-from inventory.ressourcerie.choices import checked_choice
+from inventory.ressourcerie.choices import checked_references
 
 STATE_LABELS = {
     ItemState.COLLECTED: "Collecté",
@@ -88,13 +87,6 @@ def net_grams(gross: int, tare: int) -> int:
     return gross - tare
 
 
-def category_by_id(session: Session, category_id: int) -> ItemCategory:
-    category = session.get(ItemCategory, category_id)
-    if category is None or not category.is_active:
-        raise InvalidData(_("Choisissez une catégorie."))
-    return category
-
-
 def next_item_number(session: Session) -> str:
     lock_for_update(session)
     last = session.scalar(
@@ -124,20 +116,26 @@ class IntakeData:
 def record_intake(
     session: Session, actor_id: int, now: datetime, today: date, data: IntakeData
 ) -> tuple[Intake, RessourcerieItem | None]:
-    category = category_by_id(session, data.category_id)
+    category_name = checked_references(
+        session,
+        data.category_id,
+        {
+            ChoiceKind.COLLECTION_TYPE: (data.collection_type_id, True),
+            ChoiceKind.AREA: (data.area_id, False),
+            ChoiceKind.POINT: (data.point_id, False),
+        },
+    )
     net = net_grams(data.gross_grams, data.tare_grams)
     if data.collected_on > today:
         raise InvalidData(_("La date de collecte ne peut pas être dans le futur."))
     if data.keep_as_item and not data.description.strip():
         raise InvalidData(_("Décrivez l'objet gardé (ex. « Lave-linge Bosch 7 kg »)."))
     values = {
-        "category_id": category.id,
+        "category_id": data.category_id,
         "source": None,
-        "collection_type_id": checked_choice(
-            session, ChoiceKind.COLLECTION_TYPE, data.collection_type_id, required=True
-        ),
-        "area_id": checked_choice(session, ChoiceKind.AREA, data.area_id, required=False),
-        "point_id": checked_choice(session, ChoiceKind.POINT, data.point_id, required=False),
+        "collection_type_id": data.collection_type_id,
+        "area_id": data.area_id,
+        "point_id": data.point_id,
         "collected_on": data.collected_on,
         "gross_grams": data.gross_grams,
         "tare_grams": data.tare_grams,
@@ -155,8 +153,8 @@ def record_intake(
     if data.keep_as_item:
         item = RessourcerieItem(
             number=next_item_number(session),
-            category=category.name,
-            category_id=category.id,
+            category=category_name,
+            category_id=data.category_id,
             description=data.description.strip()[:200],
             serial_number=data.serial_number.strip()[:80] or None,
             weight_grams=net,

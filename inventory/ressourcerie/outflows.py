@@ -16,8 +16,8 @@ from inventory.models import (
     Outflow,
     OutflowChannel,
 )
-from inventory.ressourcerie.choices import checked_choice
-from inventory.ressourcerie.items import category_by_id, net_grams
+from inventory.ressourcerie.choices import checked_references
+from inventory.ressourcerie.items import net_grams
 
 
 @dataclass(frozen=True)
@@ -34,7 +34,7 @@ class OutflowData:
 def record_outflow(
     session: Session, actor_id: int, now: datetime, today: date, data: OutflowData
 ) -> Outflow:
-    category_by_id(session, data.category_id)
+    checked_references(session, data.category_id, {ChoiceKind.POINT: (data.point_id, False)})
     net = net_grams(data.gross_grams, data.tare_grams)
     if data.day > today:
         raise InvalidData(_("La date ne peut pas être dans le futur."))
@@ -48,7 +48,7 @@ def record_outflow(
         tare_grams=data.tare_grams,
         net_grams=net,
         partner=data.partner.strip()[:120] or None,
-        point_id=checked_choice(session, ChoiceKind.POINT, data.point_id, required=False),
+        point_id=data.point_id,
         recorded_by_id=actor_id,
         recorded_at=now,
     )

@@ -88,18 +88,10 @@ def _categories(active_only: bool = True) -> list[ItemCategory]:
 def ressourcerie():
     today = shop_date(utcnow())
     created = None
-    # Loaded once and held for the request: checking the posted ids then reads the session's
-    # identity map, not the database.
-    categories, lists = _categories(), all_choices(db.session)
-    form = IntakeForm().offer(
-        categories,
-        {
-            "collection_type_id": lists[ChoiceKind.COLLECTION_TYPE],
-            "area_id": lists[ChoiceKind.AREA],
-            "point_id": lists[ChoiceKind.POINT],
-        },
-    )
     if request.method == "POST":
+        # The ressourcerie's most frequent request: the posted ids are checked by
+        # record_intake, the lists the page offers are not loaded.
+        form = IntakeForm().ids_checked_by_service()
         if not submitted(form):
             return redirect(url_for(".ressourcerie"))
 
@@ -130,6 +122,15 @@ def ressourcerie():
         if _apply(change) and created is not None:
             return redirect(url_for(".item", number=created.number))
         return redirect(url_for(".ressourcerie"))
+    categories, lists = _categories(), all_choices(db.session)
+    form = IntakeForm().offer(
+        categories,
+        {
+            "collection_type_id": lists[ChoiceKind.COLLECTION_TYPE],
+            "area_id": lists[ChoiceKind.AREA],
+            "point_id": lists[ChoiceKind.POINT],
+        },
+    )
     wanted = request.args.get("q", "").strip().upper()
     if wanted:  # an item's number, or the ticket it was sold on
         found = db.session.scalar(
@@ -231,9 +232,8 @@ def _item_change(found: RessourcerieItem, action: str, form) -> str:
 @require_permission(Permission.STOCK_MANAGE)
 def outflows():
     today = shop_date(utcnow())
-    categories, points = _categories(), choices(db.session, ChoiceKind.POINT)
-    form = OutflowForm().offer(categories, {"point_id": points})
     if request.method == "POST":
+        form = OutflowForm().ids_checked_by_service()  # record_outflow checks the ids
         if not submitted(form):
             return redirect(url_for(".outflows"))
 
@@ -257,6 +257,8 @@ def outflows():
 
         _apply(change)
         return redirect(url_for(".outflows"))
+    categories, points = _categories(), choices(db.session, ChoiceKind.POINT)
+    form = OutflowForm().offer(categories, {"point_id": points})
     outflows = db.session.scalars(select(Outflow).order_by(Outflow.id.desc()).limit(50)).all()
     return render_template(
         "inventory/ressourcerie/outflows.html",

@@ -1,8 +1,8 @@
 """Ressourcerie pages: intake with tare, the item's page, the till's item lookup, the report."""
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
-from inventory.models import ItemCategory, ItemState, RessourcerieItem
+from inventory.models import Intake, ItemCategory, ItemState, Outflow, RessourcerieItem
 from tests.conftest import csrf_token_from, page_text
 from tests.inventory.ressourcerie.conftest import collection_type
 
@@ -90,6 +90,56 @@ def test_bad_weights_are_explained(client, login, staff, session):
     )
     assert "Poids brut : « douze » n'est pas un poids valide" in page_text(page)
     assert session.scalar(select(RessourcerieItem)) is None
+
+
+def test_forged_or_stale_choices_are_refused_and_nothing_is_written(client, login, staff, session):
+    """The POST checks the ids it is sent in the service (not against lists loaded for the
+    page): an archived category, an entry of another list, no collection type, an unknown
+    point — each refused in French, nothing written."""
+    login(staff.username)
+    books = session.scalar(select(ItemCategory).where(ItemCategory.name == "Textiles"))
+    archived = ItemCategory(name="Ancienne catégorie", is_active=False)
+    session.add(archived)
+    session.commit()
+    door = collection_type(session, "Apport volontaire")
+    base = {
+        "collected_on": "2026-11-20",
+        "gross_kg": "8,5",
+        "container": "",
+        "category_id": str(books.id),
+    }
+    refusals = [
+        ({"category_id": str(archived.id), "collection_type_id": str(door)}, "catégorie"),
+        ({"category_id": "99999", "collection_type_id": str(door)}, "catégorie"),
+        ({"collection_type_id": ""}, "Type de collecte : à remplir."),
+        ({"collection_type_id": str(door), "area_id": str(door)}, "Choix invalide"),
+        ({"collection_type_id": str(door), "point_id": "2147483647"}, "Choix invalide"),
+        ({"collection_type_id": "abc"}, "Choisissez le type de collecte."),
+    ]
+    for changes, message in refusals:
+        token = _token(client, "/stock/ressourcerie/")
+        page = client.post(
+            "/stock/ressourcerie/",
+            data={**base, **changes, "csrf_token": token},
+            follow_redirects=True,
+        )
+        assert page.status_code == 200 and message in page_text(page), changes
+    for point in ("99999", str(door)):
+        token = _token(client, "/stock/ressourcerie/sorties")
+        page = client.post(
+            "/stock/ressourcerie/sorties",
+            data={
+                **base,
+                "csrf_token": token,
+                "channel": "recycling_other",
+                "day": "2026-11-20",
+                "point_id": point,
+            },
+            follow_redirects=True,
+        )
+        assert "Choix invalide" in page_text(page), point
+    assert session.scalar(select(func.count()).select_from(Intake)) == 0
+    assert session.scalar(select(func.count()).select_from(Outflow)) == 0
 
 
 def test_the_till_is_told_when_an_item_is_not_for_sale(client, login, staff, session, now):
