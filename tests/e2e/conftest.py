@@ -48,6 +48,29 @@ def _chromium_path() -> str:
     return path
 
 
+def closing_responses(wsgi_app):
+    """The application, each response's body closed as soon as it has been sent. Werkzeug's
+    test server closes it only after draining the socket, and a browser that resets the
+    connection (a page left while a script loads) makes that drain raise first: the open file
+    of a static response would then be left to the garbage collector (a ResourceWarning in
+    some later test)."""
+
+    def app_closing_its_responses(environ, start_response):
+        body = wsgi_app(environ, start_response)
+
+        def sent_then_closed():
+            try:
+                yield from body
+            finally:
+                close = getattr(body, "close", None)
+                if close is not None:
+                    close()
+
+        return sent_then_closed()
+
+    return app_closing_its_responses
+
+
 @pytest.fixture(scope="module")
 def live_server(app):
     reset_database(app)
@@ -67,7 +90,7 @@ def live_server(app):
         _seed_shop(db.session)
         db.session.commit()
         db.session.remove()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, closing_responses(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}"
