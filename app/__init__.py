@@ -146,6 +146,7 @@ def _register_models() -> None:
     """Import every package's models so the metadata (and Alembic) sees all tables."""
     import app.audit.models
     import app.settings.models
+    import app.sites.models
     import app.users.models  # noqa: F401
     import inventory.models  # noqa: F401
     import labels.models  # noqa: F401

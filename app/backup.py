@@ -53,9 +53,11 @@ def _sha256(path: Path) -> str:
 
 def _journal_head(connection) -> dict:
     sequence, digest = connection.execute(
-        text("SELECT last_sequence, last_hash FROM journal_heads WHERE id = 1")
+        text("SELECT last_sequence, last_hash FROM journal_heads WHERE site_id = 1")
     ).one()
-    first = connection.execute(text("SELECT hash FROM journal_entries WHERE sequence = 1")).scalar()
+    first = connection.execute(
+        text("SELECT hash FROM journal_entries WHERE site_id = 1 AND sequence = 1")
+    ).scalar()
     return {"sequence": sequence, "hash": digest, "first_hash": first}
 
 

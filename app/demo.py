@@ -42,6 +42,7 @@ def load_demo_data(session: Session, now: datetime, seed: int = 2026) -> list[st
     # A demo database says so on every page, and its journal opens with a "demo" entry: its
     # fictitious sales can never be taken for a real shop's.
     from app.settings.services import set_setting
+    from app.sites.models import FIRST_SITE_ID
     from pos.journal.chain import append_entry
 
     set_setting(session, "site.demo", True, now)
@@ -50,6 +51,7 @@ def load_demo_data(session: Session, now: datetime, seed: int = 2026) -> list[st
         "demo",
         now - timedelta(days=30),
         {"message": "Base de démonstration : ventes fictives, sans valeur comptable."},
+        site_id=FIRST_SITE_ID,
     )
     report: list[str] = []
     for module_name in DEMO_LOADERS:

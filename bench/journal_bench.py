@@ -21,6 +21,7 @@ from app import MIGRATIONS_DIRECTORY, create_app
 from app.clock import utcnow
 from app.extensions import db
 from app.orm import drop_all_tables
+from app.sites.models import FIRST_SITE_ID
 from pos.journal.chain import append_entry
 from pos.journal.verify import verify_journal
 
@@ -55,6 +56,7 @@ def main() -> None:
                     "reason": "Monnaie",
                 },
                 "C1",
+                site_id=FIRST_SITE_ID,
             )
             if index % 1_000 == 999:  # the till commits after each ticket; a request is short
                 db.session.commit()

@@ -10,13 +10,14 @@ from flask.cli import AppGroup, with_appcontext
 
 from app.clock import shop_date, utcnow
 from app.extensions import db
+from app.sites.models import FIRST_SITE_ID
 from pos.journal.archive import (
     ArchiveRefused,
     archive_filename,
     build_archive,
     verify_archive,
 )
-from pos.journal.closures import close_pending_periods
+from pos.journal.closures import close_every_site
 from pos.journal.events import software_version, verify_and_record
 
 journal_cli = AppGroup("journal", help="Journal inaltérable des ventes.")
@@ -46,7 +47,7 @@ def verify_command(archive_path: Path | None) -> None:
 def close_command() -> None:
     """Clôture (Z) les jours passés non clôturés, puis les mois et années finis."""
     now = utcnow()
-    count = close_pending_periods(db.session, shop_date(now), now)
+    count = close_every_site(db.session, shop_date(now), now)
     db.session.commit()
     click.echo(f"{count} journée(s) clôturée(s).")
 
@@ -65,7 +66,12 @@ def archive_command(period: str, output: Path | None) -> None:
 
     try:
         data = build_archive(
-            db.session, period, utcnow(), software_version(), SHOP_NAME.get(db.session)
+            db.session,
+            period,
+            utcnow(),
+            software_version(),
+            SHOP_NAME.get(db.session),
+            site_id=FIRST_SITE_ID,
         )
     except ArchiveRefused as refused:
         raise click.ClickException(refused.message) from None
@@ -126,7 +132,10 @@ def restore_command(backup_path: Path, yes: bool) -> None:
         ) from None
     try:
         backup = read_backup(backup_path)
-        before = db.session.scalar(select(JournalHead.last_sequence))
+        # A backup is a one-site (SQLite) database's: the first site's chain.
+        before = db.session.scalar(
+            select(JournalHead.last_sequence).where(JournalHead.site_id == FIRST_SITE_ID)
+        )
         db.session.remove()
         saved = backup.manifest["journal"]
         if not yes:
@@ -149,12 +158,15 @@ def restore_command(backup_path: Path, yes: bool) -> None:
                 "backup_head_hash": saved["hash"],
                 "head_sequence_before_restore": before,
             },
+            site_id=FIRST_SITE_ID,
         )
         db.session.commit()
         marker = configured_marker()
         if marker is not None:  # the explicit entry stands for it: no second detection
             head = db.session.execute(
-                select(JournalHead.last_sequence, JournalHead.last_hash)
+                select(JournalHead.last_sequence, JournalHead.last_hash).where(
+                    JournalHead.site_id == FIRST_SITE_ID
+                )
             ).one()
             marker.write(*head, saved["first_hash"], force=True)
     except BackupError as error:

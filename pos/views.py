@@ -187,6 +187,7 @@ def admin_journal():
     """Verify the inalterable journal, see its closures and events, download monthly archives."""
     import json
 
+    from app.sites.models import FIRST_SITE_ID
     from pos.journal.archive import (
         ArchiveRefused,
         archive_filename,
@@ -205,7 +206,12 @@ def admin_journal():
             period = request.form.get("period", "")
             try:
                 data = build_archive(
-                    db.session, period, utcnow(), software_version(), SHOP_NAME.get(db.session)
+                    db.session,
+                    period,
+                    utcnow(),
+                    software_version(),
+                    SHOP_NAME.get(db.session),
+                    site_id=FIRST_SITE_ID,
                 )
             except ArchiveRefused as refused:
                 flash(refused.message, "error")
@@ -231,7 +237,7 @@ def admin_journal():
     def latest(kinds, limit):
         entries = db.session.scalars(
             select(JournalEntry)
-            .where(JournalEntry.kind.in_(kinds))
+            .where(JournalEntry.site_id == FIRST_SITE_ID, JournalEntry.kind.in_(kinds))
             .order_by(JournalEntry.sequence.desc())
             .limit(limit)
         )
@@ -241,10 +247,10 @@ def admin_journal():
         "pos/admin_journal.html",
         form=form,
         result=result,
-        head=db.session.get(JournalHead, 1),
+        head=db.session.scalar(select(JournalHead).where(JournalHead.site_id == FIRST_SITE_ID)),
         closures=latest(("closure_daily", "closure_monthly", "closure_yearly"), 40),
         events=latest(TECHNICAL_KINDS, 30),
-        months=list(reversed(closed_months(db.session))),
+        months=list(reversed(closed_months(db.session, FIRST_SITE_ID))),
     )
 
 

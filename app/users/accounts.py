@@ -14,6 +14,8 @@ from sqlalchemy.orm import Session
 
 from app.audit.services import record_audit
 from app.barcodes import complete_ean13, is_valid_gs1, repair_azerty_digits
+from app.sites.models import FIRST_SITE_ID
+from app.sites.services import give_sites
 from app.users.errors import InvalidUserData
 from app.users.models import User
 from app.users.roles import Role
@@ -28,6 +30,7 @@ class NewUser:
     password: str | None = None
     badge_code: str | None = None
     pin: str | None = None
+    site_ids: tuple[int, ...] = (FIRST_SITE_ID,)  # the sites the person works at
 
 
 def normalise_badge(badge: str) -> str:
@@ -122,6 +125,7 @@ def create_user(session: Session, actor_id: int | None, now: datetime, data: New
     )
     session.add(user)
     session.flush()
+    give_sites(session, user.id, data.site_ids)
     record_audit(
         session,
         actor_id=actor_id,

@@ -88,14 +88,14 @@ def _closure_rows(entries: list[dict]) -> list[list]:
     return rows
 
 
-def _period_range(session: Session, period: str) -> tuple[int, int]:
+def _period_range(session: Session, period: str, site_id: int) -> tuple[int, int]:
     if not _PERIOD.match(period or ""):
         raise ArchiveRefused(
             f"Période « {period} » invalide : attendu AAAA-MM, par exemple 2026-11."
         )
     closures = session.execute(
         select(JournalEntry.sequence, JournalEntry.payload)
-        .where(JournalEntry.kind == "closure_monthly")
+        .where(JournalEntry.site_id == site_id, JournalEntry.kind == "closure_monthly")
         .order_by(JournalEntry.sequence)
     ).all()
     previous = 0
@@ -110,10 +110,17 @@ def _period_range(session: Session, period: str) -> tuple[int, int]:
 
 
 def build_archive(
-    session: Session, period: str, now: datetime, software_version: str, site: str
+    session: Session,
+    period: str,
+    now: datetime,
+    software_version: str,
+    site: str,
+    *,
+    site_id: int,
 ) -> bytes:
-    """The archive file of a closed month; the export itself is journaled."""
-    first, last = _period_range(session, period)
+    """The archive file of a closed month of site ``site_id``'s chain (each site's archives
+    alone); the export itself is journaled in that chain."""
+    first, last = _period_range(session, period, site_id)
     stored = session.execute(
         select(
             JournalEntry.sequence,
@@ -124,7 +131,7 @@ def build_archive(
             JournalEntry.previous_hash,
             JournalEntry.hash,
         )
-        .where(JournalEntry.sequence.between(first, last))
+        .where(JournalEntry.site_id == site_id, JournalEntry.sequence.between(first, last))
         .order_by(JournalEntry.sequence)
     ).all()
     entries = [
@@ -142,7 +149,11 @@ def build_archive(
     opening = 0
     previous_daily = session.scalar(
         select(JournalEntry.payload)
-        .where(JournalEntry.kind == "closure_daily", JournalEntry.sequence < first)
+        .where(
+            JournalEntry.site_id == site_id,
+            JournalEntry.kind == "closure_daily",
+            JournalEntry.sequence < first,
+        )
         .order_by(JournalEntry.sequence.desc())
         .limit(1)
     )
@@ -217,6 +228,7 @@ def build_archive(
             "file_sha256": _sha256(data),
         },
         f"archive-{period}",
+        site_id=site_id,
     )
     return data
 
@@ -355,12 +367,12 @@ def archive_filename(period: str) -> str:
     return f"journal-{period}.zip"
 
 
-def closed_months(session: Session) -> list[str]:
+def closed_months(session: Session, site_id: int) -> list[str]:
     return [
         json.loads(payload)["period"]
         for payload in session.scalars(
             select(JournalEntry.payload)
-            .where(JournalEntry.kind == "closure_monthly")
+            .where(JournalEntry.site_id == site_id, JournalEntry.kind == "closure_monthly")
             .order_by(JournalEntry.sequence)
         )
     ]

@@ -12,6 +12,8 @@ import uuid
 from datetime import UTC, datetime
 
 from sqlalchemy import bindparam, event, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
 
 from app.users.models import User
@@ -33,29 +35,54 @@ _HEAD = JournalHead.__table__
 _ENTRIES = JournalEntry.__table__
 # Built once: on every ticket's path, building a statement costs more than running it.
 _READ_HEAD = (
-    select(_HEAD.c.last_sequence, _HEAD.c.last_hash).where(_HEAD.c.id == 1).with_for_update()
+    select(_HEAD.c.last_sequence, _HEAD.c.last_hash)
+    .where(_HEAD.c.site_id == bindparam("site_id"))
+    .with_for_update()
 )
 _INSERT_ENTRY = insert(_ENTRIES)
 _MOVE_HEAD = (
     update(_HEAD)
-    .where(_HEAD.c.id == 1)
+    .where(_HEAD.c.site_id == bindparam("head_site_id"))
     .values(last_sequence=bindparam("sequence"), last_hash=bindparam("digest"))
 )
 
 
+def _start_chain(session: Session, site_id: int) -> None:
+    """The head of a site's chain, made once whatever two requests do at the same moment."""
+    dialect = session.get_bind().dialect.name
+    statement = (postgresql_insert if dialect == "postgresql" else sqlite_insert)(_HEAD)
+    session.execute(
+        statement.values(
+            site_id=site_id, last_sequence=0, last_hash=GENESIS_HASH
+        ).on_conflict_do_nothing(index_elements=["site_id"])
+    )
+
+
 def append_entry(
-    session: Session, kind: str, at: datetime, payload: dict, reference: str | None = None
+    session: Session,
+    kind: str,
+    at: datetime,
+    payload: dict,
+    reference: str | None = None,
+    *,
+    site_id: int,
 ) -> str:
-    """Append one entry and return its hash; the head row is locked while appending, so
-    sequences never repeat nor skip (plain statements: this is on every ticket's path)."""
-    last_sequence, last_hash = session.execute(_READ_HEAD).one()
-    if last_sequence == 0:  # each database's journal is its own, even two made the same day
+    """Append one entry to the chain of site ``site_id`` and return its hash; the site's head
+    row is locked while appending, so its sequences never repeat nor skip (plain statements:
+    this is on every ticket's path)."""
+    head = session.execute(_READ_HEAD, {"site_id": site_id}).first()
+    if head is None:  # the site's first entry starts its chain
+        _start_chain(session, site_id)
+        head = session.execute(_READ_HEAD, {"site_id": site_id}).one()
+    last_sequence, last_hash = head
+    if last_sequence == 0:  # each chain is its own, even two started the same day
         payload = {**payload, "database_id": uuid.uuid4().hex}
     body = canonical_json({"kind": kind, "at": at.astimezone(UTC).isoformat(), **payload})
     digest = chain_hash(last_hash, body)
     session.execute(
         _INSERT_ENTRY,
         {
+            "site_id": site_id,
             "sequence": last_sequence + 1,
             "kind": kind,
             "at": at,
@@ -65,8 +92,10 @@ def append_entry(
             "hash": digest,
         },
     )
-    session.execute(_MOVE_HEAD, {"sequence": last_sequence + 1, "digest": digest})
-    note_append(session, last_sequence + 1, digest)  # the marker outside follows at commit
+    session.execute(
+        _MOVE_HEAD, {"head_site_id": site_id, "sequence": last_sequence + 1, "digest": digest}
+    )
+    note_append(session, site_id, last_sequence + 1, digest)  # the marker follows at commit
     return digest
 
 
@@ -129,7 +158,14 @@ def journal_sale(
     """Chain a sale or a refund (its lines and payments as ``sale_payload`` takes them)."""
     payload = sale_payload(session, sale, lines=lines, payments=payments)
     kind = "refund" if sale.kind == SaleKind.REFUND else "sale"
-    return append_entry(session, kind, sale.created_at, {"sale": payload}, payload["ticket"])
+    return append_entry(
+        session,
+        kind,
+        sale.created_at,
+        {"sale": payload},
+        payload["ticket"],
+        site_id=session.get(Till, sale.till_id).site_id,
+    )
 
 
 class JournaledRecordChanged(Exception):

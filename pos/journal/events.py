@@ -5,12 +5,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from app.sites.models import FIRST_SITE_ID
 from pos.journal.chain import append_entry
 from pos.journal.closures import _last_of_kind
 from pos.journal.head import HeadMarker, check_head
 from pos.journal.verify import Verification, verify_journal
+from pos.models import JournalHead
 
 # ---- technical events -----------------------------------------------------------------------
 
@@ -25,17 +28,22 @@ def software_version() -> str:
 
 
 def record_software_version(session: Session, version: str, now: datetime) -> bool:
-    """Journal the version the first time it runs (an upgrade or a downgrade is visible)."""
-    last = _last_of_kind(session, "software_version")  # the newest entry of that kind
-    if last is not None and last["version"] == version:
-        return False
-    append_entry(
-        session,
-        "software_version",
-        now,
-        {"version": version, "previous_version": last["version"] if last else None},
-    )
-    return True
+    """Journal the version the first time it runs (an upgrade or a downgrade is visible), in
+    every site's chain (each tells its whole story)."""
+    recorded = False
+    for site_id in session.scalars(select(JournalHead.site_id).order_by(JournalHead.site_id)):
+        last = _last_of_kind(session, "software_version", site_id)  # the newest of that kind
+        if last is not None and last["version"] == version:
+            continue
+        append_entry(
+            session,
+            "software_version",
+            now,
+            {"version": version, "previous_version": last["version"] if last else None},
+            site_id=site_id,
+        )
+        recorded = True
+    return recorded
 
 
 def record_failed_verification(session: Session, result: Verification, now: datetime) -> None:
@@ -44,12 +52,14 @@ def record_failed_verification(session: Session, result: Verification, now: date
         "verification_failed",
         now,
         {"message": result.message, "verified_count": result.count},
+        site_id=result.site_id or FIRST_SITE_ID,
     )
 
 
-def verify_and_record(session: Session, now: datetime) -> Verification:
-    """Verify; a failure is itself journaled (in its own commit, so it stays)."""
-    result = verify_journal(session)
+def verify_and_record(session: Session, now: datetime, site_id: int | None = None) -> Verification:
+    """Verify (one site, or every site); a failure is itself journaled in the chain that
+    failed (in its own commit, so it stays)."""
+    result = verify_journal(session, site_id)
     if not result.ok:
         record_failed_verification(session, result, now)
         session.commit()

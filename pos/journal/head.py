@@ -1,6 +1,7 @@
-"""The journal's head kept outside the database: ``journal-head.json`` in the instance folder,
-signed with an HMAC of the instance secret, rewritten after every commit that appended to the
-journal, and checked at start and every few minutes. A database put back to an older copy
+"""The journal's head kept outside the database: ``journal-head.json`` in the instance folder
+(``journal-head-<site id>.json`` for each site but the first: a chain per site), signed with an
+HMAC of the instance secret, rewritten after every commit that appended to the journal, and
+checked at start and every few minutes. A database put back to an older copy
 (the head behind, or different at the marked entry) and an edited marker are both seen and
 journaled."""
 
@@ -13,13 +14,14 @@ import json
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import event, select
 from sqlalchemy.orm import Session
 
+from app.sites.models import FIRST_SITE_ID
 from pos.models import JournalEntry, JournalHead
 
 CHECK_EVERY_SECONDS = 300
@@ -30,6 +32,12 @@ _lock = threading.Lock()
 class HeadMarker:
     path: Path
     secret: str
+
+    def for_site(self, site_id: int) -> HeadMarker:
+        """The marker of site ``site_id``'s chain (the first site's is the original file)."""
+        if site_id == FIRST_SITE_ID:
+            return self
+        return replace(self, path=self.path.with_name(f"{self.path.stem}-{site_id}.json"))
 
     def signature(self, fields: dict) -> str:
         body = json.dumps(fields, sort_keys=True, separators=(",", ":"))
@@ -87,15 +95,18 @@ def configured_marker() -> HeadMarker | None:
     return _configured.get("marker")
 
 
-def note_append(session: Session, sequence: int, digest: str) -> None:
-    """Called by every append: the marker follows once the transaction commits."""
-    if "journal_first_hash" not in session.info:
-        session.info["journal_first_hash"] = (
-            digest
-            if sequence == 1
-            else session.scalar(select(JournalEntry.hash).where(JournalEntry.sequence == 1))
-        )
-    session.info["journal_appended"] = (sequence, digest)
+def _first_hash(session: Session, site_id: int) -> str | None:
+    return session.scalar(
+        select(JournalEntry.hash).where(JournalEntry.site_id == site_id, JournalEntry.sequence == 1)
+    )
+
+
+def note_append(session: Session, site_id: int, sequence: int, digest: str) -> None:
+    """Called by every append: the site's marker follows once the transaction commits."""
+    firsts = session.info.setdefault("journal_first_hash", {})
+    if site_id not in firsts:
+        firsts[site_id] = digest if sequence == 1 else _first_hash(session, site_id)
+    session.info.setdefault("journal_appended", {})[site_id] = (sequence, digest)
 
 
 @event.listens_for(Session, "after_commit")
@@ -103,7 +114,9 @@ def _write_marker_after_commit(session: Session) -> None:
     appended = session.info.pop("journal_appended", None)
     marker = _configured.get("marker")
     if appended and marker is not None:
-        marker.write(*appended, session.info.get("journal_first_hash"))
+        firsts = session.info.get("journal_first_hash", {})
+        for site_id, (sequence, digest) in appended.items():
+            marker.for_site(site_id).write(sequence, digest, firsts.get(site_id))
 
 
 @event.listens_for(Session, "after_rollback")
@@ -113,12 +126,25 @@ def _forget_after_rollback(session: Session) -> None:
 
 
 def check_head(session: Session, marker: HeadMarker, now: datetime) -> str | None:
-    """Compare the database's journal with the marker; journal what does not match (a restore,
-    an edited marker) and say it; rewrite the marker from the database. The caller commits."""
+    """Compare each site's chain with its marker; journal what does not match (a restore, an
+    edited marker) in that chain and say it; rewrite the markers from the database. The caller
+    commits."""
+    messages = []
+    for site_id in session.scalars(select(JournalHead.site_id).order_by(JournalHead.site_id)):
+        message = _check_site_head(session, marker.for_site(site_id), site_id, now)
+        if message and message not in messages:
+            messages.append(message)
+    session.info.pop("journal_appended", None)  # written here, with force
+    return " ".join(messages) or None
+
+
+def _check_site_head(
+    session: Session, marker: HeadMarker, site_id: int, now: datetime
+) -> str | None:
     from pos.journal.chain import append_entry
 
     seen, valid = marker.read()
-    first = session.scalar(select(JournalEntry.hash).where(JournalEntry.sequence == 1))
+    first = _first_hash(session, site_id)
     message = None
     if not valid:
         append_entry(
@@ -126,14 +152,19 @@ def check_head(session: Session, marker: HeadMarker, now: datetime) -> str | Non
             "head_marker_altered",
             now,
             {"marker": {k: seen.get(k) for k in ("sequence", "hash")} if seen else None},
+            site_id=site_id,
         )
         message = "Journal : le repère de tête a été modifié hors de l'application."
     elif seen and seen.get("first_hash") and seen["first_hash"] == first:
         at_mark = session.scalar(
-            select(JournalEntry.hash).where(JournalEntry.sequence == seen["sequence"])
+            select(JournalEntry.hash).where(
+                JournalEntry.site_id == site_id, JournalEntry.sequence == seen["sequence"]
+            )
         )
         if at_mark != seen["hash"]:
-            head_sequence = session.scalar(select(JournalHead.last_sequence))
+            head_sequence = session.scalar(
+                select(JournalHead.last_sequence).where(JournalHead.site_id == site_id)
+            )
             append_entry(
                 session,
                 "restore",
@@ -143,14 +174,15 @@ def check_head(session: Session, marker: HeadMarker, now: datetime) -> str | Non
                     "last_seen_hash": seen["hash"],
                     "restored_head_sequence": head_sequence,
                 },
+                site_id=site_id,
             )
             message = "Journal : restauration d'une sauvegarde détectée et enregistrée."
     sequence, digest = session.execute(
-        select(JournalHead.last_sequence, JournalHead.last_hash)
+        select(JournalHead.last_sequence, JournalHead.last_hash).where(
+            JournalHead.site_id == site_id
+        )
     ).one()
-    first = session.scalar(select(JournalEntry.hash).where(JournalEntry.sequence == 1))
-    session.info.pop("journal_appended", None)  # written here, with force
-    marker.write(sequence, digest, first, force=True)
+    marker.write(sequence, digest, _first_hash(session, site_id), force=True)
     return message
 
 

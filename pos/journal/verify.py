@@ -5,11 +5,12 @@ named; gaps in a till's ticket numbers too."""
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from app.sites.models import Site
 from pos.journal.chain import _HEAD, GENESIS_HASH, canonical_json, chain_hash, sale_payload
 from pos.journal.closures import _verify_closure
 from pos.models import JournalEntry, Sale, Till
@@ -20,6 +21,7 @@ class Verification:
     ok: bool
     count: int
     message: str
+    site_id: int | None = None  # the site whose chain failed (where to journal the failure)
 
 
 def _ticket(session: Session, reference: str) -> Sale | None:
@@ -31,8 +33,32 @@ def _ticket(session: Session, reference: str) -> Sale | None:
     )
 
 
-def verify_journal(session: Session) -> Verification:
+def verify_journal(session: Session, site_id: int | None = None) -> Verification:
+    """Site ``site_id``'s chain, alone (its size and the others' do not matter to each
+    other); None: every site's chain, one after the other, the first fault named with its
+    site."""
     session.expire_all()  # compare with what the database holds now, not with cached objects
+    if site_id is not None:
+        return _verify_site(session, site_id)
+    heads = session.execute(
+        select(_HEAD.c.site_id, Site.name).join(Site, Site.id == _HEAD.c.site_id).order_by(Site.id)
+    ).all()
+    results = [(name, _verify_site(session, head_site)) for head_site, name in heads]
+    for name, result in results:
+        if not result.ok:
+            prefix = f"{name} : " if len(results) > 1 else ""
+            return Verification(False, result.count, prefix + result.message, result.site_id)
+    count = sum(result.count for _name, result in results)
+    if len(results) == 1:
+        return results[0][1]
+    return Verification(
+        True,
+        count,
+        f"Journaux intègres : {count} écriture(s) vérifiée(s) sur {len(results)} sites.",
+    )
+
+
+def _verify_site(session: Session, site_id: int) -> Verification:
     columns = (
         JournalEntry.sequence,
         JournalEntry.kind,
@@ -42,10 +68,14 @@ def verify_journal(session: Session) -> Verification:
         JournalEntry.hash,
     )
     rows = session.execute(
-        select(*columns).order_by(JournalEntry.sequence).execution_options(yield_per=10_000)
+        select(*columns)
+        .where(JournalEntry.site_id == site_id)
+        .order_by(JournalEntry.sequence)
+        .execution_options(yield_per=10_000)
     )
     try:  # plain rows, streamed (a server-side cursor on PostgreSQL): closed even on a find
-        return _verify_rows(session, rows)
+        result = _verify_rows(session, rows, site_id)
+        return result if result.ok else replace(result, site_id=site_id)
     finally:
         rows.close()
 
@@ -74,7 +104,7 @@ class _Tickets:
         )
 
 
-def _verify_rows(session: Session, rows) -> Verification:
+def _verify_rows(session: Session, rows, site_id: int) -> Verification:
     previous = GENESIS_HASH
     expected_sequence = 1
     count = 0
@@ -113,14 +143,14 @@ def _verify_rows(session: Session, rows) -> Verification:
                         f"enregistré ({value!r} → {current.get(field)!r}).",
                     )
         if entry.kind == "closure_daily":
-            problem = _verify_closure(session, json.loads(entry.payload), grand_total)
+            problem = _verify_closure(session, json.loads(entry.payload), grand_total, site_id)
             if problem:
                 return Verification(False, count, f"{where} : {problem}.")
             grand_total = json.loads(entry.payload)["grand_total_cents"]
         previous = entry.hash
         expected_sequence += 1
         count += 1
-    problem = _cross_check(session, count, previous, tickets, kinds)
+    problem = _cross_check(session, site_id, count, previous, tickets, kinds)
     if problem:
         return Verification(False, count, problem)
     return Verification(True, count, f"Journal intègre : {count} écriture(s) vérifiée(s).")
@@ -128,6 +158,7 @@ def _verify_rows(session: Session, rows) -> Verification:
 
 def _cross_check(
     session: Session,
+    site_id: int,
     count: int,
     last_hash: str,
     tickets: dict[str, _Tickets],
@@ -138,45 +169,60 @@ def _cross_check(
     from pos.models import CashMovement, CashSession, SessionStatus
 
     head_sequence, head_hash = session.execute(
-        select(_HEAD.c.last_sequence, _HEAD.c.last_hash).where(_HEAD.c.id == 1)
-    ).one()
+        select(_HEAD.c.last_sequence, _HEAD.c.last_hash).where(_HEAD.c.site_id == site_id)
+    ).first() or (0, GENESIS_HASH)  # a site whose chain has not started
     if (head_sequence, head_hash) != (count, last_hash):
         return (
             f"La tête du journal (n° {head_sequence}) ne correspond pas à sa dernière "
             f"écriture (n° {count}) : écriture(s) supprimée(s) à la fin ?"
         )
+    site_tills = select(Till.id).where(Till.site_id == site_id)
     sold = dict(
-        session.execute(select(Sale.till_id, func.count(Sale.id)).group_by(Sale.till_id)).all()
+        session.execute(
+            select(Sale.till_id, func.count(Sale.id))
+            .where(Sale.till_id.in_(site_tills))
+            .group_by(Sale.till_id)
+        ).all()
     )
-    for till in session.scalars(select(Till).order_by(Till.code)):
+    for till in session.scalars(select(Till).where(Till.site_id == site_id).order_by(Till.code)):
         journaled = tickets.get(till.code, _Tickets())
         in_database = sold.get(till.id, 0)
         if in_database != till.last_ticket_number or not journaled.is_one_to(
             till.last_ticket_number
         ):
             numbers = set(session.scalars(select(Sale.number).where(Sale.till_id == till.id)))
-            missing = sorted(numbers - _journaled_numbers(session, till.code))
+            missing = sorted(numbers - _journaled_numbers(session, site_id, till.code))
             named = ", ".join(f"{till.code}-{n:06d}" for n in missing[:5]) or "—"
             return (
                 f"Caisse {till.code} : compteur à {till.last_ticket_number}, "
                 f"{in_database} ticket(s) en base, {journaled.count} au journal (dernier "
                 f"n° {journaled.last}) ; sans écriture : {named}."
             )
+    site_sessions = select(CashSession.id).where(CashSession.till_id.in_(site_tills))
     checks = (
         (
             "cash_movement",
-            session.scalar(select(func.count(CashMovement.id))),
+            session.scalar(
+                select(func.count(CashMovement.id)).where(
+                    CashMovement.session_id.in_(site_sessions)
+                )
+            ),
             "mouvement(s) d'espèces",
         ),
         (
             "session_opened",
-            session.scalar(select(func.count(CashSession.id))),
+            session.scalar(
+                select(func.count(CashSession.id)).where(CashSession.till_id.in_(site_tills))
+            ),
             "ouverture(s) de caisse",
         ),
         (
             "session_closed",
             session.scalar(
-                select(func.count(CashSession.id)).where(CashSession.status == SessionStatus.CLOSED)
+                select(func.count(CashSession.id)).where(
+                    CashSession.till_id.in_(site_tills),
+                    CashSession.status == SessionStatus.CLOSED,
+                )
             ),
             "clôture(s) de caisse",
         ),
@@ -190,10 +236,12 @@ def _cross_check(
     return None
 
 
-def _journaled_numbers(session: Session, till_code: str) -> set[int]:
+def _journaled_numbers(session: Session, site_id: int, till_code: str) -> set[int]:
     references = session.scalars(
         select(JournalEntry.reference).where(
-            JournalEntry.kind.in_(("sale", "refund")), JournalEntry.reference.like(f"{till_code}-%")
+            JournalEntry.site_id == site_id,
+            JournalEntry.kind.in_(("sale", "refund")),
+            JournalEntry.reference.like(f"{till_code}-%"),
         )
     )
     return {int(reference.rpartition("-")[2]) for reference in references}

@@ -9,6 +9,7 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.orm import Base, UTCDateTime, string_enum
+from app.sites.models import site_column
 
 
 class SessionStatus(enum.StrEnum):
@@ -22,6 +23,8 @@ class Till(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(20), unique=True)
     name: Mapped[str] = mapped_column(String(80))
+    # The site it stands at: its tickets are chained in that site's journal.
+    site_id: Mapped[int] = site_column()
     is_active: Mapped[bool] = mapped_column(Boolean, default=True)
     # Ticket numbers are per till ("C1-000042"); incremented in the database, under lock.
     last_ticket_number: Mapped[int] = mapped_column(Integer, default=0, server_default="0")

@@ -95,6 +95,7 @@ def offline_series(session: Session, till: Till) -> Till:
             name=_("%(n)s (hors ligne)", n=till.name)[:80],
             is_active=False,  # never opened, never sold at: only numbers offline tickets
             offline_of_id=till.id,
+            site_id=till.site_id,  # its tickets are chained in the till's site's journal
         )
         session.add(series)
         session.flush()

@@ -110,7 +110,7 @@ def record_offline_sale(
         )
         made_at = now
     cash_session = _session_for(session, till, flags)
-    close_pending_periods(session, today, now)
+    close_pending_periods(session, today, now, till.site_id)
     rate = _rate(session, request.card_code, offline.rate_bp, today, flags)
     basket = _basket(session, request, offline, rate, flags)
     payments, change = _payments(request, basket.total_cents, flags)

@@ -217,7 +217,12 @@ def queue_duplicate(session: Session, sale: Sale, now: datetime) -> PrintJob:
     )
     document = receipt_document(session, sale, duplicate_number=count)
     append_entry(
-        session, "duplicate", now, {"ticket": document.ticket, "duplicate": count}, document.ticket
+        session,
+        "duplicate",
+        now,
+        {"ticket": document.ticket, "duplicate": count},
+        document.ticket,
+        site_id=session.get(Till, sale.till_id).site_id,
     )
     return _enqueue(
         session, till, JobKind.DUPLICATE, render_receipt(document, _model(till)), now, sale

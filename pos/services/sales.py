@@ -88,7 +88,8 @@ def record_sale(
         return existing, False
     till = till_by_code(session, request.till_code)
     cash_session = usable_session(session, till, today)
-    close_pending_periods(session, today, now)  # the first sale of a day closes the days before
+    # The first sale of a day closes the days before (in the till's site's chain).
+    close_pending_periods(session, today, now, till.site_id)
     household = _household(session, request.card_code, today)
     basket = _price_basket(session, request, household)
     payments, change = split_payments(request.payments, basket.total_cents)
@@ -367,6 +368,7 @@ def _apply_effects(
                 "approved_by": price_approver.display_name,
             },
             ticket,
+            site_id=till.site_id,
         )
     queue_sale_printing(session, sale, now)
     if request.card_code:  # today's appointment of this household: « venu·e »

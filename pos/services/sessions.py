@@ -115,7 +115,7 @@ def open_session(
     except IntegrityError:
         raise SessionProblem(_("Cette caisse vient d'être ouverte sur un autre poste.")) from None
     # Opening on a new day closes the days before, so a day's journal starts with its opening.
-    close_pending_periods(session, cash_session.business_date, now)
+    close_pending_periods(session, cash_session.business_date, now, till.site_id)
     append_entry(
         session,
         "session_opened",
@@ -127,6 +127,7 @@ def open_session(
             "float_cents": cash_session.float_cents,
         },
         till.code,
+        site_id=till.site_id,
     )
     record_audit(
         session,
@@ -223,6 +224,7 @@ def record_cash_movement(
             "approved_by": approver.display_name if approver else None,
         },
         cash_session.till.code,
+        site_id=cash_session.till.site_id,
     )
     record_audit(
         session,
@@ -349,6 +351,7 @@ def close_session(
             "reason": cash_session.difference_reason,
         },
         cash_session.till.code,
+        site_id=cash_session.till.site_id,
     )
     record_audit(
         session,

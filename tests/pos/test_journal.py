@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select, text, update
 
+from app.sites.models import FIRST_SITE_ID
 from pos.journal.chain import GENESIS_HASH, JournaledRecordChanged, chain_hash
 from pos.journal.verify import verify_journal
 from pos.models import JournalEntry, PaymentMethod, Sale, SaleLine, SalePayment
@@ -217,7 +218,7 @@ def test_daily_closures_at_the_first_sale_of_a_new_day(
     assert closures[2]["sales"] == 3 and closures[2]["by_vat_rate_cents"] == {"550": 750}
     # On demand, the next day: 01/12 is closed, grand total = every sale since the start.
     moment = datetime(2026, 12, 2, 8, 0, tzinfo=SHOP_TIMEZONE)
-    assert close_pending_periods(session, date(2026, 12, 2), moment) == 1
+    assert close_pending_periods(session, date(2026, 12, 2), moment, FIRST_SITE_ID) == 1
     assert verify_journal(session).ok
     last = json.loads(
         session.scalars(select(JournalEntry).order_by(JournalEntry.sequence.desc())).first().payload

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select, text
 
 from app.clock import SHOP_TIMEZONE
+from app.sites.models import FIRST_SITE_ID
 from pos.journal.archive import ArchiveRefused, build_archive, verify_archive
 from pos.journal.events import record_software_version, verify_and_record
 from pos.journal.head import check_head, configured_marker
@@ -103,7 +104,9 @@ NOW = datetime(2026, 12, 1, 18, 0, tzinfo=SHOP_TIMEZONE)
 
 
 def test_archive_of_a_closed_month_verifies_and_is_journaled(session, two_months):
-    data = build_archive(session, "2026-11", NOW, "1.2.3", "Les Quatre Saisons")
+    data = build_archive(
+        session, "2026-11", NOW, "1.2.3", "Les Quatre Saisons", site_id=FIRST_SITE_ID
+    )
     result = verify_archive(data)
     assert result.ok, result.message
     with zipfile.ZipFile(BytesIO(data)) as archive:
@@ -131,13 +134,13 @@ def test_archive_of_a_closed_month_verifies_and_is_journaled(session, two_months
 
 def test_an_unclosed_or_malformed_period_is_refused(session, two_months):
     with pytest.raises(ArchiveRefused, match="Le mois 2026-12 n'est pas clôturé"):
-        build_archive(session, "2026-12", NOW, "1", "site")
+        build_archive(session, "2026-12", NOW, "1", "site", site_id=FIRST_SITE_ID)
     with pytest.raises(ArchiveRefused, match="attendu AAAA-MM"):
-        build_archive(session, "11/2026", NOW, "1", "site")
+        build_archive(session, "11/2026", NOW, "1", "site", site_id=FIRST_SITE_ID)
 
 
 def test_every_single_changed_byte_is_found(session, two_months):
-    data = build_archive(session, "2026-11", NOW, "1", "site")
+    data = build_archive(session, "2026-11", NOW, "1", "site", site_id=FIRST_SITE_ID)
     step = max(1, len(data) // 1500)  # ~1,500 positions spread over every part of the file
     for position in [*range(0, len(data), step), len(data) - 1]:
         altered = bytearray(data)
@@ -151,7 +154,7 @@ def test_a_re_sealed_archive_with_a_changed_amount_is_found(session, two_months)
 
     from pos.journal.archive import _zip
 
-    data = build_archive(session, "2026-11", NOW, "1", "site")
+    data = build_archive(session, "2026-11", NOW, "1", "site", site_id=FIRST_SITE_ID)
     with zipfile.ZipFile(BytesIO(data)) as archive:
         members = {name: archive.read(name) for name in archive.namelist()}
     members["journal.jsonl"] = members["journal.jsonl"].replace(

@@ -1,0 +1,82 @@
+"""Sites: an existing one-site database becomes site 1 with nothing lost; SQLite serves one
+site, a second one needs PostgreSQL; a site's code is checked."""
+
+from __future__ import annotations
+
+import pytest
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import func, inspect, select
+from sqlalchemy.orm import Session
+
+from app import MIGRATIONS_DIRECTORY
+from app.extensions import db
+from app.sites.models import FIRST_SITE_ID, Site, user_sites
+from app.sites.services import SiteRefused, create_site, parse_site_code, sites_of
+from app.users.accounts import NewUser, create_user
+from app.users.models import User
+from app.users.roles import Role
+from pos.journal.verify import verify_journal
+from pos.models import JournalEntry, JournalHead, Sale, Till
+from tests.pos.test_journal_races import _yesterday_with_a_sale
+
+
+def _state(session: Session) -> dict:
+    return {
+        "entries": session.execute(
+            select(JournalEntry.sequence, JournalEntry.hash).order_by(JournalEntry.sequence)
+        ).all(),
+        "head": session.execute(select(JournalHead.last_sequence, JournalHead.last_hash)).one(),
+        "sales": session.scalar(select(func.count(Sale.id))),
+        "tills": sorted(session.scalars(select(Till.code))),
+        "users": session.scalar(select(func.count(User.id))),
+    }
+
+
+def test_an_existing_one_site_database_becomes_site_1_with_nothing_lost(committed):
+    _yesterday_with_a_sale(committed)  # a session opened, a sale, the session closed
+    with committed.app_context():
+        with Session(db.engine) as session:
+            before = _state(session)
+        db.session.remove()
+        downgrade(directory=MIGRATIONS_DIRECTORY, revision="0023_offline_sales")
+        assert "sites" not in inspect(db.engine).get_table_names()  # as it was before sites
+        upgrade(directory=MIGRATIONS_DIRECTORY)
+        db.engine.dispose()
+        with Session(db.engine) as session:
+            assert _state(session) == before  # every entry, the head, the records
+            assert session.execute(select(Site.id, Site.code)).all() == [(FIRST_SITE_ID, "")]
+            assert set(session.scalars(select(Till.site_id))) == {FIRST_SITE_ID}
+            assert set(session.scalars(select(JournalEntry.site_id))) == {FIRST_SITE_ID}
+            given = session.execute(
+                select(user_sites.c.site_id, func.count()).group_by(user_sites.c.site_id)
+            ).all()
+            assert given == [(FIRST_SITE_ID, before["users"])]
+            result = verify_journal(session)
+            assert result.ok and result.count == len(before["entries"]), result.message
+
+
+def test_a_new_user_works_at_the_first_site(session, now):
+    user = create_user(
+        session, None, now, NewUser("Inès", Role.ENCADRANT, username="ines", password="x" * 12)
+    )
+    assert sites_of(session, user.id) == [FIRST_SITE_ID]
+
+
+def test_sqlite_serves_one_site_a_second_needs_postgresql(session, now):
+    if session.get_bind().dialect.name == "sqlite":
+        with pytest.raises(SiteRefused, match="PostgreSQL"):
+            create_site(session, None, now, "NORD", "Antenne Nord")
+        assert session.scalar(select(func.count(Site.id))) == 1
+        return
+    site = create_site(session, None, now, " nord ", "Antenne Nord")
+    assert (site.code, site.name) == ("NORD", "Antenne Nord")
+    with pytest.raises(SiteRefused, match="déjà"):
+        create_site(session, None, now, "NORD", "Autre")
+    with pytest.raises(SiteRefused, match="déjà"):
+        create_site(session, None, now, "SUD", "antenne nord")
+
+
+@pytest.mark.parametrize("code", ["", "NORD-1", "TROPLONGCODE", "É1", "a b"])
+def test_a_site_code_is_capitals_and_digits(code):
+    with pytest.raises(SiteRefused, match="1 à 8 lettres"):
+        parse_site_code(code)

@@ -1,0 +1,137 @@
+"""One journal chain per site: each site's tickets, sessions and closures are chained and
+verified alone, and a fault in one site's chain leaves the other's intact."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from datetime import date, datetime, timedelta
+
+import pytest
+from sqlalchemy import select, update
+
+from app.clock import SHOP_TIMEZONE
+from app.sites.models import FIRST_SITE_ID, Site
+from pos.journal.chain import GENESIS_HASH
+from pos.journal.closures import close_pending_periods
+from pos.journal.verify import verify_journal
+from pos.models import JournalEntry, PaymentMethod, Till
+from pos.services.basket import PaymentRequest, SaleRequest
+from pos.services.sales import record_sale
+from pos.services.sessions import open_session
+from tests.conftest import sale_line
+from tests.pos.conftest import TODAY, insider, sell
+
+
+@pytest.fixture
+def north(session):
+    site = Site(code="NORD", name="Antenne Nord", is_active=True)
+    session.add(site)
+    session.flush()
+    return site
+
+
+@pytest.fixture
+def north_till(session, north, cashier, now):
+    till = Till(code="NORD-C1", name="Caisse Nord", is_active=True, site_id=north.id)
+    session.add(till)
+    session.flush()
+    open_session(session, till, cashier, now, {})
+    return till
+
+
+def _sell_north(session, cashier, now, product, quantity, day=TODAY):
+    total = product.reference_price_cents * quantity
+    return record_sale(
+        session,
+        cashier,
+        now,
+        day,
+        SaleRequest(
+            str(uuid.uuid4()),
+            "NORD-C1",
+            (sale_line(product.id, quantity),),
+            (PaymentRequest(PaymentMethod.CASH, total),),
+            total,
+        ),
+    )[0]
+
+
+def _chain(session, site_id):
+    return session.scalars(
+        select(JournalEntry).where(JournalEntry.site_id == site_id).order_by(JournalEntry.sequence)
+    ).all()
+
+
+@pytest.fixture
+def sold_at_both(session, open_till, north_till, cashier, now, pasta):
+    """1 pasta sold at the first site's C1 (1,09 €), 2 at the antenna's NORD-C1 (2,18 €)."""
+    sell(
+        session,
+        cashier,
+        now,
+        [sale_line(pasta.id, 1)],
+        [PaymentRequest(PaymentMethod.CASH, 109)],
+        109,
+    )
+    _sell_north(session, cashier, now, pasta, 2)
+
+
+def test_each_site_chains_its_own_tickets_and_verifies_alone(
+    session, north, sold_at_both, cashier, now, pasta
+):
+    _sell_north(session, cashier, now, pasta, 3)
+    first, nord = _chain(session, FIRST_SITE_ID), _chain(session, north.id)
+    assert [(e.sequence, e.kind, e.reference) for e in first] == [
+        (1, "session_opened", "C1"),
+        (2, "sale", "C1-000001"),
+    ]
+    assert [(e.sequence, e.kind, e.reference) for e in nord] == [
+        (1, "session_opened", "NORD-C1"),
+        (2, "sale", "NORD-C1-000001"),
+        (3, "sale", "NORD-C1-000002"),
+    ]
+    assert first[0].previous_hash == nord[0].previous_hash == GENESIS_HASH
+    assert verify_journal(session, FIRST_SITE_ID).ok
+    assert verify_journal(session, north.id).message == (
+        "Journal intègre : 3 écriture(s) vérifiée(s)."
+    )
+    both = verify_journal(session)
+    assert both.ok and both.count == 5 and "sur 2 sites" in both.message
+
+    with insider(session):  # one entry of the antenna's chain changed behind the app's back
+        session.execute(
+            update(JournalEntry)
+            .where(JournalEntry.site_id == north.id, JournalEntry.sequence == 2)
+            .values(payload=JournalEntry.payload + " ")
+        )
+    assert verify_journal(session, FIRST_SITE_ID).ok  # the other site's chain is untouched
+    broken = verify_journal(session, north.id)
+    assert not broken.ok and "n° 2 (sale, NORD-C1-000001) : contenu modifié" in broken.message
+    everything = verify_journal(session)
+    assert not everything.ok and everything.message.startswith("Antenne Nord : ")
+    assert everything.site_id == north.id
+
+
+def test_each_site_closes_its_own_days(session, north, sold_at_both):
+    tomorrow = TODAY + timedelta(days=1)
+    moment = datetime.combine(tomorrow, datetime.min.time(), tzinfo=SHOP_TIMEZONE) + timedelta(
+        hours=9
+    )
+    assert close_pending_periods(session, tomorrow, moment, north.id) == 1
+    closures = session.scalars(
+        select(JournalEntry).where(JournalEntry.kind == "closure_daily")
+    ).all()
+    assert [(c.site_id, c.reference) for c in closures] == [(north.id, f"Z-{TODAY}")]
+    assert json.loads(closures[0].payload)["total_cents"] == 218  # the antenna's sale only
+    # The first site closes the same day in its own chain, with its own totals.
+    assert close_pending_periods(session, tomorrow, moment, FIRST_SITE_ID) == 1
+    first_closure = session.scalar(
+        select(JournalEntry.payload).where(
+            JournalEntry.site_id == FIRST_SITE_ID, JournalEntry.kind == "closure_daily"
+        )
+    )
+    assert json.loads(first_closure)["total_cents"] == 109
+    assert json.loads(first_closure)["grand_total_cents"] == 109
+    assert verify_journal(session).ok
+    assert date.fromisoformat(json.loads(first_closure)["period"]) == TODAY
