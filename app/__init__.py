@@ -45,6 +45,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
         flask_app.config["PERMANENT_SESSION_LIFETIME"] = timedelta(seconds=lifetime)
 
     _init_extensions(flask_app)
+    from app.sites.context import register_site_scope
+
+    register_site_scope(flask_app)  # each request sees its person's sites only
     _register_models()
     _register_settings()
     _register_menus()
@@ -221,6 +224,9 @@ def _register_blueprints(flask_app: Flask) -> None:
     from app.site_views import blueprint as site_blueprint
 
     flask_app.register_blueprint(site_blueprint)
+    from app.sites.views import blueprint as sites_blueprint
+
+    flask_app.register_blueprint(sites_blueprint)
     flask_app.register_blueprint(scale_blueprint)
     flask_app.register_blueprint(pos_blueprint, url_prefix="/pos")
     flask_app.register_blueprint(inventory_blueprint, url_prefix="/stock")

@@ -63,6 +63,7 @@ declare_menu(
     "admin",
     (10, NavEntry(_l("Utilisateurs"), "users.list_users", Permission.USERS_MANAGE)),
     (20, NavEntry(_l("Structure"), "site.identity", Permission.SETTINGS_MANAGE)),
+    (25, NavEntry(_l("Sites"), "sites.sites", Permission.SETTINGS_MANAGE)),
     (30, NavEntry(_l("Paramètres"), "site.settings", Permission.SETTINGS_MANAGE)),
     (60, NavEntry(_l("Journal d'audit"), "audit.audit_log", Permission.AUDIT_VIEW)),
 )

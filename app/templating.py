@@ -34,7 +34,10 @@ def register_template_helpers(flask_app: Flask) -> None:
 
         user = current_user if current_user.is_authenticated else None
         sections = sections_for(user)
+        from app.sites.views import header_sites
+
         return {
+            **header_sites(),
             "nav_sections": sections,
             "nav_current": current_section(sections, request.endpoint),
             "demo_site": SITE_DEMO.get(db.session),

@@ -35,6 +35,7 @@ ORIGIN_LABELS = {
     LotOrigin.JARDIN: _l("Jardin"),
     LotOrigin.RAMASSE: _l("Ramasse (grandes surfaces)"),
     LotOrigin.OTHER: _l("Autre"),
+    LotOrigin.TRANSFER: _l("Transfert d'un autre site"),
 }
 MOVEMENT_LABELS = {
     MovementKind.RECEIVE: _l("Réception"),
@@ -44,6 +45,8 @@ MOVEMENT_LABELS = {
     MovementKind.EXPIRED_DESTROYED: _l("Détruit (date dépassée)"),
     MovementKind.GIVEN_AWAY: _l("Donné"),
     MovementKind.STOCKTAKE: _l("Ajustement d'inventaire"),
+    MovementKind.TRANSFER_OUT: _l("Transfert vers un autre site"),
+    MovementKind.TRANSFER_IN: _l("Transfert reçu d'un autre site"),
 }
 RULE_KIND_LABELS = {
     RuleKind.PRODUCT: _l("Produit"),

@@ -15,6 +15,7 @@ declare_menu(
     (40, NavEntry(_l("Dates limites"), "inventory.expiry", Permission.STOCK_MANAGE)),
     (50, NavEntry(_l("Inventaires"), "inventory.stocktakes", Permission.STOCK_MANAGE)),
     (55, NavEntry(_l("Valeur du stock"), "inventory.stock_value", Permission.STOCK_MANAGE)),
+    (57, NavEntry(_l("Transferts entre sites"), "inventory.transfers", Permission.STOCK_MANAGE)),
     (60, NavEntry(_l("Codes-barres"), "inventory.nomenclature", Permission.STOCK_MANAGE)),
     (70, NavEntry(_l("Ressourcerie"), "inventory.ressourcerie", Permission.STOCK_MANAGE)),
 )

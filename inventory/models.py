@@ -22,6 +22,7 @@ from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.orm import Base, UTCDateTime, string_enum
+from app.sites.models import derived_site_column, site_column
 from app.text import fold_for_search
 
 
@@ -38,6 +39,7 @@ class LotOrigin(enum.StrEnum):
     JARDIN = "jardin"
     RAMASSE = "ramasse"
     OTHER = "other"
+    TRANSFER = "transfer"  # came from another site of the installation
 
 
 class MovementKind(enum.StrEnum):
@@ -48,6 +50,8 @@ class MovementKind(enum.StrEnum):
     EXPIRED_DESTROYED = "expired_destroyed"
     GIVEN_AWAY = "given_away"
     STOCKTAKE = "stocktake"
+    TRANSFER_OUT = "transfer_out"  # sent to another site
+    TRANSFER_IN = "transfer_in"  # received from another site
 
 
 class RuleKind(enum.StrEnum):
@@ -152,6 +156,7 @@ class Lot(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = site_column()
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"), index=True)
     # Quantity received (pieces, or grams for weighed products).
     quantity: Mapped[int] = mapped_column(Integer)
@@ -178,6 +183,7 @@ class Reception(Base):
     __tablename__ = "receptions"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = site_column()
     origin: Mapped[LotOrigin] = mapped_column(string_enum(LotOrigin, "lot_origin"))
     supplier: Mapped[str | None] = mapped_column(String(120))  # donor, shop, BA entrepôt
     document_ref: Mapped[str | None] = mapped_column(String(80))  # delivery note number
@@ -205,6 +211,7 @@ class StockMovement(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = derived_site_column()
     product_id: Mapped[int] = mapped_column(ForeignKey("products.id"))
     lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), index=True)
     kind: Mapped[MovementKind] = mapped_column(string_enum(MovementKind, "movement_kind"))
@@ -265,6 +272,7 @@ class Stocktake(Base):
     __tablename__ = "stocktakes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = site_column()
     label: Mapped[str] = mapped_column(String(120))
     status: Mapped[StocktakeStatus] = mapped_column(
         string_enum(StocktakeStatus, "stocktake_status")
@@ -314,6 +322,11 @@ from inventory.ressourcerie.models import (  # noqa: E402
     RessourcerieItem,
     WeightCorrection,
 )
+from inventory.transfers.models import (  # noqa: E402
+    StockTransfer,
+    StockTransferLine,
+    TransferStatus,
+)
 
 __all__ = [
     "Category",
@@ -323,15 +336,18 @@ __all__ = [
     "IntakeSource",
     "ItemCategory",
     "ItemState",
-    "Outflow",
     "OrderLine",
     "OrderStatus",
+    "Outflow",
     "OutflowChannel",
     "PurchaseOrder",
-    "Supplier",
-    "SupplierKind",
-    "WeightCorrection",
     "RepairLog",
     "RessourcerieChoice",
     "RessourcerieItem",
+    "StockTransfer",
+    "StockTransferLine",
+    "Supplier",
+    "SupplierKind",
+    "TransferStatus",
+    "WeightCorrection",
 ]

@@ -25,6 +25,7 @@ from app.clock import utcnow
 from app.extensions import db
 from app.forms import EmptyForm, apply_change, submitted
 from app.settings.core import SHOP_NAME
+from app.sites.context import choose_site, current_site_id, user_site_ids
 from app.users.auth import require_permission
 from app.users.roles import Permission
 from app.values import form_ids
@@ -69,11 +70,14 @@ def service_worker():
 @require_permission(Permission.TILL_SELL)
 def till():
     """Each browser is one till: chosen once, remembered in a cookie."""
-    tills = db.session.scalars(select(Till).where(Till.is_active).order_by(Till.code)).all()
+    tills = db.session.scalars(
+        select(Till).where(Till.is_active, Till.site_id.in_(user_site_ids())).order_by(Till.code)
+    ).all()
     codes = {t.code: t for t in tills}
     chosen = request.args.get("till") or request.cookies.get(TILL_COOKIE)
     if chosen not in codes:
         return render_template("pos/choose_till.html", tills=tills, operator=current_user)
+    choose_site(codes[chosen].site_id)  # the catalogue's stock and the scans: this site's
     response = make_response(
         render_template(
             "pos/till.html",
@@ -158,7 +162,7 @@ def _change_tills(action: str):
 
     def change() -> str:
         if action == "add":
-            till = add_till(db.session, current_user.id, now, form.name.data)
+            till = add_till(db.session, current_user.id, now, form.name.data, current_site_id())
             return _(
                 "Caisse %(c)s « %(t)s » ajoutée : réglez son imprimante.", c=till.code, t=till.name
             )

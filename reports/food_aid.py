@@ -39,6 +39,7 @@ ORIGIN_LABELS = {
     LotOrigin.JARDIN: "Jardin",
     LotOrigin.RAMASSE: "Ramasse",
     LotOrigin.OTHER: "Autre",
+    LotOrigin.TRANSFER: "Transferts entre sites",
 }
 AGE_BANDS = (
     (0, 3, "0-3 ans"),

@@ -243,7 +243,7 @@ def receive(session, now, staff):
         start_reception,
     )
 
-    def do_receive(product, quantity, origin=LotOrigin.PURCHASE, at=None, **lot_fields):
+    def do_receive(product, quantity, origin=LotOrigin.PURCHASE, at=None, site_id=1, **lot_fields):
         when = at or now
         reception = start_reception(
             session,
@@ -252,6 +252,7 @@ def receive(session, now, staff):
             ReceptionData(
                 origin=origin,
                 declared_weight_grams=1000 if origin.value == "banque_alimentaire" else None,
+                site_id=site_id,
             ),
         )
         return receive_line(
@@ -377,3 +378,15 @@ def _no_log_files_left_open():
         for handler in [h for h in logger.handlers if getattr(h, "caisse_log", False)]:
             logger.removeHandler(handler)
             handler.close()
+
+
+@pytest.fixture
+def north(session):
+    """A second site, « Antenne Nord » (code NORD): inserted as is, so the per-site rules are
+    tested on SQLite too (where the product itself serves one site)."""
+    from app.sites.models import Site
+
+    site = Site(code="NORD", name="Antenne Nord", is_active=True)
+    session.add(site)
+    session.flush()
+    return site

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.orm import Base, UTCDateTime
@@ -20,6 +20,8 @@ class AuditEntry(Base):
     target: Mapped[str | None] = mapped_column(String(120))
     details: Mapped[dict] = mapped_column(JSON, default=dict)
     remote_addr: Mapped[str | None] = mapped_column(String(64))
+    # The site the action concerns (None: not one site's — a login, a household, a setting).
+    site_id: Mapped[int | None] = mapped_column(Integer, index=True)
 
     # Failed logins are counted per client address (throttling).
     __table_args__ = (Index("ix_audit_entries_remote_addr_at", "remote_addr", "at"),)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.models import AuditEntry
 from app.orm import lock_for_update
+from app.sites.scope import working_site
 
 
 def record_audit(
@@ -22,7 +23,12 @@ def record_audit(
     target: str | None = None,
     details: dict[str, Any] | None = None,
     remote_addr: str | None = None,
+    site_id: int | None = None,
 ) -> None:
+    """One audit line. ``site_id``: the site the action concerns (a till's, a lot's); by
+    default the site the person works at in this request, none outside a request."""
+    if site_id is None:
+        site_id = working_site(session)
     # A page that only read so far (a file opened, a list shown) takes SQLite's write lock the
     # waiting way before its audit line, instead of failing on a snapshot another write made
     # stale ("database is locked"). Nothing to do on PostgreSQL, or once the lock is held.
@@ -39,6 +45,7 @@ def record_audit(
             "target": target,
             "details": details or {},
             "remote_addr": remote_addr,
+            "site_id": site_id,
         },
     )
 
@@ -108,6 +115,9 @@ class AuditQuery:
     first_day: date | None = None
     last_day: date | None = None
     page: int = 1
+    # The people whose lines not tied to a site are shown (None: everyone's): an admin reads
+    # their colleagues' logins and changes, not another site's people.
+    colleagues: frozenset[int] | None = None
 
 
 def search_audit(session: Session, query: AuditQuery) -> tuple[list[AuditEntry], int]:
@@ -117,6 +127,14 @@ def search_audit(session: Session, query: AuditQuery) -> tuple[list[AuditEntry],
     from app.clock import SHOP_TIMEZONE
 
     conditions = []
+    if query.colleagues is not None:
+        conditions.append(
+            or_(
+                AuditEntry.site_id.is_not(None),
+                AuditEntry.actor_id.is_(None),
+                AuditEntry.actor_id.in_(query.colleagues),
+            )
+        )
     if query.actor_id:
         conditions.append(AuditEntry.actor_id == query.actor_id)
     if query.action:

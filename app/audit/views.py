@@ -17,6 +17,7 @@ from app.audit.services import (
     search_audit,
 )
 from app.extensions import db
+from app.sites.context import colleague_ids
 from app.users.auth import require_permission
 from app.users.models import User
 from app.users.roles import Permission
@@ -35,9 +36,14 @@ def audit_log():
         first_day=arg_date("du", _("Du"), None),
         last_day=arg_date("au", _("Au"), None),
         page=max(1, min(request.args.get("page", 1, type=int), 100_000)),
+        colleagues=frozenset(colleague_ids()),
     )
     entries, total = search_audit(db.session, query)
-    users = db.session.execute(select(User.id, User.display_name).order_by(User.display_name)).all()
+    users = db.session.execute(
+        select(User.id, User.display_name)
+        .where(User.id.in_(query.colleagues))
+        .order_by(User.display_name)
+    ).all()
     pages = max(1, (total + PAGE_SIZE - 1) // PAGE_SIZE)
     filters = {key: value for key, value in request.args.items() if key != "page" and value}
     return render_template(

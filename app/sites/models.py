@@ -39,3 +39,12 @@ def site_column() -> Mapped[int]:
     return mapped_column(
         ForeignKey("sites.id"), index=True, default=FIRST_SITE_ID, server_default=str(FIRST_SITE_ID)
     )
+
+
+def derived_site_column() -> Mapped[int]:
+    """The site a row takes from the row it belongs to (a sale its till's, a movement its
+    lot's): written by the database on PostgreSQL (a trigger before insert), always the first
+    site on SQLite (one site). A copy kept for reports and row-level security, no reference."""
+    return mapped_column(
+        Integer, index=True, default=FIRST_SITE_ID, server_default=str(FIRST_SITE_ID)
+    )

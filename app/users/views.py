@@ -7,16 +7,20 @@ import base64
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
+from sqlalchemy import select
 
 from app.audit.services import record_audit, record_read
 from app.clock import utcnow
 from app.extensions import db
 from app.forms import EmptyForm, submitted
 from app.settings.core import SHOP_NAME
+from app.sites.context import colleague_ids, current_site_id, user_site_ids
+from app.sites.models import Site
+from app.sites.services import give_sites, sites_of
 from app.urls import safe_local_path
 from app.users import accounts
 from app.users.auth import require_permission
-from app.users.errors import UserError
+from app.users.errors import InvalidUserData, UserError
 from app.users.forms import (
     BadgeLoginForm,
     LoginForm,
@@ -29,6 +33,7 @@ from app.users.forms import (
 from app.users.login import authenticate_badge, authenticate_password
 from app.users.models import User
 from app.users.roles import ROLE_LABELS, Permission
+from app.values import InvalidValue, parse_integer
 
 blueprint = Blueprint("users", __name__)
 
@@ -105,7 +110,7 @@ def logout():
 def list_users():
     return render_template(
         "users/list.html",
-        users=accounts.list_users(db.session),
+        users=[u for u in accounts.list_users(db.session) if u.id in colleague_ids()],
         role_labels=ROLE_LABELS,
         action_form=EmptyForm(),
         now=utcnow(),
@@ -124,6 +129,7 @@ def new_user():
             password=form.password.data or None,
             badge_code=form.badge_code.data or None,
             pin=form.pin.data or None,
+            site_ids=(current_site_id(),),  # where the admin works now: other sites on its page
         )
         try:
             user = accounts.create_user(db.session, current_user.id, utcnow(), data)
@@ -139,7 +145,10 @@ def new_user():
 
 
 def _user_or_404(user_id: int) -> User:
-    return db.get_or_404(User, user_id)
+    user = db.get_or_404(User, user_id)
+    if user.id not in colleague_ids():
+        abort(404)
+    return user
 
 
 @blueprint.route("/admin/users/<int:user_id>/unlock", methods=["POST"])
@@ -194,7 +203,12 @@ def edit_user(user_id: int):
     user = _user_or_404(user_id)
     if request.method == "POST":
         action = request.form.get("action")
-        forms = {"role": RoleForm, "badge": EmptyForm, "password": PasswordResetForm}
+        forms = {
+            "role": RoleForm,
+            "badge": EmptyForm,
+            "password": PasswordResetForm,
+            "sites": EmptyForm,
+        }
         if action not in forms:
             abort(400)
         form = forms[action]()
@@ -205,6 +219,8 @@ def edit_user(user_id: int):
             if action == "role":
                 accounts.set_role(db.session, current_user.id, now, user, form.role.data)
                 message = _("Rôle de %(n)s : %(r)s.", n=user.display_name, r=ROLE_LABELS[user.role])
+            elif action == "sites":
+                message = _give_sites(user, request.form.getlist("sites"))
             elif action == "badge":
                 code = accounts.replace_badge(db.session, current_user.id, now, user)
                 message = _(
@@ -228,7 +244,31 @@ def edit_user(user_id: int):
             _start_session(user)  # one's own change keeps this session open
         flash(message, "success")
         return redirect(url_for("users.edit_user", user_id=user.id))
-    return render_template("users/edit.html", user=user, form=EmptyForm(), roles=ROLE_LABELS)
+    mine = user_site_ids()
+    return render_template(
+        "users/edit.html",
+        user=user,
+        form=EmptyForm(),
+        roles=ROLE_LABELS,
+        sites=db.session.execute(
+            select(Site.id, Site.name).where(Site.id.in_(mine)).order_by(Site.id)
+        ).all(),
+        user_sites=set(sites_of(db.session, user.id)),
+    )
+
+
+def _give_sites(user: User, posted: list[str]) -> str:
+    """The sites ticked among the admin's own (the person's others stay): one at least."""
+    mine = set(user_site_ids())
+    try:
+        ticked = {parse_integer(value, _("Site"), minimum=1) for value in posted}
+    except InvalidValue as error:
+        raise InvalidUserData(error.message) from None
+    kept = (set(sites_of(db.session, user.id)) - mine) | (ticked & mine)
+    if not kept:
+        raise InvalidUserData(_("Une personne travaille sur un site au moins."))
+    give_sites(db.session, user.id, kept)
+    return _("Sites de %(n)s enregistrés.", n=user.display_name)
 
 
 @blueprint.route("/admin/users/<int:user_id>/badge")

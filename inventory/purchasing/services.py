@@ -16,6 +16,7 @@ from sqlalchemy.orm import Session
 
 from app.audit.services import record_audit
 from app.money import round_half_away
+from app.sites.models import FIRST_SITE_ID
 from app.values import InvalidValue, parse_text
 from inventory.errors import InvalidData
 from inventory.models import (
@@ -147,7 +148,13 @@ def change_status(
 
 
 def receive_against(
-    session: Session, actor_id: int, now: datetime, order: PurchaseOrder, document_ref: str = ""
+    session: Session,
+    actor_id: int,
+    now: datetime,
+    order: PurchaseOrder,
+    document_ref: str = "",
+    *,
+    site_id: int = FIRST_SITE_ID,
 ) -> Reception:
     """A reception (purchase, from the order's supplier) whose lots count for the order."""
     if order.status != OrderStatus.SENT:
@@ -159,6 +166,7 @@ def receive_against(
         received_at=now,
         received_by_id=actor_id,
         purchase_order_id=order.id,
+        site_id=site_id,
     )
     session.add(reception)
     session.flush()

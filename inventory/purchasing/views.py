@@ -13,6 +13,7 @@ from sqlalchemy import select
 from app.clock import SHOP_TIMEZONE, shop_date, utcnow
 from app.extensions import db
 from app.forms import EmptyForm, apply_change, submitted
+from app.sites.context import current_site_id
 from app.users.auth import require_permission
 from app.users.roles import Permission
 from app.values import arg_date
@@ -184,7 +185,12 @@ def order(order_id: int):
                 def receive() -> None:
                     nonlocal made
                     made = receive_against(
-                        db.session, current_user.id, utcnow(), item, form.document_ref.data or ""
+                        db.session,
+                        current_user.id,
+                        utcnow(),
+                        item,
+                        form.document_ref.data or "",
+                        site_id=current_site_id(),
                     )
 
                 if apply_change(receive, InventoryError):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import NamedTuple
 
@@ -15,19 +15,21 @@ from inventory.errors import InsufficientStock, InvalidData, NotSellable
 from inventory.models import Lot, MovementKind, Product, StockMovement
 from inventory.settings import SELL_PAST_DDM
 
-OUTGOING_KINDS = frozenset(
-    {MovementKind.SALE, MovementKind.LOSS, MovementKind.EXPIRED_DESTROYED, MovementKind.GIVEN_AWAY}
-)
+# Only ever negative: every kind but those that bring goods in (or correct either way).
+INCOMING_OR_BOTH = {MovementKind.RECEIVE, MovementKind.REFUND, MovementKind.STOCKTAKE}
+OUTGOING_KINDS = frozenset(MovementKind) - INCOMING_OR_BOTH - {MovementKind.TRANSFER_IN}
 
 
 @dataclass(frozen=True)
 class MovementContext:
-    """Who and when, for every movement a service appends."""
+    """Who, when and where, for every movement a service appends: a withdrawal takes from the
+    lots of ``site_id`` only (a movement on a given lot is at that lot's site)."""
 
     actor_id: int | None
     now: datetime
     reference: str | None = None
     reason: str | None = None
+    site_id: int | None = field(default=None, kw_only=True)
 
 
 def append_movement(
@@ -64,18 +66,19 @@ def _new_movement(
     return StockMovement(**_movement_row(lot, kind, quantity, context))
 
 
-def stock_on_hand(session: Session, product_id: int) -> int:
+def stock_on_hand(session: Session, product_id: int, site_id: int) -> int:
+    """What the books hold of a product at a site."""
     return session.scalar(
         select(func.coalesce(func.sum(Lot.remaining_quantity), 0)).where(
-            Lot.product_id == product_id
+            Lot.product_id == product_id, Lot.site_id == site_id
         )
     )
 
 
-def stock_by_product(session: Session, product_ids: list[int]) -> dict[int, int]:
+def stock_by_product(session: Session, product_ids: list[int], site_id: int) -> dict[int, int]:
     rows = session.execute(
         select(Lot.product_id, func.sum(Lot.remaining_quantity))
-        .where(Lot.product_id.in_(product_ids))
+        .where(Lot.product_id.in_(product_ids), Lot.site_id == site_id)
         .group_by(Lot.product_id)
     )
     totals = dict.fromkeys(product_ids, 0)
@@ -100,13 +103,15 @@ def lot_is_sellable(lot: Lot, today: date, sell_past_ddm: bool) -> bool:
     return not (lot.best_before is not None and lot.best_before < today and not sell_past_ddm)
 
 
-def sellable_stock(session: Session, product_id: int, today: date) -> tuple[int, int]:
-    """(sellable, past its date) units of a product in stock: what the till checks at the scan
-    so that a product whose stock is past its DLC is refused there, not after payment."""
+def sellable_stock(session: Session, product_id: int, today: date, site_id: int) -> tuple[int, int]:
+    """(sellable, past its date) units of a product at a site: the till refuses at the scan a
+    product whose stock is past its DLC, not after payment."""
     sell_past_ddm = SELL_PAST_DDM.get(session)
     sellable = expired = 0
     for lot in session.scalars(
-        select(Lot).where(Lot.product_id == product_id, Lot.remaining_quantity > 0)
+        select(Lot).where(
+            Lot.product_id == product_id, Lot.site_id == site_id, Lot.remaining_quantity > 0
+        )
     ):
         if lot_is_sellable(lot, today, sell_past_ddm):
             sellable += lot.remaining_quantity
@@ -115,14 +120,18 @@ def sellable_stock(session: Session, product_id: int, today: date) -> tuple[int,
     return sellable, expired
 
 
-def products_with_stock_past_date(session: Session, today: date) -> set[int]:
+def products_with_stock_past_date(session: Session, today: date, site_id: int) -> set[int]:
     """Products with units on the books that may not be sold today (past their DLC, or their DDM
     when the setting forbids it): the till asks their stock at the scan, and only theirs."""
     past = Lot.use_by < today
     if not SELL_PAST_DDM.get(session):
         past = past | (Lot.best_before < today)
     return set(
-        session.scalars(select(Lot.product_id).where(Lot.remaining_quantity > 0, past).distinct())
+        session.scalars(
+            select(Lot.product_id)
+            .where(Lot.site_id == site_id, Lot.remaining_quantity > 0, past)
+            .distinct()
+        )
     )
 
 
@@ -146,13 +155,19 @@ class Taken(NamedTuple):
 _INSERT_MOVEMENTS = insert(StockMovement.__table__)
 _LOTS_WITH_STOCK = (
     select(Lot.id, Lot.product_id, Lot.remaining_quantity, Lot.use_by, Lot.best_before)
-    .where(Lot.product_id.in_(bindparam("product_ids", expanding=True)), Lot.remaining_quantity > 0)
+    .where(
+        Lot.product_id.in_(bindparam("product_ids", expanding=True)),
+        Lot.site_id == bindparam("site_id"),
+        Lot.remaining_quantity > 0,
+    )
     .order_by(Lot.product_id, *_fefo_order())
     .with_for_update()
 )
 
 
-def _locked_lots_with_stock(session: Session, product_ids: list[int]) -> dict[int, list[_LotStock]]:
+def _locked_lots_with_stock(
+    session: Session, product_ids: list[int], site_id: int
+) -> dict[int, list[_LotStock]]:
     """Lots with stock, locked, grouped by product in FEFO order (plain rows: the trigger on
     the movements keeps the lots' quantities, nothing here changes a lot).
 
@@ -160,18 +175,20 @@ def _locked_lots_with_stock(session: Session, product_ids: list[int]) -> dict[in
     same products wait for each other instead of deadlocking.
     """
     lock_for_update(session)
-    rows = session.execute(_LOTS_WITH_STOCK, {"product_ids": product_ids})
+    rows = session.execute(_LOTS_WITH_STOCK, {"product_ids": product_ids, "site_id": site_id})
     grouped: dict[int, list[_LotStock]] = {product_id: [] for product_id in product_ids}
     for row in rows:
         grouped[row.product_id].append(_LotStock(*row))
     return grouped
 
 
-def _latest_lot(session: Session, product: Product, left_in_lot: dict[int, int]) -> list:
-    """The product's most recent lot, whatever its stock (an offline sale books on it)."""
+def _latest_lot(
+    session: Session, product: Product, left_in_lot: dict[int, int], site_id: int
+) -> list:
+    """The product's latest lot at the site, whatever its stock (an offline sale books on it)."""
     row = session.execute(
         select(Lot.id, Lot.product_id, Lot.remaining_quantity, Lot.use_by, Lot.best_before)
-        .where(Lot.product_id == product.id)
+        .where(Lot.product_id == product.id, Lot.site_id == site_id)
         .order_by(Lot.id.desc())
         .limit(1)
         .with_for_update()
@@ -244,6 +261,7 @@ def _lots_to_take(
     left_in_lot: dict[int, int],
     when: tuple[date, bool],
     notes: list[str] | None,
+    site_id: int,
 ) -> list[_LotStock]:
     """The lots a withdrawal takes from, in order (see ``withdraw_many``); none: nothing to
     book (an offline sale of a product that never had a lot, noted)."""
@@ -264,7 +282,7 @@ def _lots_to_take(
         if notes is None:
             raise
         notes.append(refusal.message)
-    lots = lots or _latest_lot(session, product, left_in_lot)
+    lots = lots or _latest_lot(session, product, left_in_lot, site_id)
     if not lots:
         notes.append(_("« %(p)s » : aucun lot, le stock n'a pas bougé.", p=product.name))
     return lots
@@ -298,7 +316,11 @@ def withdraw_many(
             raise InvalidData(_("La quantité doit être positive."))
         if quantity > 1_000_000:
             raise InvalidData(_("Quantité invraisemblable (plus d'un million)."))
-    lots_by_product = _locked_lots_with_stock(session, sorted({p.id for p, _ in items}))
+    if context.site_id is None:
+        raise ValueError("a withdrawal says the site whose lots it takes from")
+    lots_by_product = _locked_lots_with_stock(
+        session, sorted({p.id for p, _ in items}), context.site_id
+    )
     sell_past_ddm = kind == MovementKind.SALE and SELL_PAST_DDM.get(session)
     left_in_lot = {
         lot.id: lot.remaining_quantity for lots in lots_by_product.values() for lot in lots
@@ -314,6 +336,7 @@ def withdraw_many(
             left_in_lot,
             (today, sell_past_ddm),
             notes,
+            context.site_id,
         )
         left = quantity
         for index, lot in enumerate(lots):

@@ -10,6 +10,7 @@ from sqlalchemy import extract, func, select
 from sqlalchemy.orm import Session
 
 from app.clock import SHOP_TIMEZONE
+from app.sites.models import FIRST_SITE_ID
 from inventory.errors import InvalidData
 from inventory.models import Harvest, Lot, LotOrigin, Product, Reception, StockUnit
 from inventory.services.ledger import MovementContext, receive_into_lot
@@ -28,6 +29,7 @@ class ReceptionData:
     declared_weight_grams: int | None = None
     temperature_tenths_c: int | None = None
     notes: str | None = None
+    site_id: int = FIRST_SITE_ID  # where the goods come in
 
 
 @dataclass(frozen=True)
@@ -104,8 +106,13 @@ def receive_line(
         ),
         received_at=now,
         reception_id=reception.id,
+        site_id=reception.site_id,
     )
-    receive_into_lot(session, lot, MovementContext(actor_id, now, f"reception:{reception.id}"))
+    receive_into_lot(
+        session,
+        lot,
+        MovementContext(actor_id, now, f"reception:{reception.id}", site_id=reception.site_id),
+    )
     return lot
 
 
@@ -121,6 +128,7 @@ class HarvestData:
     harvested_on: date
     participant_ids: tuple[int, ...] = ()
     best_before: date | None = None
+    site_id: int = FIRST_SITE_ID  # where the vegetables come into stock
 
 
 def record_harvest(session: Session, actor_id: int, now: datetime, data: HarvestData) -> Harvest:
@@ -138,7 +146,9 @@ def record_harvest(session: Session, actor_id: int, now: datetime, data: Harvest
         actor_id,
         now,
         ReceptionData(
-            origin=LotOrigin.JARDIN, supplier=_("Jardin — parcelle %(n)d", n=data.parcel_number)
+            origin=LotOrigin.JARDIN,
+            supplier=_("Jardin — parcelle %(n)d", n=data.parcel_number),
+            site_id=data.site_id,
         ),
     )
     lot = receive_line(

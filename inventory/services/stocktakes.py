@@ -28,11 +28,18 @@ from inventory.services.ledger import (
 )
 
 
-def start_stocktake(session: Session, actor_id: int, now: datetime, label: str) -> Stocktake:
+def start_stocktake(
+    session: Session, actor_id: int, now: datetime, label: str, site_id: int
+) -> Stocktake:
+    """A stocktake of one site's shelves."""
     if not label.strip():
         raise InvalidData(_("Donnez un nom à l'inventaire (ex. : « Rayon frais, novembre »)."))
     stocktake = Stocktake(
-        label=label.strip(), status=StocktakeStatus.OPEN, started_at=now, started_by_id=actor_id
+        label=label.strip(),
+        status=StocktakeStatus.OPEN,
+        started_at=now,
+        started_by_id=actor_id,
+        site_id=site_id,
     )
     session.add(stocktake)
     session.flush()
@@ -89,7 +96,7 @@ def variance_report(session: Session, stocktake: Stocktake) -> list[VarianceLine
             VarianceLine(line.product, line.expected_quantity or 0, line.counted_quantity)
             for line in lines
         ]
-    books = stock_by_product(session, [line.product_id for line in lines])
+    books = stock_by_product(session, [line.product_id for line in lines], stocktake.site_id)
     return [
         VarianceLine(line.product, books[line.product_id], line.counted_quantity) for line in lines
     ]
@@ -102,7 +109,9 @@ def validate_stocktake(
     if stocktake.status != StocktakeStatus.OPEN:
         raise StocktakeClosed(_("Cet inventaire est déjà clos."))
     lock_for_update(session)
-    context = MovementContext(actor_id, now, f"stocktake:{stocktake.id}", stocktake.label)
+    context = MovementContext(
+        actor_id, now, f"stocktake:{stocktake.id}", stocktake.label, site_id=stocktake.site_id
+    )
     adjusted = 0
     for line in variance_report(session, stocktake):
         stored = next(s for s in stocktake.lines if s.product_id == line.product.id)
@@ -122,7 +131,13 @@ def validate_stocktake(
 def _book_surplus(session: Session, product: Product, surplus: int, context) -> None:
     """Found more than the books: first cancel negative lots, then open a stocktake lot."""
     negative_lots = session.scalars(
-        select(Lot).where(Lot.product_id == product.id, Lot.remaining_quantity < 0).order_by(Lot.id)
+        select(Lot)
+        .where(
+            Lot.product_id == product.id,
+            Lot.site_id == context.site_id,
+            Lot.remaining_quantity < 0,
+        )
+        .order_by(Lot.id)
     ).all()
     for lot in negative_lots:
         take = min(surplus, -lot.remaining_quantity)
@@ -136,6 +151,7 @@ def _book_surplus(session: Session, product: Product, surplus: int, context) -> 
         origin=LotOrigin.OTHER,
         reference_value_cents=0,
         received_at=context.now,
+        site_id=context.site_id,
     )
     session.add(lot)
     session.flush()

@@ -54,4 +54,5 @@ from inventory.views import (  # noqa: E402,F401  (routes register on the bluepr
     catalogue,
     control,
     receptions,
+    transfers,
 )

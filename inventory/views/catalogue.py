@@ -14,6 +14,7 @@ from app.extensions import db
 from app.forms import EmptyForm, apply_change, submitted
 from app.money import format_cents_plain, format_percent_bp
 from app.orm import takes_write_lock_late
+from app.sites.context import current_site_id
 from app.urls import safe_local_path
 from app.users.auth import require_permission
 from app.users.models import User
@@ -82,7 +83,7 @@ def _product_data(form: ProductForm) -> ProductData:
 def products():
     query = request.args.get("q", "").strip()
     found = search_products(db.session, query, limit=100, include_inactive=True)
-    stock = stock_by_product(db.session, [p.id for p in found])
+    stock = stock_by_product(db.session, [p.id for p in found], current_site_id())
     return render_template("inventory/products.html", products=found, stock=stock, query=query)
 
 
@@ -150,7 +151,7 @@ def product(product_id: int):
         barcode_form=BarcodeForm(),
         loss_form=_loss_form(lots),
         lots=lots,
-        stock=stock_on_hand(db.session, item.id),
+        stock=stock_on_hand(db.session, item.id, current_site_id()),
         movements=movements,
         prices=price_history(db.session, item.id),
         actors=dict(

@@ -13,6 +13,7 @@ from app.clock import shop_date, utcnow
 from app.extensions import db
 from app.forms import EmptyForm, submitted
 from app.quantities import InvalidQuantity
+from app.sites.context import current_site_id
 from app.users.auth import require_permission
 from app.users.roles import Permission
 from app.values import form_ids
@@ -65,7 +66,9 @@ def expiry():
 def stocktakes():
     form = StocktakeForm()
     if form.validate_on_submit():
-        stocktake = start_stocktake(db.session, current_user.id, utcnow(), form.label.data)
+        stocktake = start_stocktake(
+            db.session, current_user.id, utcnow(), form.label.data, current_site_id()
+        )
         db.session.commit()
         return redirect(url_for(".stocktake", stocktake_id=stocktake.id))
     return render_template(

@@ -15,6 +15,7 @@ from app.clock import shop_date, utcnow
 from app.extensions import db
 from app.forms import EmptyForm, apply_change, submitted
 from app.quantities import InvalidQuantity, parse_kilograms
+from app.sites.context import current_site_id
 from app.users.auth import require_permission
 from app.users.roles import Permission
 from app.values import arg_year, parse_integer
@@ -89,6 +90,7 @@ def receptions():
                 document_ref=form.document_ref.data or None,
                 declared_weight_grams=weight,
                 temperature_tenths_c=_optional_tenths(form.temperature.data),
+                site_id=current_site_id(),
             )
             reception = start_reception(db.session, current_user.id, utcnow(), data)
         except (InventoryError, InvalidQuantity) as error:
@@ -179,7 +181,9 @@ def reception(reception_id: int):
         unknown_code=unknown_code,
         origins=ORIGIN_LABELS,
         stock=stock_by_product(
-            db.session, [p.id for p in products + ([product] if product else [])]
+            db.session,
+            [p.id for p in products + ([product] if product else [])],
+            current_site_id(),
         ),
     )
 
@@ -214,6 +218,7 @@ def harvests():
                 weight_grams=parse_kilograms(form.weight.data),
                 harvested_on=form.harvested_on.data,
                 participant_ids=tuple(form.participant_ids.data or ()),
+                site_id=current_site_id(),
             )
             harvest = record_harvest(db.session, current_user.id, utcnow(), data)
         except (InventoryError, InvalidQuantity) as error:

@@ -88,6 +88,7 @@ def reprint():
         action="till.duplicate",
         target=f"sale:{sale.uuid}",
         details={"job": job.id},
+        site_id=sale.site_id,
     )
     reference = ticket_reference(db.session.get(Till, sale.till_id).code, sale.number)
     db.session.commit()
@@ -105,6 +106,7 @@ def open_drawer():
         now=utcnow(),
         action="till.drawer",
         target=f"till:{till.code}",
+        site_id=till.site_id,
     )
     db.session.commit()
     return jsonify({"queued": True})

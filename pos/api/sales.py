@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 from app.api import parse_body
 from app.clock import shop_date, utcnow
 from app.extensions import db
+from app.sites.context import current_site_id
 from app.users.auth import require_permission
 from app.users.roles import Permission
 from inventory.models import BarcodeRule, Product
@@ -45,7 +46,7 @@ def catalogue():
     # Products with stock past its date: the till checks their stock at the scan (the others
     # are added at once; the server checks every line again when the sale is validated). The
     # flag is in the body, so the catalogue's ETag changes with it.
-    past_date = products_with_stock_past_date(db.session, shop_date(utcnow()))
+    past_date = products_with_stock_past_date(db.session, shop_date(utcnow()), current_site_id())
     payload = {
         "products": [
             {
@@ -242,7 +243,9 @@ def product_stock(product_id: int):
 
     if db.session.get(Product, product_id) is None:
         raise NotFound(_("Produit inconnu."))
-    sellable, expired = sellable_stock(db.session, product_id, shop_date(utcnow()))
+    sellable, expired = sellable_stock(
+        db.session, product_id, shop_date(utcnow()), current_site_id()
+    )
     return jsonify(
         schemas.StockOut(product_id=product_id, sellable=sellable, expired=expired).model_dump()
     )

@@ -9,6 +9,7 @@ from sqlalchemy import ForeignKey, Index, Integer, LargeBinary, String
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.orm import Base, UTCDateTime, string_enum
+from app.sites.models import derived_site_column
 
 
 class JobKind(enum.StrEnum):
@@ -31,6 +32,7 @@ class PrintJob(Base):
     __table_args__ = (Index("ix_print_jobs_due", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = derived_site_column()
     till_id: Mapped[int] = mapped_column(ForeignKey("tills.id"), index=True)
     kind: Mapped[JobKind] = mapped_column(string_enum(JobKind, "job_kind"))
     sale_id: Mapped[int | None] = mapped_column(ForeignKey("sales.id"), index=True)

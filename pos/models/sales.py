@@ -9,6 +9,7 @@ from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.orm import Base, UTCDateTime, string_enum
+from app.sites.models import derived_site_column
 
 
 class SaleKind(enum.StrEnum):
@@ -39,6 +40,7 @@ class Sale(Base):
     __table_args__ = (UniqueConstraint("till_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = derived_site_column()
     # Made by the till before submitting: the same UUID twice is the same sale.
     uuid: Mapped[str] = mapped_column(String(36), unique=True)
     kind: Mapped[SaleKind] = mapped_column(string_enum(SaleKind, "sale_kind"))

@@ -9,7 +9,7 @@ from sqlalchemy import JSON, Boolean, Date, ForeignKey, Index, Integer, String, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.orm import Base, UTCDateTime, string_enum
-from app.sites.models import site_column
+from app.sites.models import derived_site_column, site_column
 
 
 class SessionStatus(enum.StrEnum):
@@ -55,6 +55,7 @@ class CashSession(Base):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = derived_site_column()
     till_id: Mapped[int] = mapped_column(ForeignKey("tills.id"), index=True)
     status: Mapped[SessionStatus] = mapped_column(string_enum(SessionStatus, "session_status"))
     business_date: Mapped[date] = mapped_column(Date)

@@ -75,5 +75,6 @@ def abandon_sale(
         action="till.sale_abandoned",
         target=f"sale:{request.uuid}",
         details={"till": till.code, "operator_id": operator.id, "reason": tombstone.reason},
+        site_id=till.site_id,
     )
     return tombstone, None

@@ -169,6 +169,7 @@ def record_offline_sale(
         action="till.offline_sale",
         target=f"sale:{sale.uuid}",
         details={"flags": [kind.value for kind, _message in flags.found]},
+        site_id=till.site_id,
     )
     return sale, True
 
@@ -344,8 +345,8 @@ def _effects(
     rows,
     flags: _Flags,
 ) -> None:
-    context = MovementContext(operator.id, now, f"sale:{sale.uuid}")
-    series = session.get(Till, sale.till_id)
+    series = session.get(Till, sale.till_id)  # the offline series: at its till's site
+    context = MovementContext(operator.id, now, f"sale:{sale.uuid}", site_id=series.site_id)
     ticket = ticket_reference(series.code, sale.number)
     notes: list[str] = []
     withdraw_many(

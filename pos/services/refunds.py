@@ -230,5 +230,6 @@ def record_refund(
         action="till.refund",
         target=f"sale:{refund.uuid}",
         details={"ticket": request.ticket.strip(), "total_cents": refund.total_cents},
+        site_id=till.site_id,
     )
     return refund, True

@@ -335,7 +335,7 @@ def _apply_effects(
     """In the same transaction as the sale: the stock leaves first-expired-first-out, the
     ressourcerie's items are sold (a second till is refused here), the journal chains the
     ticket and each price typed by hand, the receipt is queued, the approval audited."""
-    context = MovementContext(operator.id, now, f"sale:{sale.uuid}")
+    context = MovementContext(operator.id, now, f"sale:{sale.uuid}", site_id=till.site_id)
     ticket = ticket_reference(till.code, sale.number)
     try:
         withdraw_many(
@@ -380,6 +380,7 @@ def _apply_effects(
             now=now,
             action="till.override",
             target=f"sale:{sale.uuid}",
+            site_id=till.site_id,
             details={"limits": len(approvals.reasons), "operator_id": operator.id},
         )
 

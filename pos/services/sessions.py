@@ -135,6 +135,7 @@ def open_session(
         now=now,
         action="till.opened",
         target=f"till:{till.code}",
+        site_id=till.site_id,
         details={"float_cents": cash_session.float_cents},
     )
     return cash_session
@@ -232,6 +233,7 @@ def record_cash_movement(
         now=now,
         action="till.cash_movement",
         target=f"session:{cash_session.id}",
+        site_id=cash_session.till.site_id,
         details={"amount_cents": amount_cents, "approved_by": approver.id if approver else None},
     )
     return movement
@@ -359,6 +361,7 @@ def close_session(
         now=now,
         action="till.closed",
         target=f"session:{cash_session.id}",
+        site_id=cash_session.till.site_id,
         details={"difference_cents": difference, "gaps": gaps},
     )
     return cash_session

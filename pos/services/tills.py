@@ -10,6 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from app.audit.services import record_audit
+from app.sites.models import FIRST_SITE_ID, Site
 from app.values import InvalidValue, parse_text
 from inventory.models import ChoiceKind, RessourcerieChoice
 from pos.errors import InvalidRequest
@@ -25,15 +26,30 @@ def _name(text: str) -> str:
         raise InvalidRequest(error.message) from None
 
 
-def add_till(session: Session, actor_id: int, now: datetime, name: str) -> Till:
+def add_till(
+    session: Session, actor_id: int, now: datetime, name: str, site_id: int = FIRST_SITE_ID
+) -> Till:
+    """A new till at a site: « C2 », or « NORD-C2 » at a site whose code is NORD (its tickets'
+    numbers carry the site)."""
+    site = session.get(Site, site_id)
+    prefix = f"{site.code}-" if site.code else ""
     taken = set(session.scalars(select(Till.code)))
-    code = next((f"C{n}" for n in range(1, MAX_TILLS + 1) if f"C{n}" not in taken), None)
+    code = next(
+        (f"{prefix}C{n}" for n in range(1, MAX_TILLS + 1) if f"{prefix}C{n}" not in taken), None
+    )
     if code is None:
         raise InvalidRequest(_("%(n)d caisses au plus.", n=MAX_TILLS))
-    till = Till(code=code, name=_name(name), is_active=True)
+    till = Till(code=code, name=_name(name), is_active=True, site_id=site_id)
     session.add(till)
     session.flush()
-    record_audit(session, actor_id=actor_id, now=now, action="till.created", target=f"till:{code}")
+    record_audit(
+        session,
+        actor_id=actor_id,
+        now=now,
+        action="till.created",
+        target=f"till:{code}",
+        site_id=till.site_id,
+    )
     return till
 
 
@@ -73,6 +89,7 @@ def change_till(
         action="till.changed",
         target=f"till:{till.code}",
         details={"en_service": in_service, "point": point_id},
+        site_id=till.site_id,
     )
 
 
@@ -90,4 +107,5 @@ def set_printer(
         action="till.printer_changed",
         target=f"till:{till.code}",
         details={"kind": kind, "target": target, "model": model},
+        site_id=till.site_id,
     )

@@ -17,7 +17,13 @@ PUBLIC = {
     "pos.static",
     "pos.service_worker",
 }
-LOGGED_IN = {"main.home", "users.logout", "scale.read_scale", "users.my_account"}
+LOGGED_IN = {
+    "main.home",
+    "users.logout",
+    "scale.read_scale",
+    "users.my_account",
+    "sites.work_at",
+}
 
 
 def rules(app):

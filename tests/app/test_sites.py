@@ -17,6 +17,7 @@ from app.users.models import User
 from app.users.roles import Role
 from pos.journal.verify import verify_journal
 from pos.models import JournalEntry, JournalHead, Sale, Till
+from tests.conftest import csrf_token_from, page_text
 from tests.pos.test_journal_races import _yesterday_with_a_sale
 
 
@@ -80,3 +81,50 @@ def test_sqlite_serves_one_site_a_second_needs_postgresql(session, now):
 def test_a_site_code_is_capitals_and_digits(code):
     with pytest.raises(SiteRefused, match="1 à 8 lettres"):
         parse_site_code(code)
+
+
+def test_the_sites_page_makes_a_site_and_people_are_given_it(client, login, session, now):
+    admin = create_user(
+        session, None, now, NewUser("Claire", Role.ADMIN, username="claire", password="x" * 12)
+    )
+    colleague = create_user(
+        session, None, now, NewUser("Inès", Role.ENCADRANT, username="ines", password="x" * 12)
+    )
+    session.commit()
+    login("claire", "x" * 12)
+    page = client.get("/admin/sites")
+    token = csrf_token_from(page.get_data(as_text=True))
+    made = client.post(
+        "/admin/sites",
+        data={"csrf_token": token, "code": "nord", "name": "Antenne Nord"},
+        follow_redirects=True,
+    )
+    if session.get_bind().dialect.name == "sqlite":
+        assert "demandent une base PostgreSQL" in page_text(made)
+        assert session.scalar(select(func.count(Site.id))) == 1
+        return
+    assert "Site « Antenne Nord » créé" in page_text(made)
+    north = session.scalar(select(Site).where(Site.code == "NORD"))
+    assert sites_of(session, admin.id) == [FIRST_SITE_ID, north.id]  # its maker works there
+    # The header offers the choice; working at the antenna.
+    home = client.get("/accueil")
+    assert 'name="site"' in home.get_data(as_text=True)
+    chosen = client.post(
+        "/site-de-travail",
+        data={"csrf_token": token, "site": str(north.id)},
+        follow_redirects=True,
+    )
+    assert "site « Antenne Nord »" in page_text(chosen)
+    assert (
+        client.post("/site-de-travail", data={"csrf_token": token, "site": "999"}).status_code
+        == 403
+    )
+    # The colleague is given the antenna too; unticking every site is refused.
+    url = f"/admin/users/{colleague.id}"
+    client.post(
+        url, data={"csrf_token": token, "action": "sites", "sites": [FIRST_SITE_ID, north.id]}
+    )
+    assert sites_of(session, colleague.id) == [FIRST_SITE_ID, north.id]
+    refused = client.post(url, data={"csrf_token": token, "action": "sites"}, follow_redirects=True)
+    assert "un site au moins" in page_text(refused)
+    assert sites_of(session, colleague.id) == [FIRST_SITE_ID, north.id]

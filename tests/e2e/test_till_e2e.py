@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from app.barcodes import complete_ean13
 from app.extensions import db
+from app.sites.models import FIRST_SITE_ID
 from inventory.models import Product
 from inventory.services.ledger import stock_on_hand
 from tests.e2e.conftest import E2E_CARD, TILL_PRODUCTS
@@ -58,7 +59,7 @@ def _at_open_till(page) -> None:
 def _stock(app, name: str) -> int:
     with app.app_context(), Session(db.engine) as session:
         product = session.scalar(select(Product).where(Product.name == name))
-        return stock_on_hand(session, product.id)
+        return stock_on_hand(session, product.id, FIRST_SITE_ID)
 
 
 def _money(text: str) -> str:

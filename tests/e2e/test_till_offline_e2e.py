@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.extensions import db
+from app.sites.models import FIRST_SITE_ID
 from inventory.models import Product
 from inventory.services.ledger import stock_on_hand
 from pos.journal.verify import verify_journal
@@ -148,7 +149,7 @@ def test_thirty_sales_without_the_server_recorded_once_when_it_is_back(
     _ready_for_offline(page)
     ctx, session = _db(app)
     rice = session.scalar(select(Product).where(Product.name.like("Riz%")))
-    rice_before = stock_on_hand(session, rice.id)
+    rice_before = stock_on_hand(session, rice.id, FIRST_SITE_ID)
     sales_before = session.scalar(select(func.count(Sale.id)))
     session.close()
 
@@ -191,7 +192,7 @@ def test_thirty_sales_without_the_server_recorded_once_when_it_is_back(
     assert made[0].till_id == series.offline_of_id  # the unsure one: a ticket of C1
     assert [s.number for s in made[1:]] == list(range(1, 30))
     assert {s.till_id for s in made[1:]} == {series.id}
-    assert stock_on_hand(session, rice.id) == rice_before - 29
+    assert stock_on_hand(session, rice.id, FIRST_SITE_ID) == rice_before - 29
     flags = session.scalars(select(SaleFlag)).all()
     assert [(f.sale_id, f.kind) for f in flags] == [(made[1].id, FlagKind.ALLOWANCE)]
     assert verify_journal(session).ok
@@ -205,7 +206,7 @@ def test_two_tills_offline_at_once_sell_the_same_lot(browser, server, app, tmp_p
         session.add(Till(code="C2", name="Caisse 2", is_active=True))
         session.commit()
     oil = session.scalar(select(Product).where(Product.name.like("Huile%")))
-    before = stock_on_hand(session, oil.id)
+    before = stock_on_hand(session, oil.id, FIRST_SITE_ID)
     session.close()
     ctx.pop()
     _setting(app, "till.offline_browser_receipt", True)  # C2's receipts: the browser prints
@@ -235,7 +236,9 @@ def test_two_tills_offline_at_once_sell_the_same_lot(browser, server, app, tmp_p
         )
         context.close()
     ctx, session = _db(app)
-    assert stock_on_hand(session, oil.id) == before - 2 * (before - 10)  # both, exactly
+    assert stock_on_hand(session, oil.id, FIRST_SITE_ID) == before - 2 * (
+        before - 10
+    )  # both, exactly
     flags = session.scalars(select(SaleFlag).where(SaleFlag.kind == FlagKind.STOCK)).all()
     assert len(flags) == 1 and "stock négatif" in flags[0].message
     assert verify_journal(session).ok

@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from app.extensions import db
+from app.sites.models import FIRST_SITE_ID
 from inventory.models import Lot, LotOrigin, MovementKind, Product, StockMovement, StockUnit
 from inventory.services.ledger import (
     MovementContext,
@@ -78,7 +79,9 @@ def test_eight_threads_withdrawing_the_same_product(committed):
                             product,
                             1 + index % 3,
                             kind,
-                            MovementContext(None, NOW, f"till-{number}-{index}"),
+                            MovementContext(
+                                None, NOW, f"till-{number}-{index}", site_id=FIRST_SITE_ID
+                            ),
                             TODAY,
                         )
                         session.commit()
@@ -98,6 +101,9 @@ def test_eight_threads_withdrawing_the_same_product(committed):
             select(func.count(StockMovement.id)).where(StockMovement.quantity < 0)
         )
         assert outgoing >= THREADS * WITHDRAWALS_PER_THREAD  # one or more per withdrawal
-        assert stock_on_hand(session, product_id) == 520 - THREADS * withdrawn_per_thread
+        assert (
+            stock_on_hand(session, product_id, FIRST_SITE_ID)
+            == 520 - THREADS * withdrawn_per_thread
+        )
         assert ledger_discrepancies(session) == []
         assert session.scalar(select(func.min(Lot.remaining_quantity))) >= 0

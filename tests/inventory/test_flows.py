@@ -4,6 +4,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from app.sites.models import FIRST_SITE_ID
 from inventory.errors import InvalidData, StocktakeClosed
 from inventory.models import LotOrigin, MovementKind, StockUnit
 from inventory.services.expiry import dispose_lots, expiry_report
@@ -69,7 +70,7 @@ def test_reception_line_checks(session, staff, now, make_product):
         session, staff.id, now, reception, milk, LotData(6, use_by=TODAY + timedelta(days=2))
     )
     assert lot.origin == LotOrigin.DONATION and lot.reference_value_cents == 6 * 120
-    assert stock_on_hand(session, milk.id) == 6
+    assert stock_on_hand(session, milk.id, FIRST_SITE_ID) == 6
 
 
 def test_jardin_harvest_becomes_a_lot_and_a_yearly_table(
@@ -85,7 +86,7 @@ def test_jardin_harvest_becomes_a_lot_and_a_yearly_table(
             HarvestData(parcel, product.id, grams, TODAY, participant_ids=(4, 7)),
         )
     assert harvest.participant_ids == [4, 7]
-    assert stock_on_hand(session, tomatoes.id) == 5000
+    assert stock_on_hand(session, tomatoes.id, FIRST_SITE_ID) == 5000
     assert harvest.product.name == "Courgettes"
     names, table = harvest_table(session, 2026)
     assert names == ["Courgettes", "Tomates"]
@@ -128,22 +129,24 @@ def test_stocktake_changes_nothing_until_validated(session, staff, now, make_pro
     receive(pasta, 10, best_before=TODAY + timedelta(days=90))
     receive(rice, 4)
     lot = receive(oil, 3)
-    withdraw(session, oil, 5, MovementKind.SALE, MovementContext(None, now), TODAY)  # −2
-    stocktake = start_stocktake(session, staff.id, now, "Rayon épicerie")
+    withdraw(
+        session, oil, 5, MovementKind.SALE, MovementContext(None, now, site_id=FIRST_SITE_ID), TODAY
+    )  # −2
+    stocktake = start_stocktake(session, staff.id, now, "Rayon épicerie", FIRST_SITE_ID)
     for _ in range(8):
         add_count(session, stocktake, pasta, 1)
     set_count(session, stocktake, rice, 6)
     add_count(session, stocktake, oil, 1)
-    assert stock_on_hand(session, pasta.id) == 10  # nothing moved yet
+    assert stock_on_hand(session, pasta.id, FIRST_SITE_ID) == 10  # nothing moved yet
     variances = {
         v.product.name: (v.expected, v.counted, v.variance)
         for v in variance_report(session, stocktake)
     }
     assert variances == {"Pâtes": (10, 8, -2), "Riz": (4, 6, 2), "Huile": (-2, 1, 3)}
     assert validate_stocktake(session, staff.id, now, stocktake, TODAY) == 3
-    assert stock_on_hand(session, pasta.id) == 8
-    assert stock_on_hand(session, rice.id) == 6
-    assert stock_on_hand(session, oil.id) == 1
+    assert stock_on_hand(session, pasta.id, FIRST_SITE_ID) == 8
+    assert stock_on_hand(session, rice.id, FIRST_SITE_ID) == 6
+    assert stock_on_hand(session, oil.id, FIRST_SITE_ID) == 1
     assert lot.remaining_quantity == 0  # the negative lot is set right first
     with pytest.raises(StocktakeClosed):
         add_count(session, stocktake, pasta, 1)
@@ -156,7 +159,14 @@ def test_recall_finds_lots_receptions_and_sales(session, staff, now, make_produc
     second = receive(
         cheese, 4, use_by=TODAY + timedelta(days=20), origin=LotOrigin.BANQUE_ALIMENTAIRE
     )
-    withdraw(session, cheese, 5, MovementKind.SALE, MovementContext(None, now, "sale:abc"), TODAY)
+    withdraw(
+        session,
+        cheese,
+        5,
+        MovementKind.SALE,
+        MovementContext(None, now, "sale:abc", site_id=FIRST_SITE_ID),
+        TODAY,
+    )
     report = recall_report(session, cheese)
     assert report.lots == [first, second]
     assert {r.id for r in report.receptions} == {first.reception_id, second.reception_id}

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import DBAPIError
 
 from app.settings.services import set_setting
+from app.sites.models import FIRST_SITE_ID
 from inventory.errors import InsufficientStock, InvalidData, NotSellable
 from inventory.models import MovementKind, StockMovement
 from inventory.services.ledger import (
@@ -21,14 +22,19 @@ TODAY = date(2026, 11, 23)
 
 def _sell(session, product, quantity, now, kind=MovementKind.SALE):
     return withdraw(
-        session, product, quantity, kind, MovementContext(None, now, "sale:test"), TODAY
+        session,
+        product,
+        quantity,
+        kind,
+        MovementContext(None, now, "sale:test", site_id=FIRST_SITE_ID),
+        TODAY,
     )
 
 
 def test_reception_adds_stock_through_a_movement(session, make_product, receive):
     pasta = make_product()
     lot = receive(pasta, 24, best_before=TODAY + timedelta(days=200))
-    assert stock_on_hand(session, pasta.id) == 24
+    assert stock_on_hand(session, pasta.id, FIRST_SITE_ID) == 24
     assert lot.remaining_quantity == 24
     movement = session.scalar(sa.select(StockMovement).where(StockMovement.lot_id == lot.id))
     assert (movement.kind, movement.quantity) == (MovementKind.RECEIVE, 24)
@@ -44,7 +50,7 @@ def test_sales_consume_first_expired_first_out(session, make_product, receive, n
     assert [(m.lot_id, m.quantity) for m in movements] == [(sooner.id, -3), (later.id, -3)]
     assert (sooner.remaining_quantity, later.remaining_quantity) == (0, 2)
     assert undated.remaining_quantity == 4
-    assert stock_on_hand(session, yogurt.id) == 6
+    assert stock_on_hand(session, yogurt.id, FIRST_SITE_ID) == 6
 
 
 def test_a_lot_past_its_dlc_is_never_sold(session, make_product, receive, now):
@@ -56,13 +62,18 @@ def test_a_lot_past_its_dlc_is_never_sold(session, make_product, receive, now):
             ham,
             1,
             MovementKind.SALE,
-            MovementContext(None, now),
+            MovementContext(None, now, site_id=FIRST_SITE_ID),
             TODAY + timedelta(days=2),
         )
     assert lot.remaining_quantity == 2
     fresh = receive(ham, 1, use_by=TODAY + timedelta(days=5))
     moves = withdraw(
-        session, ham, 1, MovementKind.SALE, MovementContext(None, now), TODAY + timedelta(days=2)
+        session,
+        ham,
+        1,
+        MovementKind.SALE,
+        MovementContext(None, now, site_id=FIRST_SITE_ID),
+        TODAY + timedelta(days=2),
     )
     assert [m.lot_id for m in moves] == [fresh.id]
 
@@ -89,7 +100,7 @@ def test_selling_more_than_the_books_goes_negative_on_the_last_lot(
     last = receive(oil, 1, best_before=TODAY + timedelta(days=300))
     _sell(session, oil, 5, now)
     assert (first.remaining_quantity, last.remaining_quantity) == (0, -2)
-    assert stock_on_hand(session, oil.id) == -2
+    assert stock_on_hand(session, oil.id, FIRST_SITE_ID) == -2
 
 
 def test_losses_never_exceed_the_stock(session, make_product, receive, now):
@@ -98,7 +109,7 @@ def test_losses_never_exceed_the_stock(session, make_product, receive, now):
     with pytest.raises(InsufficientStock, match="2 en stock"):
         _sell(session, eggs, 3, now, MovementKind.LOSS)
     _sell(session, eggs, 2, now, MovementKind.LOSS)
-    assert stock_on_hand(session, eggs.id) == 0
+    assert stock_on_hand(session, eggs.id, FIRST_SITE_ID) == 0
 
 
 @pytest.mark.parametrize("quantity", [0, -1, 1_000_001])
@@ -119,7 +130,7 @@ def test_movements_cannot_be_changed_or_deleted(session, make_product, receive):
         with pytest.raises(DBAPIError, match="append-only"):
             with session.begin_nested():
                 session.execute(statement)
-    assert stock_on_hand(session, lot.product_id) == 4
+    assert stock_on_hand(session, lot.product_id, FIRST_SITE_ID) == 4
 
 
 def test_cached_remaining_quantities_agree_with_the_ledger(session, make_product, receive, now):
@@ -129,7 +140,7 @@ def test_cached_remaining_quantities_agree_with_the_ledger(session, make_product
     _sell(session, flour, 13, now)
     _sell(session, flour, 2, now, MovementKind.GIVEN_AWAY)
     assert ledger_discrepancies(session) == []
-    assert stock_on_hand(session, flour.id) == 5
+    assert stock_on_hand(session, flour.id, FIRST_SITE_ID) == 5
 
 
 def test_stock_verify_command(app, session, make_product, receive):

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select
 
+from app.sites.models import FIRST_SITE_ID
 from inventory.errors import InvalidData
 from inventory.models import (
     LotOrigin,
@@ -98,7 +99,14 @@ def test_prices_paid_over_time_newest_first(session, staff, now, shop, make_prod
 def test_the_stock_value_at_a_date_follows_the_ledger(session, staff, now, make_product, receive):
     rice = make_product("Riz", 200, category="Épicerie salée")
     receive(rice, 10, reference_value_cents=1500, at=now - timedelta(days=3))  # 1,50 € each
-    withdraw(session, rice, 4, MovementKind.SALE, MovementContext(None, now), now.date())
+    withdraw(
+        session,
+        rice,
+        4,
+        MovementKind.SALE,
+        MovementContext(None, now, site_id=FIRST_SITE_ID),
+        now.date(),
+    )
     before = stock_value_at(session, now - timedelta(days=1))
     after = stock_value_at(session, now + timedelta(seconds=1))
     assert before == [("Épicerie salée", 10, 1500)]

@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from app.sites.models import FIRST_SITE_ID
 from app.users.roles import Role
 from inventory.models import Harvest, LotOrigin, StockUnit
 from inventory.services.ledger import stock_on_hand
@@ -40,7 +41,7 @@ def test_receive_by_scanning(as_staff, session, staff, now, make_product):
         follow_redirects=True,
     )
     assert "Pâtes 500 g : lot enregistré." in page_text(response)
-    assert stock_on_hand(session, pasta.id) == 12
+    assert stock_on_hand(session, pasta.id, FIRST_SITE_ID) == 12
 
 
 def test_weighed_products_are_received_in_kilograms(as_staff, session, staff, now, make_product):
@@ -56,7 +57,7 @@ def test_weighed_products_are_received_in_kilograms(as_staff, session, staff, no
             "date_kind": "none",
         },
     )
-    assert stock_on_hand(session, tomatoes.id) == 2500
+    assert stock_on_hand(session, tomatoes.id, FIRST_SITE_ID) == 2500
 
 
 def test_bad_lot_input_is_explained_and_nothing_is_written(
@@ -80,7 +81,7 @@ def test_bad_lot_input_is_explained_and_nothing_is_written(
             follow_redirects=True,
         )
         assert response.status_code == 200 and message in page_text(response)
-    assert stock_on_hand(session, pasta.id) == 0
+    assert stock_on_hand(session, pasta.id, FIRST_SITE_ID) == 0
 
 
 def test_unknown_barcode_offers_to_create_the_product(as_staff, session, staff, now):
@@ -251,11 +252,11 @@ def test_stocktake_by_scanning_then_validate(as_staff, session, make_product, re
         as_staff.post(url, data={"code": "3017620422003", "csrf_token": token})
     page = as_staff.get(url)
     assert "Pâtes 5 3 -2" in page_text(page)
-    assert stock_on_hand(session, pasta.id) == 5
+    assert stock_on_hand(session, pasta.id, FIRST_SITE_ID) == 5
     as_staff.post(
         url + "/valider", data={"csrf_token": csrf_token_from(page.get_data(as_text=True))}
     )
-    assert stock_on_hand(session, pasta.id) == 3
+    assert stock_on_hand(session, pasta.id, FIRST_SITE_ID) == 3
 
 
 def test_csv_import_page_lists_errors_and_imports_nothing(as_staff, session):

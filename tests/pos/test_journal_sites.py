@@ -8,14 +8,16 @@ import uuid
 from datetime import date, datetime, timedelta
 
 import pytest
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 
 from app.clock import SHOP_TIMEZONE
-from app.sites.models import FIRST_SITE_ID, Site
+from app.sites.models import FIRST_SITE_ID
+from inventory.models import MovementKind, StockMovement
+from inventory.services.ledger import stock_on_hand
 from pos.journal.chain import GENESIS_HASH
 from pos.journal.closures import close_pending_periods
 from pos.journal.verify import verify_journal
-from pos.models import JournalEntry, PaymentMethod, Till
+from pos.models import JournalEntry, PaymentMethod, Sale, Till
 from pos.services.basket import PaymentRequest, SaleRequest
 from pos.services.sales import record_sale
 from pos.services.sessions import open_session
@@ -24,15 +26,8 @@ from tests.pos.conftest import TODAY, insider, sell
 
 
 @pytest.fixture
-def north(session):
-    site = Site(code="NORD", name="Antenne Nord", is_active=True)
-    session.add(site)
-    session.flush()
-    return site
-
-
-@pytest.fixture
-def north_till(session, north, cashier, now):
+def north_till(session, north, cashier, now, pasta, receive):
+    receive(pasta, 30, best_before=TODAY + timedelta(days=200), site_id=north.id)
     till = Till(code="NORD-C1", name="Caisse Nord", is_active=True, site_id=north.id)
     session.add(till)
     session.flush()
@@ -135,3 +130,23 @@ def test_each_site_closes_its_own_days(session, north, sold_at_both):
     assert json.loads(first_closure)["grand_total_cents"] == 109
     assert verify_journal(session).ok
     assert date.fromisoformat(json.loads(first_closure)["period"]) == TODAY
+
+
+def test_a_sale_takes_from_its_own_sites_lots(session, north, sold_at_both, pasta):
+    """The antenna sold 2 pasta from its 30, the first site 1 from its 50: each site's stock
+    is its own lots'; on PostgreSQL the database writes each sale's and movement's site."""
+    assert stock_on_hand(session, pasta.id, north.id) == 28
+    assert stock_on_hand(session, pasta.id, FIRST_SITE_ID) == 49
+    if session.get_bind().dialect.name != "postgresql":
+        return  # SQLite serves one site: every record is the first site's
+    sales = session.execute(select(Sale.number, Sale.site_id).join(Till)).all()
+    by_till = {
+        (code, site) for code, site in session.execute(select(Till.code, Sale.site_id).join(Sale))
+    }
+    assert by_till == {("C1", FIRST_SITE_ID), ("NORD-C1", north.id)} and len(sales) == 2
+    moved = session.execute(
+        select(StockMovement.site_id, func.sum(StockMovement.quantity))
+        .where(StockMovement.kind == MovementKind.SALE)
+        .group_by(StockMovement.site_id)
+    ).all()
+    assert sorted(moved) == sorted([(FIRST_SITE_ID, -1), (north.id, -2)])

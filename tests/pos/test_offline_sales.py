@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from app.sites.models import FIRST_SITE_ID
 from inventory.services.ledger import stock_on_hand
 from pos.errors import NotFound
 from pos.journal.verify import verify_journal
@@ -62,7 +63,7 @@ def test_recorded_once_in_the_offline_series_with_both_times(
     assert series.code == "C1H" and series.offline_of_id == open_till.till_id
     assert sale.session_id == open_till.id  # the till's own session counts it
     assert sale.made_at == now - timedelta(minutes=90) and sale.created_at == now
-    assert stock_on_hand(session, pasta.id) == 48
+    assert stock_on_hand(session, pasta.id, FIRST_SITE_ID) == 48
     again, created = _offline(
         session,
         cashier,
@@ -73,7 +74,11 @@ def test_recorded_once_in_the_offline_series_with_both_times(
         number=1,
         uuid="5b0f6a52-3d0e-4c55-9b0b-1f0c7b8f0a01",
     )
-    assert not created and again.id == sale.id and stock_on_hand(session, pasta.id) == 48
+    assert (
+        not created
+        and again.id == sale.id
+        and stock_on_hand(session, pasta.id, FIRST_SITE_ID) == 48
+    )
     entry = session.scalar(select(JournalEntry).where(JournalEntry.reference == "C1H-000001"))
     payload = json.loads(entry.payload)["sale"]
     assert payload["offline"] is True and payload["made_at"].startswith(
@@ -130,7 +135,7 @@ def test_rules_broken_offline_are_flagged_never_refused(
     assert sale.lines[0].unit_price_cents == 200  # what the customer paid
     kinds = {kind for kind, _message in _flags(session, sale)}
     assert kinds == {FlagKind.PRICE, FlagKind.LIMITS, FlagKind.STOCK}
-    assert stock_on_hand(session, oil.id) == -48
+    assert stock_on_hand(session, oil.id, FIRST_SITE_ID) == -48
     # Over the month's amount: flagged too.
     second, _ = _offline(
         session,

@@ -7,6 +7,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from app.sites.models import FIRST_SITE_ID
 from app.users.errors import ApprovalRefused
 from inventory.models import RuleKind, StockUnit
 from inventory.nomenclature import compile_rule, embed_value
@@ -156,7 +157,7 @@ def test_weighed_labels_are_read_by_the_server(
         760,
     )
     assert [(line.quantity, line.amount_cents) for line in sale.lines] == [(1250, 400), (2000, 360)]
-    assert stock_on_hand(session, carrots.id) == 8_000
+    assert stock_on_hand(session, carrots.id, FIRST_SITE_ID) == 8_000
     with pytest.raises(InvalidRequest, match="la quantité vient de l'étiquette"):
         sell(
             session,

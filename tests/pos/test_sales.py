@@ -6,6 +6,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
+from app.sites.models import FIRST_SITE_ID
 from app.users.errors import ApprovalRefused
 from inventory.models import StockUnit
 from inventory.services.ledger import stock_on_hand
@@ -42,8 +43,8 @@ def test_public_sale_with_mixed_payment_and_change(
         (CARD, 500, 500),
         (CASH, 307, 1000),
     ]
-    assert stock_on_hand(session, pasta.id) == 47
-    assert stock_on_hand(session, tomatoes.id) == 18_500
+    assert stock_on_hand(session, pasta.id, FIRST_SITE_ID) == 47
+    assert stock_on_hand(session, tomatoes.id, FIRST_SITE_ID) == 18_500
 
 
 def test_same_uuid_twice_is_one_sale(session, open_till, cashier, now, pasta):
@@ -56,7 +57,7 @@ def test_same_uuid_twice_is_one_sale(session, open_till, cashier, now, pasta):
     )
     assert created and not created_again and again.id == first.id
     assert session.scalar(select(func.count(Sale.id))) == 1
-    assert stock_on_hand(session, pasta.id) == 49
+    assert stock_on_hand(session, pasta.id, FIRST_SITE_ID) == 49
 
 
 def test_ticket_numbers_follow_each_other(session, open_till, cashier, now, pasta):
@@ -191,17 +192,17 @@ def test_mixed_lots_never_go_negative_while_expired_units_are_on_the_books(
     ham = make_product("Jambon", 299)
     receive(ham, 5, use_by=TODAY - timedelta(days=1), at=now - timedelta(days=5))
     receive(ham, 2, use_by=TODAY + timedelta(days=3))
-    assert sellable_stock(session, ham.id, TODAY) == (2, 5)
+    assert sellable_stock(session, ham.id, TODAY, FIRST_SITE_ID) == (2, 5)
     with pytest.raises(InvalidRequest, match="2 vendable"):
         sell(session, cashier, now, [sale_line(ham.id, 3)], [PaymentRequest(CASH, 897)], 897)
     assert all(lot.remaining_quantity >= 0 for lot in session.scalars(select(Lot)))
     sell(session, cashier, now, [sale_line(ham.id, 2)], [PaymentRequest(CASH, 598)], 598)
-    assert sellable_stock(session, ham.id, TODAY) == (0, 5)
+    assert sellable_stock(session, ham.id, TODAY, FIRST_SITE_ID) == (0, 5)
     # Without expired units, the shelf is the truth: the sale goes through (stock negative).
     pasta = make_product("Pâtes", 109)
     receive(pasta, 1, best_before=TODAY + timedelta(days=200))
     sell(session, cashier, now, [sale_line(pasta.id, 2)], [PaymentRequest(CASH, 218)], 218)
-    assert stock_on_hand(session, pasta.id) == -1
+    assert stock_on_hand(session, pasta.id, FIRST_SITE_ID) == -1
 
 
 def test_the_till_asks_the_stock_of_a_scanned_product(

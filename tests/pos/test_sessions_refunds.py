@@ -5,6 +5,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from app.sites.models import FIRST_SITE_ID
 from app.users.errors import ApprovalRefused
 from inventory.services.ledger import stock_on_hand
 from pos.errors import InvalidRequest, NeedsApproval, SessionProblem
@@ -133,7 +134,7 @@ def test_refund_of_one_line_restocks_and_links(
     refund, created = record_refund(session, cashier, now, TODAY, request)
     assert created and refund.kind == SaleKind.REFUND and refund.refund_of_id == sale.id
     assert refund.total_cents == -500 and refund.lines[0].quantity == -2
-    assert stock_on_hand(session, oil.id) == 9
+    assert stock_on_hand(session, oil.id, FIRST_SITE_ID) == 9
     assert sale.total_cents == 750 and sale.lines[0].quantity == 3  # untouched
     again, created = record_refund(session, cashier, now, TODAY, request)
     assert not created and again.id == refund.id
@@ -174,7 +175,7 @@ def test_refund_of_one_line_restocks_and_links(
             approve(supervisor, "refund", ticket=ticket),
         ),
     )
-    assert loss.total_cents == -250 and stock_on_hand(session, oil.id) == 9
+    assert loss.total_cents == -250 and stock_on_hand(session, oil.id, FIRST_SITE_ID) == 9
     assert x_report(session, open_till).by_method["cash"] == 0
 
 

@@ -22,6 +22,7 @@ from werkzeug.serving import make_server
 
 from app.clock import shop_date, utcnow
 from app.extensions import db
+from app.sites.models import FIRST_SITE_ID
 from app.users.accounts import NewUser, create_user
 from app.users.roles import Role
 from inventory.models import LotOrigin, StockUnit
@@ -158,7 +159,10 @@ def test_eight_tills_every_sale_sent_twice(live):
         assert all(top == count == SALES_PER_TILL for _, top, count in per_till)
         sold = _sold(product_ids, SALES_PER_TILL)
         for product_id in product_ids:
-            assert stock_on_hand(session, product_id) == INITIAL_STOCK - TILLS * sold[product_id]
+            assert (
+                stock_on_hand(session, product_id, FIRST_SITE_ID)
+                == INITIAL_STOCK - TILLS * sold[product_id]
+            )
         assert ledger_discrepancies(session) == []
 
 

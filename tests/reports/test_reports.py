@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from app.clock import SHOP_TIMEZONE
+from app.sites.models import FIRST_SITE_ID
 from app.users.roles import Role
 from inventory.models import LotOrigin, MovementKind, Product, StockUnit
 from inventory.services.ledger import MovementContext, append_movement
@@ -190,7 +191,7 @@ def november(session, shop, approve):
         rice_lot,
         MovementKind.EXPIRED_DESTROYED,
         -5,
-        MovementContext(cashier.id, at(25), "test"),
+        MovementContext(cashier.id, at(25), "test", site_id=FIRST_SITE_ID),
     )
     session.flush()
     return shop

@@ -1,0 +1,95 @@
+"""What a request may see of the site-scoped records (tills, lots, receptions, stocktakes, sales,
+movements, sessions, print jobs, journal…): every table with a ``site_id``.
+
+Two guards. In the application, every ORM query of a request is limited to the site the person
+works at now (``with_loader_criteria``, added to each statement as it runs: a query that forgets
+it gets nothing of another site). A consolidated report widens it to every site of the person,
+never further (``execution_options(all_my_sites=True)``). In the database, on PostgreSQL, row-level
+security shows a transaction only the rows of the person's sites (``caisse.sites``, set when the
+transaction begins), whatever SQL runs. Without a person (the command line, the print worker)
+nothing is limited.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+from sqlalchemy import event, or_, text
+from sqlalchemy.orm import Session, with_loader_criteria
+
+from app.orm import Base
+
+SCOPE = "caisse_site_scope"  # Session.info: (current site, the person's sites)
+ALL_MY_SITES = "all_my_sites"  # an execution option: every site of the person
+
+
+@cache
+def site_scoped_classes() -> tuple[type, ...]:
+    """Every mapped class whose table has a ``site_id`` (the sites themselves excepted). A
+    nullable ``site_id`` marks rows that may belong to no site (shared by all)."""
+    return tuple(
+        sorted(
+            (
+                mapper.class_
+                for mapper in Base.registry.mappers
+                if "site_id" in mapper.columns and mapper.local_table.name != "sites"
+            ),
+            key=lambda cls: cls.__name__,
+        )
+    )
+
+
+def _criterion(cls, sites: tuple[int, ...]):
+    column = cls.__table__.c.site_id
+    if column.nullable:
+        return or_(cls.site_id.is_(None), cls.site_id.in_(sites))
+    return cls.site_id.in_(sites)
+
+
+def limit_to(session: Session, current: int | None, mine: list[int]) -> None:
+    """From now on, this session sees the site ``current`` (or ``mine`` where asked; a person
+    given no site: nothing)."""
+    session.info[SCOPE] = (current, tuple(mine))
+    if session.in_transaction():  # begun before (the person's own row was read): say it now
+        connection = session.connection()
+        if connection.dialect.name == "postgresql":
+            _set_database_scope(connection, mine)
+
+
+def working_site(session: Session) -> int | None:
+    """The site the request's person works at (None outside a request)."""
+    scope = session.info.get(SCOPE)
+    return scope[0] if scope else None
+
+
+def unlimited(session: Session) -> None:
+    session.info.pop(SCOPE, None)
+
+
+@event.listens_for(Session, "do_orm_execute")
+def _limit_each_query(state) -> None:
+    scope = state.session.info.get(SCOPE)
+    if scope is None or not (state.is_select or state.is_update or state.is_delete):
+        return
+    current, mine = scope
+    sites = mine if state.execution_options.get(ALL_MY_SITES) else (current,)
+    sites = tuple(site for site in sites if site is not None)
+    state.statement = state.statement.options(
+        *(
+            with_loader_criteria(cls, _criterion(cls, sites), include_aliases=True)
+            for cls in site_scoped_classes()
+        )
+    )
+
+
+def _set_database_scope(connection, mine) -> None:
+    # "-1" for a person given no site: a list that matches nothing (empty means unlimited).
+    sites = ",".join(str(site) for site in mine) or "-1"
+    connection.execute(text("SELECT set_config('caisse.sites', :sites, true)"), {"sites": sites})
+
+
+@event.listens_for(Session, "after_begin")
+def _tell_the_database(session: Session, transaction, connection) -> None:
+    scope = session.info.get(SCOPE)
+    if scope is not None and connection.dialect.name == "postgresql":
+        _set_database_scope(connection, scope[1])
