@@ -52,7 +52,25 @@ def _database(flask_app: Flask, session) -> list[Finding]:
         )
     else:
         found.append(Finding(True, f"Schéma à jour ({head})."))
+    if dialect == "postgresql":
+        found.append(_row_security(session))
     return found
+
+
+def _row_security(session) -> Finding:
+    """Row-level security keeps each site's rows to its people, unless the application
+    connects as a superuser (or a role allowed to bypass it)."""
+    bypass = session.execute(
+        text("SELECT rolsuper OR rolbypassrls FROM pg_roles WHERE rolname = current_user")
+    ).scalar()
+    if bypass:
+        return Finding(
+            False,
+            "Connexion PostgreSQL en super-utilisateur : la sécurité au niveau des lignes "
+            "(chaque site ne voit que ses données) ne s'applique pas. Connectez l'application "
+            "avec le compte propriétaire de la base (README, « Plusieurs sites »).",
+        )
+    return Finding(True, "Sécurité au niveau des lignes active (compte non super-utilisateur).")
 
 
 def _journal(session, now: datetime) -> list[Finding]:

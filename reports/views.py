@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from datetime import date
 
 from flask import Blueprint, Response, abort, render_template, request
 from flask_babel import gettext as _
+from sqlalchemy import select
 
 from app.clock import shop_date, utcnow
 from app.extensions import db
+from app.sites.context import current_site_id, user_site_ids
+from app.sites.models import Site
+from app.sites.scope import across_my_sites
 from app.users.auth import require_permission
 from app.users.roles import Permission
 from app.values import arg_date
@@ -55,7 +60,16 @@ def report(key: str):
     if key not in REPORTS:
         abort(404)
     period, kind, day = _period()
-    built = REPORTS[key][1](db.session, period)
+    # This site's figures, or every site of the person's added up (« Tous mes sites »).
+    consolidated = request.args.get("sites") == "tous" and len(user_site_ids()) > 1
+    with across_my_sites(db.session()) if consolidated else nullcontext():
+        built = REPORTS[key][1](db.session, period)
+    mine = dict(
+        db.session.execute(select(Site.id, Site.name).where(Site.id.in_(user_site_ids()))).all()
+    )
+    scope = (
+        _("Tous vos sites (%(n)d)", n=len(mine)) if consolidated else mine.get(current_site_id())
+    )
     output = request.args.get("format", "")
     name = f"{key}-{period.first.isoformat()}-{period.last.isoformat()}"
     if output == "csv":
@@ -82,4 +96,7 @@ def report(key: str):
         period=period,
         key=key,
         query=request.query_string.decode(),
+        scope=scope,
+        several_sites=len(mine) > 1,
+        consolidated=consolidated,
     )

@@ -15,7 +15,11 @@ CHOSEN = "site_id"  # the session's key
 def user_site_ids() -> list[int]:
     """The sites the logged-in person is given (none for an anonymous request)."""
     if "site_ids" not in g:
-        g.site_ids = sites_of(db.session, current_user.id) if current_user.is_authenticated else []
+        if not current_user.is_authenticated:
+            g.site_ids = []
+        else:  # read with the person at the start of the request (app.users.auth)
+            loaded = getattr(current_user, "loaded_site_ids", None)
+            g.site_ids = loaded if loaded is not None else sites_of(db.session, current_user.id)
     return g.site_ids
 
 

@@ -12,7 +12,8 @@ nothing is limited.
 
 from __future__ import annotations
 
-from functools import cache
+from contextlib import contextmanager
+from functools import cache, lru_cache
 
 from sqlalchemy import event, or_, text
 from sqlalchemy.orm import Session, with_loader_criteria
@@ -39,11 +40,14 @@ def site_scoped_classes() -> tuple[type, ...]:
     )
 
 
-def _criterion(cls, sites: tuple[int, ...]):
-    column = cls.__table__.c.site_id
-    if column.nullable:
-        return or_(cls.site_id.is_(None), cls.site_id.in_(sites))
-    return cls.site_id.in_(sites)
+@lru_cache(maxsize=1024)
+def _limit(cls, sites: tuple[int, ...]):
+    """The option keeping the rows of ``sites`` (and the shared ones where ``site_id`` may be
+    empty), made once per class and sites: it is added to every query of a request."""
+    # One site (a page's usual case): "=", which compiles once; several: "IN".
+    among = cls.site_id == sites[0] if len(sites) == 1 else cls.site_id.in_(sites)
+    criterion = or_(cls.site_id.is_(None), among) if cls.__table__.c.site_id.nullable else among
+    return with_loader_criteria(cls, criterion, include_aliases=True)
 
 
 def limit_to(session: Session, current: int | None, mine: list[int]) -> None:
@@ -54,6 +58,20 @@ def limit_to(session: Session, current: int | None, mine: list[int]) -> None:
         connection = session.connection()
         if connection.dialect.name == "postgresql":
             _set_database_scope(connection, mine)
+
+
+@contextmanager
+def across_my_sites(session: Session):
+    """Within: the queries of this session see every site of the person (a consolidated
+    report), never more."""
+    scope = session.info.get(SCOPE)
+    if scope is not None:
+        session.info[SCOPE] = (scope[0], scope[1], True)
+    try:
+        yield
+    finally:
+        if scope is not None:
+            session.info[SCOPE] = scope
 
 
 def working_site(session: Session) -> int | None:
@@ -71,15 +89,20 @@ def _limit_each_query(state) -> None:
     scope = state.session.info.get(SCOPE)
     if scope is None or not (state.is_select or state.is_update or state.is_delete):
         return
-    current, mine = scope
-    sites = mine if state.execution_options.get(ALL_MY_SITES) else (current,)
+    if state.is_relationship_load or state.is_column_load:
+        return  # the rows of a record already seen (its lines, an expired column): same site
+    current, mine, *widened = scope
+    wide = widened or state.execution_options.get(ALL_MY_SITES)
+    sites = mine if wide else (current,)
     sites = tuple(site for site in sites if site is not None)
-    state.statement = state.statement.options(
-        *(
-            with_loader_criteria(cls, _criterion(cls, sites), include_aliases=True)
-            for cls in site_scoped_classes()
-        )
-    )
+    # Every site-scoped class, whether the statement selects it or only joins it (a report
+    # of payments joined to their sales): each option applies where its class appears.
+    state.statement = state.statement.options(*_limits(sites))
+
+
+@lru_cache(maxsize=256)
+def _limits(sites: tuple[int, ...]) -> tuple:
+    return tuple(_limit(cls, sites) for cls in site_scoped_classes())
 
 
 def _set_database_scope(connection, mine) -> None:

@@ -9,8 +9,10 @@ from typing import Any
 from flask import abort
 from flask_babel import lazy_gettext as _l
 from flask_login import LoginManager, current_user, login_required
+from sqlalchemy import bindparam, select
 
 from app.extensions import db
+from app.sites.models import user_sites
 from app.users.models import User
 from app.users.roles import Permission
 
@@ -35,10 +37,21 @@ def configure_login_manager(manager: LoginManager) -> None:
             or len(identifier) > 10
         ):
             return None
-        user = db.session.get(User, int(identifier))
+        # The person and their sites in one query (every request needs both).
+        rows = db.session.execute(_USER_AND_SITES, {"user_id": int(identifier)}).all()
+        user = rows[0][0] if rows else None
         if user is None or not user.is_enabled or (user.session_version or 0) != int(version):
             return None
+        user.loaded_site_ids = [site for _user, site in rows if site is not None]
         return user
+
+
+_USER_AND_SITES = (
+    select(User, user_sites.c.site_id)
+    .outerjoin(user_sites, user_sites.c.user_id == User.id)
+    .where(User.id == bindparam("user_id"))
+    .order_by(user_sites.c.site_id)
+)
 
 
 def require_permission(permission: Permission, *alternatives: Permission) -> Callable:

@@ -15,9 +15,8 @@ from inventory.errors import InsufficientStock, InvalidData, NotSellable
 from inventory.models import Lot, MovementKind, Product, StockMovement
 from inventory.settings import SELL_PAST_DDM
 
-# Only ever negative: every kind but those that bring goods in (or correct either way).
 INCOMING_OR_BOTH = {MovementKind.RECEIVE, MovementKind.REFUND, MovementKind.STOCKTAKE}
-OUTGOING_KINDS = frozenset(MovementKind) - INCOMING_OR_BOTH - {MovementKind.TRANSFER_IN}
+OUTGOING_KINDS = frozenset(MovementKind) - INCOMING_OR_BOTH - {MovementKind.TRANSFER_IN}  # < 0
 
 
 @dataclass(frozen=True)
@@ -51,6 +50,7 @@ def _movement_row(lot: Lot, kind: MovementKind, quantity: int, context: Movement
     return {
         "product_id": lot.product_id,
         "lot_id": lot.id,
+        "site_id": getattr(lot, "site_id", None) or context.site_id,  # the lot's site
         "kind": kind,
         "quantity": quantity,
         "at": context.now,

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
-from sqlalchemy import event, select
+from sqlalchemy import bindparam, event, select
 from sqlalchemy.orm import Session
 
 from app.sites.models import FIRST_SITE_ID
@@ -95,10 +95,15 @@ def configured_marker() -> HeadMarker | None:
     return _configured.get("marker")
 
 
+_ENTRY = JournalEntry.__table__.c
+_FIRST_HASH = select(_ENTRY.hash).where(
+    _ENTRY.site_id == bindparam("site_id"), _ENTRY.sequence == 1
+)
+
+
 def _first_hash(session: Session, site_id: int) -> str | None:
-    return session.scalar(
-        select(JournalEntry.hash).where(JournalEntry.site_id == site_id, JournalEntry.sequence == 1)
-    )
+    """The hash of the site's first entry (a plain statement: on every ticket's path)."""
+    return session.scalar(_FIRST_HASH, {"site_id": site_id})
 
 
 def note_append(session: Session, site_id: int, sequence: int, digest: str) -> None:

@@ -30,6 +30,8 @@ class JournalEntry(Base):
     # Each site's chain is its own: a sequence per site; a period is closed once per site.
     __table_args__ = (
         UniqueConstraint("site_id", "sequence", name="uq_journal_entries_site_sequence"),
+        # The newest entry of a kind in a site's chain (at every ticket: a day to close?).
+        Index("ix_journal_entries_site_kind_sequence", "site_id", "kind", "sequence"),
         Index(
             "uq_journal_entries_closure",
             "site_id",

@@ -14,13 +14,17 @@ from app.orm import lock_key
 from pos.errors import UuidConflict
 from pos.models import AbandonedSale, Sale, SaleKind, Till
 
-# Built once (on every ticket's path, building a statement costs more than running it).
+# Built once (on every ticket's path, building a statement costs more than running it), on
+# the plain tables: a UUID is the till's, whatever site it names.
+_SALES, _TILLS = Sale.__table__, Till.__table__
 _DOCUMENT_BY_UUID = (
-    select(Sale.id, Sale.kind, Till.code)
-    .join(Till, Till.id == Sale.till_id)
-    .where(Sale.uuid == bindparam("uuid"))
+    select(_SALES.c.id, _SALES.c.kind, _TILLS.c.code)
+    .join(_TILLS, _TILLS.c.id == _SALES.c.till_id)
+    .where(_SALES.c.uuid == bindparam("uuid"))
 )
-_ABANDONED_BY_UUID = select(AbandonedSale.id).where(AbandonedSale.uuid == bindparam("uuid"))
+_ABANDONED_BY_UUID = select(AbandonedSale.__table__.c.id).where(
+    AbandonedSale.__table__.c.uuid == bindparam("uuid")
+)
 _NEXT_TICKET = (
     update(Till.__table__)
     .where(Till.id == bindparam("till_id"))

@@ -142,6 +142,7 @@ def record_offline_sale(
         uuid=request.uuid,
         kind=SaleKind.SALE,
         till_id=numbering.id,
+        site_id=numbering.site_id,
         number=number,
         session_id=cash_session.id,
         operator_id=operator.id,

@@ -168,6 +168,7 @@ def _enqueue(
 ) -> PrintJob:
     job = PrintJob(
         till_id=till.id,
+        site_id=till.site_id,
         kind=kind,
         sale_id=sale.id if sale else None,
         data=data,

@@ -146,6 +146,7 @@ def record_refund(
         uuid=request.uuid,
         kind=SaleKind.REFUND,
         till_id=till.id,
+        site_id=till.site_id,
         number=next_ticket_number(session, till),
         session_id=cash_session.id,
         operator_id=operator.id,

@@ -233,6 +233,7 @@ def _build_sale(
         uuid=request.uuid,
         kind=SaleKind.SALE,
         till_id=till.id,
+        site_id=till.site_id,
         number=number,
         session_id=session_id,
         operator_id=operator.id,

@@ -101,6 +101,7 @@ def open_session(
         )
     cash_session = CashSession(
         till_id=till.id,
+        site_id=till.site_id,
         status=SessionStatus.OPEN,
         business_date=shop_date(now),
         opened_at=now,

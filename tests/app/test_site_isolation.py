@@ -12,6 +12,7 @@ from sqlalchemy import select, text
 
 from app.audit.services import record_audit
 from app.demo import load_demo_data
+from app.doctor import _row_security
 from app.sites.models import FIRST_SITE_ID
 from app.sites.services import create_site
 from app.users.accounts import NewUser, create_user
@@ -160,7 +161,9 @@ def test_row_level_security_shows_a_transaction_its_sites_rows_only(session, two
     session.execute(text("CREATE ROLE caisse_rls_probe"))
     session.execute(text("GRANT USAGE ON SCHEMA public TO caisse_rls_probe"))
     session.execute(text("GRANT SELECT ON ALL TABLES IN SCHEMA public TO caisse_rls_probe"))
+    assert not _row_security(session).ok  # the tests' superuser: `caisse doctor` says so
     session.execute(text("SET LOCAL ROLE caisse_rls_probe"))
+    assert _row_security(session).ok
 
     def sites_seen(sites: str) -> set[int]:
         session.execute(text("SELECT set_config('caisse.sites', :s, true)"), {"s": sites})

@@ -29,6 +29,7 @@ from inventory.models import LotOrigin, StockUnit
 from inventory.services.ledger import ledger_discrepancies, stock_on_hand
 from inventory.services.products import ProductData, create_product, get_or_create_category
 from inventory.services.receptions import LotData, ReceptionData, receive_line, start_reception
+from pos.journal.verify import verify_journal
 from pos.models import Sale, Till
 from pos.services.sessions import open_session
 from tests.pos.http_till import HttpTill
@@ -241,3 +242,56 @@ def test_sigkill_mid_run_loses_no_acknowledged_sale(committed, database_url, tmp
         assert acknowledged <= recorded
         assert len(recorded) == len(acknowledged)  # nothing recorded twice or unknown
         assert ledger_discrepancies(session) == []
+
+
+def test_two_servers_on_one_database_record_each_sale_once(committed, database_url, tmp_path):
+    """Past one machine: two `caisse serve` processes on the same database (behind a reverse
+    proxy, a till may reach either). Two tills sell through both at once, and every sale is
+    sent to both servers: each recorded once, every till's numbers gap-free, the journal
+    whole."""
+    app = committed
+    product_ids = _setup_shop(app)
+    ports = (_free_port(), _free_port())
+    servers = [
+        _start_server(database_url, port, tmp_path / f"server-{n}") for n, port in enumerate(ports)
+    ]
+    errors: list[str] = []
+    sent: dict[str, set[str]] = {"T1": set(), "T2": set()}
+
+    def sell(code: str, badge: str) -> None:
+        tills = [HttpTill(f"http://127.0.0.1:{port}", code, timeout=20) for port in ports]
+        for till in tills:
+            till.login(badge, "1234")
+        for index in range(40):
+            body = _sale_body(code, product_ids, index)
+            # Sent to one server, then the same sale to the other (each first in turn).
+            order = tills if index % 2 else tills[::-1]
+            answers = [till.call("POST", "/api/pos/sales", body) for till in order]
+            if [status for status, _answer in answers] != [201, 200]:
+                errors.append(f"{code} #{index}: {answers}")
+            elif answers[0][1]["ticket"] != answers[1][1]["ticket"]:
+                errors.append(f"{code} #{index}: two tickets {answers}")
+            sent[code].add(body["uuid"])
+
+    try:
+        threads = [
+            threading.Thread(target=sell, args=("T1", "0410000000019")),
+            threading.Thread(target=sell, args=("T2", "0410000000029")),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+    finally:
+        for server in servers:
+            server.send_signal(signal.SIGTERM)
+            server.wait(timeout=10)
+    assert errors == []
+    with app.app_context(), Session(db.engine) as session:
+        for code, uuids in sent.items():
+            numbers = session.scalars(
+                select(Sale.number).join(Till).where(Till.code == code).order_by(Sale.number)
+            ).all()
+            assert numbers == list(range(1, len(uuids) + 1))
+        assert set(session.scalars(select(Sale.uuid))) == sent["T1"] | sent["T2"]
+        assert verify_journal(session).ok

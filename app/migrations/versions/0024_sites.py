@@ -98,10 +98,13 @@ def upgrade():
     if sqlite:
         _sqlite_guards(create=True)
     _closure_index(["site_id", "kind", "reference"])
+    op.create_index("ix_journal_entries_site_kind_sequence", "journal_entries",
+                    ["site_id", "kind", "sequence"])
 
 
 def downgrade():
     sqlite = op.get_bind().dialect.name == "sqlite"
+    op.drop_index("ix_journal_entries_site_kind_sequence", table_name="journal_entries")
     op.drop_index("uq_journal_entries_closure", table_name="journal_entries")
     if sqlite:
         _sqlite_guards(create=False)

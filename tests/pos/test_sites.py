@@ -12,6 +12,8 @@ from sqlalchemy import func, select, update
 
 from app.clock import SHOP_TIMEZONE
 from app.sites.models import FIRST_SITE_ID
+from app.sites.services import give_sites
+from app.users.roles import Role
 from inventory.models import MovementKind, StockMovement
 from inventory.services.ledger import stock_on_hand
 from pos.journal.chain import GENESIS_HASH
@@ -21,7 +23,7 @@ from pos.models import JournalEntry, PaymentMethod, Sale, Till
 from pos.services.basket import PaymentRequest, SaleRequest
 from pos.services.sales import record_sale
 from pos.services.sessions import open_session
-from tests.conftest import sale_line
+from tests.conftest import page_text, sale_line
 from tests.pos.conftest import TODAY, insider, sell
 
 
@@ -150,3 +152,25 @@ def test_a_sale_takes_from_its_own_sites_lots(session, north, sold_at_both, past
         .group_by(StockMovement.site_id)
     ).all()
     assert sorted(moved) == sorted([(FIRST_SITE_ID, -1), (north.id, -2)])
+
+
+def test_the_sales_report_is_a_sites_or_all_of_the_persons(
+    client, login, session, north, sold_at_both, make_user
+):
+    """1,09 € sold at the first site, 2,18 € at the antenna: each site's report says its own
+    (its payments and VAT too, joined to its sales), « tous vos sites » adds them up."""
+    boss = make_user(Role.ADMIN, username="claire", display_name="Claire")
+    give_sites(session, boss.id, [FIRST_SITE_ID, north.id])
+    session.commit()
+    login("claire")
+    url = f"/rapports/ventes?periode=mois&date={TODAY.isoformat()}&format=csv"
+    here = client.get(url).get_data(as_text=True)
+    assert "Ventes;1;1,09" in here and "Espèces;1,09" in here and "2,18" not in here
+    everywhere = client.get(url + "&sites=tous").get_data(as_text=True)
+    assert "Ventes;2;3,27" in everywhere and "Espèces;3,27" in everywhere
+    with client.session_transaction() as cookie:
+        cookie["site_id"] = north.id
+    there = client.get(url).get_data(as_text=True)
+    assert "Ventes;1;2,18" in there and "Espèces;2,18" in there and "1,09" not in there
+    page = client.get(url.replace("&format=csv", ""))
+    assert "Site : Antenne Nord" in page_text(page)
