@@ -25,15 +25,19 @@ class _ServerProcess:
         self.process.join(5)
 
 
-def _serve(flask_app, sock: socket.socket, threads: int) -> None:
+def _serve(flask_app, sock: socket.socket, threads: int, connections: int) -> None:
     from waitress import serve
 
-    serve(flask_app, sockets=[sock], threads=threads, _quiet=True)
+    serve(flask_app, sockets=[sock], threads=threads, connection_limit=connections, _quiet=True)
 
 
-def serve_in_background(flask_app, threads: int = 4) -> tuple[str, _ServerProcess]:
+def serve_in_background(
+    flask_app, threads: int = 4, connections: int = 100
+) -> tuple[str, _ServerProcess]:
     """The application behind waitress (as ``caisse serve`` runs it) in its own process, as in
-    the shop: the client does not share the server's interpreter. (base URL, server)."""
+    the shop: the client does not share the server's interpreter. (base URL, server).
+    ``connections``: the clients kept alive at once (browsers straight on waitress, no proxy
+    in front to share its connections)."""
     from app.extensions import db
 
     sock = socket.socket()
@@ -43,7 +47,7 @@ def serve_in_background(flask_app, threads: int = 4) -> tuple[str, _ServerProces
     with flask_app.app_context():
         db.engine.dispose()  # no connection crosses the fork
     process = multiprocessing.get_context("fork").Process(
-        target=_serve, args=(flask_app, sock, threads), daemon=True
+        target=_serve, args=(flask_app, sock, threads, connections), daemon=True
     )
     process.start()
     port = sock.getsockname()[1]

@@ -177,10 +177,10 @@ def _cross_check(
             f"écriture (n° {count}) : écriture(s) supprimée(s) à la fin ?"
         )
     site_tills = select(Till.id).where(Till.site_id == site_id)
-    sold = dict(
+    sold = dict(  # by the site's own index: the other sites' sales are never read
         session.execute(
             select(Sale.till_id, func.count(Sale.id))
-            .where(Sale.till_id.in_(site_tills))
+            .where(Sale.site_id == site_id)
             .group_by(Sale.till_id)
         ).all()
     )
