@@ -323,8 +323,10 @@ def offline_review():
     if request.method == "POST":
         if form.validate_on_submit():
             ids = form_ids("flag_id")
-            flags = db.session.scalars(
-                select(SaleFlag).where(SaleFlag.id.in_(ids), SaleFlag.reviewed_at.is_(None))
+            flags = db.session.scalars(  # through their sale: this site's flags only
+                select(SaleFlag)
+                .join(Sale, Sale.id == SaleFlag.sale_id)
+                .where(SaleFlag.id.in_(ids), SaleFlag.reviewed_at.is_(None))
             ).all()
             for flag in flags:
                 flag.reviewed_at, flag.reviewed_by_id = utcnow(), current_user.id

@@ -19,11 +19,11 @@ from inventory.services.ledger import stock_on_hand
 from pos.journal.chain import GENESIS_HASH
 from pos.journal.closures import close_pending_periods
 from pos.journal.verify import verify_journal
-from pos.models import JournalEntry, PaymentMethod, Sale, Till
+from pos.models import FlagKind, JournalEntry, PaymentMethod, Sale, SaleFlag, Till
 from pos.services.basket import PaymentRequest, SaleRequest
 from pos.services.sales import record_sale
 from pos.services.sessions import open_session
-from tests.conftest import page_text, sale_line
+from tests.conftest import csrf_token_from, page_text, sale_line
 from tests.pos.conftest import TODAY, insider, sell
 
 
@@ -174,3 +174,28 @@ def test_the_sales_report_is_a_sites_or_all_of_the_persons(
     assert "Ventes;1;2,18" in there and "Espèces;2,18" in there and "1,09" not in there
     page = client.get(url.replace("&format=csv", ""))
     assert "Site : Antenne Nord" in page_text(page)
+
+
+def test_a_site_cannot_mark_another_sites_offline_flags_as_seen(
+    client, login, session, north, sold_at_both, make_user
+):
+    antenna_sale = session.scalar(select(Sale).join(Till).where(Till.code == "NORD-C1"))
+    flag = SaleFlag(sale_id=antenna_sale.id, kind=FlagKind.STOCK, message="Écart de l’antenne n° 42")
+    session.add(flag)
+    boss = make_user(Role.ENCADRANT, username="karim3", display_name="Karim")
+    session.commit()
+    login("karim3")  # works at the first site only
+    page = client.get("/pos/admin/hors-ligne")
+    assert "antenne n° 42" not in page_text(page)
+    token = csrf_token_from(page.get_data(as_text=True))
+    client.post("/pos/admin/hors-ligne", data={"csrf_token": token, "flag_id": str(flag.id)})
+    session.refresh(flag)
+    assert flag.reviewed_at is None  # another site's flag: untouched
+    give_sites(session, boss.id, [FIRST_SITE_ID, north.id])
+    session.commit()
+    with client.session_transaction() as cookie:
+        cookie["site_id"] = north.id
+    assert "antenne n° 42" in page_text(client.get("/pos/admin/hors-ligne"))
+    client.post("/pos/admin/hors-ligne", data={"csrf_token": token, "flag_id": str(flag.id)})
+    session.refresh(flag)
+    assert flag.reviewed_at is not None
