@@ -180,7 +180,9 @@ def test_a_site_cannot_mark_another_sites_offline_flags_as_seen(
     client, login, session, north, sold_at_both, make_user
 ):
     antenna_sale = session.scalar(select(Sale).join(Till).where(Till.code == "NORD-C1"))
-    flag = SaleFlag(sale_id=antenna_sale.id, kind=FlagKind.STOCK, message="Écart de l’antenne n° 42")
+    flag = SaleFlag(
+        sale_id=antenna_sale.id, kind=FlagKind.STOCK, message="Écart de l’antenne n° 42"
+    )
     session.add(flag)
     boss = make_user(Role.ENCADRANT, username="karim3", display_name="Karim")
     session.commit()
