@@ -13,7 +13,7 @@ from app.users.roles import Role
 from hardware.models import MODELS
 from hardware.receipt import render_receipt
 from hardware.simulator import PrinterSimulator
-from pos.models import JobKind, JobStatus, PaymentMethod, PrintJob, Sale
+from pos.models import JobKind, JobStatus, PaymentMethod, PrintJob, Sale, Till
 from pos.services.basket import PaymentRequest, SaleRequest
 from pos.services.print_queue import claim_next_job, printer_state, run_due_jobs
 from pos.services.printing import queue_drawer, queue_duplicate
@@ -117,7 +117,6 @@ def test_two_workers_never_send_the_same_job(committed):
     from app.clock import utcnow
     from app.extensions import db
     from app.orm import lock_for_update
-    from pos.models import Till
     from pos.services.printing import queue_test_page
 
     app = committed
@@ -142,18 +141,18 @@ def test_two_workers_never_send_the_same_job(committed):
     printed: list[tuple[int, int]] = []  # (till, job) in the order they were sent
 
     def worker(name: str) -> None:
-        # As the real worker: nothing to take now (the next page of a till waits for the one
-        # another worker is sending) is not the end; it stops when every page is sent.
-        deadline = time.monotonic() + 30  # a page never claimable fails the test, not hangs
+        # As the real worker: nothing to take now is not the end (a till's next page waits for
+        # the one another worker sends); done when every page is sent, or failed after 30 s.
+        deadline = time.monotonic() + 30
         with app.app_context(), Session(db.engine) as session:
             while time.monotonic() < deadline:
                 job = claim_next_job(session, name, now)
                 if job is None:
-                    left = session.scalar(
+                    unsent = session.scalar(
                         select(func.count(PrintJob.id)).where(PrintJob.status != JobStatus.DONE)
                     )
-                    session.commit()
-                    if not left:
+                    session.rollback()
+                    if not unsent:
                         return
                     time.sleep(0.01)
                     continue

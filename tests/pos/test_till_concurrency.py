@@ -173,6 +173,21 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+_STARTED: list[subprocess.Popen] = []
+
+
+@pytest.fixture(autouse=True)
+def _no_server_outlives_its_test():
+    """A server left running (a test failed before stopping it) would keep polling the test
+    database, its print worker taking the next tests' print jobs."""
+    yield
+    while _STARTED:
+        process = _STARTED.pop()
+        if process.poll() is None:
+            process.kill()
+            process.wait(timeout=10)
+
+
 def _start_server(database_url: str, port: int, instance: Path) -> subprocess.Popen:
     env = dict(
         os.environ,
@@ -188,6 +203,7 @@ def _start_server(database_url: str, port: int, instance: Path) -> subprocess.Po
         stderr=subprocess.DEVNULL,
         cwd=Path(__file__).resolve().parents[2],
     )
+    _STARTED.append(process)
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
         try:
