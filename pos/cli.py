@@ -30,14 +30,28 @@ journal_cli = AppGroup("journal", help="Journal inaltérable des ventes.")
     type=click.Path(dir_okay=False, path_type=Path),
     help="Vérifie un fichier d'archive (sans base de données) au lieu du journal.",
 )
-def verify_command(archive_path: Path | None) -> None:
+@click.option(
+    "--site",
+    "site_code",
+    default=None,
+    help="Code du site dont vérifier la chaîne (par défaut : la chaîne de chaque site).",
+)
+def verify_command(archive_path: Path | None, site_code: str | None) -> None:
     """Recalcule la chaîne et compare chaque ticket à la base ; nomme la première anomalie."""
     if archive_path is not None:
         if not archive_path.is_file():
             raise click.ClickException(f"Fichier introuvable : {archive_path}")
         result = verify_archive(archive_path.read_bytes())
     else:
-        result = verify_and_record(db.session, utcnow())
+        site_id = None
+        if site_code is not None:
+            from app.sites.services import SiteRefused, site_by_code
+
+            try:
+                site_id = site_by_code(db.session, site_code).id
+            except SiteRefused as refused:
+                raise click.ClickException(refused.message) from None
+        result = verify_and_record(db.session, utcnow(), site_id)
     click.echo(result.message)
     if not result.ok:
         raise SystemExit(1)

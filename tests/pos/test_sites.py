@@ -201,3 +201,13 @@ def test_a_site_cannot_mark_another_sites_offline_flags_as_seen(
     client.post("/pos/admin/hors-ligne", data={"csrf_token": token, "flag_id": str(flag.id)})
     session.refresh(flag)
     assert flag.reviewed_at is not None
+
+
+def test_the_command_verifies_one_sites_chain(app, session, north, sold_at_both):
+    runner = app.test_cli_runner()
+    antenna = runner.invoke(args=["journal", "verify", "--site", "nord"])
+    assert antenna.exit_code == 0 and "2 écriture(s) vérifiée(s)" in antenna.output
+    every = runner.invoke(args=["journal", "verify"])
+    assert every.exit_code == 0 and "4 écriture(s) vérifiée(s) sur 2 sites" in every.output
+    unknown = runner.invoke(args=["journal", "verify", "--site", "SUD"])
+    assert unknown.exit_code != 0 and "Aucun site de code « SUD »" in unknown.output
