@@ -134,3 +134,61 @@ def test_the_pages_send_and_receive(client, login, session, staff, now, north, p
     )
     assert "Transfert reçu, avec 1 écart(s)." in page_text(received)
     assert stock_on_hand(session, pasta.id, north.id) == 5 - (transfer.lines[0].quantity - 1)
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"quantity_0": "²"},
+        {"quantity_0": "-5"},
+        {"quantity_0": "1e9"},
+        {"quantity_0": "99999999999999999999"},
+        {"quantity_0": "=1+1"},
+        {"product_0": "abc"},
+        {"product_0": "99999999999999999999"},
+        {"to_site": "abc"},
+        {"to_site": "99999"},
+        {"to_site": "1"},  # the site it leaves from
+        {"to_site": ""},
+        {"product_0": "", "quantity_0": ""},  # nothing to send
+        {"note": "x" * 10_000},
+    ],
+)
+def test_a_bad_value_on_the_sending_page_is_one_french_refusal(
+    client, login, session, staff, north, pasta, changes
+):
+    login(staff.username)
+    token = csrf_token_from(client.get("/stock/transferts").get_data(as_text=True))
+    data = {"csrf_token": token, "to_site": str(north.id), "product_0": str(pasta.id)}
+    data |= {"quantity_0": "2", **changes}
+    answer = client.post("/stock/transferts", data=data, follow_redirects=True)
+    assert answer.status_code == 200
+    if "note" in changes:  # a long note is cut to its 200 characters, the goods leave
+        assert len(session.scalar(select(StockTransfer.note))) == 200
+        return
+    assert 'class="message message-error"' in answer.get_data(as_text=True), changes
+    assert session.scalar(select(func.count(StockTransfer.id))) == 0
+    assert stock_on_hand(session, pasta.id, FIRST_SITE_ID) == 10
+
+
+@pytest.mark.parametrize("typed", ["²", "-1", "1e9", "99999999999999999999", "abc", "3"])
+def test_a_bad_quantity_received_is_refused_and_nothing_enters(
+    client, login, session, staff, now, north, pasta, typed
+):
+    transfer = _send(session, staff, now, north, pasta, 2)
+    give_sites(session, staff.id, [FIRST_SITE_ID, north.id])
+    session.commit()
+    login(staff.username)
+    with client.session_transaction() as cookie:
+        cookie["site_id"] = north.id
+    url = f"/stock/transferts/{transfer.id}"
+    token = csrf_token_from(client.get(url).get_data(as_text=True))
+    line = transfer.lines[0]
+    answer = client.post(
+        url, data={"csrf_token": token, f"received_{line.id}": typed}, follow_redirects=True
+    )
+    assert answer.status_code == 200
+    assert 'class="message message-error"' in answer.get_data(as_text=True)
+    assert stock_on_hand(session, pasta.id, north.id) == 0
+    session.refresh(transfer)
+    assert transfer.status == TransferStatus.IN_TRANSIT
