@@ -19,6 +19,8 @@ from typing import IO
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import Engine, make_url
 
+from app.sites.models import FIRST_SITE_ID
+
 SERVE_LOCK = "serve.lock"
 
 
@@ -51,14 +53,19 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _journal_head(connection) -> dict:
-    sequence, digest = connection.execute(
-        text("SELECT last_sequence, last_hash FROM journal_heads WHERE site_id = 1")
-    ).one()
-    first = connection.execute(
-        text("SELECT hash FROM journal_entries WHERE site_id = 1 AND sequence = 1")
-    ).scalar()
-    return {"sequence": sequence, "hash": digest, "first_hash": first}
+def _journal_heads(connection) -> dict[str, dict]:
+    """Each site's chain head at the copy's moment, by site id (text: a JSON key)."""
+    heads = connection.execute(
+        text(
+            "SELECT h.site_id, h.last_sequence, h.last_hash, e.hash FROM journal_heads h "
+            "LEFT JOIN journal_entries e ON e.site_id = h.site_id AND e.sequence = 1 "
+            "ORDER BY h.site_id"
+        )
+    ).all()
+    return {
+        str(site): {"sequence": sequence, "hash": digest, "first_hash": first}
+        for site, sequence, digest, first in heads
+    }
 
 
 def _pg_url(engine: Engine) -> str:
@@ -89,17 +96,20 @@ def backup_database(engine: Engine, folder: Path, now: datetime) -> Backup:
             source.close()
         copied = create_engine(f"sqlite:///{target}")
         with copied.connect() as connection:
-            head = _journal_head(connection)
+            heads = _journal_heads(connection)
         copied.dispose()
     else:
         target = folder / f"caisse-{stamp}.pgdump"
         with engine.connect().execution_options(isolation_level="REPEATABLE READ") as connection:
             snapshot = connection.execute(text("SELECT pg_export_snapshot()")).scalar()
-            head = _journal_head(connection)
+            heads = _journal_heads(connection)
             result = subprocess.run(  # noqa: S603 — fixed arguments, no shell
                 [
                     _pg_tool("pg_dump"),
                     "--format=custom",
+                    # Row-level security holds the tables' owner too (FORCE): without this
+                    # pg_dump refuses them. No person's scope is set: every site is copied.
+                    "--enable-row-security",
                     f"--snapshot={snapshot}",
                     f"--file={target}",
                     _pg_url(engine),
@@ -115,7 +125,8 @@ def backup_database(engine: Engine, folder: Path, now: datetime) -> Backup:
         "database": engine.dialect.name,
         "file": target.name,
         "created_at": now.isoformat(),
-        "journal": head,
+        "journal": heads[str(FIRST_SITE_ID)],  # the first site's (as before sites)
+        "journals": heads,  # every site's chain
         "sha256": _sha256(target),
     }
     target.with_name(target.name + ".json").write_text(

@@ -12,7 +12,9 @@
 
 Usage: ``.venv/bin/python bench/multisite_bench.py`` — it creates (and empties) the database
 ``caisse_multisite_bench`` on the PostgreSQL of ``BENCH_POSTGRES_URL`` (default
-``postgresql://postgres@127.0.0.1:5432/postgres``). ``--lines N`` for a smaller history.
+``postgresql://postgres@127.0.0.1:5432/postgres``), owned by the role
+``caisse_multisite_bench_owner`` the application connects as (not a superuser: row-level
+security applies, as in production). ``--lines N`` for a smaller history.
 Prints one line per figure: ``name: value unit (target …)``.
 """
 
@@ -31,7 +33,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import psycopg
 from flask_migrate import upgrade
-from sqlalchemy import func, select, text
+from sqlalchemy import func, make_url, select, text
 from sqlalchemy.orm import Session
 
 from app import MIGRATIONS_DIRECTORY, create_app
@@ -58,14 +60,20 @@ SALES_PER_TILL_LIVE = 6  # the 200 tills at once: 1 200 sales, 2 400 requests
 LINES_PER_SALE = 4
 PIN = "1234"
 DATABASE = "caisse_multisite_bench"
+OWNER = "caisse_multisite_bench_owner"  # the application's account: not a superuser
 
 
 def _database_url() -> str:
+    """The bench's own database, owned by the account the application runs as — not a
+    superuser, as in production: row-level security holds every figure measured here."""
     server = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     with psycopg.connect(server, autocommit=True) as connection:
         connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
-        connection.execute(f"CREATE DATABASE {DATABASE}")
-    return server.rsplit("/", 1)[0] + f"/{DATABASE}"
+        connection.execute(f"DROP ROLE IF EXISTS {OWNER}")
+        connection.execute(f"CREATE ROLE {OWNER} LOGIN")
+        connection.execute(f"CREATE DATABASE {DATABASE} OWNER {OWNER}")
+    url = make_url(server).set(username=OWNER, password=None, database=DATABASE)
+    return url.render_as_string(hide_password=False)
 
 
 def _badge(site: int, till: int) -> str:
@@ -316,7 +324,16 @@ def main() -> None:
     )
     started = time.perf_counter()
     site_ids, product_ids = _seed(flask_app)
-    print(f"database: postgresql ({SITES} sites × {TILLS_PER_SITE} tills)")
+    with flask_app.app_context():
+        superuser = db.session.scalar(
+            text("SELECT rolsuper FROM pg_roles WHERE rolname = current_user")
+        )
+        db.session.remove()
+    security = "bypassed: superuser" if superuser else "on"
+    print(
+        f"database: postgresql ({SITES} sites × {TILLS_PER_SITE} tills; "
+        f"row-level security {security})"
+    )
     print(f"seed_time: {time.perf_counter() - started:.0f} s (no target)")
     live_selling(flask_app, SITES, product_ids)
     before, entries = _verify_seconds(flask_app, FIRST_SITE_ID)

@@ -261,6 +261,7 @@ class Harvest(Base):
     weight_grams: Mapped[int] = mapped_column(Integer)
     harvested_on: Mapped[date] = mapped_column(Date, index=True)
     lot_id: Mapped[int] = mapped_column(ForeignKey("lots.id"), unique=True)
+    site_id: Mapped[int] = derived_site_column()  # its lot's
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     # Atelier participants present (ids in participants): their hours count for the atelier.
     participant_ids: Mapped[list] = mapped_column(JSON, default=list)

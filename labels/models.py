@@ -8,6 +8,7 @@ from sqlalchemy import ForeignKey, Integer
 from sqlalchemy.orm import Mapped, mapped_column
 
 from app.orm import Base, UTCDateTime
+from app.sites.models import site_column
 
 
 class ShelfLabelPrint(Base):
@@ -18,3 +19,4 @@ class ShelfLabelPrint(Base):
     price_cents: Mapped[int] = mapped_column(Integer)  # the price the label shows
     printed_at: Mapped[datetime] = mapped_column(UTCDateTime())
     printed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    site_id: Mapped[int] = site_column()  # each site has its own shelves

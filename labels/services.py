@@ -123,7 +123,11 @@ def reprint_queue(session: Session) -> list[Product]:
     )
 
 
-def record_shelf_prints(session: Session, product_ids, actor_id: int | None, now: datetime) -> None:
+def record_shelf_prints(
+    session: Session, product_ids, actor_id: int | None, now: datetime, site_id: int
+) -> None:
+    """The labels printed for ``site_id``'s shelves (each site has its own: a label printed
+    at one does not take a product out of another's reprint queue)."""
     lock_for_update(session)  # labels are rendered without the write lock; it is taken here
     for product in _products(session, set(product_ids)).values():
         session.add(
@@ -132,6 +136,7 @@ def record_shelf_prints(session: Session, product_ids, actor_id: int | None, now
                 price_cents=product.reference_price_cents,
                 printed_at=now,
                 printed_by_id=actor_id,
+                site_id=site_id,
             )
         )
     session.flush()
@@ -207,17 +212,30 @@ def item_labels(session: Session, item_ids) -> list[Label]:
     return [item_tag(item) for item in items]
 
 
-def thermal_connection(session: Session) -> tuple[PrinterConnection, object]:
-    kind = PRINTER_KIND.get(session)
-    model = MODELS[PRINTER_MODEL.get(session)]
+def label_printer(session: Session, site_id: int) -> tuple[str, str, str]:
+    """The site's thermal label printer: (kind, target, model). Each site has its own (a
+    site without one set has none: its labels never come out of another site's printer)."""
+    return (
+        PRINTER_KIND.of_site(site_id).get(session),
+        PRINTER_TARGET.of_site(site_id).get(session),
+        PRINTER_MODEL.of_site(site_id).get(session),
+    )
+
+
+def has_thermal_printer(session: Session, site_id: int) -> bool:
+    return PRINTER_KIND.of_site(site_id).get(session) != "none"
+
+
+def thermal_connection(session: Session, site_id: int) -> tuple[PrinterConnection, object]:
+    kind, target, model = label_printer(session, site_id)
     from flask import current_app
 
-    return configured_connection(kind, PRINTER_TARGET.get(session), current_app.config), model
+    return configured_connection(kind, target, current_app.config), MODELS[model]
 
 
-def print_on_roll(session: Session, labels: list[Label]) -> int:
-    """Send to the thermal label printer now; a French message if it fails."""
-    connection, model = thermal_connection(session)
+def print_on_roll(session: Session, labels: list[Label], site_id: int) -> int:
+    """Send to the site's thermal label printer now; a French message if it fails."""
+    connection, model = thermal_connection(session, site_id)
     if connection.kind == "none":
         raise LabelError(
             _(
@@ -234,17 +252,24 @@ def print_on_roll(session: Session, labels: list[Label]) -> int:
 
 
 def set_label_printer(
-    session: Session, actor_id: int, now: datetime, kind: str, target: str, model: str
+    session: Session,
+    actor_id: int,
+    now: datetime,
+    kind: str,
+    target: str,
+    model: str,
+    site_id: int,
 ) -> None:
-    """The label printer (``target`` already checked by ``hardware.targets.check_printer``)."""
-    PRINTER_KIND.set(session, kind, now)
-    PRINTER_TARGET.set(session, target, now)
-    PRINTER_MODEL.set(session, model, now)
+    """The site's label printer (``target`` already checked by
+    ``hardware.targets.check_printer``)."""
+    PRINTER_KIND.of_site(site_id).set(session, kind, now)
+    PRINTER_TARGET.of_site(site_id).set(session, target, now)
+    PRINTER_MODEL.of_site(site_id).set(session, model, now)
     record_audit(
         session,
         actor_id=actor_id,
         now=now,
         action="labels.printer_changed",
         target="labels:printer",
-        details={"kind": kind, "model": model},
+        details={"kind": kind, "model": model, "site": site_id},
     )

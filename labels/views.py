@@ -25,6 +25,7 @@ from app.forms import EmptyForm, apply_change, submitted
 from app.orm import takes_write_lock_late
 from app.settings.core import SHOP_NAME
 from app.settings.services import get_setting
+from app.sites.context import current_site_id
 from app.urls import safe_local_path
 from app.users.auth import require_permission
 from app.users.roles import Permission
@@ -38,7 +39,6 @@ from labels.forms import LabelPrinterForm, LabelRequestForm
 from labels.layouts import DEFAULT_LAYOUT, LAYOUTS
 from labels.pdf import LabelDoesNotFit, preview_png, render_sheets
 from labels.ports import CARD_LABELS
-from labels.settings import PRINTER_KIND, PRINTER_MODEL, PRINTER_TARGET
 
 blueprint = Blueprint("labels", __name__, template_folder="templates")
 TEMPLATES = {
@@ -105,9 +105,11 @@ def render():
     try:
         labels, kind = _labels_from_form(form)
         if output == "thermal":
-            count = services.print_on_roll(db.session, labels)
+            count = services.print_on_roll(db.session, labels, current_site_id())
             if kind == "shelf":
-                services.record_shelf_prints(db.session, _counts(), current_user.id, utcnow())
+                services.record_shelf_prints(
+                    db.session, _counts(), current_user.id, utcnow(), current_site_id()
+                )
             db.session.commit()
             flash(_("%(n)d étiquette(s) envoyée(s) à l'imprimante thermique.", n=count), "success")
             return redirect(back)
@@ -127,7 +129,9 @@ def render():
         return redirect(back)
     if output == "pdf":
         if kind == "shelf":
-            services.record_shelf_prints(db.session, _counts(), current_user.id, utcnow())
+            services.record_shelf_prints(
+                db.session, _counts(), current_user.id, utcnow(), current_site_id()
+            )
             db.session.commit()
         return Response(
             pdf,
@@ -175,7 +179,7 @@ def choose():
         default_layout=DEFAULT_LAYOUT,
         queue=len(services.reprint_queue(db.session)),
         rate=get_setting(db.session, "epicerie.default_rate_bp") // 100,
-        thermal=PRINTER_KIND.get(db.session) != "none",
+        thermal=services.has_thermal_printer(db.session, current_site_id()),
     )
 
 
@@ -188,7 +192,7 @@ def reprint():
         products=services.reprint_queue(db.session),
         layouts=LAYOUTS.values(),
         default_layout=DEFAULT_LAYOUT,
-        thermal=PRINTER_KIND.get(db.session) != "none",
+        thermal=services.has_thermal_printer(db.session, current_site_id()),
     )
 
 
@@ -207,7 +211,7 @@ def weighed():
         layouts=LAYOUTS.values(),
         default_layout=DEFAULT_LAYOUT,
         today=shop_date(utcnow()),
-        thermal=PRINTER_KIND.get(db.session) != "none",
+        thermal=services.has_thermal_printer(db.session, current_site_id()),
     )
 
 
@@ -223,7 +227,7 @@ def items():
         items=rows,
         layouts=LAYOUTS.values(),
         default_layout=DEFAULT_LAYOUT,
-        thermal=PRINTER_KIND.get(db.session) != "none",
+        thermal=services.has_thermal_printer(db.session, current_site_id()),
     )
 
 
@@ -238,18 +242,19 @@ def printer():
                 kind, model = form.kind.data, form.model.data
                 target = check_printer(kind, form.target.data or "", model, current_app.config)
                 services.set_label_printer(
-                    db.session, current_user.id, utcnow(), kind, target, model
+                    db.session, current_user.id, utcnow(), kind, target, model, current_site_id()
                 )
                 return _("Imprimante d'étiquettes enregistrée.")
 
             apply_change(change, InvalidPrinterTarget)
         return redirect(url_for(".printer"))
+    kind, target, model = services.label_printer(db.session, current_site_id())
     return render_template(
         "labels/printer.html",
         form=EmptyForm(),
         kinds=KINDS,
         models=MODELS.values(),
-        kind=PRINTER_KIND.get(db.session),
-        target=PRINTER_TARGET.get(db.session),
-        model=PRINTER_MODEL.get(db.session),
+        kind=kind,
+        target=target,
+        model=model,
     )

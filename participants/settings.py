@@ -87,6 +87,15 @@ REFERENTS_SEE_ALL = BooleanSetting(
     default=False,
     help=_l("Sinon chaque référent·e ne voit que les foyers qu'il ou elle suit."),
 )
+ONE_SITE_PER_HOUSEHOLD = BooleanSetting(
+    key="epicerie.one_site_per_household",
+    label=_l("Chaque foyer est servi sur un seul site"),
+    default=False,
+    help=_l(
+        "Son site de rattachement (sur sa fiche ; à sa création, le site de la personne qui "
+        "l'inscrit). Ailleurs, sa carte est refusée à la caisse. Sans effet avec un seul site."
+    ),
+)
 INACTIVE_YEARS = IntegerSetting(
     key="rgpd.inactive_years",
     label=_l("Conservation après le dernier contact"),
@@ -175,6 +184,7 @@ declare(
             RAV_THRESHOLD_CENTS,
             ALLOWANCE_BY_PERSONS_CENTS,
             REFERENTS_SEE_ALL,
+            ONE_SITE_PER_HOUSEHOLD,
         ),
         checks=(_default_within_max,),
     )

@@ -134,8 +134,6 @@ def restore_command(backup_path: Path, yes: bool) -> None:
     from sqlalchemy import select
 
     from app.backup import BackupError, hold_serve_lock, read_backup, restore_database
-    from pos.journal.chain import append_entry
-    from pos.journal.head import configured_marker
     from pos.models import JournalHead
 
     try:
@@ -146,43 +144,22 @@ def restore_command(backup_path: Path, yes: bool) -> None:
         ) from None
     try:
         backup = read_backup(backup_path)
-        # A backup is a one-site (SQLite) database's: the first site's chain.
-        before = db.session.scalar(
-            select(JournalHead.last_sequence).where(JournalHead.site_id == FIRST_SITE_ID)
+        before = dict(
+            db.session.execute(select(JournalHead.site_id, JournalHead.last_sequence)).all()
         )
         db.session.remove()
-        saved = backup.manifest["journal"]
+        # Every site's chain (a copy made before sites: the first site's only).
+        saved = backup.manifest.get("journals") or {str(FIRST_SITE_ID): backup.manifest["journal"]}
         if not yes:
+            first = saved.get(str(FIRST_SITE_ID), {}).get("sequence")
             click.confirm(
-                f"Remplacer la base (journal à l'écriture n° {before}) par la "
-                f"sauvegarde du {backup.manifest['created_at'][:16]} (écriture "
-                f"n° {saved['sequence']}) ?",
+                f"Remplacer la base (journal à l'écriture n° {before.get(FIRST_SITE_ID)}) par "
+                f"la sauvegarde du {backup.manifest['created_at'][:16]} (écriture n° {first}"
+                f"{f', {len(saved)} sites' if len(saved) > 1 else ''}) ?",
                 abort=True,
             )
         restore_database(db.engine, backup)
-        now = utcnow()
-        append_entry(
-            db.session,
-            "restore",
-            now,
-            {
-                "from_backup": backup.path.name,
-                "backup_created_at": backup.manifest["created_at"],
-                "backup_head_sequence": saved["sequence"],
-                "backup_head_hash": saved["hash"],
-                "head_sequence_before_restore": before,
-            },
-            site_id=FIRST_SITE_ID,
-        )
-        db.session.commit()
-        marker = configured_marker()
-        if marker is not None:  # the explicit entry stands for it: no second detection
-            head = db.session.execute(
-                select(JournalHead.last_sequence, JournalHead.last_hash).where(
-                    JournalHead.site_id == FIRST_SITE_ID
-                )
-            ).one()
-            marker.write(*head, saved["first_hash"], force=True)
+        _journal_the_restore(backup, saved, before)
     except BackupError as error:
         raise click.ClickException(str(error)) from None
     finally:
@@ -190,6 +167,43 @@ def restore_command(backup_path: Path, yes: bool) -> None:
     click.echo(
         f"Base restaurée depuis {backup.path.name} ; la restauration est inscrite au journal."
     )
+
+
+def _journal_the_restore(backup, saved: dict[str, dict], before: dict[int, int]) -> None:
+    """In each site's chain of the restored database: the restore (from which copy, its head,
+    the head before), and each site's head marker set to it (no second detection)."""
+    from sqlalchemy import select
+
+    from pos.journal.chain import append_entry
+    from pos.journal.head import configured_marker
+    from pos.models import JournalHead
+
+    now = utcnow()
+    sites = db.session.scalars(select(JournalHead.site_id).order_by(JournalHead.site_id)).all()
+    for site_id in sites:
+        head = saved.get(str(site_id), {})
+        append_entry(
+            db.session,
+            "restore",
+            now,
+            {
+                "from_backup": backup.path.name,
+                "backup_created_at": backup.manifest["created_at"],
+                "backup_head_sequence": head.get("sequence"),
+                "backup_head_hash": head.get("hash"),
+                "head_sequence_before_restore": before.get(site_id),
+            },
+            site_id=site_id,
+        )
+    db.session.commit()
+    marker = configured_marker()
+    if marker is None:
+        return
+    for site_id, sequence, digest in db.session.execute(
+        select(JournalHead.site_id, JournalHead.last_sequence, JournalHead.last_hash)
+    ):
+        first = saved.get(str(site_id), {}).get("first_hash")
+        marker.for_site(site_id).write(sequence, digest, first, force=True)
 
 
 def register(flask_app: Flask) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any, Generic, TypeVar
 
@@ -65,6 +65,14 @@ class SettingSpec(Generic[T]):
     # an endpoint, or "" for a setting no page edits (set by a command).
     edited_on: str | None = None
     edited_where: str = ""  # that page, as the menu names it
+
+    def of_site(self, site_id: int) -> SettingSpec[T]:
+        """The same setting, one value per site (a site's label printer): the first site's is
+        the setting itself (as before there were sites), another's is stored apart, with no
+        fallback to the first's."""
+        from app.sites.models import FIRST_SITE_ID
+
+        return self if site_id == FIRST_SITE_ID else replace(self, key=f"{self.key}@{site_id}")
 
     # ---- reading and writing ---------------------------------------------------------------
     def get(self, session: Session) -> T:

@@ -74,6 +74,26 @@ def across_my_sites(session: Session):
             session.info[SCOPE] = scope
 
 
+@contextmanager
+def across_every_site(session: Session):
+    """Within: both guards lifted, every site's rows seen — only for a figure of something every
+    site shares, never for showing another site's records: a household's spending this month
+    (its allowance is one, wherever it shops) and its visits month by month."""
+    session = session.registry() if hasattr(session, "registry") else session  # scoped
+    scope = session.info.pop(SCOPE, None)
+    connection = session.connection() if scope is not None else None
+    postgresql = connection is not None and connection.dialect.name == "postgresql"
+    if postgresql:
+        connection.execute(text("SELECT set_config('caisse.sites', '', true)"))
+    try:
+        yield
+    finally:
+        if scope is not None:
+            session.info[SCOPE] = scope
+            if postgresql and session.in_transaction():
+                _set_database_scope(session.connection(), scope[1])
+
+
 def working_site(session: Session) -> int | None:
     """The site the request's person works at (None outside a request)."""
     scope = session.info.get(SCOPE)

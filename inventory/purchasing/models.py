@@ -10,6 +10,7 @@ from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.orm import Base, UTCDateTime, string_enum
+from app.sites.models import site_column
 
 
 class SupplierKind(enum.StrEnum):
@@ -51,6 +52,7 @@ class PurchaseOrder(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    site_id: Mapped[int] = site_column()  # delivered to (received at) this site
 
     supplier: Mapped[Supplier] = relationship()
     lines: Mapped[list[OrderLine]] = relationship(

@@ -79,8 +79,14 @@ def save_supplier(
 
 
 def create_order(
-    session: Session, actor_id: int, now: datetime, supplier: Supplier, expected_on: date | None
+    session: Session,
+    actor_id: int,
+    now: datetime,
+    supplier: Supplier,
+    expected_on: date | None,
+    site_id: int = FIRST_SITE_ID,
 ) -> PurchaseOrder:
+    """A draft order, to be delivered to (received at) ``site_id``."""
     if not supplier.is_active:
         raise InvalidData(_("Ce fournisseur est archivé."))
     order = PurchaseOrder(
@@ -89,6 +95,7 @@ def create_order(
         expected_on=expected_on,
         created_at=now,
         created_by_id=actor_id,
+        site_id=site_id,
     )
     session.add(order)
     session.flush()
@@ -153,10 +160,9 @@ def receive_against(
     now: datetime,
     order: PurchaseOrder,
     document_ref: str = "",
-    *,
-    site_id: int = FIRST_SITE_ID,
 ) -> Reception:
-    """A reception (purchase, from the order's supplier) whose lots count for the order."""
+    """A reception (purchase, from the order's supplier) whose lots count for the order, at
+    the site the order is delivered to."""
     if order.status != OrderStatus.SENT:
         raise InvalidData(_("Seule une commande envoyée se réceptionne."))
     reception = Reception(
@@ -166,7 +172,7 @@ def receive_against(
         received_at=now,
         received_by_id=actor_id,
         purchase_order_id=order.id,
-        site_id=site_id,
+        site_id=order.site_id,
     )
     session.add(reception)
     session.flush()

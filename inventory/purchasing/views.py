@@ -109,7 +109,12 @@ def orders():
             nonlocal made
             supplier = db.session.get(Supplier, form.supplier_id.data)
             made = create_order(
-                db.session, current_user.id, utcnow(), supplier, form.expected_on.data
+                db.session,
+                current_user.id,
+                utcnow(),
+                supplier,
+                form.expected_on.data,
+                current_site_id(),
             )
             return _("Commande n° %(n)d commencée : ajoutez ses lignes.", n=made.id)
 
@@ -190,7 +195,6 @@ def order(order_id: int):
                         utcnow(),
                         item,
                         form.document_ref.data or "",
-                        site_id=current_site_id(),
                     )
 
                 if apply_change(receive, InventoryError):

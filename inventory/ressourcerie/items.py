@@ -18,7 +18,8 @@ from sqlalchemy.orm import Session, make_transient_to_detached
 
 from app.audit.services import record_audit
 from app.clock import SHOP_TIMEZONE
-from app.orm import lock_for_update
+from app.orm import lock_key
+from app.sites.models import FIRST_SITE_ID, Site
 from inventory.errors import InvalidData
 from inventory.models import (
     ChoiceKind,
@@ -87,13 +88,20 @@ def net_grams(gross: int, tare: int) -> int:
     return gross - tare
 
 
-def next_item_number(session: Session) -> str:
-    lock_for_update(session)
+def next_item_number(session: Session, site_id: int) -> str:
+    """The site's next tag: « R00042 » at the first site, « NORD-R00042 » at site NORD (as its
+    tickets). Two intakes at once wait for each other (a real lock on PostgreSQL too)."""
+    lock_key(session, f"ressourcerie.item_number:{site_id}")
+    code = session.scalar(select(Site.code).where(Site.id == site_id))
+    prefix = f"{code}-R" if code else "R"
     last = session.scalar(
-        select(func.max(RessourcerieItem.number)).where(RessourcerieItem.number.like("R%"))
+        select(func.max(RessourcerieItem.number)).where(
+            RessourcerieItem.site_id == site_id, RessourcerieItem.number.like(f"{prefix}%")
+        )
     )
-    number = int(last[1:]) + 1 if last and last[1:].isdigit() else 1
-    return f"R{number:05d}"
+    digits = last[len(prefix) :] if last else ""
+    number = int(digits) + 1 if digits.isdigit() else 1
+    return f"{prefix}{number:05d}"
 
 
 _INSERT_INTAKE = insert(Intake.__table__).returning(Intake.__table__.c.id)
@@ -111,6 +119,7 @@ class IntakeData:
     serial_number: str = ""
     area_id: int | None = None  # where it comes from (commune, quartier)
     point_id: int | None = None  # where it was collected
+    site_id: int = FIRST_SITE_ID  # where it is weighed (and the item kept, repaired, sold)
 
 
 def record_intake(
@@ -143,6 +152,7 @@ def record_intake(
         "description": data.description.strip()[:200] or None,
         "recorded_by_id": actor_id,
         "recorded_at": now,
+        "site_id": data.site_id,
     }
     # The ressourcerie's most frequent write: one prebuilt INSERT … RETURNING, and the record
     # joins the session as stored (no unit-of-work flush).
@@ -152,7 +162,7 @@ def record_intake(
     item = None
     if data.keep_as_item:
         item = RessourcerieItem(
-            number=next_item_number(session),
+            number=next_item_number(session, data.site_id),
             category=category_name,
             category_id=data.category_id,
             description=data.description.strip()[:200],
@@ -162,6 +172,7 @@ def record_intake(
             collected_at=now,
             intake_id=intake.id,
             state_changed_at=now,
+            site_id=data.site_id,
         )
         session.add(item)
         session.flush()
@@ -305,6 +316,7 @@ def change_state(
                 tare_grams=0,
                 net_grams=item.weight_grams,
                 item_id=item.id,
+                site_id=item.site_id,
                 partner=None,
                 recorded_by_id=actor_id,
                 recorded_at=now,

@@ -20,6 +20,7 @@ from sqlalchemy import true as sa_true
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.orm import Base, UTCDateTime, string_enum
+from app.sites.models import site_column
 
 
 class ItemState(enum.StrEnum):
@@ -97,6 +98,7 @@ class Intake(Base):
     description: Mapped[str | None] = mapped_column(String(200))
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    site_id: Mapped[int] = site_column()  # where it was collected and weighed
 
     category: Mapped[ItemCategory] = relationship()
 
@@ -119,6 +121,8 @@ class RessourcerieItem(Base):
     # Set by the till when sold: the ticket, and the end of the legal guarantee.
     sold_ticket: Mapped[str | None] = mapped_column(String(30))
     warranty_until: Mapped[date | None] = mapped_column(Date)
+    # Its intake's site: where it is repaired and sold (a till of another site does not find it).
+    site_id: Mapped[int] = site_column()
 
     item_category: Mapped[ItemCategory | None] = relationship()
     repairs: Mapped[list[RepairLog]] = relationship(order_by="RepairLog.id", back_populates="item")
@@ -179,6 +183,7 @@ class Outflow(Base):
     point_id: Mapped[int | None] = mapped_column(ForeignKey("ressourcerie_choices.id"), index=True)
     recorded_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    site_id: Mapped[int] = site_column()
 
     category: Mapped[ItemCategory] = relationship()
 

@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import Session
 
 from app.audit.services import record_audit
+from app.sites.models import FIRST_SITE_ID
 from inventory.errors import InvalidData
 from inventory.models import (
     ChoiceKind,
@@ -29,6 +30,7 @@ class OutflowData:
     tare_grams: int = 0
     partner: str = ""
     point_id: int | None = None  # the collection point it left from
+    site_id: int = FIRST_SITE_ID
 
 
 def record_outflow(
@@ -49,6 +51,7 @@ def record_outflow(
         net_grams=net,
         partner=data.partner.strip()[:120] or None,
         point_id=data.point_id,
+        site_id=data.site_id,
         recorded_by_id=actor_id,
         recorded_at=now,
     )

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from app.clock import shop_date, utcnow
 from app.extensions import db
 from app.forms import EmptyForm, apply_change, submitted
+from app.sites.context import current_site_id
 from app.users.auth import require_permission
 from app.users.roles import Permission
 from app.values import arg_date, form_ids
@@ -113,6 +114,7 @@ def ressourcerie():
                     form.serial_number.data or "",
                     area_id=form.area_id.data,
                     point_id=form.point_id.data,
+                    site_id=current_site_id(),
                 ),
             )
             if created:
@@ -251,6 +253,7 @@ def outflows():
                     form.tare_grams,
                     form.partner.data or "",
                     form.point_id.data,
+                    site_id=current_site_id(),
                 ),
             )
             return _("Sortie enregistrée : %(k)s kg net.", k=kilograms(outflow.net_grams))

@@ -165,6 +165,7 @@ def record_harvest(session: Session, actor_id: int, now: datetime, data: Harvest
         weight_grams=data.weight_grams,
         harvested_on=data.harvested_on,
         lot_id=lot.id,
+        site_id=lot.site_id,
         recorded_by_id=actor_id,
         participant_ids=list(data.participant_ids),
     )

@@ -24,6 +24,7 @@ from app.api import error_payload
 from app.audit.services import record_read
 from app.clock import shop_date, utcnow
 from app.extensions import db
+from app.sites.context import current_site_id
 from app.users.auth import require_permission
 from app.users.roles import Permission
 from participants.errors import CardRefused
@@ -148,14 +149,18 @@ def till_cards():
 
     from participants.models import Household
 
-    today = shop_date(utcnow())
+    today, site_id = shop_date(utcnow()), current_site_id()
     answers = []
     for code in db.session.scalars(
         select(Household.card_code).where(Household.anonymised_at.is_(None))
     ):
         try:
             answers.append(
-                _card_out(household_for_till(db.session, code, today, spent=HOUSEHOLD_SPENDING))
+                _card_out(
+                    household_for_till(
+                        db.session, code, today, spent=HOUSEHOLD_SPENDING, site_id=site_id
+                    )
+                )
             )
         except CardRefused:
             continue
@@ -182,6 +187,7 @@ def till_card(code: str):
             repair_azerty_digits(code)[:32],
             shop_date(utcnow()),
             spent=HOUSEHOLD_SPENDING,
+            site_id=current_site_id(),
         )
     except CardRefused as error:
         return jsonify(error_payload(404, error.message, "card_refused")), 404

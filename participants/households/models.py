@@ -46,6 +46,9 @@ class Household(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_contact_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # The site it is served at when each household is served at one site (setting
+    # « epicerie.one_site_per_household »); none: at every site.
+    home_site_id: Mapped[int | None] = mapped_column(ForeignKey("sites.id"), index=True)
 
     members: Mapped[list[Person]] = relationship(back_populates="household", order_by="Person.id")
     rights: Mapped[list[AccessRight]] = relationship(

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from app.audit.services import record_audit
 from app.barcodes import complete_ean13
 from app.money import round_half_away
+from app.sites.models import Site
 from participants.errors import InvalidData
 from participants.models import (
     Household,
@@ -45,6 +46,7 @@ class HouseholdData:
     monthly_charges_cents: int
     notes: str | None = None
     members: tuple[MemberData, ...] = field(default_factory=tuple)
+    home_site_id: int | None = None  # at creation: the site of the person registering it
 
 
 def consumption_units_tenths(birth_years: list[int], year: int) -> int:
@@ -129,6 +131,7 @@ def create_household(
         notes=(data.notes or "").strip() or None,
         created_at=now,
         last_contact_at=now,
+        home_site_id=data.home_site_id,
     )
     household.members.extend(_members(data))
     session.add(household)
@@ -167,6 +170,26 @@ def update_household(
         now=now,
         action="household.updated",
         target=f"household:{household.id}",
+    )
+    session.flush()
+
+
+def set_home_site(
+    session: Session, actor_id: int, now: datetime, household: Household, site_id: int | None
+) -> None:
+    """The site the household is served at when each household has one (None: every site)."""
+    if site_id is not None:
+        site = session.get(Site, site_id)
+        if site is None or not site.is_active:
+            raise InvalidData(_("Choisissez un site de la liste."))
+    household.home_site_id = site_id
+    record_audit(
+        session,
+        actor_id=actor_id,
+        now=now,
+        action="household.home_site_changed",
+        target=f"household:{household.id}",
+        details={"site": site_id},
     )
     session.flush()
 

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 from app.audit.services import record_audit
 from app.clock import shop_date
 from app.orm import lock_key
+from app.sites.models import Site
 from participants.errors import CardRefused, InvalidData
 from participants.models import AccessRight, Household, HouseholdCard, RightStatus
 from participants.settings import (
@@ -22,6 +23,7 @@ from participants.settings import (
     MAX_RATE_BP,
     MAX_RENEWALS,
     MIN_RATE_BP,
+    ONE_SITE_PER_HOUSEHOLD,
     RENEWAL_GAP_MONTHS,
     RIGHT_MAX_MONTHS,
 )
@@ -245,8 +247,15 @@ SpendingLookup = Callable[[Session, str, date], int]
 
 
 def household_for_till(
-    session: Session, card_code: str, today: date, *, spent: SpendingLookup
+    session: Session,
+    card_code: str,
+    today: date,
+    *,
+    spent: SpendingLookup,
+    site_id: int | None = None,
 ) -> TillHousehold:
+    """What the till at ``site_id`` may know of a card (refused there when each household is
+    served at its own site only and this one's is another)."""
     household = session.scalar(select(Household).where(Household.card_code == card_code))
     if household is None:
         replaced = session.scalar(select(HouseholdCard).where(HouseholdCard.code == card_code))
@@ -257,6 +266,13 @@ def household_for_till(
         raise CardRefused(_("Carte inconnue. Vérifiez la carte ou servez comme public."))
     if household.anonymised_at is not None:
         raise CardRefused(_("Ce dossier est clos."))
+    if (
+        site_id is not None
+        and household.home_site_id not in (None, site_id)
+        and ONE_SITE_PER_HOUSEHOLD.get(session)
+    ):
+        home = session.scalar(select(Site.name).where(Site.id == household.home_site_id))
+        raise CardRefused(_("Ce foyer est servi à son site, « %(s)s » : pas à celui-ci.", s=home))
     right = right_on(household, today)
     spent_cents = spent(session, household.card_code, today)
     if right is None:

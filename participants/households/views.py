@@ -16,9 +16,13 @@ from flask_login import current_user
 from app.audit.services import record_read
 from app.clock import shop_date, utcnow
 from app.extensions import db
+from app.forms import EmptyForm
 from app.money import format_cents_plain
+from app.sites.context import current_site_id
+from app.sites.models import Site
 from app.users.auth import require_permission
 from app.users.roles import Permission
+from app.values import InvalidValue, parse_optional_integer
 from participants.errors import ParticipantsError
 from participants.households.forms import (
     BODY_LABELS,
@@ -39,6 +43,7 @@ from participants.households.records import (
     consumption_units_tenths,
     create_household,
     household_rav_cents,
+    set_home_site,
     update_household,
 )
 from participants.households.rights import (
@@ -50,7 +55,12 @@ from participants.households.rights import (
 )
 from participants.models import Kinship, ReferringBody, Sex
 from participants.ports import HOUSEHOLD_VISITS
-from participants.settings import DEFAULT_RATE_BP, RAV_THRESHOLD_CENTS, RIGHT_DEFAULT_MONTHS
+from participants.settings import (
+    DEFAULT_RATE_BP,
+    ONE_SITE_PER_HOUSEHOLD,
+    RAV_THRESHOLD_CENTS,
+    RIGHT_DEFAULT_MONTHS,
+)
 from participants.web import blueprint
 
 
@@ -73,6 +83,7 @@ def _household_data(form: HouseholdForm) -> HouseholdData:
         monthly_charges_cents=form.charges.cents,
         notes=form.notes.data,
         members=members,
+        home_site_id=current_site_id(),
     )
 
 
@@ -220,7 +231,34 @@ def household(household_id: int):
         labels=(BODY_LABELS, SEX_LABELS, KINSHIP_LABELS),
         visits=sorted(visits, key=lambda v: v.month, reverse=True),
         end_form=DecisionForm(),
+        sites=_active_sites(),
+        site_form=EmptyForm(),
+        one_site=ONE_SITE_PER_HOUSEHOLD.get(db.session),
     )
+
+
+def _active_sites() -> list[Site]:
+    from sqlalchemy import select
+
+    return list(db.session.scalars(select(Site).where(Site.is_active).order_by(Site.id)))
+
+
+@blueprint.route("/foyers/<int:household_id>/site", methods=["POST"])
+@require_permission(Permission.HOUSEHOLDS_MANAGE)
+def household_site(household_id: int):
+    """The household's home site (« Tous les sites »: none)."""
+    item = open_file(household_id)
+    if EmptyForm().validate_on_submit():
+        try:
+            site_id = parse_optional_integer(request.form.get("site"), _("Site"), minimum=1)
+            set_home_site(db.session, current_user.id, utcnow(), item, site_id)
+        except (ParticipantsError, InvalidValue) as error:
+            db.session.rollback()
+            flash(error.message, "error")
+        else:
+            db.session.commit()
+            flash(_("Site de rattachement enregistré."), "success")
+    return redirect(url_for(".household", household_id=item.id))
 
 
 @blueprint.route("/foyers/<int:household_id>/droits/<int:right_id>/clore", methods=["POST"])

@@ -115,6 +115,7 @@ class AbandonedSale(Base):
     operator_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     approved_by_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     reason: Mapped[str] = mapped_column(String(200))
+    site_id: Mapped[int] = derived_site_column()  # its till's
 
 
 class FlagKind(enum.StrEnum):

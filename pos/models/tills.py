@@ -99,3 +99,4 @@ class TillScan(Base):
     till_id: Mapped[int] = mapped_column(ForeignKey("tills.id"), index=True)
     code: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(UTCDateTime())
+    site_id: Mapped[int] = derived_site_column()  # its till's

@@ -65,6 +65,7 @@ def abandon_sale(
         operator_id=operator.id,
         approved_by_id=approver.id,
         reason=request.reason.strip()[:200],
+        site_id=till.site_id,
     )
     session.add(tombstone)
     session.flush()

@@ -66,8 +66,11 @@ class SaleRequest:
 ITEM_VAT_BP = 2000  # second-hand goods: standard rate when VAT applies
 
 
-def items_for_sale(session: Session, numbers: tuple[str, ...]) -> list[RessourcerieItem]:
-    """The ressourcerie items scanned, each ready for sale and in the basket once."""
+def items_for_sale(
+    session: Session, numbers: tuple[str, ...], site_id: int
+) -> list[RessourcerieItem]:
+    """The ressourcerie items scanned, each ready for sale and in the basket once — at the
+    till's site (an item of another site is unknown here)."""
     if len(set(numbers)) != len(numbers):
         raise InvalidRequest(
             _("Un objet de la ressourcerie est unique : il est déjà dans le panier.")
@@ -75,7 +78,10 @@ def items_for_sale(session: Session, numbers: tuple[str, ...]) -> list[Ressource
     items = []
     for number in numbers:
         item = session.scalar(
-            select(RessourcerieItem).where(RessourcerieItem.number == number.strip().upper())
+            select(RessourcerieItem).where(
+                RessourcerieItem.number == number.strip().upper(),
+                RessourcerieItem.site_id == site_id,
+            )
         )
         if item is None:
             raise NotFound(_("Objet %(n)s inconnu.", n=number))

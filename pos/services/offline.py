@@ -111,11 +111,11 @@ def record_offline_sale(
         made_at = now
     cash_session = _session_for(session, till, flags)
     close_pending_periods(session, today, now, till.site_id)
-    rate = _rate(session, request.card_code, offline.rate_bp, today, flags)
-    basket = _basket(session, request, offline, rate, flags)
+    rate = _rate(session, request.card_code, offline.rate_bp, today, flags, till.site_id)
+    basket = _basket(session, request, offline, rate, flags, till.site_id)
     payments, change = _payments(request, basket.total_cents, flags)
     if rate is not None:
-        _allowance(session, request.card_code, today, basket, flags)
+        _allowance(session, request.card_code, today, basket, flags, till.site_id)
     # Numbered offline by the till: its offline series. Sent online and never answered (the
     # customer was told no number): the till's own series, as it would have been.
     numbering = series if offline.number is not None else till
@@ -196,13 +196,20 @@ def _session_for(session: Session, till: Till, flags: _Flags) -> CashSession:
 
 
 def _rate(
-    session: Session, card_code: str | None, till_rate: int | None, today: date, flags: _Flags
+    session: Session,
+    card_code: str | None,
+    till_rate: int | None,
+    today: date,
+    flags: _Flags,
+    site_id: int,
 ) -> int | None:
     """The rate the customer paid at (the till's), flagged when the server disagrees now."""
     if not card_code:
         return None
     try:
-        answer = household_for_till(session, card_code, today, spent=spent_this_month)
+        answer = household_for_till(
+            session, card_code, today, spent=spent_this_month, site_id=site_id
+        )
         server_rate = answer.participation_rate_bp if answer.right_valid else None
         problem = None if answer.right_valid or till_rate is None else answer.message
     except CardRefused as refusal:
@@ -223,7 +230,12 @@ def _rate(
 
 
 def _basket(
-    session: Session, request: SaleRequest, offline: OfflineInfo, rate: int | None, flags: _Flags
+    session: Session,
+    request: SaleRequest,
+    offline: OfflineInfo,
+    rate: int | None,
+    flags: _Flags,
+    site_id: int,
 ) -> Basket:
     """Each line at the till's price (what the customer paid), flagged where the catalogue
     says otherwise; items and untagged objects as online."""
@@ -254,7 +266,7 @@ def _basket(
         priced.append(
             price_line(product, resolved.quantity, rate, resolved.embedded_price_cents, manual)
         )
-    items = _items(session, request.items, flags)
+    items = _items(session, request.items, flags, site_id)
     untagged = untagged_lines(session, request.untagged)
     ressourcerie = sum(i.price_cents or 0 for i in items) + sum(u.amount_cents for u in untagged)
     total = sum(p.amount_cents for p in priced) + ressourcerie
@@ -286,10 +298,16 @@ def _products(session: Session, request: SaleRequest) -> dict:
     return {p.id: p for p in session.scalars(select(Product).where(Product.id.in_(wanted)))}
 
 
-def _items(session: Session, numbers: tuple[str, ...], flags: _Flags) -> list[RessourcerieItem]:
+def _items(
+    session: Session, numbers: tuple[str, ...], flags: _Flags, site_id: int
+) -> list[RessourcerieItem]:
     items = []
     for number in dict.fromkeys(n.strip().upper() for n in numbers):
-        item = session.scalar(select(RessourcerieItem).where(RessourcerieItem.number == number))
+        item = session.scalar(
+            select(RessourcerieItem).where(
+                RessourcerieItem.number == number, RessourcerieItem.site_id == site_id
+            )
+        )
         if item is None or item.price_cents is None:
             flags.add(FlagKind.ITEM, _("Objet %(n)s inconnu ou sans prix : ligne omise.", n=number))
             continue
@@ -315,12 +333,14 @@ def _payments(request: SaleRequest, total: int, flags: _Flags):
 
 
 def _allowance(
-    session: Session, card_code: str, today: date, basket: Basket, flags: _Flags
+    session: Session, card_code: str, today: date, basket: Basket, flags: _Flags, site_id: int
 ) -> None:
     for reason in limits_exceeded(basket.priced):
         flags.add(FlagKind.LIMITS, reason)
     try:
-        answer = household_for_till(session, card_code, today, spent=spent_this_month)
+        answer = household_for_till(
+            session, card_code, today, spent=spent_this_month, site_id=site_id
+        )
     except CardRefused:
         return  # already flagged
     remaining = answer.remaining_this_month_cents

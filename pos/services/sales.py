@@ -18,9 +18,7 @@ from inventory.errors import InventoryError
 from inventory.models import MovementKind, RessourcerieItem
 from inventory.ressourcerie.items import sell_item
 from inventory.services.ledger import MovementContext, withdraw_many
-from participants.errors import CardRefused
 from participants.households.appointments import came_with_card
-from participants.households.rights import household_for_till
 from pos.errors import InvalidRequest, PriceMismatch
 from pos.journal.chain import append_entry, journal_sale
 from pos.journal.closures import close_pending_periods
@@ -44,20 +42,11 @@ from pos.services.documents import (
 from pos.services.pricing import PricedLine
 from pos.services.printing import queue_sale_printing
 from pos.services.sessions import till_by_code, usable_session
-from pos.services.spending import spent_this_month
+from pos.services.spending import Household, card_terms
 from pos.services.untagged import UntaggedLine, untagged_lines
 
 _INSERT_LINES = insert(SaleLine.__table__)  # built once: on every ticket's path
 _INSERT_PAYMENTS = insert(SalePayment.__table__)
-
-
-@dataclass(frozen=True, kw_only=True)
-class Household:
-    """What the sale needs of the card shown: its rate and what is left this month (None, None
-    for the public price)."""
-
-    rate_bp: int | None = None
-    remaining_cents: int | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -90,8 +79,8 @@ def record_sale(
     cash_session = usable_session(session, till, today)
     # The first sale of a day closes the days before (in the till's site's chain).
     close_pending_periods(session, today, now, till.site_id)
-    household = _household(session, request.card_code, today)
-    basket = _price_basket(session, request, household)
+    household = card_terms(session, request.card_code, today, till.site_id)
+    basket = _price_basket(session, request, household, till.site_id)
     payments, change = split_payments(request.payments, basket.total_cents)
     approvals = _approvals(session, operator, now, request, household, basket)
     sale = _build_sale(
@@ -128,21 +117,9 @@ def _replay(session: Session, request: SaleRequest) -> Sale | None:
     )
 
 
-def _household(session: Session, card_code: str | None, today: date) -> Household:
-    if not card_code:
-        return Household()
-    try:
-        answer = household_for_till(session, card_code, today, spent=spent_this_month)
-    except CardRefused as error:
-        raise InvalidRequest(error.message) from None
-    if not answer.right_valid:
-        return Household()
-    return Household(
-        rate_bp=answer.participation_rate_bp, remaining_cents=answer.remaining_this_month_cents
-    )
-
-
-def _price_basket(session: Session, request: SaleRequest, household: Household) -> Basket:
+def _price_basket(
+    session: Session, request: SaleRequest, household: Household, site_id: int
+) -> Basket:
     """Every price from the catalogue (or a weighed label, or a price typed and approved); the
     till's total must be the same, or nothing is recorded and the till reloads its prices."""
     if not request.lines and not request.items and not request.untagged:
@@ -150,7 +127,7 @@ def _price_basket(session: Session, request: SaleRequest, household: Household) 
     priced = priced_lines(session, request.lines, household.rate_bp)
     # Ressourcerie objects, tagged or sold by category: their own price, no participation
     # rate (the épicerie's rule).
-    items = items_for_sale(session, request.items)
+    items = items_for_sale(session, request.items, site_id)
     untagged = untagged_lines(session, request.untagged)
     ressourcerie = sum(i.price_cents for i in items) + sum(u.amount_cents for u in untagged)
     total = sum(line.amount_cents for line in priced) + ressourcerie

@@ -22,7 +22,7 @@ def record_scan(till_code: str, code: str, session: Session | None = None) -> No
     try:
         till = till_by_code(session, till_code)
         now = utcnow()
-        session.add(TillScan(till_id=till.id, code=code[:64], at=now))
+        session.add(TillScan(till_id=till.id, code=code[:64], at=now, site_id=till.site_id))
         session.execute(delete(TillScan).where(TillScan.at < now - KEEP))
         session.commit() if own else session.flush()
     finally:

@@ -35,6 +35,10 @@ SECRETS = (
     "Fournisseur du Sud",
     "Inventaire du Sud",
     "Bernard du Sud",  # a person of site B only
+    "Buffet secret du Sud",  # its ressourcerie's item
+    "Partenaire du Sud",  # an outflow of its ressourcerie
+    "Commande du Sud",  # its purchase order
+    "Abandon du Sud",  # a sale abandoned at its till
 )
 
 
@@ -79,6 +83,7 @@ def two_sites(session, now):
         LotData(100, best_before=now.date() + timedelta(days=300)),
     )
     stocktake = start_stocktake(session, operator.id, now, "Inventaire du Sud", south.id)
+    order = _ressourcerie_and_orders(session, operator, now, south.id, till)
     open_session(session, till, operator, now, {})
     price = product.reference_price_cents
     sale, _created = record_sale(
@@ -101,7 +106,61 @@ def two_sites(session, now):
         "reception_id": reception.id,
         "stocktake_id": stocktake.id,
         "sale": sale,
+        "order_id": order.id,
     }
+
+
+def _ressourcerie_and_orders(session, operator, now, site_id, till):
+    """Site B's ressourcerie (an item kept, an outflow to a partner), a purchase order and an
+    abandoned sale."""
+    from inventory.models import ItemCategory, OutflowChannel, Supplier
+    from inventory.purchasing.models import SupplierKind
+    from inventory.purchasing.services import create_order
+    from inventory.ressourcerie.items import IntakeData, record_intake
+    from inventory.ressourcerie.outflows import OutflowData, record_outflow
+    from pos.models import AbandonedSale
+    from tests.inventory.ressourcerie.conftest import collection_type
+
+    category = session.scalar(select(ItemCategory).where(ItemCategory.name == "Mobilier"))
+    kind = collection_type(session, "Déchèterie")
+    day = now.date()
+    _intake, item = record_intake(
+        session,
+        operator.id,
+        now,
+        day,
+        IntakeData(
+            category.id, kind, day, 30_000, 0, "Buffet secret du Sud", True, site_id=site_id
+        ),
+    )
+    assert item.number == "SUD-R00001"
+    record_outflow(
+        session,
+        operator.id,
+        now,
+        day,
+        OutflowData(
+            category.id, OutflowChannel.PARTNER, day, 4_000, 0, "Partenaire du Sud", None, site_id
+        ),
+    )
+    supplier = Supplier(name="Grossiste commun", kind=SupplierKind.SHOP, is_active=True)
+    session.add(supplier)
+    session.flush()
+    order = create_order(session, operator.id, now, supplier, None, site_id)
+    order.note = "Commande du Sud"
+    session.add(
+        AbandonedSale(
+            uuid=str(uuid.uuid4()),
+            till_id=till.id,
+            abandoned_at=now,
+            operator_id=operator.id,
+            approved_by_id=operator.id,
+            reason="Abandon du Sud",
+            site_id=site_id,
+        )
+    )
+    session.flush()
+    return order
 
 
 def _url(app, rule, ids: dict) -> str:
@@ -110,7 +169,7 @@ def _url(app, rule, ids: dict) -> str:
         if type(converter).__name__.endswith("IntegerConverter"):
             values[name] = ids.get(name, 1)
         else:
-            values[name] = {"reference": "SUD-C1-000001", "number": "SUD-C1-000001"}.get(name, "x")
+            values[name] = {"reference": "SUD-C1-000001", "number": "SUD-R00001"}.get(name, "x")
     with app.test_request_context():
         from flask import url_for
 
@@ -126,6 +185,7 @@ def test_a_person_of_site_a_gets_nothing_of_site_b(app, client, session, two_sit
         "stocktake_id": two_sites["stocktake_id"],
         "sale_id": two_sites["sale"].id,
         "site_id": two_sites["south"].id,
+        "order_id": two_sites["order_id"],
     }
     leaks = []
     for rule in rules(app):
@@ -173,3 +233,24 @@ def test_row_level_security_shows_a_transaction_its_sites_rows_only(session, two
     assert sites_seen(str(south)) == {south}
     assert sites_seen("-1") == set()  # a person given no site
     assert sites_seen("") == {FIRST_SITE_ID, south}  # no person: the command line, the worker
+
+    # The tables without a site of their own: seen with their parent (a sale's lines and
+    # payments, an item's repairs…). Site B's rows, as a transaction of site A, then of B.
+    b_sale = two_sites["sale"].id
+    probes = {
+        "sale_lines": f"SELECT count(*) FROM sale_lines WHERE sale_id = {b_sale}",
+        "sale_payments": f"SELECT count(*) FROM sale_payments WHERE sale_id = {b_sale}",
+        "ressourcerie_items": "SELECT count(*) FROM ressourcerie_items WHERE number LIKE 'SUD-%'",
+        "ressourcerie_outflows": "SELECT count(*) FROM ressourcerie_outflows "
+        "WHERE partner = 'Partenaire du Sud'",
+        "purchase_orders": "SELECT count(*) FROM purchase_orders WHERE note = 'Commande du Sud'",
+        "abandoned_sales": "SELECT count(*) FROM abandoned_sales WHERE reason = 'Abandon du Sud'",
+    }
+
+    def seen(sites: str) -> dict[str, int]:
+        session.execute(text("SELECT set_config('caisse.sites', :s, true)"), {"s": sites})
+        return {table: session.scalar(text(sql)) for table, sql in probes.items()}
+
+    as_a, as_b = seen(str(FIRST_SITE_ID)), seen(str(south))
+    assert set(as_a.values()) == {0}, as_a
+    assert all(count >= 1 for count in as_b.values()), as_b

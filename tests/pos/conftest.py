@@ -113,6 +113,17 @@ def pasta(make_product, receive):
 
 
 @pytest.fixture
+def north_till(session, north, cashier, now, pasta, receive):
+    """The antenna's till NORD-C1, open, with 30 pasta in the antenna's stock."""
+    receive(pasta, 30, best_before=TODAY + timedelta(days=200), site_id=north.id)
+    till = Till(code="NORD-C1", name="Caisse Nord", is_active=True, site_id=north.id)
+    session.add(till)
+    session.flush()
+    open_session(session, till, cashier, now, {})
+    return till
+
+
+@pytest.fixture
 def tomatoes(make_product, receive):
     product = make_product("Tomates", 320, StockUnit.KILOGRAM)
     receive(product, 20_000)

@@ -22,19 +22,8 @@ from pos.journal.verify import verify_journal
 from pos.models import FlagKind, JournalEntry, PaymentMethod, Sale, SaleFlag, Till
 from pos.services.basket import PaymentRequest, SaleRequest
 from pos.services.sales import record_sale
-from pos.services.sessions import open_session
 from tests.conftest import csrf_token_from, page_text, sale_line
 from tests.pos.conftest import TODAY, insider, sell
-
-
-@pytest.fixture
-def north_till(session, north, cashier, now, pasta, receive):
-    receive(pasta, 30, best_before=TODAY + timedelta(days=200), site_id=north.id)
-    till = Till(code="NORD-C1", name="Caisse Nord", is_active=True, site_id=north.id)
-    session.add(till)
-    session.flush()
-    open_session(session, till, cashier, now, {})
-    return till
 
 
 def _sell_north(session, cashier, now, product, quantity, day=TODAY):

@@ -14,6 +14,8 @@ superuser passes them, so the application must not connect as one (``caisse doct
 import sqlalchemy as sa
 from alembic import op
 
+from app.migration_tools import SITE_POLICY, secure_rows, unsecure_rows
+
 
 # revision identifiers, used by Alembic.
 revision = '0026_site_security'
@@ -23,8 +25,6 @@ depends_on = None
 
 SCOPED = ("journal_heads", "journal_entries", "tills", "lots", "receptions", "stocktakes",
           "sales", "stock_movements", "cash_sessions", "print_jobs")
-POLICY = ("coalesce(current_setting('caisse.sites', true), '') = '' OR site_id = ANY "
-          "(string_to_array(current_setting('caisse.sites', true), ',')::integer[])")
 
 
 def upgrade():
@@ -34,10 +34,8 @@ def upgrade():
     if op.get_bind().dialect.name != "postgresql":
         return
     for table in (*SCOPED, "audit_entries"):
-        op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
-        op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
         shared = "site_id IS NULL OR " if table == "audit_entries" else ""
-        op.execute(f"CREATE POLICY {table}_site_scope ON {table} USING ({shared}{POLICY})")
+        secure_rows(table, f"{shared}{SITE_POLICY}")
 
 
 def downgrade():
@@ -50,6 +48,4 @@ def downgrade():
 
 def _drop_policies():
     for table in (*SCOPED, "audit_entries"):
-        op.execute(f"DROP POLICY {table}_site_scope ON {table}")
-        op.execute(f"ALTER TABLE {table} NO FORCE ROW LEVEL SECURITY")
-        op.execute(f"ALTER TABLE {table} DISABLE ROW LEVEL SECURITY")
+        unsecure_rows(table)

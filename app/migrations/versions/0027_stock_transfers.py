@@ -9,6 +9,7 @@ Create Date: 2026-11-30 18:00:00
 import sqlalchemy as sa
 from alembic import op
 
+from app.migration_tools import SITES, UNSET, secure_rows
 from app.orm import UTCDateTime
 
 
@@ -17,9 +18,6 @@ revision = '0027_stock_transfers'
 down_revision = '0026_site_security'
 branch_labels = None
 depends_on = None
-
-SITES = "string_to_array(current_setting('caisse.sites', true), ',')::integer[]"
-UNSET = "coalesce(current_setting('caisse.sites', true), '') = ''"
 
 
 def upgrade():
@@ -72,14 +70,11 @@ def upgrade():
     op.create_index(op.f('ix_stock_transfer_lines_transfer_id'), 'stock_transfer_lines',
                     ['transfer_id'])
     if op.get_bind().dialect.name == "postgresql":
-        for table in ("stock_transfers", "stock_transfer_lines"):
-            op.execute(f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY")
-            op.execute(f"ALTER TABLE {table} FORCE ROW LEVEL SECURITY")
-        op.execute(f"CREATE POLICY stock_transfers_site_scope ON stock_transfers USING ({UNSET} "
-                   f"OR from_site_id = ANY ({SITES}) OR to_site_id = ANY ({SITES}))")
+        secure_rows("stock_transfers", f"{UNSET} OR from_site_id = ANY ({SITES}) "
+                    f"OR to_site_id = ANY ({SITES})")
         # A line is seen with its transfer (the subquery is held by the policy above).
-        op.execute("CREATE POLICY stock_transfer_lines_site_scope ON stock_transfer_lines "
-                   "USING (EXISTS (SELECT 1 FROM stock_transfers t WHERE t.id = transfer_id))")
+        secure_rows("stock_transfer_lines",
+                    "EXISTS (SELECT 1 FROM stock_transfers t WHERE t.id = transfer_id)")
 
 
 def downgrade():

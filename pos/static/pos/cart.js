@@ -8,6 +8,12 @@
 // encadrant·e abandons it (logged on the server, which will never record that UUID).
 import { applyRate, roundHalfAway } from "./money.js";
 
+// A ressourcerie tag: « R00042 » at the first site, « NORD-R00042 » at site NORD (its code,
+// 1 to 8 capitals or digits). Anything else goes to the nomenclature.
+export function isItemTag(raw) {
+  return /^(?:[A-Z0-9]{1,8}-)?R\d{5}$/i.test(raw.trim());
+}
+
 export class Cart {
   constructor(storageKey) {
     this.storageKey = storageKey;

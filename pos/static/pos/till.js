@@ -4,7 +4,7 @@
 // site-wide scanner and scale modules (import map: "caisse/…" is /static/js/…).
 import { call, isRefusal, setCsrf } from "./api.js";
 import { approvalPending, askApproval, badgeForApproval } from "./approval.js";
-import { Cart } from "./cart.js";
+import { Cart, isItemTag } from "./cart.js";
 import { installDevices, refreshPrinter } from "./devices.js";
 import { installExpected, refreshExpected } from "./expected.js";
 import { formatCents, formatGrams, parseCents, parseKilograms } from "./money.js";
@@ -145,7 +145,7 @@ async function handleScan(raw) {
     return;
   }
   if (!nomenclature) await loadCatalogue();
-  const result = /^R\d{5}$/i.test(raw.trim()) ? { kind: "item" } : nomenclature.parse(raw);
+  const result = isItemTag(raw) ? { kind: "item" } : nomenclature.parse(raw);
   if (result.kind === "staff_badge") {
     if (approvalPending()) {
       badgeForApproval(result.code);

@@ -24,7 +24,17 @@ def categories(session):
 
 
 def intake(
-    session, staff, now, category, gross, tare=0, keep=False, description="", day=TODAY, serial=""
+    session,
+    staff,
+    now,
+    category,
+    gross,
+    tare=0,
+    keep=False,
+    description="",
+    day=TODAY,
+    serial="",
+    site_id=1,
 ):
     return record_intake(
         session,
@@ -40,6 +50,7 @@ def intake(
             description,
             keep,
             serial,
+            site_id=site_id,
         ),
     )
 

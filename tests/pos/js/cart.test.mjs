@@ -7,7 +7,7 @@ globalThis.localStorage = {
   getItem: (key) => (memory.has(key) ? memory.get(key) : null),
   setItem: (key, value) => memory.set(key, String(value)),
 };
-const { Cart } = await import("../../../pos/static/pos/cart.js");
+const { Cart, isItemTag } = await import("../../../pos/static/pos/cart.js");
 
 const pasta = { id: 7, name: "Pâtes", unit: "piece", price_cents: 109, per_visit_limit: null };
 
@@ -41,4 +41,14 @@ test("untagged lines go apart from the épicerie's, without the participation ra
     { category_id: 3, lot: true, price_cents: 500, quantity: 1, weight_grams: 3200 },
   ]);
   assert.deepEqual(cart.productLines.map((l) => l.name), ["Pâtes"]);
+});
+
+test("a ressourcerie tag is read as one, with or without its site", () => {
+  for (const tag of ["R00042", "r00042 ", "NORD-R00042", "nord2-r00001", "A-R12345"]) {
+    assert.equal(isItemTag(tag), true, tag);
+  }
+  // Products, cards and near misses go to the nomenclature.
+  for (const code of ["3017620422003", "R0042", "R000042", "NORD-C1-000001", "TROPLONGNOM-R00001", "-R00001", "NORD R00001"]) {
+    assert.equal(isItemTag(code), false, code);
+  }
 });
