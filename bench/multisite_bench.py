@@ -14,7 +14,8 @@ Usage: ``.venv/bin/python bench/multisite_bench.py`` — it creates (and empties
 ``caisse_multisite_bench`` on the PostgreSQL of ``BENCH_POSTGRES_URL`` (default
 ``postgresql://postgres@127.0.0.1:5432/postgres``), owned by the role
 ``caisse_multisite_bench_owner`` the application connects as (not a superuser: row-level
-security applies, as in production). ``--lines N`` for a smaller history.
+security applies, as in production; ``--as-superuser`` to measure without it). ``--lines N``
+for a smaller history.
 Prints one line per figure: ``name: value unit (target …)``.
 """
 
@@ -63,16 +64,19 @@ DATABASE = "caisse_multisite_bench"
 OWNER = "caisse_multisite_bench_owner"  # the application's account: not a superuser
 
 
-def _database_url() -> str:
+def _database_url(as_superuser: bool = False) -> str:
     """The bench's own database, owned by the account the application runs as — not a
-    superuser, as in production: row-level security holds every figure measured here."""
+    superuser, as in production: row-level security holds every figure measured here
+    (``as_superuser``: the server's own account, which passes it, to measure its cost)."""
     server = os.environ.get("BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
     with psycopg.connect(server, autocommit=True) as connection:
         connection.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
         connection.execute(f"DROP ROLE IF EXISTS {OWNER}")
         connection.execute(f"CREATE ROLE {OWNER} LOGIN")
         connection.execute(f"CREATE DATABASE {DATABASE} OWNER {OWNER}")
-    url = make_url(server).set(username=OWNER, password=None, database=DATABASE)
+    url = make_url(server).set(database=DATABASE)
+    if not as_superuser:
+        url = url.set(username=OWNER, password=None)
     return url.render_as_string(hide_password=False)
 
 
@@ -317,8 +321,13 @@ def yearly_reports(flask_app, site_ids: list[int]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lines", type=int, default=10_000_000)
+    parser.add_argument(
+        "--as-superuser",
+        action="store_true",
+        help="connect as the server's superuser (row-level security passed): its cost, compared",
+    )
     arguments = parser.parse_args()
-    url = _database_url()
+    url = _database_url(arguments.as_superuser)
     flask_app = create_app(
         {"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench", "JOURNAL_HEAD_FILE": "off"}
     )

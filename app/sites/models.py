@@ -41,10 +41,11 @@ def site_column() -> Mapped[int]:
     )
 
 
-def derived_site_column() -> Mapped[int]:
+def derived_site_column(*, index: bool = True) -> Mapped[int]:
     """The site a row takes from the row it belongs to (a sale its till's, a movement its
-    lot's): written by the database on PostgreSQL (a trigger before insert), always the first
-    site on SQLite (one site). A copy kept for reports and row-level security, no reference."""
+    lot's): set by the application and, on PostgreSQL, written by the database (a trigger
+    before insert), so the two never disagree. A copy kept for reports and row-level security,
+    no reference. ``index=False`` for a sale's lines: always reached through their sale."""
     return mapped_column(
-        Integer, index=True, default=FIRST_SITE_ID, server_default=str(FIRST_SITE_ID)
+        Integer, index=index, default=FIRST_SITE_ID, server_default=str(FIRST_SITE_ID)
     )

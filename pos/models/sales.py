@@ -88,6 +88,9 @@ class SaleLine(Base):
     amount_cents: Mapped[int] = mapped_column(Integer)  # after the participation rate
     vat_rate_bp: Mapped[int] = mapped_column(Integer)
     refund_of_line_id: Mapped[int | None] = mapped_column(ForeignKey("sale_lines.id"))
+    # Its sale's (row-level security checks a line's own column: a report over millions of
+    # lines is not slowed by a lookup of each line's sale).
+    site_id: Mapped[int] = derived_site_column(index=False)
 
     sale: Mapped[Sale] = relationship(back_populates="lines")
 
@@ -100,6 +103,7 @@ class SalePayment(Base):
     method: Mapped[PaymentMethod] = mapped_column(string_enum(PaymentMethod, "payment_method"))
     amount_cents: Mapped[int] = mapped_column(Integer)  # applied to the sale (cash: net of change)
     tendered_cents: Mapped[int] = mapped_column(Integer)  # handed over
+    site_id: Mapped[int] = derived_site_column(index=False)  # its sale's
 
 
 class AbandonedSale(Base):

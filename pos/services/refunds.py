@@ -192,6 +192,7 @@ def record_refund(
                 amount_cents=-amount,
                 vat_rate_bp=line.vat_rate_bp,
                 refund_of_line_id=line.id,
+                site_id=refund.site_id,
             )
         )
         refund.total_cents -= amount
@@ -215,6 +216,7 @@ def record_refund(
             method=request.method,
             amount_cents=refund.total_cents,
             tendered_cents=refund.total_cents,
+            site_id=refund.site_id,
         )
     )
     refund.receipt_requested = True  # the avoir is the customer's proof: always printed

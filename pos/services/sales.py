@@ -241,6 +241,7 @@ def insert_lines_and_payments(
         [
             {
                 "sale_id": sale.id,
+                "site_id": sale.site_id,
                 "product_id": line.product.id,
                 "item_id": None,
                 "item_category_id": None,
@@ -257,6 +258,7 @@ def insert_lines_and_payments(
         + [
             {
                 "sale_id": sale.id,
+                "site_id": sale.site_id,
                 "product_id": None,
                 "item_id": item.id,
                 "item_category_id": None,
@@ -273,6 +275,7 @@ def insert_lines_and_payments(
         + [
             {
                 "sale_id": sale.id,
+                "site_id": sale.site_id,
                 "product_id": None,
                 "item_id": None,
                 "item_category_id": line.category.id,
@@ -288,7 +291,13 @@ def insert_lines_and_payments(
         ]
     )
     payment_rows = [
-        {"sale_id": sale.id, "method": method, "amount_cents": applied, "tendered_cents": tendered}
+        {
+            "sale_id": sale.id,
+            "site_id": sale.site_id,
+            "method": method,
+            "amount_cents": applied,
+            "tendered_cents": tendered,
+        }
         for method, applied, tendered in payments
     ]
     session.execute(_INSERT_LINES, line_rows)

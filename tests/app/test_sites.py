@@ -128,3 +128,73 @@ def test_the_sites_page_makes_a_site_and_people_are_given_it(client, login, sess
     refused = client.post(url, data={"csrf_token": token, "action": "sites"}, follow_redirects=True)
     assert "un site au moins" in page_text(refused)
     assert sites_of(session, colleague.id) == [FIRST_SITE_ID, north.id]
+
+
+def test_a_sales_lines_and_payments_keep_its_site_through_the_migration(committed):
+    """PostgreSQL, several sites already (0027): the lines and payments of the antenna's sale
+    take the antenna's site when 0028 gives them their own column (they were the first's by
+    default); the journal still verifies."""
+    import uuid
+    from datetime import timedelta
+
+    from app.clock import shop_date, utcnow
+    from inventory.models import LotOrigin
+    from inventory.services.receptions import LotData, ReceptionData, receive_line, start_reception
+    from pos.models import PaymentMethod, SaleLine, SalePayment
+    from pos.services.basket import PaymentRequest, SaleRequest
+    from pos.services.sales import record_sale
+    from pos.services.sessions import open_session
+    from tests.conftest import sale_line
+    from tests.pos.api_fuzz import seed_shop
+
+    with committed.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("Plusieurs sites demandent PostgreSQL (une base SQLite sert un seul site).")
+    seed_shop(committed)
+    now = utcnow()
+    with committed.app_context(), Session(db.engine) as session:
+        from inventory.models import Product
+
+        staff = session.scalar(select(User).where(User.display_name == "Karim"))
+        pasta = session.scalar(select(Product).where(Product.name == "Pâtes"))
+        north = create_site(session, None, now, "NORD", "Antenne Nord")
+        reception = start_reception(
+            session, staff.id, now, ReceptionData(LotOrigin.PURCHASE, site_id=north.id)
+        )
+        receive_line(
+            session,
+            staff.id,
+            now,
+            reception,
+            pasta,
+            LotData(5, best_before=now.date() + timedelta(days=90)),
+        )
+        till = Till(code="NORD-C1", name="Caisse Nord", is_active=True, site_id=north.id)
+        session.add(till)
+        session.flush()
+        open_session(session, till, staff, now, {})
+        sale, _created = record_sale(
+            session,
+            staff,
+            now,
+            shop_date(now),
+            SaleRequest(
+                str(uuid.uuid4()),
+                "NORD-C1",
+                (sale_line(pasta.id, 2),),
+                (PaymentRequest(PaymentMethod.CASH, 218),),
+                218,
+            ),
+        )
+        session.commit()
+        sale_id, north_id = sale.id, north.id
+    with committed.app_context():
+        db.session.remove()
+        downgrade(directory=MIGRATIONS_DIRECTORY, revision="0027_stock_transfers")
+        upgrade(directory=MIGRATIONS_DIRECTORY)
+        db.engine.dispose()
+        with Session(db.engine) as session:
+            for model in (SaleLine, SalePayment):
+                sites = set(session.scalars(select(model.site_id).where(model.sale_id == sale_id)))
+                assert sites == {north_id}, model.__name__
+            assert verify_journal(session).ok
