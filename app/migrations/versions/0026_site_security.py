@@ -14,7 +14,7 @@ superuser passes them, so the application must not connect as one (``caisse doct
 import sqlalchemy as sa
 from alembic import op
 
-from app.migration_tools import SITE_POLICY, secure_rows, unsecure_rows
+from app.migration_tools import LISTED_SITE_POLICY, secure_rows, unsecure_rows
 
 
 # revision identifiers, used by Alembic.
@@ -35,7 +35,7 @@ def upgrade():
         return
     for table in (*SCOPED, "audit_entries"):
         shared = "site_id IS NULL OR " if table == "audit_entries" else ""
-        secure_rows(table, f"{shared}{SITE_POLICY}")
+        secure_rows(table, f"{shared}{LISTED_SITE_POLICY}")
 
 
 def downgrade():
